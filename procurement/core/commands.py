@@ -1,0 +1,105 @@
+"""A base for management commands read by people and by machines.
+
+``--format json`` prints one JSON object on stdout; the default prints French sentences.
+Every bad argument, whether argparse or the command finds it, ends with exit status 2 and a
+single French line on stderr, never a usage block or a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+_ARGPARSE_MESSAGES = [
+    (re.compile(r"^the following arguments are required: (.+)$"), "argument(s) obligatoire(s) manquant(s) : {0}"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "argument(s) inconnu(s) : {0}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0} attend une valeur"),
+    (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"),
+     "{0} : valeur {1} inconnue (valeurs possibles : {2})"),
+    (re.compile(r"^argument (\S+): invalid int value: (.+)$"), "{0} : {1} n'est pas un nombre entier"),
+    (re.compile(r"^argument (\S+): (.+)$"), "{0} : {1}"),
+]
+
+
+def french_argparse_message(message: str) -> str:
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class UsageError(CommandError):
+    def __init__(self, message: str):
+        super().__init__(message, returncode=2)
+
+
+class _FrenchParser(CommandParser):
+    def error(self, message):
+        raise UsageError(french_argparse_message(message))
+
+
+def iso_date(value: str) -> date:
+    """argparse type: a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas une date valide au format AAAA-MM-JJ") from None
+
+
+def non_negative_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre entier") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"« {value} » est négatif ; un nombre positif ou nul est attendu")
+    return number
+
+
+class ProcurementCommand(BaseCommand):
+    """Subclasses implement ``run(**options) -> (data, text)``."""
+
+    json_output = True
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = type("ProcurementParser", (_FrenchParser, type(parser)), {})
+        if self.json_output:
+            parser.add_argument(
+                "--format", choices=["text", "json"], default="text",
+                help="text (phrases en français, par défaut) ou json (un objet JSON sur la sortie standard)",
+            )
+        return parser
+
+    def run_from_argv(self, argv):
+        try:
+            super().run_from_argv(argv)
+        except UsageError as error:  # raised while parsing, before Django's own handler
+            self.stderr.write(f"Erreur : {error}")
+            sys.exit(error.returncode)
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if not self._called_from_command_line:
+                raise
+            self.stderr.write(f"Erreur : {error}")
+            sys.exit(error.returncode if error.returncode != 1 else 2)
+
+    def handle(self, *args, **options):
+        data, text = self.run(**options)
+        if options.get("format") == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(text)
+
+    def run(self, **options) -> tuple[dict, str]:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,89 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from procurement.core.enums import ReferenceKind, Unit, unit_of
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReferenceValueQuerySet(models.QuerySet):
+    def in_force(self, at: date) -> "ReferenceValueQuerySet":
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at), valid_from__lte=at)
+
+
+class ReferenceValue(TimeStampedModel):
+    """A legal figure (threshold, time limit, rate) in force over a date range, with its source."""
+
+    kind = models.CharField(_("donnée"), max_length=64, choices=ReferenceKind.choices)
+    value = models.DecimalField(_("valeur"), max_digits=16, decimal_places=4)
+    valid_from = models.DateField(_("en vigueur du"))
+    valid_to = models.DateField(_("en vigueur jusqu'au (inclus)"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    note = models.TextField(_("remarque"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ReferenceValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donnée de référence datée")
+        verbose_name_plural = _("données de référence datées")
+        ordering = ["kind", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="reference_value_period_ordered",
+                violation_error_message=_("La fin de validité doit suivre son début."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "valid_from"],
+                name="reference_value_unique_start",
+                violation_error_message=_("Une valeur de cette donnée commence déjà à cette date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        return f"{self.get_kind_display()} : {self.value_display} ({self.valid_from.isoformat()} → {end})"
+
+    @property
+    def unit(self) -> str:
+        return unit_of(self.kind)
+
+    @property
+    def value_display(self) -> str:
+        from procurement.core.money import format_eur, format_percent
+
+        unit = self.unit
+        if unit in (Unit.EUR_HT, Unit.EUR):
+            return format_eur(self.value) + (" HT" if unit == Unit.EUR_HT else "")
+        if unit == Unit.PERCENT:
+            return format_percent(self.value)
+        return f"{self.value.normalize():f} {Unit(unit).label}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("La fin de validité doit suivre son début.")})
+        if not (self.kind and self.valid_from):
+            return
+        overlapping = ReferenceValue.objects.filter(kind=self.kind).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        clash = overlapping.first()
+        if clash:
+            raise ValidationError(
+                {"valid_from": _("Cette période chevauche la valeur « %(other)s » : fermez-la d'abord.")
+                 % {"other": clash}}
+            )

@@ -1,0 +1,33 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from procurement.core.enums import Role
+from procurement.core.roles import has_role, is_admin
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    roles: tuple[Role, ...]
+
+
+MENU = (
+    MenuEntry(_("Fournisseurs"), "vendors:list", (Role.BUYER, Role.FINANCE)),
+    MenuEntry(_("Programmes"), "programmes:list", (Role.BUYER, Role.FINANCE)),
+    MenuEntry(_("Données de référence"), "core:reference-values", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),
+)
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    entries = []
+    for entry in MENU:
+        if has_role(user, *entry.roles):
+            url = reverse(entry.url_name)
+            entries.append({"label": entry.label, "url": url, "current": current_path.startswith(url)})
+    if is_admin(user):
+        url = reverse("admin:index")
+        entries.append({"label": _("Administration"), "url": url, "current": current_path.startswith(url)})
+    return entries

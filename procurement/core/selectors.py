@@ -1,0 +1,45 @@
+from datetime import date
+from decimal import Decimal
+
+from procurement.core.enums import ReferenceKind
+from procurement.core.models import ReferenceValue
+
+
+class ReferenceValueMissing(LookupError):
+    def __init__(self, kind: str, at: date):
+        self.kind, self.at = kind, at
+        label = ReferenceKind(kind).label if kind in ReferenceKind.values else kind
+        super().__init__(
+            f"Aucune valeur de « {label} » n'est en vigueur au {at.strftime('%d/%m/%Y')} : "
+            "complétez les données de référence dans l'administration."
+        )
+
+
+def reference_row(kind: str, *, at: date) -> ReferenceValue:
+    """The row in force at ``at`` (the newest start wins, though periods never overlap)."""
+    row = ReferenceValue.objects.in_force(at).filter(kind=kind).order_by("-valid_from").first()
+    if row is None:
+        raise ReferenceValueMissing(kind, at)
+    return row
+
+
+def reference_value(kind: str, *, at: date) -> Decimal:
+    return reference_row(kind, at=at).value
+
+
+def reference_days(kind: str, *, at: date) -> int:
+    return int(reference_value(kind, at=at))
+
+
+def reference_flag(kind: str, *, at: date) -> bool:
+    """A rule that starts at a date: false before its first row, the row's value after."""
+    try:
+        return reference_value(kind, at=at) != 0
+    except ReferenceValueMissing:
+        return False
+
+
+def vat_rates_in_force(*, at: date) -> list[ReferenceValue]:
+    kinds = [ReferenceKind.VAT_STANDARD, ReferenceKind.VAT_INTERMEDIATE, ReferenceKind.VAT_REDUCED,
+             ReferenceKind.VAT_PRESS]
+    return list(ReferenceValue.objects.in_force(at).filter(kind__in=kinds).order_by("-value"))

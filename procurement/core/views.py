@@ -1,0 +1,38 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from procurement.core.enums import ReferenceKind, Role
+from procurement.core.models import ReferenceValue
+from procurement.core.roles import RoleRequiredMixin, has_role
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            is_buyer=has_role(user, Role.BUYER),
+            is_finance=has_role(user, Role.FINANCE),
+            is_evaluator=has_role(user, Role.EVALUATOR),
+            **kwargs,
+        )
+
+
+class ReferenceValueListView(RoleRequiredMixin, TemplateView):
+    """The legal figures in force today, and their history, read-only (the admin edits them)."""
+
+    roles = (Role.BUYER, Role.FINANCE, Role.EVALUATOR)
+    template_name = "core/reference_values.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        rows = list(ReferenceValue.objects.order_by("kind", "-valid_from"))
+        in_force_ids = set(ReferenceValue.objects.in_force(today).values_list("pk", flat=True))
+        labels = dict(ReferenceKind.choices)
+        groups: dict[str, dict] = {}
+        for row in rows:
+            group = groups.setdefault(row.kind, {"label": labels.get(row.kind, row.kind), "rows": []})
+            group["rows"].append({"row": row, "in_force": row.pk in in_force_ids})
+        return super().get_context_data(today=today, groups=list(groups.values()), **kwargs)

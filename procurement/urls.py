@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from procurement.core.views import HomeView
+
+admin.site.site_header = _("Achats publics — administration")
+admin.site.site_title = _("Achats publics")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("reference/", include("procurement.core.urls")),
+    path("fournisseurs/", include("procurement.vendors.urls")),
+    path("programmes/", include("procurement.programmes.urls")),
+    path("admin/", admin.site.urls),
+]
