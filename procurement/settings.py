@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "procurement.vendors",
     "procurement.tenders",
     "procurement.contracts",
+    "procurement.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,11 @@ import json
 import re
 import sys
 from datetime import date
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from procurement.core.money import MONEY_MAX_DIGITS, MoneyError, to_decimal
 
 _ARGPARSE_MESSAGES = [
     (re.compile(r"^the following arguments are required: (.+)$"), "argument(s) obligatoire(s) manquant(s) : {0}"),
@@ -60,6 +63,21 @@ def non_negative_int(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"« {value} » est négatif ; un nombre positif ou nul est attendu")
     return number
+
+
+def positive_amount(value: str) -> Decimal:
+    """argparse type: an amount in euros, strictly positive, with at most two decimals."""
+    try:
+        amount = to_decimal(value)
+    except MoneyError:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un montant en euros") from None
+    if amount <= 0:
+        raise argparse.ArgumentTypeError(f"« {value} » doit être un montant strictement positif")
+    if amount.as_tuple().exponent < -2:
+        raise argparse.ArgumentTypeError(f"« {value} » a plus de deux décimales")
+    if amount >= Decimal(10) ** (MONEY_MAX_DIGITS - 2):
+        raise argparse.ArgumentTypeError(f"« {value} » dépasse le montant maximal géré")
+    return amount
 
 
 class ProcurementCommand(BaseCommand):

@@ -94,7 +94,7 @@ def legal_deadline(start: date, days: int) -> LegalDeadline:
             extended_from=None,
             reason=(
                 f"Le délai de {days} jours court à partir du lendemain du {short_date(start)} ; "
-                f"il expire le {long_date(end)} à minuit, jour ouvré."
+                f"il expire le {long_date(end)} à minuit, jour ouvré (règlement CEE 1182/71, art. 3)."
             ),
         )
     skipped = []

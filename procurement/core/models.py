@@ -17,6 +17,17 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ProtectedStateMixin:
+    """``full_clean`` would assign every field again, which django-fsm forbids for a protected
+    state field: the state is changed by transitions only, so cleaning leaves it out."""
+
+    def clean_fields(self, exclude=None):
+        from django_fsm import FSMFieldMixin
+
+        protected = {f.name for f in self._meta.fields if isinstance(f, FSMFieldMixin) and f.protected}
+        super().clean_fields(exclude=set(exclude or ()) | protected)
+
+
 class ReferenceValueQuerySet(models.QuerySet):
     def in_force(self, at: date) -> "ReferenceValueQuerySet":
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at), valid_from__lte=at)

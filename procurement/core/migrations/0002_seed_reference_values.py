@@ -11,6 +11,8 @@ EU_2023 = "Règlements délégués de la Commission de 2023 ; CCP annexe 2"
 EU_2025 = "Règlements délégués (UE) 2025/2150 à 2025/2152 ; avis JORF du 26 décembre 2025"
 D2019 = "CCP R.2122-8 (décret 2019-1344)"
 D2025 = "CCP R.2122-8 modifié par le décret 2025-1386 du 29 décembre 2025"
+EU_2019 = "Règlements délégués de la Commission de 2019 (seuils 2020-2021)"
+P0 = (date(2020, 1, 1), date(2021, 12, 31))
 P1 = (date(2022, 1, 1), date(2023, 12, 31))
 P2 = (date(2024, 1, 1), date(2025, 12, 31))
 P3 = (date(2026, 1, 1), date(2027, 12, 31))
@@ -18,22 +20,29 @@ ALWAYS = (date(2016, 4, 1), None)  # ordonnance and décret of 2016, codified in
 
 ROWS = [
     # kind, value, (from, to), source
+    ("eu_threshold_supplies_services_subcentral", "214000", P0, EU_2019),
     ("eu_threshold_supplies_services_subcentral", "215000", P1, EU_2021),
     ("eu_threshold_supplies_services_subcentral", "221000", P2, EU_2023),
     ("eu_threshold_supplies_services_subcentral", "216000", P3, EU_2025),
+    ("eu_threshold_supplies_services_central", "139000", P0, EU_2019),
     ("eu_threshold_supplies_services_central", "140000", P1, EU_2021),
     ("eu_threshold_supplies_services_central", "143000", P2, EU_2023),
     ("eu_threshold_supplies_services_central", "140000", P3, EU_2025),
+    ("eu_threshold_works", "5350000", P0, EU_2019),
     ("eu_threshold_works", "5382000", P1, EU_2021),
     ("eu_threshold_works", "5538000", P2, EU_2023),
     ("eu_threshold_works", "5404000", P3, EU_2025),
-    ("eu_threshold_social_services", "750000", (date(2022, 1, 1), None), "Directive 2014/24/UE art. 4 ; CCP R.2123-1 3°"),
+    ("eu_threshold_social_services", "750000", (date(2020, 1, 1), None), "Directive 2014/24/UE art. 4 ; CCP R.2123-1 3°"),
     # Legality control follows the sub-central supplies-and-services threshold (D.2131-5-1).
+    ("legality_control_threshold", "214000", P0, "CGCT L.2131-2, D.2131-5-1"),
     ("legality_control_threshold", "215000", P1, "CGCT L.2131-2, D.2131-5-1"),
     ("legality_control_threshold", "221000", P2, "CGCT L.2131-2, D.2131-5-1"),
     ("legality_control_threshold", "216000", P3, "CGCT L.2131-2, D.2131-5-1"),
     ("dispense_threshold_supplies_services", "40000", (date(2020, 1, 1), date(2026, 3, 31)), D2019),
     ("dispense_threshold_supplies_services", "60000", (date(2026, 4, 1), None), D2025),
+    ("dispense_threshold_works", "40000", (date(2020, 1, 1), date(2020, 12, 7)), D2019),
+    ("dispense_threshold_works", "100000", (date(2020, 12, 8), date(2025, 12, 31)),
+     "CCP R.2122-8 : seuil temporaire de 100 000 € HT pour les travaux (décret 2020-1412, prorogé jusqu'au 31/12/2025)"),
     ("dispense_threshold_works", "100000", (date(2026, 1, 1), None), D2025),
     ("mapa_publicity_threshold", "90000", ALWAYS, "CCP R.2131-12"),
     ("small_lot_supplies_services", "80000", ALWAYS, "CCP R.2123-1 2°"),

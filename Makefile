@@ -1,0 +1,48 @@
+# Two commands on a fresh machine (Python 3.11+ and make):
+#   make demo   installs, loads the BNM demo programme and its users, serves http://127.0.0.1:8000
+#   make test   installs and runs the whole suite (checks, then pytest)
+# DATABASE_URL=postgres://… selects PostgreSQL for either; SQLite (db.sqlite3) otherwise.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+TEST_ENV := SECRET_KEY=checks-only-not-a-secret DEBUG=0
+
+.PHONY: demo test install serve checks lock clean
+
+$(BIN)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 ou plus récent est requis ($(PYTHON))."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+serve: install
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+checks: install
+	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: checks
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-pins requirements.lock from the ranges in pyproject.toml (needs the network to PyPI).
+lock:
+	rm -rf /tmp/procurement-lock && $(PYTHON) -m venv /tmp/procurement-lock
+	/tmp/procurement-lock/bin/pip install --quiet --upgrade pip
+	/tmp/procurement-lock/bin/pip install --quiet ".[test]"
+	/tmp/procurement-lock/bin/pip freeze --exclude procurement > requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,53 @@
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from procurement.core.commands import ProcurementCommand
+from procurement.demo.users import create_demo_users
+from procurement.programmes.demo import load_demo_programme
+from procurement.vendors.demo import load_demo_vendors
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "bnm"
+
+
+class Command(ProcurementCommand):
+    help = (
+        "Charge le programme « Bibliothèque numérique métropolitaine » (BNM) comme données de "
+        "démonstration et crée les utilisateurs de démonstration, dont il affiche les mots de passe. "
+        "Peut être relancée : elle met les données à jour sans les dupliquer."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-users", action="store_true", help="ne pas créer ni réinitialiser les utilisateurs de démonstration"
+        )
+
+    def run(self, *, no_users, **options):
+        today = timezone.localdate()
+        with transaction.atomic():
+            programme = load_demo_programme(path=FIXTURES / "programme.json")
+            vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
+            users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
+        data = {
+            "programme": programme.reference,
+            "budget_lines": programme.budget_lines.count(),
+            "vendors": len(vendors),
+            "users": [
+                {"username": demo.username, "role": str(demo.role or "admin"), "password": password}
+                for demo, password in users
+            ],
+        }
+        lines = [
+            f"Programme {programme.reference} chargé : {data['budget_lines']} lignes budgétaires, "
+            f"{len(vendors)} fournisseurs.",
+        ]
+        if users:
+            lines.append("Utilisateurs de démonstration (identifiant / mot de passe / profil) :")
+            for demo, password in users:
+                role = demo.role.label if demo.role else "Administrateur"
+                lines.append(f"  {demo.username:<16} {password:<14} {role} — {demo.first_name} {demo.last_name}")
+            lines.append("Ouvrez http://127.0.0.1:8000/ et connectez-vous avec l'un d'eux.")
+        return data, "\n".join(lines)

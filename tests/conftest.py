@@ -1,0 +1,52 @@
+import pytest
+from django.db import connection
+
+from tests.factories import UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need row locks and real concurrency: they run in the PostgreSQL pass."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    skip = pytest.mark.skip(reason="nécessite PostgreSQL (passe DATABASE_URL de .ci/run)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(username="acheteur", buyer=True)
+
+
+@pytest.fixture
+def finance_user(db):
+    return UserFactory(username="finances", finance=True)
+
+
+@pytest.fixture
+def evaluator(db):
+    return UserFactory(username="evaluateur", evaluator=True)
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="administrateur", admin=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` logs the test client in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
