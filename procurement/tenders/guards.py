@@ -1,0 +1,206 @@
+"""Transition guards that say why they refuse.
+
+Each guard returns a list of French sentences (empty when the transition may go). The service
+shows them to the user; the model's django-fsm ``conditions`` run the same guards, so no caller
+can bypass them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.utils import timezone
+
+from procurement.core.enums import ReferenceKind
+from procurement.core.legal_calendar import legal_deadline, short_date
+from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_flag
+from procurement.tenders.criteria_rules import CriterionNode, criteria_errors
+from procurement.tenders.enums import BidStatus, LotState, Procedure
+
+
+def lot_criteria_tree(lot) -> list[CriterionNode]:
+    nodes = {}
+    roots = []
+    for criterion in sorted(lot.criteria.all(), key=lambda c: (c.parent_id or 0, c.position, c.pk)):
+        nodes[criterion.pk] = CriterionNode(
+            name=criterion.name, kind=criterion.kind, points=criterion.points, price_formula=criterion.price_formula
+        )
+    for criterion in lot.criteria.all():
+        node = nodes[criterion.pk]
+        if criterion.parent_id and criterion.parent_id in nodes:
+            nodes[criterion.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def lot_criteria_errors(lot) -> list[str]:
+    required = reference_flag(ReferenceKind.ENVIRONMENTAL_CRITERION_REQUIRED, at=lot.tender.consultation_start)
+    return criteria_errors(lot_criteria_tree(lot), environmental_required=required)
+
+
+def earliest_bid_deadline(tender, *, notice: date) -> date | None:
+    """The first day the bid deadline may fall on, for a notice sent on ``notice``."""
+    if tender.procedure != Procedure.OPEN:
+        return None
+    days = reference_days(ReferenceKind.OPEN_MIN_DAYS_ELECTRONIC, at=tender.consultation_start)
+    return legal_deadline(notice, days).end
+
+
+def _deadline_refusals(tender, *, notice: date | None) -> list[str]:
+    if notice is None:
+        return ["La date d'envoi de l'avis de publicité n'est pas renseignée."]
+    if tender.bid_deadline is None:
+        return ["La date limite de réception des offres n'est pas fixée."]
+    deadline_day = timezone.localtime(tender.bid_deadline).date()
+    try:
+        earliest = earliest_bid_deadline(tender, notice=notice)
+    except ReferenceValueMissing as error:
+        return [str(error)]
+    if earliest and deadline_day < earliest:
+        return [
+            f"La date limite du {short_date(deadline_day)} est trop proche : avec un avis envoyé le "
+            f"{short_date(notice)}, elle ne peut pas tomber avant le {short_date(earliest)} (CCP R.2161-3)."
+        ]
+    if deadline_day <= notice:
+        return ["La date limite de réception des offres doit suivre l'envoi de l'avis."]
+    return []
+
+
+def _mark_ready(tender, *, today: date) -> list[str]:
+    refusals = []
+    if not tender.procedure:
+        refusals.append("La procédure n'a pas été déterminée.")
+    lots = list(tender.lots.all())
+    if not lots:
+        refusals.append("La consultation n'a aucun lot.")
+    for lot in lots:
+        refusals += [f"Lot {lot.number} : {error}" for error in lot_criteria_errors(lot)]
+    refusals += _deadline_refusals(tender, notice=tender.notice_sent_on)
+    if not tender.documents_ready:
+        refusals.append("Le dossier de consultation (RC, CCAP, CCTP, AE, bordereaux) n'est pas prêt.")
+    return refusals
+
+
+def _publish(tender, *, today: date) -> list[str]:
+    # The notice goes out today: the deadline must still be legal counted from today.
+    return _deadline_refusals(tender, notice=max(today, tender.notice_sent_on or today))
+
+
+def _close(tender, *, today: date) -> list[str]:
+    if tender.bid_deadline and timezone.now() < tender.bid_deadline:
+        moment = timezone.localtime(tender.bid_deadline).strftime("%d/%m/%Y à %H:%M")
+        return [f"La date limite de réception des offres ({moment}) n'est pas encore passée."]
+    return []
+
+
+def _open_bids(tender, *, today: date) -> list[str]:
+    from procurement.tenders.models import OpeningRecord
+
+    if not OpeningRecord.objects.filter(tender=tender).exists():
+        return ["Le procès-verbal d'ouverture des plis n'est pas enregistré."]
+    return []
+
+
+def _complete(tender, *, today: date) -> list[str]:
+    pending = [lot.number for lot in tender.lots.all() if lot.state == LotState.EVALUATING]
+    if pending:
+        return [f"Lot(s) encore en analyse : {', '.join(map(str, pending))}."]
+    return []
+
+
+def _none(tender, *, today: date) -> list[str]:
+    return []
+
+
+TENDER_GUARDS: dict[str, Callable] = {
+    "mark_ready": _mark_ready,
+    "back_to_draft": _none,
+    "publish": _publish,
+    "close": _close,
+    "open_bids": _open_bids,
+    "complete": _complete,
+    "abandon": _none,
+}
+
+
+def tender_refusals(tender, name: str, *, today: date | None = None) -> list[str]:
+    return TENDER_GUARDS[name](tender, today=today or timezone.localdate())
+
+
+def tender_guard(name: str) -> Callable:
+    def condition(tender) -> bool:
+        return not tender_refusals(tender, name)
+
+    condition.__name__ = f"guard_{name}"
+    return condition
+
+
+# Lots ---------------------------------------------------------------------------------------
+
+
+def _lot_common(lot) -> list[str]:
+    from procurement.tenders.enums import TenderState
+
+    if lot.tender.state != TenderState.OPENED:
+        return ["Un lot ne se décide qu'après l'ouverture des plis."]
+    return []
+
+
+def _award(lot, *, winner=None, today: date) -> list[str]:
+    from procurement.vendors.selectors import vendor_missing_certificates
+
+    refusals = _lot_common(lot)
+    if winner is None:
+        return [*refusals, "Aucune offre retenue n'est désignée."]
+    if winner.lot_id != lot.pk:
+        refusals.append("L'offre retenue n'appartient pas à ce lot.")
+    if winner.status != BidStatus.COMPLIANT:
+        refusals.append(f"L'offre de {winner.vendor.name} n'est pas conforme ({winner.get_status_display()}).")
+    if winner.admissible is not True:
+        refusals.append(f"La candidature de {winner.vendor.name} n'a pas été déclarée recevable.")
+    missing = vendor_missing_certificates(vendor=winner.vendor, at=today)
+    if missing:
+        labels = ", ".join(str(kind.label) for kind in missing)
+        refusals.append(f"Pièces manquantes ou expirées pour {winner.vendor.name} : {labels}.")
+    return refusals
+
+
+def _unsuccessful(lot, *, winner=None, today: date) -> list[str]:
+    refusals = _lot_common(lot)
+    compliant = [bid for bid in lot.bids.all() if bid.status == BidStatus.COMPLIANT]
+    if compliant:
+        refusals.append(
+            "Le lot a au moins une offre conforme : il ne peut pas être déclaré infructueux "
+            "(seulement sans offre, ou avec des offres irrégulières, inacceptables ou inappropriées)."
+        )
+    pending = [bid for bid in lot.bids.all() if bid.status == BidStatus.RECEIVED]
+    if pending:
+        refusals.append("Certaines offres n'ont pas encore de statut.")
+    return refusals
+
+
+def _lot_abandon(lot, *, winner=None, today: date) -> list[str]:
+    return _lot_common(lot)
+
+
+LOT_GUARDS: dict[str, Callable] = {
+    "award": _award,
+    "declare_unsuccessful": _unsuccessful,
+    "abandon": _lot_abandon,
+}
+
+
+def lot_refusals(lot, name: str, *, winner=None, today: date | None = None) -> list[str]:
+    return LOT_GUARDS[name](lot, winner=winner, today=today or timezone.localdate())
+
+
+def lot_guard(name: str) -> Callable:
+    def condition(lot) -> bool:
+        # django-fsm calls conditions with the instance only; the winner is set on the lot by the
+        # service before the transition runs.
+        return not lot_refusals(lot, name, winner=getattr(lot, "_pending_winner", None))
+
+    condition.__name__ = f"guard_{name}"
+    return condition

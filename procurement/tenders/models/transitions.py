@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionLog(models.Model):
+    """Who moved a tender or one of its lots, when, from which state to which, and why."""
+
+    tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="transition_logs",
+                               verbose_name=_("consultation"))
+    lot = models.ForeignKey("tenders.Lot", on_delete=models.CASCADE, null=True, blank=True,
+                            related_name="transition_logs", verbose_name=_("lot"))
+    transition = models.CharField(_("transition"), max_length=32)
+    source = models.CharField(_("état de départ"), max_length=16)
+    target = models.CharField(_("état d'arrivée"), max_length=16)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("par"))
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        verbose_name = _("journal des transitions")
+        verbose_name_plural = _("journal des transitions")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        subject = f"lot {self.lot.number}" if self.lot_id else self.tender.reference
+        return f"{subject} : {self.source} → {self.target}"

@@ -1,0 +1,1 @@
+"""Business rules of the tenders app, split by subject."""

@@ -1,0 +1,117 @@
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import factory
+
+from procurement.tenders.enums import BidStatus, CriterionKind, Nature, PriceFormula, Procedure, TenderState
+from procurement.tenders.models import Bid, Criterion, Lot, OpeningRecord, Tender
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(*args) -> datetime:
+    return datetime(*args, tzinfo=PARIS)
+
+
+class TenderFactory(factory.django.DjangoModelFactory):
+    """An open-procedure services tender; traits move it along its lifecycle without the services
+    (tests of the transitions themselves go through ``tender_transition``)."""
+
+    class Meta:
+        model = Tender
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"TST-2026-{n:03d}")
+    object = "Ressources numériques pour les bibliothèques du réseau"
+    nature = Nature.SERVICES
+    cpv_code = "92511000-6"
+    place_code = "69003"
+    duration_months = 12
+    renewals = 0
+    consultation_start = date(2026, 11, 25)
+    notice_sent_on = date(2026, 12, 1)
+    bid_deadline = factory.LazyFunction(lambda: paris(2027, 1, 8, 12, 0))
+    documents_ready = True
+    procedure = Procedure.OPEN
+
+    class Params:
+        published = factory.Trait(state=TenderState.PUBLISHED)
+        closed = factory.Trait(state=TenderState.CLOSED, bid_deadline=factory.LazyFunction(
+            lambda: paris(2026, 1, 8, 12, 0)))
+        opened = factory.Trait(state=TenderState.OPENED, bid_deadline=factory.LazyFunction(
+            lambda: paris(2026, 1, 8, 12, 0)))
+        mapa = factory.Trait(procedure=Procedure.MAPA)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The state field is protected against direct assignment: set it through the manager.
+        state = kwargs.pop("state", TenderState.DRAFT)
+        tender = super()._create(model_class, *args, **kwargs)
+        if state != TenderState.DRAFT:
+            model_class.objects.filter(pk=tender.pk).update(state=state)
+            tender = model_class.objects.get(pk=tender.pk)
+        return tender
+
+
+class LotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lot
+        skip_postgeneration_save = True
+
+    tender = factory.SubFactory(TenderFactory)
+    number = factory.LazyAttribute(lambda lot: lot.tender.lots.count() + 1)
+    title = "Livres numériques"
+    estimated_amount_ht = Decimal("120000.00")
+
+    @factory.post_generation
+    def criteria(self, create, extracted, **kwargs):
+        """``LotFactory(criteria=True)``: price 40 (proportional), technical 45 (two sub-criteria),
+        environmental 15 — a valid tree."""
+        if not (create and extracted):
+            return
+        CriterionFactory(lot=self, name="Prix", kind=CriterionKind.PRICE, points=40,
+                         price_formula=PriceFormula.PROPORTIONAL, position=1)
+        technical = CriterionFactory(lot=self, name="Valeur technique", kind=CriterionKind.TECHNICAL, points=45,
+                                     position=2)
+        CriterionFactory(lot=self, parent=technical, name="Catalogue", kind=CriterionKind.TECHNICAL, points=30)
+        CriterionFactory(lot=self, parent=technical, name="Accompagnement", kind=CriterionKind.TECHNICAL,
+                         points=15, position=2)
+        CriterionFactory(lot=self, name="Performance environnementale", kind=CriterionKind.ENVIRONMENTAL,
+                         points=15, position=3)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    lot = factory.SubFactory(LotFactory)
+    name = "Valeur technique"
+    kind = CriterionKind.TECHNICAL
+    points = Decimal("60")
+
+
+class BidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bid
+
+    lot = factory.SubFactory(LotFactory)
+    vendor = factory.SubFactory("tests.vendors.factories.VendorFactory")
+    received_at = factory.LazyFunction(lambda: paris(2026, 1, 7, 10, 30))
+    status = BidStatus.RECEIVED
+
+    class Params:
+        compliant = factory.Trait(status=BidStatus.COMPLIANT, admissible=True, amount_ht=Decimal("98000.00"),
+                                  vat_rate=Decimal("5.5"))
+
+
+class OpeningRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningRecord
+
+    tender = factory.SubFactory(TenderFactory, closed=True)
+    opened_at = factory.LazyFunction(lambda: paris(2026, 1, 9, 9, 0))
+    opened_by = factory.SubFactory("tests.factories.UserFactory", buyer=True)
+    attendees = "Claire Morel (acheteuse), Julien Faure (acheteur)"
+
+
