@@ -1,5 +1,10 @@
 from django.urls import path
 
+from procurement.programmes import views
+
 app_name = "programmes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ProgrammeListView.as_view(), name="list"),
+    path("<slug:reference>/", views.ProgrammeDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,181 @@
+"""Read queries for programmes and budgets (pages, reports, and later the commitments follow-up)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from procurement.core.money import MoneyField, round_money
+from procurement.programmes.enums import BudgetSection
+from procurement.programmes.models import BudgetCredit, BudgetLine, Programme
+
+ZERO = Decimal("0.00")
+
+
+def programme_list() -> QuerySet[Programme]:
+    """Programmes with their buyer, ``line_count`` and ``total_ttc`` (all credits voted), in one query."""
+    line_count = (
+        BudgetLine.objects.filter(programme=OuterRef("pk"))
+        .order_by()
+        .values("programme")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    total = (
+        BudgetCredit.objects.filter(budget_line__programme=OuterRef("pk"))
+        .order_by()
+        .values("budget_line__programme")
+        .annotate(total=Sum("amount_ttc"))
+        .values("total")
+    )
+    return (
+        Programme.objects.select_related("authority")
+        .annotate(
+            line_count=Coalesce(Subquery(line_count), Value(0)),
+            total_ttc=Coalesce(
+                Subquery(total, output_field=MoneyField()), Value(ZERO), output_field=MoneyField()
+            ),
+        )
+        .order_by("reference")
+    )
+
+
+def programme_detail(reference: str) -> Programme:
+    """The programme with this reference and its buyer; raises ``Programme.DoesNotExist``."""
+    return Programme.objects.select_related("authority").get(reference=reference)
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """A budget line with its credits for every year of the table (0 where none were voted)."""
+
+    line: BudgetLine
+    amounts: dict[int, Decimal]
+    total: Decimal
+
+    @property
+    def cells(self) -> list[Decimal]:
+        return list(self.amounts.values())
+
+
+@dataclass(frozen=True)
+class BudgetSectionBlock:
+    """The lines of one section and their subtotals per year."""
+
+    section: str
+    label: str
+    rows: list[BudgetRow]
+    totals: dict[int, Decimal]
+    total: Decimal
+
+    @property
+    def cells(self) -> list[Decimal]:
+        return list(self.totals.values())
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """A programme's voted budget (TTC): lines by section, years as columns, with totals."""
+
+    years: list[int]
+    sections: list[BudgetSectionBlock]
+    totals: dict[int, Decimal]
+    total: Decimal
+    envelope_ttc: Decimal | None
+
+    @property
+    def cells(self) -> list[Decimal]:
+        return list(self.totals.values())
+
+    @property
+    def column_count(self) -> int:
+        """Label, imputation, authorisation, one column per year, total."""
+        return 3 + len(self.years) + 1
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(block.rows) for block in self.sections)
+
+    def section(self, section: BudgetSection | str) -> BudgetSectionBlock | None:
+        return next((block for block in self.sections if block.section == section), None)
+
+    def section_total(self, section: BudgetSection | str, year: int | None = None) -> Decimal:
+        """The section's credits in ``year`` (every year when None); 0 for a section without lines."""
+        block = self.section(section)
+        if block is None:
+            return ZERO
+        return block.total if year is None else block.totals.get(year, ZERO)
+
+    @property
+    def investment_total(self) -> Decimal:
+        return self.section_total(BudgetSection.INVESTMENT)
+
+    @property
+    def envelope_remaining(self) -> Decimal | None:
+        """What the PPI envelope leaves after the investment credits (negative when exceeded)."""
+        if self.envelope_ttc is None:
+            return None
+        return round_money(self.envelope_ttc - self.investment_total)
+
+
+def _sum(values) -> Decimal:
+    return round_money(sum(values, ZERO))
+
+
+def budget_table(*, programme: Programme) -> BudgetTable:
+    """The budget table of a programme in two queries whatever its size (lines, then credits).
+
+    Years run without gaps from the first to the last year with credits.
+    """
+    lines = list(
+        programme.budget_lines.order_by("section", "chapter", "article", "label").prefetch_related(
+            Prefetch("credits", queryset=BudgetCredit.objects.order_by("year"))
+        )
+    )
+    credit_years = {credit.year for line in lines for credit in line.credits.all()}
+    years = list(range(min(credit_years), max(credit_years) + 1)) if credit_years else []
+
+    sections = []
+    for section in BudgetSection:
+        rows = []
+        for line in [line for line in lines if line.section == section]:
+            voted = {credit.year: credit.amount_ttc for credit in line.credits.all()}
+            amounts = {year: round_money(voted.get(year, ZERO)) for year in years}
+            rows.append(BudgetRow(line=line, amounts=amounts, total=_sum(amounts.values())))
+        if not rows:
+            continue
+        totals = {year: _sum(row.amounts[year] for row in rows) for year in years}
+        sections.append(
+            BudgetSectionBlock(
+                section=section.value, label=str(section.label), rows=rows, totals=totals,
+                total=_sum(row.total for row in rows),
+            )
+        )
+    totals = {year: _sum(block.totals[year] for block in sections) for year in years}
+    return BudgetTable(
+        years=years,
+        sections=sections,
+        totals=totals,
+        total=_sum(block.total for block in sections),
+        envelope_ttc=programme.envelope_ttc,
+    )
+
+
+def budget_by_section_year(*, programme: Programme) -> list[dict]:
+    """``[{"section": "operating", "year": 2025, "budget_ttc": Decimal("385000.00")}, ...]``.
+
+    One row per section and year with credits, ordered by section then year; the follow-up of
+    commitments compares its own figures with these.
+    """
+    rows = (
+        BudgetCredit.objects.filter(budget_line__programme=programme)
+        .order_by()
+        .values("year", section=F("budget_line__section"))
+        .annotate(budget_ttc=Sum("amount_ttc"))
+        .order_by("section", "year")
+    )
+    return [
+        {"section": row["section"], "year": row["year"], "budget_ttc": round_money(row["budget_ttc"])}
+        for row in rows
+    ]

@@ -1,0 +1,154 @@
+"""Business rules for programmes and budgets: every write goes through here (the admin aside).
+
+Each function validates with ``full_clean()`` before saving and runs in a transaction, so a refusal
+leaves the stored data unchanged. Refusals are ``ValidationError`` with French messages.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from stdnum.fr import siret as stdnum_siret
+
+from procurement.core.money import MoneyError, round_money
+from procurement.programmes.enums import AuthorityKind, BudgetSection
+from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
+
+AmountInput = Decimal | int | str
+
+
+def _money(value: AmountInput, *, field: str) -> Decimal:
+    try:
+        return round_money(value)
+    except MoneyError as exc:
+        raise ValidationError({field: str(exc)}) from exc
+
+
+def _optional_money(value: AmountInput | None, *, field: str) -> Decimal | None:
+    return None if value is None or value == "" else _money(value, field=field)
+
+
+@transaction.atomic
+def authority_upsert(
+    *,
+    siret: str,
+    name: str,
+    street: str,
+    postal_code: str,
+    city: str,
+    kind: AuthorityKind | str,
+    large_operating_budget: bool = False,
+) -> Authority:
+    """Creates the buyer with this SIRET, or updates it."""
+    siret = stdnum_siret.compact(siret or "")
+    authority = Authority.objects.select_for_update().filter(siret=siret).first() or Authority(siret=siret)
+    authority.name = name
+    authority.street = street
+    authority.postal_code = postal_code
+    authority.city = city
+    authority.kind = kind
+    authority.large_operating_budget = large_operating_budget
+    authority.full_clean()
+    authority.save()
+    return authority
+
+
+@transaction.atomic
+def programme_upsert(
+    *,
+    reference: str,
+    name: str,
+    authority: Authority,
+    description: str = "",
+    envelope_ttc: AmountInput | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> Programme:
+    """Creates the programme with this reference, or updates it."""
+    programme = Programme.objects.select_for_update().filter(reference=reference).first()
+    programme = programme or Programme(reference=reference)
+    programme.name = name
+    programme.authority = authority
+    programme.description = description
+    programme.envelope_ttc = _optional_money(envelope_ttc, field="envelope_ttc")
+    programme.start_year = start_year
+    programme.end_year = end_year
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def budget_line_upsert(
+    *,
+    programme: Programme,
+    label: str,
+    section: BudgetSection | str,
+    chapter: str,
+    article: str,
+    function: str = "",
+    authorisation_reference: str = "",
+    authorisation_amount_ttc: AmountInput | None = None,
+) -> BudgetLine:
+    """Creates the line of this label in the programme, or updates it.
+
+    Lowering an authorisation below the credits already voted on the line is refused.
+    """
+    line = BudgetLine.objects.select_for_update().filter(programme=programme, label=label).first()
+    line = line or BudgetLine(programme=programme, label=label)
+    line.section = section
+    line.chapter = chapter
+    line.article = article
+    line.function = function
+    line.authorisation_reference = authorisation_reference
+    line.authorisation_amount_ttc = _optional_money(
+        authorisation_amount_ttc, field="authorisation_amount_ttc"
+    )
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_credits_set(
+    *,
+    budget_line: BudgetLine,
+    amounts: Mapping[int, AmountInput],
+    replace: bool = False,
+) -> list[BudgetCredit]:
+    """Sets the payment credits of several years of a line at once (TTC), in year order.
+
+    Years not in ``amounts`` keep their credits, or are deleted with ``replace=True``. The total
+    after the change must stay within the line's authorisation (AP or AE), otherwise nothing is
+    saved. The line is locked meanwhile, so two concurrent changes cannot together exceed it.
+    """
+    line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
+    wanted = {int(year): _money(amount, field="amount_ttc") for year, amount in sorted(amounts.items())}
+    existing = {credit.year: credit for credit in line.credits.all()}
+
+    final = {year: credit.amount_ttc for year, credit in existing.items() if not replace or year in wanted}
+    final.update(wanted)
+    message = line.authorisation_error(sum(final.values(), Decimal("0")))
+    if message:
+        raise ValidationError({"amount_ttc": message})
+
+    credits = []
+    for year, amount in wanted.items():
+        credit = existing.get(year) or BudgetCredit(budget_line=line, year=year)
+        credit.amount_ttc = amount
+        credit.defer_authorisation_check = True  # checked above, on the final figures
+        credit.full_clean()
+        credits.append(credit)
+    for credit in credits:
+        credit.save()
+    if replace:
+        for year, credit in existing.items():
+            if year not in wanted:
+                credit.delete()
+    return credits
+
+
+def budget_credit_set(*, budget_line: BudgetLine, year: int, amount_ttc: AmountInput) -> BudgetCredit:
+    """Sets the payment credits of one year of a line (TTC); see ``budget_credits_set``."""
+    return budget_credits_set(budget_line=budget_line, amounts={year: amount_ttc})[0]

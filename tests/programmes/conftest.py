@@ -1,0 +1,9 @@
+import pytest
+
+from procurement.programmes.demo import DEMO_PROGRAMME_PATH, load_demo_programme
+
+
+@pytest.fixture
+def demo_programme(db):
+    """The Bibliothèque numérique métropolitaine, loaded from fixtures/bnm/programme.json."""
+    return load_demo_programme(path=DEMO_PROGRAMME_PATH)

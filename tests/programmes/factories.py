@@ -1,0 +1,112 @@
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from stdnum import luhn
+
+from procurement.programmes.enums import AuthorityKind, BudgetSection
+from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """``UserFactory(groups=["buyers"])``; traits ``buyer``, ``evaluator``, ``finance``, ``admin``.
+
+    The groups come from the core data migration, so they are looked up, never created.
+    """
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent-programmes-{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@metropole.example")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+    class Params:
+        # A trait cannot override a post-generation value (factory_boy drops it), so the traits
+        # pass the role names as an extra argument of the declaration: ``groups__names``.
+        buyer = factory.Trait(groups__names=["buyers"])
+        evaluator = factory.Trait(groups__names=["evaluators"])
+        finance = factory.Trait(groups__names=["finance"])
+        admin = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def groups(self, create, extracted, names=(), **kwargs):
+        if create:
+            self.groups.add(*[Group.objects.get(name=name) for name in [*names, *(extracted or [])]])
+
+
+def _siret(n: int) -> str:
+    """A valid SIRET (Luhn keys on the SIREN and on the whole number), different for each ``n``."""
+    siren = f"2{n:07d}"
+    siren += luhn.calc_check_digit(siren)
+    siret = siren + "0001"
+    return siret + luhn.calc_check_digit(siret)
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Commune de Valbourg {n}")
+    siret = factory.Sequence(_siret)
+    street = "2 rue de l'Hôtel de ville"
+    postal_code = "37100"
+    city = "Valbourg"
+    kind = AuthorityKind.COMMUNE
+    large_operating_budget = False
+
+    class Params:
+        metropole = factory.Trait(
+            kind=AuthorityKind.METROPOLE, large_operating_budget=True,
+            name=factory.Sequence(lambda n: f"Métropole de Valbourg {n}"),
+        )
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    reference = factory.Sequence(lambda n: f"PRG{n}")
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    authority = factory.SubFactory(AuthorityFactory)
+    description = ""
+    envelope_ttc = None
+
+    class Params:
+        with_envelope = factory.Trait(envelope_ttc=Decimal("500000.00"), start_year=2025, end_year=2028)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    """An investment line voted year by year; traits ``operating`` and ``with_authorisation``."""
+
+    class Meta:
+        model = BudgetLine
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    section = BudgetSection.INVESTMENT
+    label = factory.Sequence(lambda n: f"Ligne {n}")
+    chapter = "20"
+    article = "2031"
+    function = "313"
+    authorisation_reference = ""
+    authorisation_amount_ttc = None
+
+    class Params:
+        operating = factory.Trait(section=BudgetSection.OPERATING, chapter="011", article="6065")
+        with_authorisation = factory.Trait(
+            authorisation_reference=factory.Sequence(lambda n: f"AUT-{n}"),
+            authorisation_amount_ttc=Decimal("100000.00"),
+        )
+
+
+class BudgetCreditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetCredit
+
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    year = factory.Sequence(lambda n: 2025 + n % 50)
+    amount_ttc = Decimal("10000.00")
