@@ -18,6 +18,7 @@ class DemoUser:
     role: Role | None  # None: administrator (Django staff)
 
 
+DEMO_BUYER = "claire.morel"
 DEMO_USERS = [
     DemoUser("claire.morel", "Claire", "Morel", Role.BUYER),
     DemoUser("julien.faure", "Julien", "Faure", Role.BUYER),

@@ -8,7 +8,7 @@ can bypass them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ def _deadline_refusals(tender, *, notice: date | None) -> list[str]:
     return []
 
 
-def _mark_ready(tender, *, today: date) -> list[str]:
+def _mark_ready(tender, *, now: datetime) -> list[str]:
     refusals = []
     if not tender.procedure:
         refusals.append("La procédure n'a pas été déterminée.")
@@ -83,19 +83,20 @@ def _mark_ready(tender, *, today: date) -> list[str]:
     return refusals
 
 
-def _publish(tender, *, today: date) -> list[str]:
+def _publish(tender, *, now: datetime) -> list[str]:
     # The notice goes out today: the deadline must still be legal counted from today.
+    today = timezone.localdate(now)
     return _deadline_refusals(tender, notice=max(today, tender.notice_sent_on or today))
 
 
-def _close(tender, *, today: date) -> list[str]:
-    if tender.bid_deadline and timezone.now() < tender.bid_deadline:
+def _close(tender, *, now: datetime) -> list[str]:
+    if tender.bid_deadline and now < tender.bid_deadline:
         moment = timezone.localtime(tender.bid_deadline).strftime("%d/%m/%Y à %H:%M")
         return [f"La date limite de réception des offres ({moment}) n'est pas encore passée."]
     return []
 
 
-def _open_bids(tender, *, today: date) -> list[str]:
+def _open_bids(tender, *, now: datetime) -> list[str]:
     from procurement.tenders.models import OpeningRecord
 
     if not OpeningRecord.objects.filter(tender=tender).exists():
@@ -103,14 +104,14 @@ def _open_bids(tender, *, today: date) -> list[str]:
     return []
 
 
-def _complete(tender, *, today: date) -> list[str]:
+def _complete(tender, *, now: datetime) -> list[str]:
     pending = [lot.number for lot in tender.lots.all() if lot.state == LotState.EVALUATING]
     if pending:
         return [f"Lot(s) encore en analyse : {', '.join(map(str, pending))}."]
     return []
 
 
-def _none(tender, *, today: date) -> list[str]:
+def _none(tender, *, now: datetime) -> list[str]:
     return []
 
 
@@ -125,13 +126,14 @@ TENDER_GUARDS: dict[str, Callable] = {
 }
 
 
-def tender_refusals(tender, name: str, *, today: date | None = None) -> list[str]:
-    return TENDER_GUARDS[name](tender, today=today or timezone.localdate())
+def tender_refusals(tender, name: str, *, now: datetime | None = None) -> list[str]:
+    return TENDER_GUARDS[name](tender, now=now or timezone.now())
 
 
 def tender_guard(name: str) -> Callable:
     def condition(tender) -> bool:
-        return not tender_refusals(tender, name)
+        # The service sets ``_transition_now`` when it records a transition at another moment.
+        return not tender_refusals(tender, name, now=getattr(tender, "_transition_now", None))
 
     condition.__name__ = f"guard_{name}"
     return condition
@@ -148,7 +150,7 @@ def _lot_common(lot) -> list[str]:
     return []
 
 
-def _award(lot, *, winner=None, today: date) -> list[str]:
+def _award(lot, *, winner=None, now: datetime) -> list[str]:
     from procurement.vendors.selectors import vendor_missing_certificates
 
     refusals = _lot_common(lot)
@@ -160,14 +162,14 @@ def _award(lot, *, winner=None, today: date) -> list[str]:
         refusals.append(f"L'offre de {winner.vendor.name} n'est pas conforme ({winner.get_status_display()}).")
     if winner.admissible is not True:
         refusals.append(f"La candidature de {winner.vendor.name} n'a pas été déclarée recevable.")
-    missing = vendor_missing_certificates(vendor=winner.vendor, at=today)
+    missing = vendor_missing_certificates(vendor=winner.vendor, at=timezone.localdate(now))
     if missing:
         labels = ", ".join(str(kind.label) for kind in missing)
         refusals.append(f"Pièces manquantes ou expirées pour {winner.vendor.name} : {labels}.")
     return refusals
 
 
-def _unsuccessful(lot, *, winner=None, today: date) -> list[str]:
+def _unsuccessful(lot, *, winner=None, now: datetime) -> list[str]:
     refusals = _lot_common(lot)
     compliant = [bid for bid in lot.bids.all() if bid.status == BidStatus.COMPLIANT]
     if compliant:
@@ -181,7 +183,7 @@ def _unsuccessful(lot, *, winner=None, today: date) -> list[str]:
     return refusals
 
 
-def _lot_abandon(lot, *, winner=None, today: date) -> list[str]:
+def _lot_abandon(lot, *, winner=None, now: datetime) -> list[str]:
     return _lot_common(lot)
 
 
@@ -192,15 +194,16 @@ LOT_GUARDS: dict[str, Callable] = {
 }
 
 
-def lot_refusals(lot, name: str, *, winner=None, today: date | None = None) -> list[str]:
-    return LOT_GUARDS[name](lot, winner=winner, today=today or timezone.localdate())
+def lot_refusals(lot, name: str, *, winner=None, now: datetime | None = None) -> list[str]:
+    return LOT_GUARDS[name](lot, winner=winner, now=now or timezone.now())
 
 
 def lot_guard(name: str) -> Callable:
     def condition(lot) -> bool:
         # django-fsm calls conditions with the instance only; the winner is set on the lot by the
         # service before the transition runs.
-        return not lot_refusals(lot, name, winner=getattr(lot, "_pending_winner", None))
+        return not lot_refusals(lot, name, winner=getattr(lot, "_pending_winner", None),
+                                now=getattr(lot, "_transition_now", None))
 
     condition.__name__ = f"guard_{name}"
     return condition

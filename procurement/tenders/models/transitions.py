@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,7 @@ class TransitionLog(models.Model):
     target = models.CharField(_("état d'arrivée"), max_length=16)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                            related_name="+", verbose_name=_("par"))
-    at = models.DateTimeField(_("le"), auto_now_add=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
     reason = models.TextField(_("motif"), blank=True)
 
     class Meta:

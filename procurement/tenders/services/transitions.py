@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -35,10 +37,14 @@ def _check_user(by) -> None:
 
 
 @transaction.atomic
-def tender_transition(*, tender: Tender, name: str, by, reason: str = "") -> Tender:
+def tender_transition(*, tender: Tender, name: str, by, reason: str = "", now: datetime | None = None) -> Tender:
     """Runs transition ``name`` on ``tender`` for user ``by`` (None for the clock), or raises
     TransitionRefused with the reasons. Concurrent attempts are serialised by a row lock, and a
-    stale copy is refused by django-fsm's concurrency check rather than overwriting."""
+    stale copy is refused by django-fsm's concurrency check rather than overwriting.
+
+    ``now`` records a transition that happened at another moment (importing past procedures,
+    the demo); guards are then judged at that moment."""
+    now = now or timezone.now()
     if name not in TENDER_TRANSITIONS:
         raise TransitionRefused([f"Transition inconnue : {name}."])
     _check_user(by)
@@ -51,13 +57,15 @@ def tender_transition(*, tender: Tender, name: str, by, reason: str = "") -> Ten
             f"La consultation a changé d'état entre-temps ({locked.get_state_display()}) : rechargez la page."
         ])
     method = getattr(locked, name)
-    refusals = tender_refusals(locked, name)
+    locked._transition_now = now
+    refusals = tender_refusals(locked, name, now=now)
     if refusals:
         raise TransitionRefused(refusals)
     source = locked.state
     try:
         if name == "publish":
-            locked.notice_sent_on = max(timezone.localdate(), locked.notice_sent_on or timezone.localdate())
+            today = timezone.localdate(now)
+            locked.notice_sent_on = max(today, locked.notice_sent_on or today)
         method(by=by, reason=reason)
         locked.save()
     except TransitionNotAllowed:
@@ -65,12 +73,15 @@ def tender_transition(*, tender: Tender, name: str, by, reason: str = "") -> Ten
     except ConcurrentTransition:
         raise TransitionRefused(["Une autre personne vient de modifier cette consultation : rechargez la page."])
     TransitionLog.objects.create(tender=locked, transition=name, source=source, target=locked.state, by=by,
-                                 reason=reason)
+                                 reason=reason, at=now)
     return locked
 
 
 @transaction.atomic
-def lot_transition(*, lot: Lot, name: str, by, reason: str = "", winner: Bid | None = None) -> Lot:
+def lot_transition(
+    *, lot: Lot, name: str, by, reason: str = "", winner: Bid | None = None, now: datetime | None = None
+) -> Lot:
+    now = now or timezone.now()
     if name not in LOT_TRANSITIONS:
         raise TransitionRefused([f"Transition inconnue : {name}."])
     _check_user(by)
@@ -80,21 +91,21 @@ def lot_transition(*, lot: Lot, name: str, by, reason: str = "", winner: Bid | N
     locked = Lot.objects.select_for_update().select_related("tender").get(pk=lot.pk)
     if locked.state != lot.state:
         raise TransitionRefused([f"Le lot a changé d'état entre-temps ({locked.get_state_display()})."])
-    refusals = lot_refusals(locked, name, winner=winner)
+    refusals = lot_refusals(locked, name, winner=winner, now=now)
     if refusals:
         raise TransitionRefused(refusals)
     source = locked.state
-    locked._pending_winner = winner
+    locked._pending_winner, locked._transition_now = winner, now
     try:
         getattr(locked, name)(by=by, reason=reason, winner=winner)
-        locked.decided_at = timezone.now()
+        locked.decided_at = now
         locked.save()
     except TransitionNotAllowed:
         raise TransitionRefused([f"Cette action n'est pas possible depuis l'état « {locked.get_state_display()} »."])
     except ConcurrentTransition:
         raise TransitionRefused(["Une autre personne vient de modifier ce lot : rechargez la page."])
     TransitionLog.objects.create(tender=locked.tender, lot=locked, transition=name, source=source,
-                                 target=locked.state, by=by, reason=reason)
+                                 target=locked.state, by=by, reason=reason, at=now)
     return locked
 
 
@@ -104,7 +115,7 @@ def close_due_tenders(*, now=None) -> list[Tender]:
     closed = []
     for tender in Tender.objects.filter(state="published", bid_deadline__lte=now).order_by("bid_deadline"):
         try:
-            closed.append(tender_transition(tender=tender, name="close", by=None,
+            closed.append(tender_transition(tender=tender, name="close", by=None, now=now,
                                             reason="Clôture automatique à la date limite."))
         except TransitionRefused:
             continue  # someone else closed it meanwhile

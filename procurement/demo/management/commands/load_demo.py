@@ -2,14 +2,17 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from procurement.core.commands import ProcurementCommand
-from procurement.demo.users import create_demo_users
+from procurement.demo.users import DEMO_BUYER, create_demo_users
 from procurement.programmes.demo import load_demo_programme
+from procurement.tenders.demo import load_demo_tenders
 from procurement.vendors.demo import load_demo_vendors
 
+User = get_user_model()
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "bnm"
 
 
@@ -28,13 +31,16 @@ class Command(ProcurementCommand):
     def run(self, *, no_users, **options):
         today = timezone.localdate()
         with transaction.atomic():
+            users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
             programme = load_demo_programme(path=FIXTURES / "programme.json")
             vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
-            users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
+            buyer = User.objects.filter(username=DEMO_BUYER).first()
+            tenders = load_demo_tenders(path=FIXTURES / "tenders.json", buyer=buyer, today=today)
         data = {
             "programme": programme.reference,
             "budget_lines": programme.budget_lines.count(),
             "vendors": len(vendors),
+            "tenders": [tender.reference for tender in tenders],
             "users": [
                 {"username": demo.username, "role": str(demo.role or "admin"), "password": password}
                 for demo, password in users
@@ -42,7 +48,7 @@ class Command(ProcurementCommand):
         }
         lines = [
             f"Programme {programme.reference} chargé : {data['budget_lines']} lignes budgétaires, "
-            f"{len(vendors)} fournisseurs.",
+            f"{len(vendors)} fournisseurs, consultations {', '.join(t.reference for t in tenders)}.",
         ]
         if users:
             lines.append("Utilisateurs de démonstration (identifiant / mot de passe / profil) :")

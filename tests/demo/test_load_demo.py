@@ -1,0 +1,49 @@
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from procurement.tenders.models import Bid, Tender
+from procurement.vendors.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    out = StringIO()
+    call_command("load_demo", "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_demo_creates_one_user_per_role_and_prints_their_passwords(demo):
+    roles = {user["role"] for user in demo["users"]}
+    assert roles == {"buyers", "evaluators", "finance", "admin"}
+    assert sum(user["role"] == "evaluators" for user in demo["users"]) == 3
+    claire = get_user_model().objects.get(username="claire.morel")
+    password = next(u["password"] for u in demo["users"] if u["username"] == "claire.morel")
+    assert claire.check_password(password)
+
+
+def test_the_demo_carries_the_three_bnm_procedures_with_their_estimated_values(demo):
+    values = {t.reference: (t.procedure, t.state, t.estimated_value_ht()) for t in Tender.objects.all()}
+    assert values["BNM-2023-01"] == ("mapa", "completed", Decimal("80000.00"))
+    assert values["BNM-2024-01"] == ("appel_offres_ouvert", "completed", Decimal("507500.00"))
+    assert values["BNM-2024-02"] == ("appel_offres_ouvert", "completed", Decimal("1200000.00"))
+    assert values["BNM-2026-01"][1] == "published"
+
+
+def test_the_in_progress_consultation_has_sealed_bids(demo):
+    bids = Bid.objects.filter(lot__tender__reference="BNM-2026-01")
+    assert bids.count() == 2
+    assert all(bid.amount_ht is None and bid.files.count() == 1 for bid in bids)
+
+
+def test_loading_the_demo_twice_duplicates_nothing(demo):
+    counts = (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count())
+    call_command("load_demo", "--no-users", stdout=StringIO())
+    assert (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count()) == counts == (8, 4, 14)
