@@ -2,7 +2,6 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-
 ROLE_FLAGS = {"buyer": "buyers", "evaluator": "evaluators", "finance": "finance"}
 
 

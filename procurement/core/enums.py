@@ -79,7 +79,9 @@ class ReferenceKind(models.TextChoices):
     FRAMEWORK_MAX_YEARS = "framework_max_years", _("Durée maximale d'un accord-cadre")
     DE_MINIMIS_SUPPLIES_SERVICES = "de_minimis_supplies_services", _("Modification de minimis, fournitures et services")
     DE_MINIMIS_WORKS = "de_minimis_works", _("Modification de minimis, travaux")
-    MODIFICATION_MAX_SHARE = "modification_max_share", _("Plafond d'une modification (prestations supplémentaires, imprévus)")
+    MODIFICATION_MAX_SHARE = (
+        "modification_max_share", _("Plafond d'une modification (prestations supplémentaires, imprévus)")
+    )
     CAO_OPINION_SHARE = "cao_opinion_share", _("Augmentation soumise à l'avis de la CAO")
     ADVANCE_MIN_AMOUNT = "advance_min_amount", _("Avance obligatoire au-delà de ce montant")
     ADVANCE_MIN_MONTHS = "advance_min_months", _("Avance obligatoire au-delà de cette durée")
@@ -94,25 +96,29 @@ class ReferenceKind(models.TextChoices):
     VAT_PRESS = "vat_press", _("TVA, taux particulier (presse en ligne CPPAP)")
 
 
+_EUR_HT = (
+    ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_SUBCENTRAL, ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_CENTRAL,
+    ReferenceKind.EU_THRESHOLD_WORKS, ReferenceKind.EU_THRESHOLD_SOCIAL_SERVICES,
+    ReferenceKind.DISPENSE_THRESHOLD_SUPPLIES_SERVICES, ReferenceKind.DISPENSE_THRESHOLD_WORKS,
+    ReferenceKind.MAPA_PUBLICITY_THRESHOLD, ReferenceKind.SMALL_LOT_SUPPLIES_SERVICES, ReferenceKind.SMALL_LOT_WORKS,
+    ReferenceKind.LEGALITY_CONTROL_THRESHOLD, ReferenceKind.DECP_THRESHOLD, ReferenceKind.VIGILANCE_MIN_AMOUNT,
+    ReferenceKind.ADVANCE_MIN_AMOUNT,
+)
+_EUR = (ReferenceKind.LATE_PAYMENT_COMPENSATION, ReferenceKind.SUBCONTRACT_DIRECT_PAYMENT)
+_DAYS = (
+    ReferenceKind.OPEN_MIN_DAYS, ReferenceKind.OPEN_MIN_DAYS_ELECTRONIC, ReferenceKind.OPEN_MIN_DAYS_PIN_OR_URGENCY,
+    ReferenceKind.MAPA_SUGGESTED_MIN_DAYS, ReferenceKind.ANSWER_LIMIT_DAYS, ReferenceKind.ANSWER_LIMIT_DAYS_URGENCY,
+    ReferenceKind.STANDSTILL_DAYS_ELECTRONIC, ReferenceKind.STANDSTILL_DAYS_OTHER, ReferenceKind.AWARD_NOTICE_DAYS,
+    ReferenceKind.PAYMENT_DEADLINE_DAYS,
+)
+_MONTHS = (
+    ReferenceKind.DECP_PUBLICATION_MONTHS, ReferenceKind.VIGILANCE_VALIDITY_MONTHS, ReferenceKind.ADVANCE_MIN_MONTHS,
+)
 REFERENCE_UNITS: dict[str, str] = {
-    **{k: Unit.EUR_HT for k in (
-        ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_SUBCENTRAL, ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_CENTRAL,
-        ReferenceKind.EU_THRESHOLD_WORKS, ReferenceKind.EU_THRESHOLD_SOCIAL_SERVICES,
-        ReferenceKind.DISPENSE_THRESHOLD_SUPPLIES_SERVICES, ReferenceKind.DISPENSE_THRESHOLD_WORKS,
-        ReferenceKind.MAPA_PUBLICITY_THRESHOLD, ReferenceKind.SMALL_LOT_SUPPLIES_SERVICES, ReferenceKind.SMALL_LOT_WORKS,
-        ReferenceKind.LEGALITY_CONTROL_THRESHOLD, ReferenceKind.DECP_THRESHOLD, ReferenceKind.VIGILANCE_MIN_AMOUNT,
-        ReferenceKind.ADVANCE_MIN_AMOUNT,
-    )},
-    **{k: Unit.EUR for k in (ReferenceKind.LATE_PAYMENT_COMPENSATION, ReferenceKind.SUBCONTRACT_DIRECT_PAYMENT)},
-    **{k: Unit.DAYS for k in (
-        ReferenceKind.OPEN_MIN_DAYS, ReferenceKind.OPEN_MIN_DAYS_ELECTRONIC, ReferenceKind.OPEN_MIN_DAYS_PIN_OR_URGENCY,
-        ReferenceKind.MAPA_SUGGESTED_MIN_DAYS, ReferenceKind.ANSWER_LIMIT_DAYS, ReferenceKind.ANSWER_LIMIT_DAYS_URGENCY,
-        ReferenceKind.STANDSTILL_DAYS_ELECTRONIC, ReferenceKind.STANDSTILL_DAYS_OTHER, ReferenceKind.AWARD_NOTICE_DAYS,
-        ReferenceKind.PAYMENT_DEADLINE_DAYS,
-    )},
-    **{k: Unit.MONTHS for k in (
-        ReferenceKind.DECP_PUBLICATION_MONTHS, ReferenceKind.VIGILANCE_VALIDITY_MONTHS, ReferenceKind.ADVANCE_MIN_MONTHS,
-    )},
+    **dict.fromkeys(_EUR_HT, Unit.EUR_HT),
+    **dict.fromkeys(_EUR, Unit.EUR),
+    **dict.fromkeys(_DAYS, Unit.DAYS),
+    **dict.fromkeys(_MONTHS, Unit.MONTHS),
     ReferenceKind.FRAMEWORK_MAX_YEARS: Unit.YEARS,
     ReferenceKind.ENVIRONMENTAL_CRITERION_REQUIRED: Unit.FLAG,
 }

@@ -27,7 +27,7 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
     """Parses an amount; floats are refused because they cannot hold cents exactly."""
     if isinstance(value, Decimal):
         result = value
-    elif isinstance(value, bool) or isinstance(value, float):
+    elif isinstance(value, (bool, float)):
         raise MoneyError("Un montant doit être un décimal exact, pas un nombre flottant.")
     elif isinstance(value, int):
         result = Decimal(value)

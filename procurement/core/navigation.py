@@ -15,6 +15,7 @@ class MenuEntry:
 
 
 MENU = (
+    MenuEntry(_("Consultations"), "tenders:list", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),
     MenuEntry(_("Fournisseurs"), "vendors:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Programmes"), "programmes:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Données de référence"), "core:reference-values", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),

@@ -75,7 +75,10 @@ class Ccag(models.TextChoices):
     SUPPLIES_SERVICES = "Fournitures courantes et services", _("CCAG Fournitures courantes et services")
     INDUSTRIAL = "Marchés industriels", _("CCAG Marchés industriels")
     INTELLECTUAL = "Prestations intellectuelles", _("CCAG Prestations intellectuelles")
-    IT = "Techniques de l'information et de la communication", _("CCAG Techniques de l'information et de la communication")
+    IT = (
+        "Techniques de l'information et de la communication",
+        _("CCAG Techniques de l'information et de la communication"),
+    )
     NONE = "Pas de CCAG", _("Pas de CCAG")
 
 

@@ -140,9 +140,9 @@ def advise(
     if value < rules.dispense_threshold.value:
         procedure, publicity = Procedure.DISPENSE, []
         reasons.append(
-            f"{format_eur(value)} HT est inférieur au seuil de dispense de {format_eur(rules.dispense_threshold.value)} "
-            f"HT en vigueur au {at} : le marché peut être passé sans publicité ni mise en concurrence préalables, "
-            f"en choisissant une offre pertinente et en ne contractant pas systématiquement avec le même "
+            f"{format_eur(value)} HT est inférieur au seuil de dispense de "
+            f"{format_eur(rules.dispense_threshold.value)} HT en vigueur au {at} : le marché peut être passé "
+            f"sans publicité ni mise en concurrence préalables, en choisissant une offre pertinente et en ne contractant pas systématiquement avec le même "
             f"opérateur ({rules.dispense_threshold.source})."
         )
     elif value < eu.value:
@@ -155,9 +155,9 @@ def advise(
         if value < rules.mapa_publicity_threshold.value:
             publicity = [Publicity.BUYER_PROFILE]
             reasons.append(
-                f"En dessous de {format_eur(rules.mapa_publicity_threshold.value)} HT, la publicité est libre et adaptée "
-                f"au montant et à l'objet ; les documents de la consultation sont mis à disposition sur le profil "
-                f"d'acheteur ({rules.mapa_publicity_threshold.source}, R.2132-2)."
+                f"En dessous de {format_eur(rules.mapa_publicity_threshold.value)} HT, la publicité est libre et "
+                f"adaptée au montant et à l'objet ; les documents de la consultation sont mis à disposition sur "
+                f"le profil d'acheteur ({rules.mapa_publicity_threshold.source}, R.2132-2)."
             )
         else:
             publicity = [Publicity.BUYER_PROFILE, Publicity.BOAMP]

@@ -43,7 +43,7 @@ def test_the_environmental_criterion_is_required_from_21_august_2026():
 
 
 def test_a_date_without_a_value_in_force_says_so_in_french():
-    with pytest.raises(ReferenceValueMissing, match="Aucune valeur .* n'est en vigueur au 01/01/2028"):
+    with pytest.raises(ReferenceValueMissing, match=r"Aucune valeur .* n'est en vigueur au 01/01/2028"):
         reference_value(EU, at=date(2028, 1, 1))
 
 

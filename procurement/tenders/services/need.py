@@ -9,7 +9,7 @@ from django.db import transaction
 
 from procurement.core.money import format_eur
 from procurement.tenders.criteria_rules import CriterionNode, criteria_errors
-from procurement.tenders.enums import CriterionKind, TenderState
+from procurement.tenders.enums import CriterionKind, LotState, TenderState
 from procurement.tenders.models import Criterion, Lot, Tender
 from procurement.tenders.procedure import LotValue, ProcedureAdvice, advise, rules_in_force
 
@@ -157,7 +157,8 @@ def tender_relaunch(*, tender: Tender, by, consultation_start) -> Tender:
     """A new draft prefilled from an abandoned or unsuccessful tender (its lots and criteria)."""
     if tender.state not in (TenderState.ABANDONED, TenderState.COMPLETED):
         raise ValidationError("Seule une consultation sans suite ou terminée peut être relancée.")
-    if tender.state == TenderState.COMPLETED and not tender.lots.filter(state__in=["unsuccessful", "abandoned"]).exists():
+    undecided = tender.lots.filter(state__in=[LotState.UNSUCCESSFUL, LotState.ABANDONED])
+    if tender.state == TenderState.COMPLETED and not undecided.exists():
         raise ValidationError("Tous les lots ont été attribués : rien à relancer.")
     fields = {key: getattr(tender, key) for key in TENDER_FIELDS}
     fields.update(reference=_relaunch_reference(tender.reference), consultation_start=consultation_start,
@@ -167,7 +168,7 @@ def tender_relaunch(*, tender: Tender, by, consultation_start) -> Tender:
     copy.save(update_fields=["relaunched_from"])
     lots = tender.lots.all()
     if tender.state == TenderState.COMPLETED:
-        lots = lots.filter(state__in=["unsuccessful", "abandoned"])
+        lots = undecided
     for number, lot in enumerate(lots.order_by("number"), start=1):
         new_lot = Lot(tender=copy, number=number, title=lot.title, description=lot.description,
                       estimated_amount_ht=lot.estimated_amount_ht, options_amount_ht=lot.options_amount_ht)

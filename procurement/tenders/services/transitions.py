@@ -31,6 +31,13 @@ TENDER_TRANSITIONS = ("mark_ready", "back_to_draft", "publish", "close", "open_b
 LOT_TRANSITIONS = ("award", "declare_unsuccessful", "abandon")
 
 
+CONCURRENT = "Une autre personne vient de modifier"
+
+
+def _impossible_from(instance) -> str:
+    return f"Cette action n'est pas possible depuis l'état « {instance.get_state_display()} »."
+
+
 def _check_user(by) -> None:
     if by is not None and not can_drive(by):
         raise NotAllowed(["Seuls les acheteurs conduisent les consultations."])
@@ -69,9 +76,9 @@ def tender_transition(*, tender: Tender, name: str, by, reason: str = "", now: d
         method(by=by, reason=reason)
         locked.save()
     except TransitionNotAllowed:
-        raise TransitionRefused([f"Cette action n'est pas possible depuis l'état « {locked.get_state_display()} »."])
+        raise TransitionRefused([_impossible_from(locked)]) from None
     except ConcurrentTransition:
-        raise TransitionRefused(["Une autre personne vient de modifier cette consultation : rechargez la page."])
+        raise TransitionRefused([f"{CONCURRENT} cette consultation : rechargez la page."]) from None
     TransitionLog.objects.create(tender=locked, transition=name, source=source, target=locked.state, by=by,
                                  reason=reason, at=now)
     return locked
@@ -101,9 +108,9 @@ def lot_transition(
         locked.decided_at = now
         locked.save()
     except TransitionNotAllowed:
-        raise TransitionRefused([f"Cette action n'est pas possible depuis l'état « {locked.get_state_display()} »."])
+        raise TransitionRefused([_impossible_from(locked)]) from None
     except ConcurrentTransition:
-        raise TransitionRefused(["Une autre personne vient de modifier ce lot : rechargez la page."])
+        raise TransitionRefused([f"{CONCURRENT} ce lot : rechargez la page."]) from None
     TransitionLog.objects.create(tender=locked.tender, lot=locked, transition=name, source=source,
                                  target=locked.state, by=by, reason=reason, at=now)
     return locked

@@ -29,7 +29,9 @@ class Command(ProcurementCommand):
     def run(self, *, nature, value_ht, renewals, date, notice_date, **options):
         at = date or timezone.localdate()
         if notice_date and notice_date < at:
-            raise UsageError("--notice-date : l'avis ne peut pas être envoyé avant le lancement de la consultation (--date)")
+            raise UsageError(
+                "--notice-date : l'avis ne peut pas être envoyé avant le lancement de la consultation (--date)"
+            )
         total = estimated_value(value_ht_per_period=value_ht, renewals=renewals)
         periods = 1 + renewals
         explanation = (
