@@ -17,5 +17,6 @@ urlpatterns = [
     path("reference/", include("procurement.core.urls")),
     path("fournisseurs/", include("procurement.vendors.urls")),
     path("programmes/", include("procurement.programmes.urls")),
+    path("consultations/", include("procurement.tenders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -142,8 +142,8 @@ def advise(
         reasons.append(
             f"{format_eur(value)} HT est inférieur au seuil de dispense de "
             f"{format_eur(rules.dispense_threshold.value)} HT en vigueur au {at} : le marché peut être passé "
-            f"sans publicité ni mise en concurrence préalables, en choisissant une offre pertinente et en ne contractant pas systématiquement avec le même "
-            f"opérateur ({rules.dispense_threshold.source})."
+            "sans publicité ni mise en concurrence préalables, en choisissant une offre pertinente et en ne "
+            f"contractant pas systématiquement avec le même opérateur ({rules.dispense_threshold.source})."
         )
     elif value < eu.value:
         procedure = Procedure.MAPA

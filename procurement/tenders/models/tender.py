@@ -8,7 +8,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from procurement.core.models import ProtectedStateMixin, TimeStampedModel
-from procurement.core.money import MoneyField
 from procurement.tenders.enums import (
     Ccag,
     Nature,
