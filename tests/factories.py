@@ -2,12 +2,11 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-ROLE_FLAGS = {"buyer": "buyers", "evaluator": "evaluators", "finance": "finance"}
-
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """``UserFactory(buyer=True)`` (likewise ``evaluator``, ``finance``), ``UserFactory(admin=True)``, or
-    ``UserFactory(roles=["buyers", "finance"])``."""
+    """``UserFactory(buyer=True)`` (likewise ``evaluator``, ``finance``), ``UserFactory(admin=True)``,
+    or ``UserFactory(groups=["buyers", "finance"])``. The groups come from the core data migration:
+    they are looked up, never created."""
 
     class Meta:
         model = get_user_model()
@@ -21,18 +20,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("mot-de-passe-de-test")
 
     class Params:
+        # A trait cannot override a post-generation value (factory_boy drops it): the traits pass
+        # the role names as an extra argument of the declaration, ``groups__names``.
+        buyer = factory.Trait(groups__names=["buyers"])
+        evaluator = factory.Trait(groups__names=["evaluators"])
+        finance = factory.Trait(groups__names=["finance"])
         admin = factory.Trait(is_staff=True, is_superuser=True)
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        # Traits cannot feed a post-generation hook, so the role flags are read here.
-        names = [group for flag, group in ROLE_FLAGS.items() if kwargs.pop(flag, False)]
-        user = super()._create(model_class, *args, **kwargs)
-        if names:
-            user.groups.add(*Group.objects.filter(name__in=names))
-        return user
-
     @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+    def groups(self, create, extracted, names=(), **kwargs):
+        wanted = [*names, *(extracted or [])]
+        if create and wanted:
+            groups = list(Group.objects.filter(name__in=wanted))
+            assert len(groups) == len(set(wanted)), f"groupe(s) inconnu(s) : {wanted}"
+            self.groups.add(*groups)

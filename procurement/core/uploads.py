@@ -65,7 +65,7 @@ def validate_upload(file, *, label: str, allowed: tuple[str, ...] = DOCUMENTS) -
     context = {"field": label, "name": name}
     suffix = suffix_of(name)
     if suffix not in allowed:
-        accepted = ", ".join(BY_SUFFIX[s].label for s in dict.fromkeys(allowed))
+        accepted = ", ".join(dict.fromkeys(BY_SUFFIX[suffix].label for suffix in allowed))
         raise ValidationError(
             _("« %(field)s » : le fichier « %(name)s » n'est pas accepté ; formats acceptés : %(accepted)s.")
             % {**context, "accepted": accepted}, code="file_type",

@@ -1,42 +1,10 @@
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from stdnum import luhn
 
 from procurement.programmes.enums import AuthorityKind, BudgetSection
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    """``UserFactory(groups=["buyers"])``; traits ``buyer``, ``evaluator``, ``finance``, ``admin``.
-
-    The groups come from the core data migration, so they are looked up, never created.
-    """
-
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"agent-programmes-{n}")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@metropole.example")
-    password = factory.django.Password("mot-de-passe-de-test")
-
-    class Params:
-        # A trait cannot override a post-generation value (factory_boy drops it), so the traits
-        # pass the role names as an extra argument of the declaration: ``groups__names``.
-        buyer = factory.Trait(groups__names=["buyers"])
-        evaluator = factory.Trait(groups__names=["evaluators"])
-        finance = factory.Trait(groups__names=["finance"])
-        admin = factory.Trait(is_staff=True, is_superuser=True)
-
-    @factory.post_generation
-    def groups(self, create, extracted, names=(), **kwargs):
-        if create:
-            self.groups.add(*[Group.objects.get(name=name) for name in [*names, *(extracted or [])]])
 
 
 def _siret(n: int) -> str:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from procurement.programmes.models import BudgetCredit, BudgetLine
-from tests.programmes.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 
 from procurement.programmes.enums import AuthorisationKind, BudgetSection
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine
+from tests.factories import UserFactory
 from tests.programmes.factories import (
     AuthorityFactory,
     BudgetCreditFactory,
     BudgetLineFactory,
     ProgrammeFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory, ProgrammeFactory, UserFactory
+from tests.factories import UserFactory
+from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,58 @@
+"""Demo suppliers for the BNM programme, loaded from ``fixtures/bnm/vendors.json`` through the services.
+
+Document dates in the file are offsets from ``today`` so that the demo always shows valid
+certificates, one expiring soon and one expired.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.db import transaction
+
+from procurement.vendors import services
+from procurement.vendors.models import Vendor
+from procurement.vendors.validators import compact_number
+
+VENDOR_KEYS = ("name", "vat_number", "street", "postal_code", "city", "country", "is_sme", "website", "notes")
+CONTACT_KEYS = ("first_name", "last_name", "role", "email", "phone", "is_primary")
+
+
+def _document_values(entry: dict, *, today: date) -> dict:
+    issued_on = today - timedelta(days=entry["issued_days_ago"])
+    expires_in = entry.get("expires_in_days")
+    return {
+        "kind": entry["kind"],
+        "issued_on": issued_on,
+        "expires_on": None if expires_in is None else today + timedelta(days=expires_in),
+        "reference": entry.get("reference", ""),
+        "notes": entry.get("notes", ""),
+    }
+
+
+@transaction.atomic
+def load_demo_vendors(*, path: Path, today: date) -> list[Vendor]:
+    """Creates or updates each vendor by SIRET and replaces its contacts and documents (idempotent)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    vendors = []
+    for entry in data["vendors"]:
+        values = {key: entry[key] for key in VENDOR_KEYS if key in entry}
+        siret = compact_number(entry["siret"])
+        vendor = Vendor.objects.filter(siret=siret).first()
+        if vendor is None:
+            vendor = services.vendor_create(siret=siret, **values)
+        else:
+            vendor = services.vendor_update(vendor=vendor, data=values)
+        for contact in list(vendor.contacts.all()):
+            services.contact_delete(contact=contact)
+        for document in list(vendor.documents.all()):
+            services.document_delete(document=document)
+        for contact in entry.get("contacts", []):
+            fields = {key: contact[key] for key in CONTACT_KEYS if key in contact}
+            services.contact_create(vendor=vendor, **fields)
+        for document in entry.get("documents", []):
+            services.document_create(vendor=vendor, **_document_values(document, today=today))
+        vendors.append(vendor)
+    return vendors

@@ -1,0 +1,37 @@
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from procurement.tenders.exports import bids_register_xlsx
+from procurement.tenders.models import BidFile
+from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def cells(tender) -> list[list]:
+    sheet = load_workbook(BytesIO(bids_register_xlsx(tender=tender))).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_register_of_a_closed_tender_shows_no_amount(settings):
+    lot = LotFactory(tender=TenderFactory(closed=True))
+    bid = BidFactory(lot=lot, vendor__name="Kiosque Horizon")
+    # An amount typed too early by a bug elsewhere must still not leak through the export.
+    type(bid).objects.filter(pk=bid.pk).update(amount_ht=Decimal("57000.00"))
+    BidFile.objects.create(bid=bid, file="tenders/bids/x", original_name="prix.pdf", size=10, sha256="ab" * 32)
+    rows = cells(lot.tender)
+    assert rows[1] == ["Lot", "Candidat", "SIRET", "Reçue le", "Statut", "Fichiers (SHA-256)"]
+    assert rows[2][1] == "Kiosque Horizon" and rows[2][4] == "Reçue, scellée" and rows[2][5] == "ab" * 32
+    flat = " ".join(str(value) for row in rows for value in row)
+    assert "57000" not in flat and "prix.pdf" not in flat
+
+
+def test_the_register_of_an_opened_tender_shows_the_amounts():
+    lot = LotFactory(tender=TenderFactory(opened=True))
+    BidFactory(lot=lot, compliant=True, vendor__name="Lectura Prêt Numérique SAS")
+    rows = cells(lot.tender)
+    assert rows[2][6:9] == [98000, 5.5, 103390]
+    assert rows[2][4] == "Conforme"
