@@ -268,3 +268,27 @@ def test_criteria_whose_points_do_not_add_up_are_refused_on_the_points_field(buy
         criteria_replace(lot=lot, by=buyer, rows=rows)
     assert error.value.message_dict["points"] == ["Les critères totalisent 90 points au lieu de 100."]
     assert lot.criteria.count() == 5  # unchanged
+
+
+def test_a_ready_tender_goes_back_to_draft_for_changes(buyer):
+    tender = ready_tender(buyer)
+    assert tender_transition(tender=tender, name="back_to_draft", by=buyer).state == TenderState.DRAFT
+
+
+def test_a_tender_whose_lots_are_all_decided_is_completed(buyer):
+    lot = opened_lot()
+    lot_transition(lot=lot, name="abandon", by=buyer, reason="Besoin couvert par le groupement de commandes.")
+    assert tender_transition(tender=lot.tender, name="complete", by=buyer).state == TenderState.COMPLETED
+
+
+@pytest.mark.parametrize("role", ["finance_user", "evaluator"])
+def test_only_buyers_decide_lots(request, role):
+    lot = opened_lot()
+    with pytest.raises(NotAllowed):
+        lot_transition(lot=lot, name="abandon", by=request.getfixturevalue(role), reason="essai")
+    lot.refresh_from_db()
+    assert lot.state == LotState.EVALUATING
+
+
+def test_an_unknown_transition_is_refused(buyer):
+    assert refusal(TenderFactory(), "delete", buyer) == ["Transition inconnue : delete."]
