@@ -1,0 +1,156 @@
+"""Administration of the tenders app.
+
+The states are protected FSM fields moved only by the transition services: read-only here. Bid
+prices and files stay sealed in the admin too, until the tender's opening: the amount fields and
+the files are neither shown nor editable on a sealed bid, and the list never shows an amount.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from procurement.tenders.forms import TenderForm
+from procurement.tenders.models import Bid, BidFile, Criterion, Lot, OpeningRecord, Question, Tender, TransitionLog
+
+BID_AMOUNT_FIELDS = ("amount_ht", "vat_rate", "negotiated_amount_ht")
+
+
+class LotInline(admin.TabularInline):
+    model = Lot
+    extra = 0
+    fields = ["number", "title", "estimated_amount_ht", "options_amount_ht", "state"]
+    readonly_fields = ["state"]
+    show_change_link = True
+
+
+@admin.register(Tender)
+class TenderAdmin(SimpleHistoryAdmin):
+    form = TenderForm  # the DECP lists as checkboxes, as in the pages
+    list_display = ["reference", "object", "state", "procedure"]
+    list_filter = ["state", "procedure", "nature"]
+    search_fields = ["reference", "object", "cpv_code"]
+    list_select_related = ["programme"]
+    readonly_fields = ["state", "procedure", "abandon_reason", "relaunched_from", "created_at", "updated_at"]
+    inlines = [LotInline]
+    fieldsets = [
+        (None, {"fields": ["reference", "programme", "object", "nature", "cpv_code", "place_code",
+                           "place_code_type", "buyer"]}),
+        (_("Durée"), {"fields": ["duration_months", "renewals", "renewal_months", "is_framework"]}),
+        (_("Calendrier et dossier"), {"fields": ["consultation_start", "notice_sent_on", "bid_deadline",
+                                                 "documents_ready", "mapa_negotiation"]}),
+        (_("Données essentielles (DECP)"), {"fields": ["price_form", "price_types", "techniques", "execution_modes",
+                                                       "ccag", "innovative", "social_considerations",
+                                                       "environmental_considerations"]}),
+        (_("Cycle de vie"), {"fields": ["state", "procedure", "abandon_reason", "relaunched_from", "created_at",
+                                        "updated_at"]}),
+    ]
+
+
+@admin.register(Lot)
+class LotAdmin(SimpleHistoryAdmin):
+    list_display = ["tender", "number", "title", "estimated_amount_ht", "state"]
+    list_filter = ["state"]
+    search_fields = ["tender__reference", "title"]
+    list_select_related = ["tender"]
+    fields = ["tender", "number", "title", "description", "estimated_amount_ht", "options_amount_ht", "state",
+              "winner", "decision_reason", "decided_at"]
+    readonly_fields = ["state", "winner", "decision_reason", "decided_at"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "lot", "kind", "points", "parent", "position"]
+    list_filter = ["kind"]
+    search_fields = ["name", "lot__tender__reference"]
+    list_select_related = ["lot__tender", "parent"]
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["tender", "asked_at", "__str__", "answered_at"]
+    search_fields = ["tender__reference", "text", "answer"]
+    list_select_related = ["tender"]
+
+
+@admin.register(OpeningRecord)
+class OpeningRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["tender", "opened_at", "opened_by"]
+    search_fields = ["tender__reference"]
+    list_select_related = ["tender", "opened_by"]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    """The log is written by the transition service only."""
+
+    list_display = ["at", "tender", "lot", "transition", "source", "target", "by"]
+    list_filter = ["transition", "target"]
+    search_fields = ["tender__reference", "reason"]
+    list_select_related = ["tender", "lot", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BidFileInline(admin.TabularInline):
+    """The files of an opened bid, read-only, downloaded through the page that checks the opening."""
+
+    model = BidFile
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "size", "sha256", "uploaded_at", "download"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("fichier"))
+    def download(self, bid_file):
+        url = reverse("tenders:bid-file", args=[bid_file.bid.lot.tender.reference, bid_file.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Télécharger"))
+
+
+def _unsealed(bid) -> bool:
+    return bid is not None and not bid.is_sealed
+
+
+@admin.register(Bid)
+class BidAdmin(admin.ModelAdmin):
+    """No history view here: the historical rows hold the amounts, which stay sealed until the opening.
+    Bids are received through the tender's page, which stores the files and their SHA-256."""
+
+    list_display = ["vendor", "lot", "received_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["vendor__name", "lot__tender__reference"]
+    list_select_related = ["vendor", "lot__tender"]
+    base_fields = ["lot", "vendor", "received_at", "status", "status_reason", "candidature_form",
+                   "exclusion_declaration", "capacities", "admissible", "admissibility_reason", "regularised",
+                   "regularisation_note", "recorded_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lot__tender", "vendor")
+
+    def get_fields(self, request, obj=None):
+        if _unsealed(obj):
+            return [*self.base_fields, *BID_AMOUNT_FIELDS]
+        return list(self.base_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["lot", "vendor", "received_at", "recorded_by"]
+
+    def get_inlines(self, request, obj):
+        return [BidFileInline] if _unsealed(obj) else []
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,319 @@
+"""Forms of the tenders pages: they parse and check types; the services apply the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procurement.core.uploads import BID_FILES, validate_upload
+from procurement.programmes.models import Programme
+from procurement.tenders.enums import (
+    BidStatus,
+    CandidatureForm,
+    CriterionKind,
+    EnvironmentalConsideration,
+    ExecutionMode,
+    PriceBasis,
+    PriceFormula,
+    PriceType,
+    Procedure,
+    SocialConsideration,
+    Technique,
+    TenderState,
+)
+from procurement.tenders.models import Lot, Tender
+from procurement.tenders.services.bids import REASON_NEEDED
+from procurement.tenders.services.need import TENDER_FIELDS
+from procurement.vendors.models import Vendor
+
+MAX_CRITERIA_ROWS = 12
+YES_NO = [("oui", _("Oui")), ("non", _("Non"))]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def now_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django docs, "Uploading multiple files"): cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            files = [single_clean(item, initial) for item in data]
+        else:
+            files = [single_clean(data, initial)]
+        return [file for file in files if file]
+
+
+def choices_field(enum, label) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(label=label, choices=enum.choices, required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+# Tenders ------------------------------------------------------------------------------------
+
+
+class TenderFilterForm(forms.Form):
+    """The list's filters (GET)."""
+
+    state = forms.ChoiceField(label=_("État"), required=False,
+                              choices=[("", _("Tous")), *TenderState.choices])
+    procedure = forms.ChoiceField(label=_("Procédure"), required=False,
+                                  choices=[("", _("Toutes")), *Procedure.choices])
+    year = forms.TypedChoiceField(label=_("Année de lancement"), required=False, coerce=int, empty_value=None)
+    programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
+                                       queryset=Programme.objects.order_by("reference"))
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("Toutes")), *((year, str(year)) for year in years)]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"state": data["state"], "procedure": data["procedure"], "year": data["year"],
+                "programme": data["programme"]}
+
+
+class TenderForm(forms.ModelForm):
+    """The need. The JSON lists of the open data (DECP) are ticked from their vocabulary."""
+
+    price_types = choices_field(PriceType, _("Types de prix"))
+    techniques = choices_field(Technique, _("Techniques d'achat"))
+    execution_modes = choices_field(ExecutionMode, _("Modalités d'exécution"))
+    social_considerations = choices_field(SocialConsideration, _("Considérations sociales"))
+    environmental_considerations = choices_field(EnvironmentalConsideration, _("Considérations environnementales"))
+
+    class Meta:
+        model = Tender
+        fields = [name for name in TENDER_FIELDS if name not in ("state", "procedure", "buyer")]
+        widgets = {
+            "object": forms.Textarea(attrs={"rows": 3}),
+            "consultation_start": DateInput(),
+            "notice_sent_on": DateInput(),
+            "bid_deadline": DateTimeLocalInput(),
+        }
+
+    groups = (
+        (_("Le besoin"), ("reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type")),
+        (_("Durée"), ("duration_months", "renewals", "renewal_months", "is_framework")),
+        (_("Calendrier et dossier"), ("consultation_start", "notice_sent_on", "bid_deadline", "documents_ready",
+                                      "mapa_negotiation")),
+        (_("Données essentielles (DECP)"), ("price_form", "price_types", "techniques", "execution_modes", "ccag",
+                                            "innovative", "social_considerations", "environmental_considerations")),
+    )
+
+    def fieldsets(self) -> list[dict]:
+        return [{"legend": legend, "fields": [self[name] for name in names]} for legend, names in self.groups]
+
+
+class RelaunchForm(forms.Form):
+    consultation_start = forms.DateField(label=_("Lancement de la nouvelle consultation"), widget=DateInput(),
+                                         initial=timezone.localdate)
+
+
+class AbandonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la déclaration sans suite"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Questions and answers ---------------------------------------------------------------------
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    asked_at = forms.DateTimeField(label=_("Reçue le"), widget=DateTimeLocalInput(), initial=now_minute)
+    asked_by = forms.ModelChoiceField(label=_("Posée par"), required=False, queryset=Vendor.objects.order_by("name"),
+                                      empty_label=_("Candidat non identifié"))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Réponse"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PushBackForm(forms.Form):
+    prefix = "report"
+    bid_deadline = forms.DateTimeField(label=_("Nouvelle date limite de réception des offres"),
+                                       widget=DateTimeLocalInput())
+    reason = forms.CharField(label=_("Motif du report"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# Lots and criteria -------------------------------------------------------------------------
+
+
+class LotForm(forms.ModelForm):
+    class Meta:
+        model = Lot
+        fields = ["number", "title", "description", "estimated_amount_ht", "options_amount_ht"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Laissez vide pour prendre le numéro suivant.")
+
+
+class CriterionRowForm(forms.Form):
+    name = forms.CharField(label=_("Intitulé"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", "—"), *CriterionKind.choices])
+    points = forms.DecimalField(label=_("Points"), max_digits=5, decimal_places=2, required=False,
+                                min_value=0, max_value=100)
+    price_formula = forms.ChoiceField(label=_("Formule (prix)"), required=False,
+                                      choices=[("", "—"), *PriceFormula.choices])
+    price_basis = forms.ChoiceField(label=_("Prix comparés"), choices=PriceBasis.choices, initial=PriceBasis.HT)
+    parent = forms.IntegerField(label=_("Ligne parente"), required=False, min_value=1, max_value=MAX_CRITERIA_ROWS)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("name") and data.get("points") is None and not data.get("kind")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank():
+            return cleaned
+        for name in ("name", "kind", "points"):
+            if name not in self.errors and not cleaned.get(name) and cleaned.get(name) != 0:
+                self.add_error(name, _("À renseigner pour un critère."))
+        return cleaned
+
+
+class BaseCriteriaFormSet(forms.BaseFormSet):
+    """Flat rows whose "parent" column gives the row number of the parent, turned into the nested
+    rows the service ``criteria_replace`` takes."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        filled = {index + 1: form for index, form in enumerate(self.forms) if not form.is_blank()}
+        nodes = {number: self._node(form) for number, form in filled.items()}
+        self.tree = []
+        for number, form in filled.items():
+            parent = form.cleaned_data.get("parent")
+            if parent is None:
+                self.tree.append(nodes[number])
+            elif parent >= number or parent not in filled:
+                form.add_error("parent", _("Le critère parent doit être une ligne remplie située au-dessus."))
+            else:
+                nodes[parent]["children"].append(nodes[number])
+        if not filled:
+            raise ValidationError(_("Saisissez au moins un critère."))
+
+    @staticmethod
+    def _node(form) -> dict:
+        data = form.cleaned_data
+        return {"name": data["name"], "kind": data["kind"], "points": data["points"],
+                "price_formula": data["price_formula"], "price_basis": data["price_basis"] or PriceBasis.HT,
+                "children": []}
+
+    def first_filled(self):
+        return next((form for form in self.forms if not form.is_blank()), self.forms[0])
+
+
+def criteria_formset(*, data=None, initial=None):
+    initial = initial or []
+    formset_class = forms.formset_factory(
+        CriterionRowForm, formset=BaseCriteriaFormSet, extra=max(0, MAX_CRITERIA_ROWS - len(initial)),
+        max_num=MAX_CRITERIA_ROWS, absolute_max=MAX_CRITERIA_ROWS, validate_max=True,
+    )
+    return formset_class(data=data, initial=initial, prefix="criteres")
+
+
+class LotDecisionForm(forms.Form):
+    """A lot's decision; the award names the winner among the lot's compliant bids."""
+
+    reason = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, name: str, bids=None, **kwargs):
+        super().__init__(*args, prefix=name, **kwargs)
+        if name == "award":
+            self.fields["winner"] = forms.ModelChoiceField(label=_("Offre retenue"), queryset=bids)
+            self.order_fields(["winner", "reason"])
+        else:
+            self.fields["reason"].required = True
+
+
+# Bids --------------------------------------------------------------------------------------
+
+
+class BidReceiveForm(forms.Form):
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none(), empty_label=None)
+    vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"))
+    received_at = forms.DateTimeField(label=_("Reçue le"), widget=DateTimeLocalInput(), initial=now_minute)
+    candidature_form = forms.ChoiceField(label=_("Candidature"), choices=CandidatureForm.choices,
+                                         initial=CandidatureForm.DUME)
+    exclusion_declaration = forms.BooleanField(label=_("Déclaration sur l'honneur (motifs d'exclusion) fournie"),
+                                               required=False)
+    capacities = forms.CharField(label=_("Capacités économiques, techniques et professionnelles"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(
+        label=_("Fichiers de l'offre"), required=False,
+        help_text=_("PDF, DOCX, XLSX, ODT ou ZIP ; plusieurs fichiers possibles. Seule leur empreinte SHA-256 "
+                    "est lisible avant l'ouverture des plis."),
+        widget=MultipleFileInput(attrs={"accept": ",".join(BID_FILES)}),
+    )
+
+    def __init__(self, *args, tender: Tender, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = tender.lots.order_by("number")
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            validate_upload(upload, label=str(self.fields["files"].label), allowed=BID_FILES)
+        return files
+
+
+class OpeningForm(forms.Form):
+    opened_at = forms.DateTimeField(label=_("Ouverture le"), widget=DateTimeLocalInput(), initial=now_minute)
+    attendees = forms.CharField(label=_("Personnes présentes"), widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BidRecordForm(forms.Form):
+    amount_ht = forms.DecimalField(label=_("Montant HT (€)"), max_digits=14, decimal_places=2, min_value=0)
+    vat_rate = forms.DecimalField(label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2, min_value=0,
+                                  max_value=99.99)
+    admissible = forms.TypedChoiceField(label=_("Candidature recevable"), choices=YES_NO,
+                                        coerce=lambda value: value == "oui", widget=forms.RadioSelect)
+    admissibility_reason = forms.CharField(label=_("Motif de recevabilité"), required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=_("Statut de l'offre"),
+                               choices=[(s.value, s.label) for s in (BidStatus.COMPLIANT, *REASON_NEEDED)])
+    status_reason = forms.CharField(label=_("Motif du statut"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RegulariseForm(forms.Form):
+    regularisation_note = forms.CharField(label=_("Régularisation demandée et obtenue"),
+                                          widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NegotiateForm(forms.Form):
+    amount_ht = forms.DecimalField(label=_("Montant HT après négociation (€)"), max_digits=14, decimal_places=2,
+                                   min_value=0)

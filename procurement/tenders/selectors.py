@@ -1,0 +1,80 @@
+"""Reads on tenders for the pages: lists with their lots' value, a tender or a lot with everything
+their page shows, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from procurement.core.money import MoneyField
+from procurement.tenders.models import Bid, Lot, Question, Tender, TransitionLog
+
+
+def tender_list(*, user, state: str = "", procedure: str = "", year: int | None = None, programme=None
+                ) -> QuerySet[Tender]:
+    """The tenders ``user`` may see, with ``lot_count`` and ``estimated_value`` (R.2121-1: every lot,
+    every renewal period and the options) computed by the database."""
+    lot_value = ExpressionWrapper(
+        F("lots__estimated_amount_ht") * (F("renewals") + 1) + F("lots__options_amount_ht"),
+        output_field=MoneyField(),
+    )
+    tenders = (
+        Tender.objects.visible_to(user)
+        .select_related("programme")
+        .annotate(
+            lot_count=Count("lots"),
+            estimated_value=Coalesce(Sum(lot_value), Value(Decimal("0")), output_field=MoneyField()),
+        )
+    )
+    if state:
+        tenders = tenders.filter(state=state)
+    if procedure:
+        tenders = tenders.filter(procedure=procedure)
+    if year:
+        tenders = tenders.filter(consultation_start__year=year)
+    if programme is not None:
+        tenders = tenders.filter(programme=programme)
+    return tenders.order_by("-consultation_start", "reference")
+
+
+def tender_years(*, user) -> list[int]:
+    """The years in which the visible tenders started, newest first (the list's filter)."""
+    days = Tender.objects.visible_to(user).dates("consultation_start", "year", order="DESC")
+    return [day.year for day in days]
+
+
+def _bids() -> QuerySet[Bid]:
+    return Bid.objects.select_related("vendor").prefetch_related("files").order_by("received_at", "pk")
+
+
+def _lots() -> QuerySet[Lot]:
+    return Lot.objects.select_related("winner__vendor").prefetch_related(
+        "criteria", Prefetch("bids", queryset=_bids())
+    ).order_by("number")
+
+
+def tender_detail(*, user, reference: str) -> Tender:
+    """A visible tender with its lots (criteria, bids, files), questions and log; 404 otherwise."""
+    tenders = Tender.objects.visible_to(user).select_related(
+        "programme", "buyer", "relaunched_from", "opening_record__opened_by"
+    ).prefetch_related(
+        Prefetch("lots", queryset=_lots()),
+        Prefetch("questions", queryset=Question.objects.select_related("asked_by", "answered_by")),
+        Prefetch("transition_logs", queryset=TransitionLog.objects.select_related("by", "lot")),
+        "relaunches",
+    )
+    return get_object_or_404(tenders, reference=reference)
+
+
+def tender_for_user(*, user, reference: str) -> Tender:
+    """A visible tender alone (for the forms and the actions); 404 otherwise."""
+    return get_object_or_404(Tender.objects.visible_to(user).select_related("programme"), reference=reference)
+
+
+def lot_detail(*, tender: Tender, number: int) -> Lot:
+    lot = get_object_or_404(_lots(), tender=tender, number=number)
+    lot.tender = tender  # the guards and abilities read the tender already loaded
+    return lot

@@ -1,0 +1,32 @@
+"""Small display helpers of the tenders pages."""
+
+from django import template
+
+from procurement.tenders.enums import BidStatus, LotState, TenderState
+
+register = template.Library()
+
+BADGES = {
+    TenderState.DRAFT: "",
+    TenderState.READY: "badge--warn",
+    TenderState.PUBLISHED: "badge--ok",
+    TenderState.CLOSED: "badge--warn",
+    TenderState.OPENED: "badge--ok",
+    TenderState.COMPLETED: "badge--ok",
+    TenderState.ABANDONED: "badge--err",
+    LotState.EVALUATING: "badge--warn",
+    LotState.AWARDED: "badge--ok",
+    LotState.UNSUCCESSFUL: "badge--err",
+    BidStatus.RECEIVED: "",
+    BidStatus.LATE: "badge--err",
+    BidStatus.COMPLIANT: "badge--ok",
+    BidStatus.IRREGULAR: "badge--warn",
+    BidStatus.UNACCEPTABLE: "badge--err",
+    BidStatus.INAPPROPRIATE: "badge--err",
+}
+
+
+@register.filter
+def badge(state) -> str:
+    """``{{ tender.state|badge }}`` → the badge's modifier class for a tender, lot or bid state."""
+    return BADGES.get(str(state), "")

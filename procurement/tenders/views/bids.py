@@ -1,0 +1,171 @@
+"""Bid pages: receipt (sealed), the opening record, the recording of opened bids, file download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from procurement.tenders.enums import BidStatus, Procedure
+from procurement.tenders.forms import BidReceiveForm, BidRecordForm, NegotiateForm, OpeningForm, RegulariseForm
+from procurement.tenders.models import Bid, BidFile
+from procurement.tenders.services import bids
+from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
+
+
+class BidReceiveView(ServiceFormView):
+    """A bid is registered sealed: its files are stored under a random name with their SHA-256."""
+
+    form_class = BidReceiveForm
+    title = gettext_lazy("Enregistrer une offre reçue")
+    intro = gettext_lazy(
+        "L'offre reste scellée jusqu'à l'ouverture des plis : seuls le candidat, l'heure de réception et "
+        "l'empreinte des fichiers sont lisibles. Une offre reçue après la date limite est enregistrée hors "
+        "délai, sans ses fichiers, et ne sera pas ouverte."
+    )
+
+    def has_ability(self) -> bool:
+        # During publication, and after the closing for the late bids that must be logged as such.
+        return self.abilities["receive_bids"] or self.abilities["record_opening"]
+
+    def get_form(self, data=None, files=None):
+        return BidReceiveForm(data=data, files=files, tender=self.tender)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return bids.bid_receive(
+            lot=data["lot"], vendor=data["vendor"], received_at=data["received_at"], files=data["files"],
+            by=self.request.user, candidature_form=data["candidature_form"],
+            exclusion_declaration=data["exclusion_declaration"], capacities=data["capacities"],
+        )
+
+    def after_success(self, bid):
+        if bid.status == BidStatus.LATE:
+            messages.warning(self.request, _("Offre de %(vendor)s hors délai. %(reason)s") % {
+                "vendor": bid.vendor.name, "reason": bid.status_reason})
+        else:
+            messages.success(self.request, _("L'offre de %(vendor)s est enregistrée, scellée jusqu'à l'ouverture.")
+                             % {"vendor": bid.vendor.name})
+
+    def get_success_url(self, result):
+        return reverse("tenders:detail", args=[self.tender.reference]) + "#offres"
+
+    def get_cancel_url(self):
+        return reverse("tenders:detail", args=[self.tender.reference])
+
+
+class OpeningView(ServiceFormView):
+    required_ability = "record_opening"
+    form_class = OpeningForm
+    title = gettext_lazy("Procès-verbal d'ouverture des plis")
+    success_message = gettext_lazy("Le procès-verbal est enregistré : vous pouvez maintenant ouvrir les plis.")
+
+    def perform(self, form):
+        return bids.opening_record_create(tender=self.tender, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("tenders:detail", args=[self.tender.reference]) + "#transitions"
+
+    def get_cancel_url(self):
+        return reverse("tenders:detail", args=[self.tender.reference])
+
+
+class BidRecordView(TenderAccessMixin, TemplateView):
+    """After the opening: the amounts, the candidature's admissibility and the bid's status; then the
+    regularisation of an irregular bid, or a negotiation when the MAPA's rules provide for it."""
+
+    template_name = "tenders/bid_record.html"
+    required_ability = "record_bids"
+    actions = {
+        "record": (BidRecordForm, "record_form"),
+        "regularise": (RegulariseForm, "regularise_form"),
+        "negotiate": (NegotiateForm, "negotiate_form"),
+    }
+
+    def load_bid(self) -> Bid:
+        return get_object_or_404(
+            Bid.objects.select_related("vendor", "lot").prefetch_related("files"),
+            pk=self.kwargs["pk"], lot__tender=self.tender,
+        )
+
+    def get_context_data(self, **kwargs):
+        bid, tender = self.bid, self.tender
+        bid.lot.tender = tender
+        record_initial = {
+            "amount_ht": bid.amount_ht, "vat_rate": bid.vat_rate, "status": bid.status,
+            "status_reason": bid.status_reason, "admissibility_reason": bid.admissibility_reason,
+            "admissible": {True: "oui", False: "non"}.get(bid.admissible),
+        }
+        can_regularise = bid.status == BidStatus.IRREGULAR
+        can_negotiate = (bid.status == BidStatus.COMPLIANT and tender.procedure == Procedure.MAPA
+                         and tender.mapa_negotiation)
+        context = {
+            "tender": tender, "bid": bid, "lot": bid.lot, "abilities": self.abilities,
+            "files": list(bid.files.all()), "late": bid.status == BidStatus.LATE,
+            "record_form": BidRecordForm(initial=record_initial, prefix="record"),
+            "regularise_form": RegulariseForm(prefix="regularise") if can_regularise else None,
+            "negotiate_form": NegotiateForm(prefix="negotiate") if can_negotiate else None,
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
+
+    def get(self, request, *args, **kwargs):
+        self.bid = self.load_bid()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.bid = self.load_bid()
+        action = request.POST.get("action", "")
+        if action not in self.actions:
+            messages.error(request, _("Action inconnue."))
+            return redirect(request.path)
+        form_class, key = self.actions[action]
+        form = form_class(request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                self.perform(action, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("L'offre de %(vendor)s a été enregistrée.") % {
+                    "vendor": self.bid.vendor.name})
+                return redirect(reverse("tenders:lot-detail", args=[self.tender.reference, self.bid.lot.number]))
+        return self.render_to_response(self.get_context_data(**{key: form}))
+
+    def perform(self, action: str, data: dict) -> Bid:
+        by = self.request.user
+        if action == "record":
+            return bids.bid_record_opening(bid=self.bid, by=by, **data)
+        if action == "regularise":
+            return bids.bid_regularise(bid=self.bid, note=data["regularisation_note"], by=by)
+        return bids.bid_negotiate(bid=self.bid, amount_ht=data["amount_ht"], by=by)
+
+
+class BidFileDownloadView(TenderAccessMixin, View):
+    """Streams a bid's file as an attachment, only once the bids are opened (``read_bids``): before
+    the opening nobody, administrators included, reads a bid's file."""
+
+    required_ability = "read_bids"
+
+    def has_ability(self) -> bool:
+        if not super().has_ability():
+            raise PermissionDenied(_("Les fichiers des offres restent scellés jusqu'à l'ouverture des plis."))
+        return True
+
+    def get(self, request, *args, **kwargs):
+        bid_file = get_object_or_404(BidFile.objects.select_related("bid__lot"), pk=self.kwargs["pk"],
+                                     bid__lot__tender=self.tender)
+        try:
+            handle = bid_file.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("Le fichier de cette offre est introuvable.")) from None
+        response = FileResponse(handle, as_attachment=True, filename=bid_file.original_name,
+                                content_type="application/octet-stream")
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,227 @@
+"""Lot pages: the lot's form (draft only), its page with criteria and bids, the criteria editor and
+the lot's decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from procurement.core.selectors import ReferenceValueMissing
+from procurement.tenders import selectors
+from procurement.tenders.enums import BidStatus
+from procurement.tenders.forms import LotDecisionForm, LotForm, criteria_formset
+from procurement.tenders.guards import lot_criteria_errors, lot_refusals
+from procurement.tenders.models import Lot
+from procurement.tenders.services import need
+from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
+from procurement.tenders.views.common import (
+    LOT_TRANSITION_LABELS,
+    ServiceFormView,
+    TenderAccessMixin,
+    bid_register,
+    candidate_transitions,
+    error_messages,
+    state_label,
+)
+
+
+class LotMixin(TenderAccessMixin):
+    """Loads the lot ``number`` of the tender; the lot's abilities decide."""
+
+    lot = None
+
+    def has_ability(self) -> bool:
+        self.lot = selectors.lot_detail(tender=self.tender, number=self.kwargs["number"])
+        self.abilities = self.lot.get_abilities(self.request.user)
+        return super().has_ability()
+
+    def lot_url(self, lot=None) -> str:
+        lot = lot or self.lot
+        return reverse("tenders:lot-detail", args=[self.tender.reference, lot.number])
+
+
+def _lot_fields(form) -> dict:
+    fields = dict(form.cleaned_data)
+    if fields.get("number") is None:
+        fields.pop("number", None)
+    return fields
+
+
+class LotCreateView(ServiceFormView):
+    required_ability = "edit"
+    form_class = LotForm
+    success_message = gettext_lazy("Le lot a été enregistré ; l'avis de procédure est recalculé.")
+
+    @property
+    def title(self):
+        return _("Nouveau lot de la consultation %(reference)s") % {"reference": self.tender.reference}
+
+    def get_form(self, data=None, files=None):
+        return LotForm(data=data, files=files, instance=Lot(tender=self.tender))
+
+    def perform(self, form):
+        return need.lot_save(tender=self.tender, by=self.request.user, **_lot_fields(form))
+
+    def get_success_url(self, result):
+        return reverse("tenders:lot-detail", args=[self.tender.reference, result.number])
+
+    def get_cancel_url(self):
+        return reverse("tenders:detail", args=[self.tender.reference])
+
+
+class LotUpdateView(LotMixin, LotCreateView):
+    success_message = gettext_lazy("Le lot a été mis à jour ; l'avis de procédure est recalculé.")
+
+    @property
+    def title(self):
+        return _("Modifier le lot %(number)s de la consultation %(reference)s") % {
+            "number": self.lot.number, "reference": self.tender.reference}
+
+    def get_form(self, data=None, files=None):
+        return LotForm(data=data, files=files, instance=Lot.objects.get(pk=self.lot.pk))
+
+    def perform(self, form):
+        lot = Lot.objects.select_related("tender").get(pk=self.lot.pk)
+        return need.lot_save(tender=self.tender, by=self.request.user, lot=lot, **_lot_fields(form))
+
+    def get_cancel_url(self):
+        return self.lot_url()
+
+
+class LotDeleteView(LotMixin, View):
+    http_method_names = ["post"]
+    required_ability = "edit"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            need.lot_delete(lot=self.lot, by=request.user)
+        except ValidationError as error:
+            error_messages(request, error.messages)
+            return redirect(self.lot_url())
+        messages.success(request, _("Le lot %(number)s a été supprimé.") % {"number": self.lot.number})
+        return redirect("tenders:detail", reference=self.tender.reference)
+
+
+def criteria_rows(lot) -> list[dict]:
+    """The lot's criteria as a tree of rows (parents first, in their order) for the page."""
+    criteria = sorted(lot.criteria.all(), key=lambda c: (c.position, c.pk))
+    roots = [c for c in criteria if c.parent_id is None]
+    return [{"criterion": root, "children": [c for c in criteria if c.parent_id == root.pk]} for root in roots]
+
+
+def flat_initial(lot) -> list[dict]:
+    """The criteria as the editor's flat rows, each child pointing at its parent's row number."""
+    initial = []
+    for row in criteria_rows(lot):
+        parent_number = len(initial) + 1
+        for criterion, parent in [(row["criterion"], None), *((child, parent_number) for child in row["children"])]:
+            initial.append({"name": criterion.name, "kind": criterion.kind, "points": criterion.points,
+                            "price_formula": criterion.price_formula, "price_basis": criterion.price_basis,
+                            "parent": parent})
+    return initial
+
+
+class LotDetailView(LotMixin, TemplateView):
+    template_name = "tenders/lot_detail.html"
+
+    def get_context_data(self, **kwargs):
+        lot, abilities = self.lot, self.abilities
+        try:
+            criteria_problems = lot_criteria_errors(lot)
+        except ReferenceValueMissing as missing:
+            criteria_problems = [str(missing)]
+        return super().get_context_data(
+            tender=self.tender, lot=lot, abilities=abilities, criteria=criteria_rows(lot),
+            criteria_problems=criteria_problems, register=bid_register(lot, abilities),
+            decisions=self.decisions(), state_label=state_label(lot.state, lot=True), **kwargs,
+        )
+
+    def decisions(self) -> list[dict]:
+        if not self.abilities["decide"]:
+            return []
+        lot = self.lot
+        compliant = [bid for bid in lot.bids.all() if bid.status == BidStatus.COMPLIANT]
+        decisions = []
+        for name in candidate_transitions(lot, LOT_TRANSITIONS):
+            if name == "award":
+                # The winner is chosen in the form; the service checks the chosen bid.
+                refusals = [] if compliant else [_("Aucune offre conforme ne peut être retenue.")]
+                bids = lot.bids.filter(status=BidStatus.COMPLIANT).select_related("vendor")
+            else:
+                refusals, bids = lot_refusals(lot, name), None
+            decisions.append({"name": name, "label": LOT_TRANSITION_LABELS[name], "refusals": refusals,
+                              "form": LotDecisionForm(name=name, bids=bids)})
+        return decisions
+
+
+class LotCriteriaView(LotMixin, TemplateView):
+    """Up to 12 rows; a row's "parent" column names the row of its parent criterion."""
+
+    template_name = "tenders/lot_criteria.html"
+    required_ability = "edit"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities,
+                                        cancel_url=self.lot_url(), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        formset = criteria_formset(initial=flat_initial(self.lot))
+        return self.render_to_response(self.get_context_data(formset=formset, service_errors=[]))
+
+    def post(self, request, *args, **kwargs):
+        formset = criteria_formset(data=request.POST)
+        service_errors = []
+        if formset.is_valid():
+            try:
+                need.criteria_replace(lot=self.lot, by=request.user, rows=formset.tree)
+            except ValidationError as error:
+                service_errors = self.place_errors(formset, error)
+            else:
+                messages.success(request, _("Les critères du lot ont été enregistrés."))
+                return redirect(self.lot_url())
+        return self.render_to_response(self.get_context_data(formset=formset, service_errors=service_errors))
+
+    @staticmethod
+    def place_errors(formset, error: ValidationError) -> list[str]:
+        """A sum error ("points") goes on the points field of the first criterion; the other errors
+        on the matching field of that row, or above the table."""
+        first = formset.first_filled()
+        if not hasattr(error, "error_dict"):
+            return error.messages
+        remaining = []
+        for name, errors in error.error_dict.items():
+            if name in first.fields:
+                first.add_error(name, errors)
+            else:
+                remaining += [message for item in errors for message in item.messages]
+        return remaining
+
+
+class LotTransitionView(LotMixin, View):
+    """Runs a lot's decision through the service; refusals come back as messages."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        name = self.kwargs["name"]
+        winner = None
+        winner_pk = request.POST.get(f"{name}-winner", "")
+        if winner_pk.isdigit():
+            winner = self.lot.bids.filter(pk=winner_pk).select_related("vendor").first()
+        try:
+            lot = lot_transition(lot=self.lot, name=name, by=request.user, winner=winner,
+                                 reason=request.POST.get(f"{name}-reason", ""))
+        except NotAllowed as refused:
+            raise PermissionDenied(" ".join(refused.reasons)) from refused
+        except TransitionRefused as refused:
+            error_messages(request, refused.reasons)
+        else:
+            messages.success(request, _("Le lot %(number)s est maintenant « %(state)s ».") % {
+                "number": lot.number, "state": lot.get_state_display()})
+        return redirect(self.lot_url())

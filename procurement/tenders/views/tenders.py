@@ -1,0 +1,308 @@
+"""Tender pages: the list, the need's form, the tender's page and the actions posted from it."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from procurement.core.selectors import ReferenceValueMissing
+from procurement.tenders import selectors
+from procurement.tenders.enums import Publicity
+from procurement.tenders.forms import (
+    AbandonForm,
+    AnswerForm,
+    PushBackForm,
+    QuestionForm,
+    RelaunchForm,
+    TenderFilterForm,
+    TenderForm,
+)
+from procurement.tenders.guards import tender_refusals
+from procurement.tenders.models import Tender
+from procurement.tenders.services import need, qa
+from procurement.tenders.services.transitions import (
+    TENDER_TRANSITIONS,
+    NotAllowed,
+    TransitionRefused,
+    tender_transition,
+)
+from procurement.tenders.views.common import (
+    TRANSITION_LABELS,
+    ServiceFormView,
+    TenderAccessMixin,
+    add_service_errors,
+    bid_register,
+    candidate_transitions,
+    error_messages,
+    state_label,
+)
+
+PAGE_SIZE = 25
+
+
+class TenderListView(TenderAccessMixin, TemplateView):
+    template_name = "tenders/tender_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        filter_form = TenderFilterForm(self.request.GET or None, years=selectors.tender_years(user=user))
+        tenders = selectors.tender_list(user=user, **filter_form.filters())
+        page = Paginator(tenders, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(filter_form=filter_form, page_obj=page, abilities=self.abilities, **kwargs)
+
+
+class TenderCreateView(ServiceFormView):
+    required_ability = "create"
+    form_class = TenderForm
+    success_message = gettext_lazy("La consultation a été créée : ajoutez ses lots pour obtenir l'avis de procédure.")
+    title = gettext_lazy("Nouvelle consultation")
+
+    def perform(self, form):
+        return need.tender_create(by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("tenders:detail", args=[result.reference])
+
+    def get_cancel_url(self):
+        return reverse("tenders:list")
+
+
+class TenderUpdateView(TenderCreateView):
+    required_ability = "edit"
+    success_message = gettext_lazy("Le besoin a été mis à jour.")
+
+    @property
+    def title(self):
+        return _("Modifier la consultation %(reference)s") % {"reference": self.tender.reference}
+
+    def get_form(self, data=None, files=None):
+        # The form works on its own copy: a refused change never touches the tender shown in the page.
+        return TenderForm(data=data, files=files, instance=Tender.objects.get(pk=self.tender.pk))
+
+    def perform(self, form):
+        return need.tender_update(tender=self.tender, by=self.request.user, **form.cleaned_data)
+
+    def get_cancel_url(self):
+        return reverse("tenders:detail", args=[self.tender.reference])
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class TenderDetailView(TenderAccessMixin, TemplateView):
+    template_name = "tenders/tender_detail.html"
+
+    def load_tender(self):
+        return selectors.tender_detail(user=self.request.user, reference=self.kwargs["reference"])
+
+    def get_context_data(self, **kwargs):
+        tender, abilities = self.tender, self.abilities
+        # A form refused by a service comes back bound, to show its errors in place.
+        bound = {key: kwargs.pop(key, None) for key in
+                 ("abandon_form", "relaunch_form", "question_form", "answer_form", "push_back_form")}
+        lots = list(tender.lots.all())
+        candidates = candidate_transitions(tender, TENDER_TRANSITIONS) if abilities["drive"] else []
+        context = {
+            "tender": tender, "abilities": abilities, "opening": getattr(tender, "opening_record", None),
+            "lots": [{"lot": lot, "value": lot.estimated_value_ht, "bid_count": len(lot.bids.all())} for lot in lots],
+            "transitions": [
+                {"name": name, "label": TRANSITION_LABELS[name], "refusals": tender_refusals(tender, name)}
+                for name in candidates if name != "abandon"
+            ],
+            "abandon_form": (bound["abandon_form"] or AbandonForm()) if "abandon" in candidates else None,
+            "relaunch_form": (bound["relaunch_form"] or RelaunchForm()) if abilities["relaunch"] else None,
+            "registers": [bid_register(lot, abilities) for lot in lots],
+            **self.advice(),
+            **self.questions(bound["question_form"], bound["answer_form"], bound["push_back_form"]),
+        }
+        context["timeline"] = self.timeline(context.get("answer_limit"))
+        return super().get_context_data(**context, **kwargs)
+
+    def advice(self) -> dict:
+        try:
+            advice = need.tender_advice(tender=self.tender)
+        except ReferenceValueMissing as missing:
+            return {"advice": None, "advice_error": str(missing)}
+        if advice is None:
+            return {"advice": None, "advice_error": ""}
+        publicity = [str(Publicity(code).label) for code in advice.publicity]
+        return {"advice": advice, "advice_error": "", "publicity": publicity}
+
+    def questions(self, question_form, answer_form, push_back_form) -> dict:
+        tender, can_answer = self.tender, self.abilities["ask_answer"]
+        rows = []
+        for question in tender.questions.all():
+            form = None
+            if can_answer and not question.answer:
+                form = AnswerForm(prefix=f"reponse-{question.pk}")
+                if answer_form is not None and answer_form.prefix == form.prefix:
+                    form = answer_form
+            rows.append({"question": question, "form": form})
+        limit = proposal = None
+        if tender.bid_deadline:
+            try:
+                limit = qa.answer_limit(tender)
+                if can_answer and timezone.localdate() > limit:
+                    proposal = qa.pushed_back_deadline(tender, answered_on=timezone.localdate())
+            except ReferenceValueMissing:
+                limit = None
+        if can_answer and push_back_form is None:
+            push_back_form = PushBackForm(initial={"bid_deadline": proposal or tender.bid_deadline})
+        return {
+            "questions": rows, "answer_limit": limit, "proposed_deadline": proposal,
+            "question_form": (question_form or QuestionForm()) if can_answer else None,
+            "push_back_form": push_back_form if can_answer else None,
+        }
+
+    def timeline(self, answer_limit) -> list[dict]:
+        tender = self.tender
+        events = [{"at": _start_of(tender.consultation_start), "date_only": True,
+                   "label": _("Lancement de la consultation")}]
+        if tender.notice_sent_on:
+            events.append({"at": _start_of(tender.notice_sent_on), "date_only": True,
+                           "label": _("Envoi de l'avis de publicité")})
+        if answer_limit:
+            events.append({"at": _start_of(answer_limit), "date_only": True,
+                           "label": _("Dernier jour pour répondre aux questions")})
+        if tender.bid_deadline:
+            events.append({"at": tender.bid_deadline, "label": _("Date limite de réception des offres")})
+        record = getattr(tender, "opening_record", None)
+        if record is not None:
+            events.append({"at": record.opened_at, "label": _("Ouverture des plis"),
+                           "who": _name(record.opened_by), "reason": record.attendees})
+        for log in tender.transition_logs.all():
+            lot = log.lot
+            subject = _("Lot %(number)s : ") % {"number": lot.number} if lot else ""
+            label = TRANSITION_LABELS.get(log.transition, log.transition)
+            events.append({
+                "at": log.at, "label": f"{subject}{label}", "who": _name(log.by) if log.by else _("automatique"),
+                "change": (f"{state_label(log.source, lot=bool(lot))} → {state_label(log.target, lot=bool(lot))}"
+                           if log.source != log.target else ""),
+                "reason": log.reason,
+            })
+        for event in events:
+            event.setdefault("date_only", False)
+            event.setdefault("who", "")
+            event.setdefault("change", "")
+            event.setdefault("reason", "")
+        return sorted(events, key=lambda event: event["at"])
+
+
+class DetailActionView(TenderDetailView):
+    """A form posted from the tender's page: success redirects to it; a refusal shows the page again
+    with the errors on the form's fields."""
+
+    http_method_names = ["post"]
+    form_key = ""
+    success_message = ""
+
+    def build_form(self, data):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def perform(self, form):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def success_url(self, result) -> str:
+        return reverse("tenders:detail", args=[self.tender.reference]) + f"#{self.anchor}"
+
+    anchor = "questions"
+
+    def post(self, request, *args, **kwargs):
+        form = self.build_form(request.POST)
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.success_url(result))
+        return self.render_to_response(self.get_context_data(**{self.form_key: form}))
+
+
+class QuestionCreateView(DetailActionView):
+    required_ability = "ask_answer"
+    form_key = "question_form"
+    success_message = gettext_lazy("La question a été enregistrée.")
+
+    def build_form(self, data):
+        return QuestionForm(data)
+
+    def perform(self, form):
+        return qa.question_record(tender=self.tender, by=self.request.user, **form.cleaned_data)
+
+
+class QuestionAnswerView(DetailActionView):
+    required_ability = "ask_answer"
+    form_key = "answer_form"
+    success_message = gettext_lazy("La réponse a été enregistrée ; elle est communiquée à tous les candidats.")
+
+    def build_form(self, data):
+        self.question = get_object_or_404(self.tender.questions.all(), pk=self.kwargs["pk"])
+        return AnswerForm(data, prefix=f"reponse-{self.question.pk}")
+
+    def perform(self, form):
+        return qa.question_answer(question=self.question, answer=form.cleaned_data["answer"], by=self.request.user)
+
+
+class PushBackDeadlineView(DetailActionView):
+    required_ability = "ask_answer"
+    form_key = "push_back_form"
+    success_message = gettext_lazy("La date limite de réception des offres a été reportée.")
+
+    def build_form(self, data):
+        return PushBackForm(data)
+
+    def perform(self, form):
+        return qa.tender_push_back_deadline(tender=self.tender, new_deadline=form.cleaned_data["bid_deadline"],
+                                            reason=form.cleaned_data["reason"], by=self.request.user)
+
+
+class RelaunchView(DetailActionView):
+    required_ability = "relaunch"
+    form_key = "relaunch_form"
+    success_message = gettext_lazy("La consultation a été relancée : voici le nouveau brouillon.")
+
+    def build_form(self, data):
+        return RelaunchForm(data)
+
+    def perform(self, form):
+        return need.tender_relaunch(tender=self.tender, by=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("tenders:detail", args=[result.reference])
+
+
+class TenderTransitionView(TenderAccessMixin, View):
+    """Runs a transition through the service; refusals come back as messages, state unchanged."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        name = self.kwargs["name"]
+        try:
+            tender = tender_transition(tender=self.tender, name=name, by=request.user,
+                                       reason=request.POST.get("reason", ""))
+        except NotAllowed as refused:
+            raise PermissionDenied(" ".join(refused.reasons)) from refused
+        except TransitionRefused as refused:
+            error_messages(request, refused.reasons)
+        else:
+            messages.success(request, _("« %(action)s » : la consultation est maintenant « %(state)s ».") % {
+                "action": TRANSITION_LABELS.get(name, name), "state": tender.get_state_display()})
+        return redirect("tenders:detail", reference=self.tender.reference)
