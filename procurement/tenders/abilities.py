@@ -20,7 +20,8 @@ def tender_abilities(tender, user) -> dict[str, bool]:
         "edit": buyer and state == TenderState.DRAFT,
         "drive": buyer,
         "ask_answer": buyer and state == TenderState.PUBLISHED,
-        "receive_bids": buyer and state == TenderState.PUBLISHED,
+        # A bid arriving after the deadline is still registered, as late, once the tender is closed.
+        "receive_bids": buyer and state in (TenderState.PUBLISHED, TenderState.CLOSED),
         "record_opening": buyer and state == TenderState.CLOSED,
         "record_bids": buyer and state == TenderState.OPENED,
         "read_bids": buyer and state in UNSEALED_STATES,

@@ -27,6 +27,11 @@ def criteria_errors(tree: list[CriterionNode], *, environmental_required: bool) 
     """French sentences saying what is wrong with a lot's criteria; empty when they are valid."""
     if not tree:
         return ["Aucun critère d'attribution n'est défini."]
+    return structure_errors(tree) + policy_errors(tree, environmental_required=environmental_required)
+
+
+def structure_errors(tree: list[CriterionNode]) -> list[str]:
+    """Points that do not add up, too deep a tree, a price criterion without its formula."""
     errors = []
     total = sum((node.points for node in tree), Decimal(0))
     if total != TOTAL_POINTS:
@@ -44,6 +49,12 @@ def criteria_errors(tree: list[CriterionNode], *, environmental_required: bool) 
                     errors.append(f"« {child.name} » : deux niveaux de critères au plus.")
         if node.kind == CriterionKind.PRICE and not node.price_formula:
             errors.append(f"Le critère prix « {node.name} » n'a pas de formule de notation.")
+    return errors
+
+
+def policy_errors(tree: list[CriterionNode], *, environmental_required: bool) -> list[str]:
+    """What the law asks of the criteria of a consultation started on a given date."""
+    errors = []
     kinds = {node.kind for node in tree} | {child.kind for node in tree for child in node.children}
     if environmental_required:
         if CriterionKind.ENVIRONMENTAL not in kinds:

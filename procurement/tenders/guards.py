@@ -20,13 +20,14 @@ from procurement.tenders.enums import BidStatus, LotState, Procedure
 
 
 def lot_criteria_tree(lot) -> list[CriterionNode]:
-    nodes = {}
+    criteria = sorted(lot.criteria.all(), key=lambda c: (c.parent_id or 0, c.position, c.pk))
+    nodes = {
+        criterion.pk: CriterionNode(name=criterion.name, kind=criterion.kind, points=criterion.points,
+                                    price_formula=criterion.price_formula)
+        for criterion in criteria
+    }
     roots = []
-    for criterion in sorted(lot.criteria.all(), key=lambda c: (c.parent_id or 0, c.position, c.pk)):
-        nodes[criterion.pk] = CriterionNode(
-            name=criterion.name, kind=criterion.kind, points=criterion.points, price_formula=criterion.price_formula
-        )
-    for criterion in lot.criteria.all():
+    for criterion in criteria:
         node = nodes[criterion.pk]
         if criterion.parent_id and criterion.parent_id in nodes:
             nodes[criterion.parent_id].children.append(node)
@@ -35,9 +36,14 @@ def lot_criteria_tree(lot) -> list[CriterionNode]:
     return roots
 
 
-def lot_criteria_errors(lot) -> list[str]:
-    required = reference_flag(ReferenceKind.ENVIRONMENTAL_CRITERION_REQUIRED, at=lot.tender.consultation_start)
-    return criteria_errors(lot_criteria_tree(lot), environmental_required=required)
+def environmental_criterion_required(tender) -> bool:
+    return reference_flag(ReferenceKind.ENVIRONMENTAL_CRITERION_REQUIRED, at=tender.consultation_start)
+
+
+def lot_criteria_errors(lot, *, environmental_required: bool | None = None) -> list[str]:
+    if environmental_required is None:
+        environmental_required = environmental_criterion_required(lot.tender)
+    return criteria_errors(lot_criteria_tree(lot), environmental_required=environmental_required)
 
 
 def earliest_bid_deadline(tender, *, notice: date) -> date | None:
@@ -75,8 +81,11 @@ def _mark_ready(tender, *, now: datetime) -> list[str]:
     lots = list(tender.lots.all())
     if not lots:
         refusals.append("La consultation n'a aucun lot.")
+    required = environmental_criterion_required(tender)  # one look-up for all the lots
     for lot in lots:
-        refusals += [f"Lot {lot.number} : {error}" for error in lot_criteria_errors(lot)]
+        refusals += [
+            f"Lot {lot.number} : {error}" for error in lot_criteria_errors(lot, environmental_required=required)
+        ]
     refusals += _deadline_refusals(tender, notice=tender.notice_sent_on)
     if not tender.documents_ready:
         refusals.append("Le dossier de consultation (RC, CCAP, CCTP, AE, bordereaux) n'est pas prêt.")

@@ -37,10 +37,15 @@ class TenderFactory(factory.django.DjangoModelFactory):
 
     class Params:
         published = factory.Trait(state=TenderState.PUBLISHED)
-        closed = factory.Trait(state=TenderState.CLOSED, bid_deadline=factory.LazyFunction(
-            lambda: paris(2026, 1, 8, 12, 0)))
-        opened = factory.Trait(state=TenderState.OPENED, bid_deadline=factory.LazyFunction(
-            lambda: paris(2026, 1, 8, 12, 0)))
+        # Closed and opened tenders are a year older, so their deadline has passed.
+        closed = factory.Trait(
+            state=TenderState.CLOSED, consultation_start=date(2025, 11, 25), notice_sent_on=date(2025, 12, 1),
+            bid_deadline=factory.LazyFunction(lambda: paris(2026, 1, 8, 12, 0)),
+        )
+        opened = factory.Trait(
+            state=TenderState.OPENED, consultation_start=date(2025, 11, 25), notice_sent_on=date(2025, 12, 1),
+            bid_deadline=factory.LazyFunction(lambda: paris(2026, 1, 8, 12, 0)),
+        )
         mapa = factory.Trait(procedure=Procedure.MAPA)
 
     @classmethod

@@ -57,6 +57,8 @@ def opening_record_create(*, tender: Tender, opened_at: datetime, attendees: str
                           ) -> OpeningRecord:
     if tender.state != TenderState.CLOSED:
         raise ValidationError("L'ouverture des plis suit la clôture de la consultation.")
+    if tender.bid_deadline is None:
+        raise ValidationError("La consultation n'a pas de date limite de réception des offres.")
     if opened_at < tender.bid_deadline:
         raise ValidationError({"opened_at": "L'ouverture ne peut pas précéder la date limite de réception."})
     record = OpeningRecord(tender=tender, opened_at=opened_at, opened_by=by, attendees=attendees.strip(),

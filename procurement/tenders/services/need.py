@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from procurement.core.money import format_eur
-from procurement.tenders.criteria_rules import CriterionNode, criteria_errors
+from procurement.tenders.criteria_rules import CriterionNode, structure_errors
 from procurement.tenders.enums import CriterionKind, LotState, TenderState
 from procurement.tenders.models import Criterion, Lot, Tender
 from procurement.tenders.procedure import LotValue, ProcedureAdvice, advise, rules_in_force
@@ -116,12 +116,9 @@ def criteria_replace(*, lot: Lot, by, rows: list[dict], check_sums: bool = True)
     price_basis and children). Sums that do not add up are refused with the reason, nothing saved."""
     _require_draft(lot.tender)
     if check_sums:
-        sum_errors = [
-            error for error in criteria_errors([_node(row) for row in rows], environmental_required=False)
-            if "points" in error or "niveaux" in error or "formule" in error
-        ]
-        if sum_errors:
-            raise ValidationError({"points": sum_errors})
+        errors = structure_errors([_node(row) for row in rows])
+        if errors:
+            raise ValidationError({"points": errors})
     lot.criteria.all().delete()
     created = []
 
