@@ -6,7 +6,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 TEST_ENV := SECRET_KEY=checks-only-not-a-secret DEBUG=0
 
 .PHONY: demo test install serve checks lock clean

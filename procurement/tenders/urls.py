@@ -29,4 +29,5 @@ urlpatterns = [
     path("<slug:reference>/ouverture/", bids.OpeningView.as_view(), name="opening"),
     path("<slug:reference>/offres/<int:pk>/", bids.BidRecordView.as_view(), name="bid-record"),
     path("<slug:reference>/fichiers/<int:pk>/", bids.BidFileDownloadView.as_view(), name="bid-file"),
+    path("<slug:reference>/registre-des-depots.xlsx", bids.BidsRegisterExportView.as_view(), name="bids-register"),
 ]

@@ -35,3 +35,20 @@ def test_the_register_of_an_opened_tender_shows_the_amounts():
     rows = cells(lot.tender)
     assert rows[2][6:9] == [98000, 5.5, 103390]
     assert rows[2][4] == "Conforme"
+
+
+def test_the_register_is_downloaded_from_the_tender_page(client_for, finance_user):
+    lot = LotFactory(tender=TenderFactory(closed=True))
+    BidFactory(lot=lot, vendor__name="Kiosque Horizon")
+    client = client_for(finance_user)
+    assert "registre-des-depots.xlsx" in client.get(f"/consultations/{lot.tender.reference}/").content.decode()
+    response = client.get(f"/consultations/{lot.tender.reference}/registre-des-depots.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="registre-depots-{lot.tender.reference}.xlsx"'
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet["B3"].value == "Kiosque Horizon"
+
+
+def test_anonymous_users_cannot_download_the_register(client):
+    tender = TenderFactory(closed=True)
+    assert client.get(f"/consultations/{tender.reference}/registre-des-depots.xlsx").status_code == 302

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.tenders.enums import BidStatus, Procedure
+from procurement.tenders.exports import bids_register_xlsx
 from procurement.tenders.forms import BidReceiveForm, BidRecordForm, NegotiateForm, OpeningForm, RegulariseForm
 from procurement.tenders.models import Bid, BidFile
 from procurement.tenders.services import bids
@@ -30,9 +31,7 @@ class BidReceiveView(ServiceFormView):
         "délai, sans ses fichiers, et ne sera pas ouverte."
     )
 
-    def has_ability(self) -> bool:
-        # During publication, and after the closing for the late bids that must be logged as such.
-        return self.abilities["receive_bids"] or self.abilities["record_opening"]
+    required_ability = "receive_bids"
 
     def get_form(self, data=None, files=None):
         return BidReceiveForm(data=data, files=files, tender=self.tender)
@@ -168,4 +167,16 @@ class BidFileDownloadView(TenderAccessMixin, View):
         response = FileResponse(handle, as_attachment=True, filename=bid_file.original_name,
                                 content_type="application/octet-stream")
         response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class BidsRegisterExportView(TenderAccessMixin, View):
+    """The register of bids received, as .xlsx: sealed columns only until the opening."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            bids_register_xlsx(tender=self.tender),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="registre-depots-{self.tender.reference}.xlsx"'
         return response
