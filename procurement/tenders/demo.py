@@ -53,8 +53,9 @@ def _certify(vendor: Vendor, *, day: date) -> None:
                     expires_on=issued + relativedelta(months=3), reference=f"KBIS-{issued:%Y%m}")
 
 
-def _load(entry: dict, *, buyer, today: date) -> Tender:
+def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
     fields = {key: entry[key] for key in TENDER_KEYS if key in entry}
+    fields["programme"] = programme
     relative = entry.get("relative")
     if relative:
         fields["consultation_start"] = today + timedelta(days=relative["consultation_start"])
@@ -125,12 +126,12 @@ def _load(entry: dict, *, buyer, today: date) -> Tender:
 
 
 @transaction.atomic
-def load_demo_tenders(*, path: Path, buyer, today: date) -> list[Tender]:
+def load_demo_tenders(*, path: Path, buyer, today: date, programme=None) -> list[Tender]:
     """Idempotent: a consultation already there (by reference) is left as it is."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     tenders = []
     for entry in data["tenders"]:
         existing = Tender.objects.filter(reference=entry["reference"]).first()
-        tenders.append(existing or _load(entry, buyer=buyer, today=today))
+        tenders.append(existing or _load(entry, buyer=buyer, today=today, programme=programme))
     assert all(t.state in TenderState.values for t in tenders)
     return tenders

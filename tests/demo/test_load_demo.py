@@ -35,6 +35,7 @@ def test_the_demo_carries_the_three_bnm_procedures_with_their_estimated_values(d
     assert values["BNM-2024-01"] == ("appel_offres_ouvert", "completed", Decimal("507500.00"))
     assert values["BNM-2024-02"] == ("appel_offres_ouvert", "completed", Decimal("1200000.00"))
     assert values["BNM-2026-01"][1] == "published"
+    assert set(Tender.objects.values_list("programme__reference", flat=True)) == {"BNM"}
 
 
 def test_the_in_progress_consultation_has_sealed_bids(demo):

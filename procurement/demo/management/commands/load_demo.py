@@ -35,7 +35,9 @@ class Command(ProcurementCommand):
             programme = load_demo_programme(path=FIXTURES / "programme.json")
             vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
             buyer = User.objects.filter(username=DEMO_BUYER).first()
-            tenders = load_demo_tenders(path=FIXTURES / "tenders.json", buyer=buyer, today=today)
+            tenders = load_demo_tenders(
+                path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
+            )
         data = {
             "programme": programme.reference,
             "budget_lines": programme.budget_lines.count(),
