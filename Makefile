@@ -7,7 +7,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
-TEST_ENV := SECRET_KEY=checks-only-not-a-secret DEBUG=0
 
 .PHONY: demo test install serve checks lock clean
 
@@ -31,8 +30,8 @@ serve: install
 
 checks: install
 	$(BIN)/ruff check .
-	$(TEST_ENV) $(BIN)/python manage.py check
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test: checks
 	$(BIN)/pytest $(PYTEST_ARGS)

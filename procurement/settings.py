@@ -1,10 +1,12 @@
 """Project settings, read from the environment.
 
-Safe by default: DEBUG is off and SECRET_KEY is required unless DEBUG is on (the demo sets it).
+Safe by default: DEBUG is off, and without a SECRET_KEY in the environment a random one is
+generated once into var/secret_key.
 A SQLite file is the embedded default; DATABASE_URL selects PostgreSQL in production.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -27,11 +29,26 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
-    SECRET_KEY = "django-insecure-demo-only-key-never-use-in-production"
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; otherwise a random key kept in var/secret_key (created once,
+    readable by its owner only), so a bare ``manage.py`` command never runs on a known key."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                file.write(secrets.token_urlsafe(50))
+        except FileExistsError:
+            pass  # another process created it first
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path} holds no usable SECRET_KEY: delete it or set SECRET_KEY.")
+    return key
+
+
+SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
