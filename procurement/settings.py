@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "procurement.programmes",
     "procurement.vendors",
     "procurement.tenders",
+    "procurement.documents",
     "procurement.contracts",
     "procurement.demo",
 ]

@@ -18,5 +18,7 @@ urlpatterns = [
     path("fournisseurs/", include("procurement.vendors.urls")),
     path("programmes/", include("procurement.programmes.urls")),
     path("consultations/", include("procurement.tenders.urls")),
+    path("marches/", include("procurement.contracts.urls")),
+    path("modeles/", include("procurement.documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
 from procurement.tenders.models.bids import Bid, BidFile, OpeningRecord
 from procurement.tenders.models.criteria import Criterion
 from procurement.tenders.models.lot import Lot
+from procurement.tenders.models.price_schedule import BidPriceLine, PriceItem
 from procurement.tenders.models.qa import Question
 from procurement.tenders.models.tender import Tender
 from procurement.tenders.models.transitions import TransitionLog
 
-__all__ = ["Bid", "BidFile", "Criterion", "Lot", "OpeningRecord", "Question", "Tender", "TransitionLog"]
+__all__ = ["Bid", "BidFile", "BidPriceLine", "Criterion", "Lot", "OpeningRecord", "PriceItem", "Question", "Tender",
+           "TransitionLog"]
