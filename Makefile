@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install serve checks lock clean
+.PHONY: demo test install serve checks lock clean system-packages
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -33,7 +33,11 @@ checks: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: checks
+# LibreOffice converts the generated documents to PDF in the documents tests (Debian packages; root).
+system-packages:
+	command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc)
+
+test: system-packages checks
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Re-pins requirements.lock from the ranges in pyproject.toml (needs the network to PyPI).

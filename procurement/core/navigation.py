@@ -16,9 +16,12 @@ class MenuEntry:
 
 MENU = (
     MenuEntry(_("Consultations"), "tenders:list", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),
+    MenuEntry(_("Marchés"), "contracts:list", (Role.BUYER, Role.FINANCE)),
+    MenuEntry(_("Mes évaluations"), "tenders:my-evaluations", (Role.EVALUATOR,)),
     MenuEntry(_("Fournisseurs"), "vendors:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Programmes"), "programmes:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Données de référence"), "core:reference-values", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),
+    MenuEntry(_("Modèles de documents"), "documents:variables", (Role.BUYER,)),
 )
 
 

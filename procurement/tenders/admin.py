@@ -39,7 +39,7 @@ class TenderAdmin(SimpleHistoryAdmin):
                            "place_code_type", "buyer"]}),
         (_("Durée"), {"fields": ["duration_months", "renewals", "renewal_months", "is_framework"]}),
         (_("Calendrier et dossier"), {"fields": ["consultation_start", "notice_sent_on", "bid_deadline",
-                                                 "documents_ready", "mapa_negotiation"]}),
+                                                 "mapa_negotiation"]}),
         (_("Données essentielles (DECP)"), {"fields": ["price_form", "price_types", "techniques", "execution_modes",
                                                        "ccag", "innovative", "social_considerations",
                                                        "environmental_considerations"]}),

@@ -52,6 +52,27 @@ def _certify(vendor: Vendor, *, day: date) -> None:
                     expires_on=issued + relativedelta(months=3), reference=f"KBIS-{issued:%Y%m}")
 
 
+def _send_letters(tender: Tender, lots: list, *, buyer) -> None:
+    """After each award: the letters, sent electronically on the day of the award, and the rapport de
+    présentation of a formalised procedure."""
+    from procurement.tenders.enums import Procedure
+    from procurement.tenders.services.letters import (
+        letters_generate,
+        lot_ranking_or_fallback,
+        rapport_presentation_generate,
+    )
+
+    for lot, lot_entry in lots:
+        if not lot_entry.get("award"):
+            continue
+        lot.refresh_from_db()
+        sent_on = _at(lot_entry["award"]["at"]).date()
+        ranking = lot_ranking_or_fallback(lot)
+        letters_generate(lot=lot, ranking=ranking, sent_on=sent_on, by=buyer)
+        if tender.procedure == Procedure.OPEN:
+            rapport_presentation_generate(lot=lot, ranking=ranking, by=buyer, on=sent_on)
+
+
 def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
     fields = {key: entry[key] for key in TENDER_KEYS if key in entry}
     fields["programme"] = programme
@@ -67,7 +88,7 @@ def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
         fields["notice_sent_on"] = date.fromisoformat(entry["notice_sent_on"])
         fields["bid_deadline"] = _at(entry["bid_deadline"])
     start = timezone.make_aware(datetime.combine(fields["consultation_start"], datetime.min.time()).replace(hour=9))
-    tender = tender_create(by=buyer, buyer=buyer, documents_ready=True, **fields)
+    tender = tender_create(by=buyer, buyer=buyer, **fields)
     lots = []
     for lot_entry in entry["lots"]:
         lot = lot_save(tender=tender, by=buyer, title=lot_entry["title"],
@@ -77,6 +98,9 @@ def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
         criteria_replace(lot=lot, by=buyer, rows=lot_entry["criteria"])
         lots.append((lot, lot_entry))
     notice = timezone.make_aware(datetime.combine(fields["notice_sent_on"], datetime.min.time()).replace(hour=9))
+    from procurement.tenders.services.dce import dce_generate
+
+    dce_generate(tender=tender, by=buyer, on=fields["consultation_start"])
     tender = tender_transition(tender=tender, name="mark_ready", by=buyer, now=start)
     tender = tender_transition(tender=tender, name="publish", by=buyer, now=notice)
 
@@ -111,6 +135,10 @@ def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
             data = amounts[bid.vendor.name]
             bid_services.bid_record_opening(bid=bid, by=buyer, amount_ht=Decimal(data["amount_ht"]),
                                             vat_rate=Decimal(data["vat_rate"]), admissible=True)
+        if lot_entry.get("evaluation"):  # issue #6: committee, declarations, notes, abnormally low bids
+            from procurement.tenders.evaluation.demo import evaluate_demo_lot
+
+            evaluate_demo_lot(lot=lot, data=lot_entry["evaluation"], buyer=buyer)
         award = lot_entry.get("award")
         if award:
             awarded_at = _at(award["at"])
@@ -121,6 +149,7 @@ def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
             lot_transition(lot=lot, name="award", by=buyer, winner=winner, reason=award["reason"], now=awarded_at)
     if entry.get("completed_at"):
         tender = tender_transition(tender=tender, name="complete", by=buyer, now=_at(entry["completed_at"]))
+    _send_letters(tender, lots, buyer=buyer)
     return tender
 
 

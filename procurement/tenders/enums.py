@@ -134,3 +134,28 @@ class BidStatus(models.TextChoices):
 class CandidatureForm(models.TextChoices):
     DC = "dc1_dc2", _("DC1 et DC2")
     DUME = "dume", _("DUME")
+
+
+# Evaluation (issue #6) -----------------------------------------------------------------------
+
+
+class ConsolidationMethod(models.TextChoices):
+    MEAN = "mean", _("Moyenne des notes des évaluateurs")
+    MEDIAN = "median", _("Médiane des notes des évaluateurs")
+
+
+class TieBreak(models.TextChoices):
+    PRICE_THEN_TECHNICAL = "price_then_technical", _("Meilleure note prix, puis meilleure note technique")
+    TECHNICAL_THEN_PRICE = "technical_then_price", _("Meilleure note technique, puis meilleure note prix")
+
+
+class AbnormallyLowMethod(models.TextChoices):
+    REDUCED_MEAN = "reduced_mean", _("Moyenne réduite")
+    MEAN_MINUS_SD = "mean_minus_sd", _("Moyenne moins un écart type")
+    PROZORRO = "prozorro", _("Règle ProZorro")
+
+
+class AbnormallyLowDecision(models.TextChoices):
+    PENDING = "pending", _("Décision en attente")
+    ACCEPTED = "accepted", _("Offre acceptée après justification")
+    REJECTED = "rejected", _("Offre rejetée comme anormalement basse")

@@ -123,8 +123,7 @@ class TenderForm(forms.ModelForm):
     groups = (
         (_("Le besoin"), ("reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type")),
         (_("Durée"), ("duration_months", "renewals", "renewal_months", "is_framework")),
-        (_("Calendrier et dossier"), ("consultation_start", "notice_sent_on", "bid_deadline", "documents_ready",
-                                      "mapa_negotiation")),
+        (_("Calendrier et dossier"), ("consultation_start", "notice_sent_on", "bid_deadline", "mapa_negotiation")),
         (_("Données essentielles (DECP)"), ("price_form", "price_types", "techniques", "execution_modes", "ccag",
                                             "innovative", "social_considerations", "environmental_considerations")),
     )

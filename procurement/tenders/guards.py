@@ -74,6 +74,18 @@ def _deadline_refusals(tender, *, notice: date | None) -> list[str]:
     return []
 
 
+def _dce_refusals(tender) -> list[str]:
+    """The real DCE: generated, and after the last change of the lots, criteria or deadlines."""
+    latest = tender.dce_generations.order_by("-generated_at").first() if tender.pk else None
+    if latest is None:
+        return ["Le dossier de consultation (DCE : RC, CCAP, CCTP, AE, BPU / DQE) n'a pas été généré."]
+    if tender.content_changed_at and latest.generated_at < tender.content_changed_at:
+        changed = timezone.localtime(tender.content_changed_at).strftime("%d/%m/%Y à %H:%M")
+        return [f"Le DCE (version {latest.version}) est antérieur à la dernière modification des lots, des "
+                f"critères ou des dates ({changed}) : générez-le à nouveau."]
+    return []
+
+
 def _mark_ready(tender, *, now: datetime) -> list[str]:
     refusals = []
     if not tender.procedure:
@@ -87,8 +99,7 @@ def _mark_ready(tender, *, now: datetime) -> list[str]:
             f"Lot {lot.number} : {error}" for error in lot_criteria_errors(lot, environmental_required=required)
         ]
     refusals += _deadline_refusals(tender, notice=tender.notice_sent_on)
-    if not tender.documents_ready:
-        refusals.append("Le dossier de consultation (RC, CCAP, CCTP, AE, bordereaux) n'est pas prêt.")
+    refusals += _dce_refusals(tender)
     return refusals
 
 
@@ -159,7 +170,8 @@ def _lot_common(lot) -> list[str]:
     return []
 
 
-def _award(lot, *, winner=None, now: datetime) -> list[str]:
+def _award(lot, *, winner=None, now: datetime, reason: str | None = None) -> list[str]:
+    from procurement.tenders.evaluation.gate import award_refusals
     from procurement.vendors.selectors import vendor_missing_certificates
 
     refusals = _lot_common(lot)
@@ -175,6 +187,10 @@ def _award(lot, *, winner=None, now: datetime) -> list[str]:
     if missing:
         labels = ", ".join(str(kind.label) for kind in missing)
         refusals.append(f"Pièces manquantes ou expirées pour {winner.vendor.name} : {labels}.")
+    if winner.lot_id == lot.pk:
+        # The evaluation: abnormally low bids decided, and the ranking's first unless a reason is given
+        # (``reason`` None: not known to the caller, not checked).
+        refusals += award_refusals(lot, winner=winner, reason=reason)
     return refusals
 
 
@@ -203,8 +219,10 @@ LOT_GUARDS: dict[str, Callable] = {
 }
 
 
-def lot_refusals(lot, name: str, *, winner=None, now: datetime | None = None) -> list[str]:
-    return LOT_GUARDS[name](lot, winner=winner, now=now or timezone.now())
+def lot_refusals(lot, name: str, *, winner=None, now: datetime | None = None, reason: str | None = None
+                 ) -> list[str]:
+    extra = {"reason": reason} if name == "award" else {}
+    return LOT_GUARDS[name](lot, winner=winner, now=now or timezone.now(), **extra)
 
 
 def lot_guard(name: str) -> Callable:
@@ -212,7 +230,8 @@ def lot_guard(name: str) -> Callable:
         # django-fsm calls conditions with the instance only; the winner is set on the lot by the
         # service before the transition runs.
         return not lot_refusals(lot, name, winner=getattr(lot, "_pending_winner", None),
-                                now=getattr(lot, "_transition_now", None))
+                                now=getattr(lot, "_transition_now", None),
+                                reason=getattr(lot, "_pending_reason", None))
 
     condition.__name__ = f"guard_{name}"
     return condition

@@ -31,3 +31,37 @@ urlpatterns = [
     path("<slug:reference>/fichiers/<int:pk>/", bids.BidFileDownloadView.as_view(), name="bid-file"),
     path("<slug:reference>/registre-des-depots.xlsx", bids.BidsRegisterExportView.as_view(), name="bids-register"),
 ]
+
+# Documents: the DCE, the letters and the rapport de présentation (issue #5).
+from procurement.tenders.views import documents as document_views  # noqa: E402
+
+urlpatterns += [
+    path("<slug:reference>/dce/generer/", document_views.DceGenerateView.as_view(), name="dce-generate"),
+    path("<slug:reference>/dce/v<int:version>.zip", document_views.DceArchiveView.as_view(), name="dce-archive"),
+    path("<slug:reference>/dce/pieces/<int:pk>/", document_views.DceFileView.as_view(), name="dce-file"),
+    path(f"{lot}courriers/generer/", document_views.LettersGenerateView.as_view(), name="letters-generate"),
+    path(f"{lot}rapport/generer/", document_views.RapportGenerateView.as_view(), name="rapport-generate"),
+    path(f"{lot}courriers/<int:pk>/", document_views.LetterFileView.as_view(), name="letter-file"),
+]
+
+# Evaluation: committee, declarations, blind scoring, consolidation, abnormally low bids (issue #6).
+from procurement.tenders.views import evaluation, evaluation_buyer  # noqa: E402
+
+evaluation_lot = f"{lot}evaluation/"
+# « mes-evaluations/ » goes first: ``<slug:reference>/`` would take it for a tender's reference.
+urlpatterns.insert(0, path("mes-evaluations/", evaluation.MyEvaluationsView.as_view(), name="my-evaluations"))
+urlpatterns += [
+    path("<slug:reference>/commission/", evaluation_buyer.CommitteeView.as_view(), name="committee"),
+    path(evaluation_lot, evaluation.EvaluationHomeView.as_view(), name="evaluation"),
+    path(f"{evaluation_lot}declaration/", evaluation.DeclarationView.as_view(), name="evaluation-declare"),
+    path(f"{evaluation_lot}mes-notes/", evaluation.ScoresView.as_view(), name="evaluation-scores"),
+    path(f"{evaluation_lot}cloture/", evaluation.RoundCloseView.as_view(), name="evaluation-close"),
+    path(f"{evaluation_lot}classement/", evaluation.ResultsView.as_view(), name="evaluation-results"),
+    path(f"{evaluation_lot}note-commission/", evaluation.CommitteeScoreView.as_view(),
+         name="evaluation-committee-score"),
+    path(f"{evaluation_lot}rapport-analyse.pdf", evaluation.ReportPdfView.as_view(), name="evaluation-report"),
+    path(f"{evaluation_lot}anormalement-basses/<int:pk>/<slug:action>/", evaluation_buyer.OabView.as_view(),
+         name="evaluation-oab"),
+    path(f"{evaluation_lot}bordereaux/<int:pk>/", evaluation_buyer.PriceImportView.as_view(),
+         name="evaluation-price-import"),
+]

@@ -47,4 +47,4 @@ def test_the_in_progress_consultation_has_sealed_bids(demo):
 def test_loading_the_demo_twice_duplicates_nothing(demo):
     counts = (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count())
     call_command("load_demo", "--no-users", stdout=StringIO())
-    assert (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count()) == counts == (8, 4, 14)
+    assert (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count()) == counts == (8, 4, 15)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from procurement.tenders.enums import BidStatus, CriterionKind, Nature, PriceFormula, Procedure, TenderState
-from procurement.tenders.models import Bid, Criterion, Lot, OpeningRecord, Tender
+from procurement.tenders.models import Bid, Criterion, DceGeneration, Lot, OpeningRecord, Tender
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -32,7 +32,6 @@ class TenderFactory(factory.django.DjangoModelFactory):
     consultation_start = date(2026, 11, 25)
     notice_sent_on = date(2026, 12, 1)
     bid_deadline = factory.LazyFunction(lambda: paris(2027, 1, 8, 12, 0))
-    documents_ready = True
     procedure = Procedure.OPEN
 
     class Params:
@@ -47,6 +46,13 @@ class TenderFactory(factory.django.DjangoModelFactory):
             bid_deadline=factory.LazyFunction(lambda: paris(2026, 1, 8, 12, 0)),
         )
         mapa = factory.Trait(procedure=Procedure.MAPA)
+
+    @factory.post_generation
+    def dce(self, create, extracted, **kwargs):
+        """A current DCE by default, recorded without its files (enough for the ``ready`` guard);
+        ``TenderFactory(dce=False)`` has none. Tests of the documents call ``dce_generate``."""
+        if create and extracted is not False:
+            DceGeneration.objects.create(tender=self, version=1)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

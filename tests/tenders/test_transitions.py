@@ -89,7 +89,7 @@ def test_ready_is_refused_when_the_bid_deadline_is_shorter_than_30_days(buyer):
 
 
 def test_ready_is_refused_until_the_documents_are_ready(buyer):
-    lot = LotFactory(criteria=True, tender__documents_ready=False)
+    lot = LotFactory(criteria=True, tender__dce=False)
     assert any("dossier de consultation" in r for r in refusal(lot.tender, "mark_ready", buyer))
 
 

@@ -1,5 +1,16 @@
 from procurement.tenders.models.bids import Bid, BidFile, OpeningRecord
 from procurement.tenders.models.criteria import Criterion
+from procurement.tenders.models.documents import DceFile, DceGeneration, LetterDocument
+from procurement.tenders.models.evaluation import (
+    AbnormallyLowReview,
+    CommitteeMember,
+    CommitteeScore,
+    ConflictDeclaration,
+    EvaluationSettings,
+    RoundClosure,
+    Score,
+    Submission,
+)
 from procurement.tenders.models.lot import Lot
 from procurement.tenders.models.price_schedule import BidPriceLine, PriceItem
 from procurement.tenders.models.qa import Question
@@ -8,3 +19,6 @@ from procurement.tenders.models.transitions import TransitionLog
 
 __all__ = ["Bid", "BidFile", "BidPriceLine", "Criterion", "Lot", "OpeningRecord", "PriceItem", "Question", "Tender",
            "TransitionLog"]
+__all__ += ["AbnormallyLowReview", "CommitteeMember", "CommitteeScore", "ConflictDeclaration",
+            "EvaluationSettings", "RoundClosure", "Score", "Submission"]
+__all__ += ["DceFile", "DceGeneration", "LetterDocument"]

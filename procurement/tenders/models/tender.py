@@ -69,9 +69,9 @@ class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     )
     notice_sent_on = models.DateField(_("envoi de l'avis de publicité"), null=True, blank=True)
     bid_deadline = models.DateTimeField(_("date limite de réception des offres"), null=True, blank=True)
-    documents_ready = models.BooleanField(
-        _("dossier de consultation complet"), default=False,
-        help_text=_("RC, CCAP, CCTP, acte d'engagement et bordereaux de prix prêts."),
+    content_changed_at = models.DateTimeField(
+        _("dernière modification des lots, critères ou dates"), null=True, blank=True, editable=False,
+        help_text=_("Le DCE doit avoir été généré après ce moment pour que la consultation soit prête."),
     )
     mapa_negotiation = models.BooleanField(
         _("négociation prévue par le règlement (MAPA)"), default=False
@@ -145,7 +145,7 @@ class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     @transition(field=state, source=TenderState.DRAFT, target=TenderState.READY,
                 conditions=[tender_guard("mark_ready")])
     def mark_ready(self, *, by, reason=""):
-        """The file is complete: criteria valid on every lot, deadline legal, documents ready."""
+        """The file is complete: criteria valid on every lot, deadline legal, DCE generated since the last change."""
 
     @transition(field=state, source=TenderState.READY, target=TenderState.DRAFT)
     def back_to_draft(self, *, by, reason=""):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from procurement.core.money import format_eur
 from procurement.tenders.criteria_rules import CriterionNode, structure_errors
@@ -16,9 +17,15 @@ from procurement.tenders.procedure import LotValue, ProcedureAdvice, advise, rul
 TENDER_FIELDS = (
     "reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type", "duration_months",
     "renewals", "renewal_months", "is_framework", "consultation_start", "notice_sent_on", "bid_deadline",
-    "documents_ready", "mapa_negotiation", "price_form", "price_types", "techniques", "execution_modes", "ccag",
+    "mapa_negotiation", "price_form", "price_types", "techniques", "execution_modes", "ccag",
     "innovative", "social_considerations", "environmental_considerations", "buyer",
 )
+
+
+def _content_changed(tender: Tender) -> None:
+    """Lots, criteria or dates changed: the DCE generated before is no longer current."""
+    tender.content_changed_at = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(content_changed_at=tender.content_changed_at)
 
 
 def _require_draft(tender: Tender) -> None:
@@ -73,6 +80,7 @@ def tender_update(*, tender: Tender, by, **fields) -> Tender:
     for key, value in fields.items():
         if key in TENDER_FIELDS:
             setattr(tender, key, value)
+    tender.content_changed_at = timezone.now()
     tender.full_clean()
     tender.save()
     _refresh_procedure(tender)
@@ -90,6 +98,7 @@ def lot_save(*, tender: Tender, by, lot: Lot | None = None, **fields) -> Lot:
             setattr(lot, key, fields[key])
     lot.full_clean()
     lot.save()
+    _content_changed(tender)
     _refresh_procedure(tender)
     return lot
 
@@ -99,6 +108,7 @@ def lot_delete(*, lot: Lot, by) -> None:
     tender = lot.tender
     _require_draft(tender)
     lot.delete()
+    _content_changed(tender)
     _refresh_procedure(tender)
 
 
@@ -137,6 +147,7 @@ def criteria_replace(*, lot: Lot, by, rows: list[dict], check_sums: bool = True)
 
     for index, row in enumerate(rows, start=1):
         create(row, None, index)
+    _content_changed(lot.tender)
     return created
 
 
@@ -159,7 +170,7 @@ def tender_relaunch(*, tender: Tender, by, consultation_start) -> Tender:
         raise ValidationError("Tous les lots ont été attribués : rien à relancer.")
     fields = {key: getattr(tender, key) for key in TENDER_FIELDS}
     fields.update(reference=_relaunch_reference(tender.reference), consultation_start=consultation_start,
-                  notice_sent_on=None, bid_deadline=None, documents_ready=False, buyer=by)
+                  notice_sent_on=None, bid_deadline=None, buyer=by)
     copy = tender_create(by=by, **fields)
     copy.relaunched_from = tender
     copy.save(update_fields=["relaunched_from"])

@@ -78,6 +78,7 @@ def tender_push_back_deadline(*, tender: Tender, new_deadline: datetime, by, rea
         raise ValidationError({"reason": "Le motif du report est obligatoire."})
     previous = tender.bid_deadline
     tender.bid_deadline = new_deadline
+    tender.content_changed_at = timezone.now()
     tender.full_clean()
     tender.save()
     TransitionLog.objects.create(

@@ -98,11 +98,11 @@ def lot_transition(
     locked = Lot.objects.select_for_update().select_related("tender").get(pk=lot.pk)
     if locked.state != lot.state:
         raise TransitionRefused([f"Le lot a changé d'état entre-temps ({locked.get_state_display()})."])
-    refusals = lot_refusals(locked, name, winner=winner, now=now)
+    refusals = lot_refusals(locked, name, winner=winner, now=now, reason=reason)
     if refusals:
         raise TransitionRefused(refusals)
     source = locked.state
-    locked._pending_winner, locked._transition_now = winner, now
+    locked._pending_winner, locked._transition_now, locked._pending_reason = winner, now, reason
     try:
         getattr(locked, name)(by=by, reason=reason, winner=winner)
         locked.decided_at = now

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from procurement.contracts.demo import load_demo_contracts
 from procurement.core.commands import ProcurementCommand
 from procurement.demo.users import DEMO_BUYER, create_demo_users
 from procurement.programmes.demo import load_demo_programme
@@ -38,11 +39,13 @@ class Command(ProcurementCommand):
             tenders = load_demo_tenders(
                 path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
             )
+            contracts = load_demo_contracts(path=FIXTURES / "contracts.json", buyer=buyer, today=today)
         data = {
             "programme": programme.reference,
             "budget_lines": programme.budget_lines.count(),
             "vendors": len(vendors),
             "tenders": [tender.reference for tender in tenders],
+            "contracts": [contract.reference for contract in contracts],
             "users": [
                 {"username": demo.username, "role": str(demo.role or "admin"), "password": password}
                 for demo, password in users

@@ -1,0 +1,241 @@
+"""Forms of the contracts pages: they parse and check types; the services apply the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from procurement.contracts.enums import AmendmentBasis, ContractState, RenewalDecisionKind
+from procurement.contracts.models import Amendment, Contract, IndexSeries, PriceRevisionClause, Subcontract
+from procurement.contracts.selectors import awarded_lots_without_contract
+from procurement.contracts.services.contracts import TERM_FIELDS
+from procurement.contracts.services.indices import CLAUSE_FIELDS
+from procurement.programmes.models import BudgetLine, Programme
+from procurement.vendors.models import Vendor
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+def month_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=MonthInput(), input_formats=["%Y-%m", "%m/%Y", "%Y-%m-%d"], **kwargs)
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+
+
+class ContractFilterForm(forms.Form):
+    """The list's filters (GET)."""
+
+    state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous")), *ContractState.choices])
+    holder = forms.ModelChoiceField(label=_("Titulaire"), required=False, empty_label=_("Tous"),
+                                    queryset=Vendor.objects.none())
+    programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
+                                       queryset=Programme.objects.order_by("reference"))
+    renewal_due = forms.BooleanField(label=_("Reconduction à décider dans les 90 jours"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        holders = Contract.objects.values("holder")
+        self.fields["holder"].queryset = Vendor.objects.filter(pk__in=holders).order_by("name")
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"state": data["state"], "holder": data["holder"], "programme": data["programme"],
+                "renewal_due": data["renewal_due"]}
+
+
+class LotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, lot) -> str:
+        return f"{lot.tender.reference} — lot {lot.number} : {lot.title} ({lot.winner.vendor.name})"
+
+
+class ContractCreateForm(forms.Form):
+    lot = LotChoiceField(label=_("Lot attribué"), queryset=awarded_lots_without_contract(),
+                         empty_label=_("Choisissez un lot"))
+    reference = forms.CharField(label=_("Identifiant du marché"), max_length=16, required=False,
+                                help_text=_("16 caractères au plus ; par défaut la référence de la consultation et "
+                                            "le numéro du lot (BNM-2024-02-L1)."))
+    start_date = date_field(_("Début d'exécution"))
+
+
+class ContractTermsForm(forms.ModelForm):
+    """Every clause a buyer sets before signature, grouped as the CCAP groups them."""
+
+    fieldsets_spec = (
+        (_("Identification"), ("reference", "title", "group_kind", "co_holders", "budget_line")),
+        (_("Montant"), ("amount_ht", "vat_rate", "minimum_ht", "maximum_ht", "yearly_maximum_ht")),
+        (_("Durée et reconduction"), ("start_date", "duration_months", "renewal_mode", "renewal_months",
+                                      "max_renewals", "notice_months")),
+        (_("Maintenance"), ("maintenance_yearly_ht", "maintenance_start", "accepted_on")),
+        (_("Avance, garantie et pénalités"), ("advance_granted", "advance_rate", "advance_declined",
+                                               "advance_repayment", "guarantee_kind", "retention_rate",
+                                               "delay_penalties")),
+        (_("Signature"), ("rejection_letters_sent_on", "signature_authorisation_reference",
+                          "signature_authorisation_on", "signatory_name", "signatory_role")),
+    )
+
+    class Meta:
+        model = Contract
+        fields = [*TERM_FIELDS, "co_holders"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "advance_repayment": forms.Textarea(attrs={"rows": 2}),
+            "delay_penalties": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DateInput(), "accepted_on": DateInput(), "rejection_letters_sent_on": DateInput(),
+            "signature_authorisation_on": DateInput(),
+            "co_holders": forms.SelectMultiple(attrs={"size": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_holders"].queryset = Vendor.objects.order_by("name")
+        self.fields["budget_line"].queryset = BudgetLine.objects.select_related("programme").order_by(
+            "programme__reference", "label")
+
+    @property
+    def fieldsets(self) -> list[dict]:
+        return [{"legend": legend, "fields": [self[name] for name in names]} for legend, names in self.fieldsets_spec]
+
+    def _post_clean(self):
+        # The service validates the model (its legal checks need the locked contract): the form only
+        # parses the fields.
+        pass
+
+
+class RevisionClauseForm(forms.ModelForm):
+    base_month = month_field(_("Mois zéro (I0)"), help_text=_("Le mois du prix initial."))
+
+    class Meta:
+        model = PriceRevisionClause
+        fields = list(CLAUSE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = IndexSeries.objects.order_by("code")
+
+    def _post_clean(self):
+        pass
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransmitForm(forms.Form):
+    reason = forms.CharField(label=_("Référence de l'accusé de réception de la préfecture"), max_length=120,
+                             required=False)
+
+
+class RenewalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), choices=RenewalDecisionKind.choices)
+    reason = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, tacit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tacit:
+            self.fields["decision"].choices = [(RenewalDecisionKind.REFUSE, RenewalDecisionKind.REFUSE.label)]
+
+
+class OrderForm(forms.Form):
+    ordered_on = date_field(_("Émis le"))
+    description = forms.CharField(label=_("Objet"), max_length=500)
+    amount_ht = forms.DecimalField(label=_("Montant HT (€)"), max_digits=14, decimal_places=2, min_value=0.01)
+    vat_rate = forms.DecimalField(label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2, required=False,
+                                  help_text=_("Celui du marché si vide."))
+
+
+class AmendmentForm(forms.ModelForm):
+    class Meta:
+        model = Amendment
+        fields = ["basis", "object", "justification", "amount_change_ht", "yearly_maximum_change_ht", "new_holder",
+                  "signed_on", "cao_opinion_on", "cao_opinion_reference"]
+        widgets = {"justification": forms.Textarea(attrs={"rows": 3}), "signed_on": DateInput(),
+                   "cao_opinion_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].choices = AmendmentBasis.choices
+        self.fields["new_holder"].queryset = Vendor.objects.order_by("name")
+
+    def _post_clean(self):
+        pass
+
+
+class SubcontractForm(forms.ModelForm):
+    class Meta:
+        model = Subcontract
+        fields = ["vendor", "services", "amount_ttc", "declared_on"]
+        widgets = {"services": forms.Textarea(attrs={"rows": 2}), "declared_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.order_by("name")
+
+    def _post_clean(self):
+        pass
+
+
+class SubcontractDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), choices=[("accept", _("Accepter et agréer les conditions de "
+                                                                            "paiement")),
+                                                               ("refuse", _("Refuser"))])
+    decided_on = date_field(_("Date de la décision"))
+    payment_terms = forms.CharField(label=_("Conditions de paiement"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Motif du refus"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptanceForm(forms.Form):
+    accepted_on = date_field(_("Réception (admission) des prestations le"))
+
+
+class RevisionForm(forms.Form):
+    revision_on = forms.DateField(label=_("Date de révision"), widget=DateInput())
+
+
+class IndexSeriesForm(forms.ModelForm):
+    class Meta:
+        model = IndexSeries
+        fields = ["code", "name", "source", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        pass
+
+
+class IndexValueForm(forms.Form):
+    month = month_field(_("Mois"))
+    value = forms.DecimalField(label=_("Valeur"), max_digits=12, decimal_places=4, min_value=0.0001)
+    note = forms.CharField(label=_("Remarque"), max_length=200, required=False)
+
+
+class IndexImportForm(forms.Form):
+    file = forms.FileField(label=_("Fichier .csv ou .xlsx"),
+                           help_text=_("Une ligne d'en-tête avec les colonnes « mois » (AAAA-MM ou MM/AAAA) et "
+                                       "« valeur » (« remarque » facultative), puis une ligne par mois."))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("« %(name)s » pèse %(size)s, au-delà du maximum de %(max)s.")
+                % {"name": file.name, "size": filesizeformat(file.size),
+                   "max": filesizeformat(settings.MAX_UPLOAD_BYTES)})
+        return file

@@ -1,1 +1,0 @@
-"""Models arrive with the tenders and contracts issues."""

@@ -1,0 +1,210 @@
+"""Reads on contracts for the pages, the services and the reports: lists in a fixed number of
+queries, a contract with everything its page shows, the consumption of a framework, the data the
+DECP needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from procurement.contracts.enums import DECP_GROUP, EXECUTING, SubcontractStatus
+from procurement.contracts.models import (
+    Amendment,
+    Contract,
+    ContractTransitionLog,
+    IndexSeries,
+    IndexValue,
+    PurchaseOrder,
+    Subcontract,
+)
+from procurement.contracts.schedule import Period
+from procurement.core.money import MoneyField, round_money
+from procurement.tenders.enums import LotState
+from procurement.tenders.models import Lot
+
+ZERO = Decimal("0.00")
+RENEWAL_DUE_DAYS = 90
+
+
+def _sum_of(model, field: str):
+    rows = model.objects.filter(contract=OuterRef("pk")).order_by().values("contract").annotate(total=Sum(field))
+    return Coalesce(Subquery(rows.values("total"), output_field=MoneyField()), Value(ZERO), output_field=MoneyField())
+
+
+def contract_list(*, user, state: str = "", holder=None, programme=None, renewal_due: bool = False,
+                  today: date | None = None) -> QuerySet[Contract]:
+    """The contracts ``user`` may read, with ``ordered_ht`` (orders) and ``amended_ht`` (net change by
+    amendments) computed by the database. ``renewal_due``: executing contracts whose renewal decision
+    deadline falls in the next 90 days, or has passed while the period still runs."""
+    today = today or timezone.localdate()
+    contracts = (
+        Contract.objects.visible_to(user)
+        .select_related("holder", "lot__tender__programme", "budget_line")
+        .annotate(ordered_ht=_sum_of(PurchaseOrder, "amount_ht"), amended_ht=_sum_of(Amendment, "amount_change_ht"))
+    )
+    if state:
+        contracts = contracts.filter(state=state)
+    if holder is not None:
+        contracts = contracts.filter(holder=holder)
+    if programme is not None:
+        contracts = contracts.filter(lot__tender__programme=programme)
+    if renewal_due:
+        horizon = today + timedelta(days=RENEWAL_DUE_DAYS)
+        contracts = contracts.filter(state__in=EXECUTING, renewal_deadline__lte=horizon, period_end__gte=today)
+    return contracts.order_by("-start_date", "reference")
+
+
+def _orders() -> QuerySet[PurchaseOrder]:
+    return PurchaseOrder.objects.select_related("by").order_by("number")
+
+
+def contract_detail(*, user, reference: str) -> Contract:
+    """A readable contract with its lot, logs, renewals, orders, amendments, revisions and
+    subcontracts; 404 otherwise."""
+    contracts = Contract.objects.visible_to(user).select_related(
+        "holder", "lot__tender__programme__authority", "lot__winner", "budget_line", "created_by",
+        "revision_clause__series",
+    ).prefetch_related(
+        "co_holders", "lot__bids", "renewal_decisions", "renewals", "revisions",
+        Prefetch("transition_logs", queryset=ContractTransitionLog.objects.select_related("by")),
+        Prefetch("orders", queryset=_orders()),
+        Prefetch("amendments", queryset=Amendment.objects.select_related("new_holder").order_by("number")),
+        Prefetch("subcontracts", queryset=Subcontract.objects.select_related("vendor")),
+    )
+    return get_object_or_404(contracts, reference=reference)
+
+
+def contract_for_user(*, user, reference: str) -> Contract:
+    """A readable contract for the forms and actions; 404 otherwise."""
+    return get_object_or_404(
+        Contract.objects.visible_to(user).select_related("holder", "lot__tender__programme__authority"),
+        reference=reference,
+    )
+
+
+def awarded_lots_without_contract() -> QuerySet[Lot]:
+    return (
+        Lot.objects.filter(state=LotState.AWARDED, winner__isnull=False)
+        .exclude(pk__in=Contract.objects.values("lot"))
+        .select_related("tender", "winner__vendor")
+        .order_by("tender__reference", "number")
+    )
+
+
+# Amounts ------------------------------------------------------------------------------------
+
+
+def amended_amount(contract) -> Decimal:
+    """The initial amount (a framework's maximum) after every amendment."""
+    change = sum((a.amount_change_ht for a in contract.amendments.all()), Decimal("0"))
+    return round_money(contract.initial_amount_ht + change)
+
+
+@dataclass(frozen=True)
+class PeriodConsumption:
+    period: Period
+    maximum_ht: Decimal | None
+    consumed_ht: Decimal
+    order_count: int
+
+    @property
+    def remaining_ht(self) -> Decimal | None:
+        return None if self.maximum_ht is None else round_money(self.maximum_ht - self.consumed_ht)
+
+
+@dataclass(frozen=True)
+class Consumption:
+    minimum_ht: Decimal | None
+    maximum_ht: Decimal
+    consumed_ht: Decimal
+    periods: list[PeriodConsumption]
+
+    @property
+    def remaining_ht(self) -> Decimal:
+        return round_money(self.maximum_ht - self.consumed_ht)
+
+    def period(self, day: date) -> PeriodConsumption | None:
+        return next((row for row in self.periods if row.period.contains(day)), None)
+
+
+def period_maximum(contract, period: Period, amendments) -> Decimal | None:
+    """The maximum of a period: the yearly maximum plus the amendments signed by its end."""
+    if contract.yearly_maximum_ht is None:
+        return None
+    change = sum((a.yearly_maximum_change_ht for a in amendments if a.signed_on <= period.end), Decimal("0"))
+    return round_money(contract.yearly_maximum_ht + change)
+
+
+def consumption(contract, *, extra: PurchaseOrder | None = None) -> Consumption:
+    """Ordered against a framework, per period (the initial one and the renewals carried out) and in
+    total, with ``extra`` (an order not saved yet) counted in."""
+    orders = list(contract.orders.all()) + ([extra] if extra is not None else [])
+    amendments = list(contract.amendments.all())
+    rows = []
+    for period in contract.current_periods():
+        inside = [order for order in orders if period.contains(order.ordered_on)]
+        rows.append(PeriodConsumption(
+            period=period, maximum_ht=period_maximum(contract, period, amendments),
+            consumed_ht=round_money(sum((order.amount_ht for order in inside), Decimal("0"))),
+            order_count=len(inside),
+        ))
+    total = round_money(sum((order.amount_ht for order in orders), Decimal("0")))
+    maximum = contract.maximum_ht if contract.maximum_ht is not None else contract.initial_amount_ht
+    change = sum((a.amount_change_ht for a in amendments), Decimal("0"))
+    return Consumption(minimum_ht=contract.minimum_ht, maximum_ht=round_money(maximum + change), consumed_ht=total,
+                       periods=rows)
+
+
+# DECP -----------------------------------------------------------------------------------------
+
+
+def subcontracting_declared(contract) -> bool:
+    """At notification, the holder declared at least one subcontractor (DECP ``sousTraitanceDeclaree``)."""
+    limit = contract.notified_on
+    return any(sub.status != SubcontractStatus.REFUSED and (limit is None or sub.declared_on <= limit)
+               for sub in contract.subcontracts.all())
+
+
+def decp_fields(contract) -> dict:
+    """The contract's part of its essential data (DECP v2 names); the tender gives the rest."""
+    holders = [contract.holder, *contract.co_holders.all()]
+    return {
+        "id": contract.reference,
+        "objet": contract.title[:1000],
+        "montant": float(contract.initial_amount_ht),
+        "dureeMois": contract.total_months,
+        "dateNotification": contract.notified_on.isoformat() if contract.notified_on else None,
+        "attributionAvance": contract.advance_granted,
+        "tauxAvance": float(contract.advance_rate / 100) if contract.advance_granted and contract.advance_rate else 0,
+        "typeGroupementOperateurs": DECP_GROUP[contract.group_kind],
+        "sousTraitanceDeclaree": subcontracting_declared(contract),
+        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET" if vendor.siret else "TVA",
+                                      "id": vendor.siret or vendor.vat_number}} for vendor in holders],
+    }
+
+
+# Indices --------------------------------------------------------------------------------------
+
+
+def index_series_list() -> QuerySet[IndexSeries]:
+    last = IndexValue.objects.filter(series=OuterRef("pk")).order_by("-month")
+    return IndexSeries.objects.annotate(
+        last_month=Subquery(last.values("month")[:1]), last_value=Subquery(last.values("value")[:1]),
+    ).order_by("code")
+
+
+def index_series_detail(*, code: str) -> IndexSeries:
+    return get_object_or_404(
+        IndexSeries.objects.prefetch_related(Prefetch("values", queryset=IndexValue.objects.order_by("-month"))),
+        code=code,
+    )
+
+
+def index_value(*, series: IndexSeries, month: date) -> IndexValue | None:
+    return IndexValue.objects.filter(series=series, month=month.replace(day=1)).first()

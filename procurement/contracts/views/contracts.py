@@ -1,0 +1,248 @@
+"""Contract pages: the list, the creation from an awarded lot, the terms, the contract's page and the
+transitions and renewal decisions posted from it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from procurement.contracts import presentation, selectors
+from procurement.contracts.enums import RenewalMode
+from procurement.contracts.forms import (
+    AcceptanceForm,
+    ContractCreateForm,
+    ContractFilterForm,
+    ContractTermsForm,
+    ReasonForm,
+    RenewalDecisionForm,
+    RevisionClauseForm,
+    RevisionForm,
+    SubcontractDecisionForm,
+    TransmitForm,
+)
+from procurement.contracts.guards import legality_control_due, standstill_of
+from procurement.contracts.models import PriceRevisionClause
+from procurement.contracts.services import contracts as contract_services
+from procurement.contracts.services.indices import CLAUSE_FIELDS, revision_clause_save
+from procurement.contracts.services.renewals import renewal_decide
+from procurement.contracts.services.transitions import (
+    CONTRACT_TRANSITIONS,
+    NotAllowed,
+    TransitionRefused,
+    contract_transition,
+)
+from procurement.contracts.validation import advance_summary
+from procurement.contracts.views.common import (
+    TRANSITION_LABELS,
+    ContractAccessMixin,
+    ServiceFormView,
+    error_messages,
+)
+from procurement.core.selectors import ReferenceValueMissing
+
+PAGE_SIZE = 25
+FORM_TRANSITIONS = ("transmit", "terminate")
+
+
+class ContractListView(ContractAccessMixin, TemplateView):
+    template_name = "contracts/contract_list.html"
+
+    def get_context_data(self, **kwargs):
+        filter_form = ContractFilterForm(self.request.GET or None)
+        contracts = selectors.contract_list(user=self.request.user, **filter_form.filters())
+        page = Paginator(contracts, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(filter_form=filter_form, page_obj=page, abilities=self.abilities,
+                                         today=timezone.localdate(), **kwargs)
+
+
+class ContractCreateView(ServiceFormView):
+    required_ability = "create"
+    form_class = ContractCreateForm
+    title = gettext_lazy("Nouveau marché à partir d'un lot attribué")
+    intro = gettext_lazy("Le marché reprend le titulaire, le montant (ou le maximum de l'accord-cadre), la durée, "
+                         "les reconductions et la TVA de l'offre retenue ; complétez ensuite ses clauses.")
+    success_message = gettext_lazy("Le marché est créé : complétez ses clauses avant la signature.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return contract_services.contract_create(lot=data["lot"], reference=data["reference"],
+                                                 start_date=data["start_date"], by=self.request.user)
+
+    def get_success_url(self, result):
+        return reverse("contracts:update", args=[result.reference])
+
+
+class ContractUpdateView(ServiceFormView):
+    required_ability = "edit"
+    form_class = ContractTermsForm
+    success_message = gettext_lazy("Les clauses du marché sont enregistrées.")
+
+    @property
+    def title(self):
+        return _("Clauses du marché %(reference)s") % {"reference": self.contract.reference}
+
+    def get_form(self, data=None, files=None):
+        instance = selectors.contract_for_user(user=self.request.user, reference=self.contract.reference)
+        return ContractTermsForm(data=data, instance=instance)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        co_holders = data.pop("co_holders")
+        return contract_services.contract_update(contract=self.contract, by=self.request.user,
+                                                 co_holders=co_holders, **data)
+
+    def get_success_url(self, result):
+        return reverse("contracts:detail", args=[result.reference])
+
+
+class RevisionClauseView(ServiceFormView):
+    required_ability = "edit"
+    form_class = RevisionClauseForm
+    success_message = gettext_lazy("La clause de révision des prix est enregistrée.")
+    intro = gettext_lazy("P = P0 × (a + b × I / I0), avec a + b = 1. I0 est l'indice du mois zéro ; à chaque date "
+                         "de révision, I est l'indice du mois de la révision moins le décalage.")
+    anchor = "revisions"
+
+    @property
+    def title(self):
+        return _("Révision des prix du marché %(reference)s") % {"reference": self.contract.reference}
+
+    def get_form(self, data=None, files=None):
+        instance = PriceRevisionClause.objects.filter(contract=self.contract).first()
+        initial = {} if instance else {"base_price_ht": self.contract.amount_ht}
+        return RevisionClauseForm(data=data, instance=instance, initial=initial)
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in CLAUSE_FIELDS}
+        return revision_clause_save(contract=self.contract, by=self.request.user, **fields)
+
+
+class ContractDetailView(ContractAccessMixin, TemplateView):
+    template_name = "contracts/contract_detail.html"
+
+    def load_contract(self):
+        return selectors.contract_detail(user=self.request.user, reference=self.kwargs["reference"])
+
+    def get_context_data(self, **kwargs):
+        contract, abilities, today = self.contract, self.abilities, timezone.localdate()
+        candidates = (presentation.candidate_transitions(contract, CONTRACT_TRANSITIONS)
+                      if abilities["drive"] else [])
+        buttons = [name for name in candidates if name not in FORM_TRANSITIONS
+                   and not (name == "renew" and contract.renewal_mode == RenewalMode.NONE)]
+        transmit = presentation.transition_items(contract, [n for n in candidates if n == "transmit"],
+                                                 TRANSITION_LABELS, today=today)
+        context = {
+            "contract": contract, "abilities": abilities, "today": today,
+            "transitions": presentation.transition_items(contract, buttons, TRANSITION_LABELS, today=today),
+            "transmit": transmit[0] if transmit else None, "transmit_form": TransmitForm(),
+            "terminate_form": ReasonForm() if "terminate" in candidates else None,
+            "periods": presentation.period_rows(contract, today=today),
+            "timeline": presentation.contract_timeline(contract, TRANSITION_LABELS, today=today),
+            "amendments": presentation.amendment_rows(contract),
+            "amended_amount": selectors.amended_amount(contract),
+            "consumption": selectors.consumption(contract) if contract.is_framework else None,
+            "advance": advance_summary(contract), "decp": selectors.decp_fields(contract),
+            "co_holders": list(contract.co_holders.all()),
+            "clause": getattr(contract, "revision_clause", None),
+            "revision_form": None, "renewal_form": None, "subcontract_rows": self.subcontract_rows(),
+            "acceptance_form": (AcceptanceForm() if abilities["amend"] and contract.accepted_on is None
+                                and not contract.is_framework else None),
+            **self.legal_facts(),
+        }
+        pending = presentation.pending_revision_dates(contract, today=today)
+        if abilities["revise"] and pending:
+            form = RevisionForm(initial={"revision_on": pending[0]})
+            context["revision_form"], context["pending_revisions"] = form, pending
+        else:
+            context["pending_revisions"] = pending
+        if abilities["decide_renewal"] and contract.renewal_deadline and today <= contract.renewal_deadline and not any(
+                d.renewal_number == contract.renewal_count + 1 for d in contract.renewal_decisions.all()):
+            context["renewal_form"] = RenewalDecisionForm(tacit=contract.renewal_mode == RenewalMode.TACIT)
+        return super().get_context_data(**context, **kwargs)
+
+    def legal_facts(self) -> dict:
+        contract = self.contract
+        try:
+            legality = legality_control_due(contract, on=timezone.localdate())
+        except ReferenceValueMissing:
+            legality = None
+        window = standstill_of(contract)
+        return {"legality_control": legality, "standstill": window, "standstill_missing": window is None}
+
+    def subcontract_rows(self) -> list[dict]:
+        rows = []
+        for sub in self.contract.subcontracts.all():
+            pending = sub.status == "declared" and self.abilities["subcontract"]
+            rows.append({"sub": sub, "form": SubcontractDecisionForm(prefix=f"st-{sub.pk}") if pending else None})
+        return rows
+
+
+class ContractTransitionView(ContractAccessMixin, View):
+    """Runs a transition through the service; refusals come back as messages, state unchanged."""
+
+    http_method_names = ["post"]
+    required_ability = "drive"
+
+    def post(self, request, *args, **kwargs):
+        name = self.kwargs["name"]
+        try:
+            contract = contract_transition(contract=self.contract, name=name, by=request.user,
+                                           reason=request.POST.get("reason", ""))
+        except NotAllowed as refused:
+            raise PermissionDenied(" ".join(refused.reasons)) from refused
+        except TransitionRefused as refused:
+            for reason in refused.reasons:
+                messages.error(request, reason)
+        else:
+            messages.success(request, _("« %(action)s » : le marché est maintenant « %(state)s ».") % {
+                "action": TRANSITION_LABELS.get(name, name), "state": contract.get_state_display()})
+        return redirect(self.detail_url("etapes"))
+
+
+class AcceptanceView(ContractAccessMixin, View):
+    """Records the acceptance of the services (the maintenance may start at its anniversary)."""
+
+    http_method_names = ["post"]
+    required_ability = "amend"
+
+    def post(self, request, *args, **kwargs):
+        form = AcceptanceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Indiquez la date de la réception."))
+            return redirect(self.detail_url("clauses"))
+        try:
+            contract_services.acceptance_record(contract=self.contract, accepted_on=form.cleaned_data["accepted_on"],
+                                                by=request.user)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("La réception des prestations est enregistrée."))
+        return redirect(self.detail_url("clauses"))
+
+
+class RenewalDecisionView(ContractAccessMixin, View):
+    http_method_names = ["post"]
+    required_ability = "decide_renewal"
+
+    def post(self, request, *args, **kwargs):
+        form = RenewalDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choisissez une décision."))
+            return redirect(self.detail_url("reconduction"))
+        try:
+            decision = renewal_decide(contract=self.contract, decision=form.cleaned_data["decision"],
+                                      reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, _("Décision enregistrée pour la reconduction n° %(n)s : %(decision)s.") % {
+                "n": decision.renewal_number, "decision": decision.get_decision_display().lower()})
+        return redirect(self.detail_url("reconduction"))

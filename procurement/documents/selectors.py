@@ -1,0 +1,48 @@
+"""Reads on template versions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from procurement.documents import catalog
+from procurement.documents.enums import TemplateKind
+from procurement.documents.models import TemplateVersion
+
+
+def active_template(kind: str) -> TemplateVersion:
+    """The version in force for ``kind``; the shipped one is registered at first use if none is."""
+    version = TemplateVersion.objects.filter(kind=kind, active=True).first()
+    if version is None:
+        from procurement.documents.services import shipped_template_register
+
+        version = shipped_template_register(kind=kind)
+    return version
+
+
+def active_templates(kinds) -> dict[str, TemplateVersion]:
+    """The versions in force for ``kinds``, in one query when they are all there."""
+    found = {version.kind: version for version in TemplateVersion.objects.filter(kind__in=kinds, active=True)}
+    return {kind: found.get(kind) or active_template(kind) for kind in kinds}
+
+
+def template_versions(kind: str | None = None) -> QuerySet[TemplateVersion]:
+    """Every version, newest first, without their content (for lists)."""
+    versions = TemplateVersion.objects.defer("content").select_related("uploaded_by")
+    if kind:
+        versions = versions.filter(kind=kind)
+    return versions.order_by("kind", "-version")
+
+
+def variables_page() -> list[dict]:
+    """Per kind: its label, its documented variables (flattened), its versions."""
+    versions: dict[str, list[TemplateVersion]] = {}
+    for version in template_versions():
+        versions.setdefault(version.kind, []).append(version)
+    return [
+        {
+            "kind": kind, "label": label,
+            "rows": [row for variable in catalog.variables(kind) for row in variable.rows()],
+            "versions": versions.get(kind, []),
+        }
+        for kind, label in TemplateKind.choices
+    ]

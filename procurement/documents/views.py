@@ -1,0 +1,82 @@
+"""The documents pages: the variables of each template kind (buyers and administrators), the upload
+of a new template version and the switch of the version in force (administrators)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from procurement.core.enums import Role
+from procurement.core.roles import RoleRequiredMixin, is_admin
+from procurement.documents import selectors, services
+from procurement.documents.forms import TemplateUploadForm
+from procurement.documents.models import TemplateVersion
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class VariablesView(RoleRequiredMixin, TemplateView):
+    """Per template kind, each variable with its meaning and an example value, and the versions."""
+
+    roles = (Role.BUYER,)
+    template_name = "documents/variables.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=selectors.variables_page(), can_upload=is_admin(self.request.user),
+                                        **kwargs)
+
+
+class AdminRequiredMixin(RoleRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_admin(request.user):
+            raise PermissionDenied(_("Seuls les administrateurs modifient les modèles."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateUploadView(AdminRequiredMixin, TemplateView):
+    template_name = "documents/upload.html"
+
+    def get(self, request, *args, **kwargs):
+        form = TemplateUploadForm(initial={"kind": request.GET.get("type", "")})
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = TemplateUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                version = services.template_upload(kind=form.cleaned_data["kind"], file=form.cleaned_data["file"],
+                                                   note=form.cleaned_data["note"], by=request.user)
+            except ValidationError as error:
+                form.add_error("file", error.messages)
+            else:
+                messages.success(request, _("« %(version)s » est maintenant en vigueur.") % {"version": version})
+                return redirect(reverse("documents:variables") + f"#{version.kind}")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class TemplateActivateView(AdminRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        version = get_object_or_404(TemplateVersion.objects.defer("content"), kind=kwargs["kind"],
+                                    version=kwargs["version"])
+        version = services.template_activate(version=version, by=request.user)
+        messages.success(request, _("« %(version)s » est de nouveau en vigueur.") % {"version": version})
+        return redirect(reverse("documents:variables") + f"#{version.kind}")
+
+
+class TemplateDownloadView(RoleRequiredMixin, View):
+    roles = (Role.BUYER,)
+
+    def get(self, request, *args, **kwargs):
+        version = get_object_or_404(TemplateVersion, kind=kwargs["kind"], version=kwargs["version"])
+        response = HttpResponse(version.data, content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{version.download_name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,103 @@
+"""Detection of abnormally low bids by a published method (L.2152-5, R.2152-3). A formula may
+*detect*; it never rejects: a detected bid needs a justification request and the buyer's decision."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from procurement.tenders.enums import AbnormallyLowMethod
+from procurement.tenders.evaluation.scoring import ZERO, fmt
+
+HUNDRED = Decimal("100")
+
+
+@dataclass(frozen=True)
+class OabParameters:
+    method: str = AbnormallyLowMethod.REDUCED_MEAN
+    exclusion_factor: Decimal = Decimal("1.20")     # moyenne réduite: bids above factor × mean are set aside
+    gap_percent: Decimal = Decimal("10")            # moyenne réduite: flagged below the new mean by this much
+    sd_factor: Decimal = Decimal("1")               # mean minus k standard deviations
+    prozorro_mean_percent: Decimal = Decimal("40")  # best bid this far below the mean of the others
+    prozorro_next_percent: Decimal = Decimal("30")  # or this far below the next bid
+
+
+@dataclass(frozen=True)
+class OabFlag:
+    key: Hashable
+    amount: Decimal
+    threshold: Decimal
+    explanation: str
+
+
+def _mean(values) -> Decimal:
+    values = list(values)
+    return sum(values, ZERO) / len(values)
+
+
+def method_description(params: OabParameters) -> str:
+    if params.method == AbnormallyLowMethod.MEAN_MINUS_SD:
+        return f"Moyenne des offres moins {fmt(params.sd_factor)} écart(s) type(s) (écart type de la population)."
+    if params.method == AbnormallyLowMethod.PROZORRO:
+        return (f"Règle ProZorro : la meilleure offre est inférieure d'au moins {fmt(params.prozorro_mean_percent)} % "
+                f"à la moyenne des autres, ou d'au moins {fmt(params.prozorro_next_percent)} % à l'offre suivante.")
+    return (f"Moyenne réduite : moyenne de toutes les offres, offres supérieures à {fmt(params.exclusion_factor)} × "
+            f"cette moyenne écartées, offres inférieures de plus de {fmt(params.gap_percent)} % à la nouvelle "
+            "moyenne signalées.")
+
+
+def detect(amounts: Mapping[Hashable, Decimal], params: OabParameters | None = None) -> list[OabFlag]:
+    """The bids the method flags, with the figures; no flag with fewer than two bids."""
+    params = params or OabParameters()
+    if len(amounts) < 2:
+        return []
+    if params.method == AbnormallyLowMethod.MEAN_MINUS_SD:
+        return _mean_minus_sd(amounts, params)
+    if params.method == AbnormallyLowMethod.PROZORRO:
+        return _prozorro(amounts, params)
+    return _reduced_mean(amounts, params)
+
+
+def _reduced_mean(amounts, params: OabParameters) -> list[OabFlag]:
+    first = _mean(amounts.values())
+    ceiling = first * params.exclusion_factor
+    kept = [amount for amount in amounts.values() if amount <= ceiling]
+    second = _mean(kept)
+    threshold = second * (1 - params.gap_percent / HUNDRED)
+    return [
+        OabFlag(key, amount, threshold,
+                f"{fmt(amount)} € < {fmt(threshold)} € : plus de {fmt(params.gap_percent)} % sous la moyenne réduite "
+                f"de {fmt(second)} € (moyenne de toutes les offres {fmt(first)} €, {len(amounts) - len(kept)} "
+                f"offre(s) au-delà de {fmt(ceiling)} € écartée(s)).")
+        for key, amount in amounts.items() if amount < threshold
+    ]
+
+
+def _mean_minus_sd(amounts, params: OabParameters) -> list[OabFlag]:
+    mean = _mean(amounts.values())
+    deviation = _mean((amount - mean) ** 2 for amount in amounts.values()).sqrt()
+    threshold = mean - params.sd_factor * deviation
+    return [
+        OabFlag(key, amount, threshold,
+                f"{fmt(amount)} € < {fmt(threshold)} € = moyenne {fmt(mean)} € − {fmt(params.sd_factor)} × "
+                f"écart type {fmt(deviation)} €.")
+        for key, amount in amounts.items() if amount < threshold
+    ]
+
+
+def _prozorro(amounts, params: OabParameters) -> list[OabFlag]:
+    ordered = sorted(amounts.items(), key=lambda item: item[1])
+    (best_key, best), (_next_key, following) = ordered[0], ordered[1]
+    others = _mean(amount for _key, amount in ordered[1:])
+    below_mean = others * (1 - params.prozorro_mean_percent / HUNDRED)
+    below_next = following * (1 - params.prozorro_next_percent / HUNDRED)
+    reasons = []
+    if best <= below_mean:
+        reasons.append(f"au moins {fmt(params.prozorro_mean_percent)} % sous la moyenne des autres offres "
+                       f"({fmt(others)} €)")
+    if best <= below_next:
+        reasons.append(f"au moins {fmt(params.prozorro_next_percent)} % sous l'offre suivante ({fmt(following)} €)")
+    if not reasons:
+        return []
+    return [OabFlag(best_key, best, max(below_mean, below_next), f"{fmt(best)} € : {' et '.join(reasons)}.")]

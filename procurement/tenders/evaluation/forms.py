@@ -1,0 +1,107 @@
+"""Forms of the evaluation pages. They check the shape of the input; the services check the rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from procurement.core.enums import Role
+from procurement.tenders.enums import AbnormallyLowDecision
+from procurement.tenders.models import EvaluationSettings
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CommitteeMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Évaluateur"), queryset=get_user_model().objects.none())
+    is_chair = forms.BooleanField(label=_("Président de la commission"), required=False)
+
+    def __init__(self, *args, tender, **kwargs):
+        super().__init__(*args, prefix="membre", **kwargs)
+        seated = tender.committee.values_list("user_id", flat=True)
+        self.fields["user"].queryset = (get_user_model().objects.filter(groups__name=Role.EVALUATOR, is_active=True)
+                                        .exclude(pk__in=seated).order_by("last_name", "first_name"))
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class EvaluationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationSettings
+        fields = ["consolidation", "tie_break", "dispersion_threshold_percent", "oab_method", "oab_exclusion_factor",
+                  "oab_gap_percent", "oab_sd_factor", "oab_prozorro_mean_percent", "oab_prozorro_next_percent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="regles", **kwargs)
+
+
+class DeclarationForm(forms.Form):
+    CHOICES = [
+        ("no", _("Je déclare n'avoir aucun lien d'intérêts avec les candidats ci-dessus.")),
+        ("yes", _("Je déclare un conflit d'intérêts avec au moins un de ces candidats : je me retire de ce lot.")),
+    ]
+    answer = forms.ChoiceField(label=_("Ma déclaration"), choices=CHOICES, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Précisions (obligatoires en cas de conflit)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def scores_form_class(bids: list, criteria: list):
+    """A form with a note and a comment per (bid, qualitative criterion), named as the service's
+    error keys: ``<bid>-<criterion>-value`` and ``…-comment``."""
+    fields = {}
+    for bid in bids:
+        for criterion in criteria:
+            prefix = f"{bid.pk}-{criterion.pk}"
+            fields[f"{prefix}-value"] = forms.DecimalField(
+                label=_("Note de %(bidder)s sur « %(criterion)s » (0 à %(points)s)") % {
+                    "bidder": bid.vendor.name, "criterion": criterion.name, "points": criterion.points.normalize()},
+                min_value=Decimal("0"), max_value=criterion.points, decimal_places=2, required=False,
+                widget=forms.NumberInput(attrs={"step": "0.01"}),
+            )
+            fields[f"{prefix}-comment"] = forms.CharField(
+                label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    return type("ScoresForm", (forms.Form,), fields)
+
+
+class RoundCloseForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la clôture anticipée"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitteeScoreForm(forms.Form):
+    target = forms.ChoiceField(label=_("Offre et critère"))
+    value = forms.DecimalField(label=_("Note arrêtée"), min_value=Decimal("0"), decimal_places=2)
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, bids, criteria, **kwargs):
+        super().__init__(*args, prefix="commission", **kwargs)
+        self.fields["target"].choices = [
+            (f"{bid.id}-{criterion.id}", f"{bid.bidder} — {criterion.name} (sur {criterion.points.normalize()})")
+            for bid in bids for criterion in criteria
+        ]
+
+
+class OabRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("Justification demandée le"), widget=DateInput(),
+                                   initial=timezone.localdate)
+
+
+class OabDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=[
+        (AbnormallyLowDecision.ACCEPTED, AbnormallyLowDecision.ACCEPTED.label),
+        (AbnormallyLowDecision.REJECTED, AbnormallyLowDecision.REJECTED.label),
+    ])
+    received_on = forms.DateField(label=_("Justification reçue le"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PriceScheduleForm(forms.Form):
+    file = forms.FileField(label=_("Bordereau rempli par le candidat (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

@@ -1,0 +1,48 @@
+"""What the evaluation requires before a lot is awarded (called by the ``award`` guard): every
+abnormally low bid decided, never a rejected one as winner, and, once notes exist, a final round
+and a reason when the winner is not the ranking's first."""
+
+from __future__ import annotations
+
+from procurement.tenders.enums import AbnormallyLowDecision
+from procurement.tenders.evaluation.scoring import fmt
+from procurement.tenders.evaluation.selectors import lot_evaluation
+
+
+def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
+    """French sentences; ``reason`` None means "not known here" (the reason is then not checked)."""
+    from procurement.tenders.models import CommitteeScore, Score
+
+    evaluation = lot_evaluation(lot)
+    names = evaluation.names
+    refusals = []
+    flagged = {flag.key for flag in evaluation.oab_flags}
+    for flag in evaluation.oab_flags:
+        if flag.key not in evaluation.oab_reviews:
+            refusals.append(
+                f"L'offre de {names[flag.key]} est détectée comme anormalement basse : demandez au candidat de "
+                "justifier son prix et enregistrez votre décision avant d'attribuer (CCP R.2152-3)."
+            )
+    for bid_id, review in evaluation.oab_reviews.items():
+        if not review.is_decided and (bid_id in flagged or review.justification_requested_on):
+            refusals.append(
+                f"L'offre de {names[bid_id]} est examinée comme anormalement basse : enregistrez la décision "
+                "(acceptée ou rejetée, motivée) avant d'attribuer."
+            )
+    review = evaluation.oab_reviews.get(winner.pk)
+    if review is not None and review.decision == AbnormallyLowDecision.REJECTED:
+        refusals.append(f"L'offre de {names[winner.pk]} a été rejetée comme anormalement basse : "
+                        "elle ne peut pas être retenue.")
+    notes_exist = (Score.objects.filter(lot=lot).exists()
+                   or CommitteeScore.objects.filter(bid__lot=lot).exists())
+    if not notes_exist:
+        return refusals
+    if not evaluation.final:
+        refusals.append("Le tour de notation est encore à l'aveugle : attendez que chaque évaluateur ait soumis "
+                        "ses notes, ou que le président clôture le tour.")
+        return refusals
+    first = evaluation.ranking.winner
+    if first and first.bid_id != winner.pk and reason is not None and not reason.strip():
+        refusals.append(f"L'offre retenue n'est pas la première du classement ({first.bidder}, "
+                        f"{fmt(first.total)} points sur 100) : motivez ce choix.")
+    return refusals

@@ -1,0 +1,64 @@
+"""The documents sections of the tender page (DCE versions) and of the lot page (letters): inclusion
+tags, so the pages only insert ``{% dce_section %}`` and ``{% letters_section %}``."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from procurement.core.enums import Role
+from procurement.core.roles import has_role
+from procurement.tenders.abilities import can_drive
+from procurement.tenders.enums import LotState, TenderState
+from procurement.tenders.models.documents import LetterKind
+from procurement.tenders.services.dce import GENERATION_STATES, dce_is_current
+
+register = template.Library()
+READERS = (Role.BUYER, Role.FINANCE)
+LETTER_STATES = (TenderState.OPENED, TenderState.COMPLETED, TenderState.ABANDONED)
+
+
+@register.inclusion_tag("tenders/includes/dce.html", takes_context=True)
+def dce_section(context):
+    tender, user = context["tender"], context["request"].user
+    if not has_role(user, *READERS):
+        return {"visible": False}
+    generations = list(tender.dce_generations.select_related("generated_by").prefetch_related("files")
+                       .order_by("-version"))
+    latest = generations[0] if generations else None
+    return {
+        "visible": True, "tender": tender, "generations": generations, "latest": latest,
+        "current": dce_is_current(tender, latest),
+        "can_generate": can_drive(user) and tender.state in GENERATION_STATES,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+def letters_decided(lot) -> bool:
+    tender = lot.tender
+    if tender.state not in LETTER_STATES:
+        return False
+    return lot.state != LotState.EVALUATING or tender.state == TenderState.ABANDONED
+
+
+@register.inclusion_tag("tenders/includes/letters.html", takes_context=True)
+def letters_section(context):
+    lot, user = context["lot"], context["request"].user
+    if not has_role(user, *READERS):
+        return {"visible": False}
+    groups: dict[tuple, dict] = {}
+    for letter in lot.letters.select_related("bid__vendor", "generated_by").order_by("-version", "kind", "name"):
+        key = (letter.kind == LetterKind.RAPPORT, letter.version)
+        group = groups.setdefault(key, {"version": letter.version, "rapport": key[0], "letter": letter,
+                                        "documents": []})
+        group["documents"].append(letter)
+    decided = letters_decided(lot)
+    return {
+        "visible": True, "tender": lot.tender, "lot": lot,
+        "letters": [group for key, group in groups.items() if not key[0]],
+        "rapports": [group for key, group in groups.items() if key[0]],
+        "can_generate": can_drive(user) and decided,
+        "can_report": can_drive(user) and decided and lot.state == LotState.AWARDED,
+        "today": timezone.localdate(),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,106 @@
+"""The award starts from the ranking and waits for the decisions on abnormally low bids."""
+
+import html
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from procurement.tenders.enums import AbnormallyLowDecision, LotState
+from procurement.tenders.evaluation.services import oab_decide, oab_request_justification
+from procurement.tenders.services.transitions import TransitionRefused, lot_transition
+from tests.tenders.evaluation.factories import worked_example
+from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
+from tests.vendors.factories import make_compliant
+
+pytestmark = pytest.mark.django_db
+
+
+def award(lot, winner, buyer, reason=""):
+    make_compliant(winner.vendor, issued_on=date(2026, 10, 1))
+    with freeze_time("2026-11-25"):
+        return lot_transition(lot=lot, name="award", by=buyer, winner=winner, reason=reason)
+
+
+def refusals(lot, winner, buyer, reason=""):
+    with pytest.raises(TransitionRefused) as error:
+        award(lot, winner, buyer, reason)
+    return error.value.reasons
+
+
+def test_the_first_of_the_ranking_is_awarded_without_further_reason(buyer):
+    example = worked_example()
+    assert award(example.lot, example.a, buyer).state == LotState.AWARDED
+
+
+def test_awarding_another_bid_than_the_first_requires_a_reason(buyer):
+    example = worked_example()
+    assert refusals(example.lot, example.b, buyer) == [
+        "L'offre retenue n'est pas la première du classement (Lectura Numérique, 87,50 points sur 100) : "
+        "motivez ce choix."]
+    awarded = award(example.lot, example.b, buyer, reason="Erreur matérielle reconnue dans la note de Lectura.")
+    assert awarded.winner == example.b
+
+
+def test_no_award_while_the_round_is_blind(buyer):
+    example = worked_example(submitted=2)
+    assert any("encore à l'aveugle" in reason for reason in refusals(example.lot, example.a, buyer))
+
+
+@pytest.fixture
+def low_bid_lot():
+    """Moyenne réduite: 45 933,33 € on average, 41 340 € threshold: Kiosque's 38 000 € is flagged."""
+    lot = LotFactory(tender=TenderFactory(opened=True), criteria=True)
+    savoirs = BidFactory(lot=lot, compliant=True, vendor__name="Savoirs en Ligne", amount_ht=D("47800"))
+    BidFactory(lot=lot, compliant=True, vendor__name="Cinévasion", amount_ht=D("52000"))
+    kiosque = BidFactory(lot=lot, compliant=True, vendor__name="Kiosque Horizon", amount_ht=D("38000"))
+    return lot, savoirs, kiosque
+
+
+def test_a_detected_abnormally_low_bid_blocks_the_award_until_the_buyer_decides(buyer, low_bid_lot):
+    lot, savoirs, kiosque = low_bid_lot
+    assert any(r.startswith("L'offre de Kiosque Horizon est détectée comme anormalement basse")
+               for r in refusals(lot, savoirs, buyer))
+    review = oab_request_justification(bid=kiosque, by=buyer, requested_on=date(2026, 11, 2))
+    assert review.detected_by_method == "reduced_mean"
+    assert any("enregistrez la décision" in r for r in refusals(lot, savoirs, buyer))
+    oab_decide(review=review, decision=AbnormallyLowDecision.ACCEPTED, received_on=date(2026, 11, 9), by=buyer,
+               reason="Prix justifié par un catalogue mutualisé avec d'autres réseaux (R.2152-4).")
+    assert award(lot, savoirs, buyer).state == LotState.AWARDED
+
+
+def test_a_bid_rejected_as_abnormally_low_cannot_win(buyer, low_bid_lot):
+    lot, _savoirs, kiosque = low_bid_lot
+    review = oab_request_justification(bid=kiosque, by=buyer, requested_on=date(2026, 11, 2))
+    oab_decide(review=review, decision=AbnormallyLowDecision.REJECTED, by=buyer,
+               reason="Aucune justification reçue dans le délai de huit jours.")
+    assert "a été rejetée comme anormalement basse" in " ".join(refusals(lot, kiosque, buyer))
+
+
+def test_accepting_an_abnormally_low_bid_needs_the_justification_date(buyer, low_bid_lot):
+    from django.core.exceptions import ValidationError
+
+    review = oab_request_justification(bid=low_bid_lot[2], by=buyer, requested_on=date(2026, 11, 2))
+    with pytest.raises(ValidationError) as error:
+        oab_decide(review=review, decision=AbnormallyLowDecision.ACCEPTED, by=buyer, reason="Convaincant.")
+    assert "received_on" in error.value.message_dict
+
+
+def test_the_award_form_preselects_the_first_of_the_ranking(client_for, buyer):
+    example = worked_example()
+    url = reverse("tenders:evaluation-results", args=[example.tender.reference, example.lot.number])
+    content = html.unescape(client_for(buyer).get(url).content.decode())
+    assert f'<option value="{example.a.pk}" selected>' in content
+
+
+def test_the_award_page_says_why_another_bid_needs_a_reason(client_for, buyer):
+    example = worked_example()
+    make_compliant(example.b.vendor, issued_on=date(2026, 10, 1))
+    url = reverse("tenders:lot-transition", args=[example.tender.reference, example.lot.number, "award"])
+    with freeze_time("2026-11-25"):
+        response = client_for(buyer).post(url, {"award-winner": example.b.pk, "award-reason": ""}, follow=True)
+    assert "motivez ce choix" in html.unescape(response.content.decode())
+    example.lot.refresh_from_db()
+    assert example.lot.state == LotState.EVALUATING
