@@ -20,5 +20,8 @@ urlpatterns = [
     path("consultations/", include("procurement.tenders.urls")),
     path("marches/", include("procurement.contracts.urls")),
     path("modeles/", include("procurement.documents.urls")),
+    path("ressources/", include("procurement.resources.urls")),
+    path("tableaux-de-bord/", include("procurement.dashboards.urls")),
+    path("api/", include("procurement.api.urls")),
     path("admin/", admin.site.urls),
 ]
