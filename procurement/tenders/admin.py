@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from procurement.tenders import admin_evaluation  # noqa: F401  (registers the evaluation and documents records)
 from procurement.tenders.forms import TenderForm
 from procurement.tenders.models import Bid, BidFile, Criterion, Lot, OpeningRecord, Question, Tender, TransitionLog
 

@@ -56,18 +56,15 @@ def _send_letters(tender: Tender, lots: list, *, buyer) -> None:
     """After each award: the letters, sent electronically on the day of the award, and the rapport de
     présentation of a formalised procedure."""
     from procurement.tenders.enums import Procedure
-    from procurement.tenders.services.letters import (
-        letters_generate,
-        lot_ranking_or_fallback,
-        rapport_presentation_generate,
-    )
+    from procurement.tenders.evaluation.selectors import lot_ranking
+    from procurement.tenders.services.letters import letters_generate, rapport_presentation_generate
 
     for lot, lot_entry in lots:
         if not lot_entry.get("award"):
             continue
         lot.refresh_from_db()
         sent_on = _at(lot_entry["award"]["at"]).date()
-        ranking = lot_ranking_or_fallback(lot)
+        ranking = lot_ranking(lot)
         letters_generate(lot=lot, ranking=ranking, sent_on=sent_on, by=buyer)
         if tender.procedure == Procedure.OPEN:
             rapport_presentation_generate(lot=lot, ranking=ranking, by=buyer, on=sent_on)

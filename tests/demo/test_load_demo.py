@@ -48,3 +48,27 @@ def test_loading_the_demo_twice_duplicates_nothing(demo):
     counts = (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count())
     call_command("load_demo", "--no-users", stdout=StringIO())
     assert (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count()) == counts == (8, 4, 15)
+
+
+def test_no_users_on_an_empty_database_is_refused_with_the_missing_names(settings, tmp_path, capsys):
+    from procurement.core.commands import UsageError
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(UsageError, match=r"claire\.morel") as error:
+        call_command("load_demo", "--no-users", stdout=StringIO())
+    assert "lancez d'abord load_demo sans --no-users" in str(error.value)
+    assert Tender.objects.count() == 0 and Vendor.objects.count() == 0
+
+
+def test_the_mapa_letters_give_the_scores_of_the_amo_evaluation(demo):
+    from procurement.tenders.evaluation.selectors import lot_ranking
+    from procurement.tenders.models import LetterDocument, Lot
+    from procurement.tenders.models.documents import LetterKind
+
+    lot = Lot.objects.get(tender__reference="BNM-2023-01")
+    ranking = lot_ranking(lot)
+    assert ranking.final
+    # Price 40 (proportional) + methodology 30 + team 21.20 for Traverse; 36.91 + 28 + 23 for Cap Lecture.
+    assert [(ranked.bidder, str(ranked.total)) for ranked in ranking.ranked] == [
+        ("Traverse Conseil SARL", "91.20"), ("Cap Lecture Publique Conseil", "87.91")]
+    assert LetterDocument.objects.filter(lot=lot, kind=LetterKind.REJECTION).count() == 1

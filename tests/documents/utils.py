@@ -9,7 +9,8 @@ from decimal import Decimal
 from io import BytesIO
 
 from procurement.tenders.enums import CriterionKind, ExecutionMode, LotState, PriceFormula, PriceType, Technique
-from procurement.tenders.models import Lot, PriceItem
+from procurement.tenders.models import CommitteeMember, ConflictDeclaration, Lot, PriceItem, Score, Submission
+from tests.factories import UserFactory
 from tests.programmes.factories import AuthorityFactory, ProgrammeFactory
 from tests.tenders.factories import BidFactory, CriterionFactory, LotFactory, TenderFactory
 from tests.vendors.factories import VendorFactory
@@ -82,9 +83,29 @@ def awarded_lot(*, amounts=("112000.00", "118500.00", "131000.00"), procedure=No
                        vendor=VendorFactory(name=name, street="12 rue des Imprimeurs", postal_code="69002",
                                             city="Lyon"))
             for name, amount in zip(names, amounts, strict=False)]
+    score_by_one_evaluator(lot, bids)
     Lot.objects.filter(pk=lot.pk).update(state=LotState.AWARDED, winner=bids[0], decided_at=None,
                                          decision_reason="Offre économiquement la plus avantageuse.")
     return Lot.objects.get(pk=lot.pk), bids
+
+
+# Qualitative notes of the three bids of ``awarded_lot``: with the proportional price (40, 37.81,
+# 34.20) the totals are 88.40, 81.25 and 74.20.
+NOTES = {"Catalogue et nouveautés": ("24.40", "22.44", "20"), "Modèles de prêt et statistiques": ("12", "11", "10"),
+         "Sobriété numérique et hébergement": ("12", "10", "10")}
+
+
+def score_by_one_evaluator(lot: Lot, bids: list) -> None:
+    """A committee of one who declared no conflict, scored and submitted: the ranking is final."""
+    evaluator = UserFactory(evaluator=True, first_name="Sophie", last_name="Lambert")
+    member = CommitteeMember.objects.create(tender=lot.tender, user=evaluator, is_chair=True)
+    ConflictDeclaration.objects.create(member=member, lot=lot, has_conflict=False, bidders_shown=[])
+    criteria = {criterion.name: criterion for criterion in lot.criteria.all()}
+    for name, values in NOTES.items():
+        for bid, value in zip(bids, values, strict=False):
+            Score.objects.create(lot=lot, bid=bid, criterion=criteria[name], evaluator=evaluator,
+                                 value=Decimal(value), comment=f"Note sur {name.lower()}.")
+    Submission.objects.create(lot=lot, evaluator=evaluator)
 
 
 def sent(day: int = 15) -> date:

@@ -14,7 +14,6 @@ from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.ranking import CriterionScore, LotRanking, RankedBid
 from procurement.tenders.services.letters import (
     letters_generate,
-    lot_ranking_or_fallback,
     rapport_presentation_generate,
     standstill,
 )
@@ -193,7 +192,21 @@ def test_the_letter_contexts_have_the_shape_the_catalog_documents(awarded, buyer
     assert len(checked) == 4
 
 
-def test_without_scores_the_ranking_falls_back_on_the_amounts(awarded):
+def test_the_letters_wait_for_the_final_ranking(awarded, buyer):
     lot, bids, _ = awarded
-    ranking = lot_ranking_or_fallback(lot)
-    assert [ranked.bid_id for ranked in ranking.ranked] == [bids[0].pk, bids[1].pk, bids[2].pk]
+    blind = ranking_of(lot, bids, final=False)
+    with pytest.raises(ValidationError, match="Le classement du lot n'est pas définitif"):
+        letters_generate(lot=lot, ranking=blind, sent_on=sent(15), by=buyer)
+    with pytest.raises(ValidationError, match="Le classement du lot n'est pas définitif"):
+        rapport_presentation_generate(lot=lot, ranking=blind, by=buyer)
+    assert not LetterDocument.objects.exists()
+
+
+def test_the_evaluation_ranking_of_the_awarded_lot_is_final_with_its_totals(awarded):
+    from procurement.tenders.evaluation.selectors import lot_ranking
+
+    lot, bids, _ = awarded
+    ranking = lot_ranking(lot)
+    assert ranking.final
+    assert [(ranked.bid_id, str(ranked.total), ranked.rank) for ranked in ranking.ranked] == [
+        (bids[0].pk, "88.40", 1), (bids[1].pk, "81.25", 2), (bids[2].pk, "74.20", 3)]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from procurement.tenders.enums import CriterionKind, PriceFormula, Procedure, TenderState
 from procurement.tenders.models import Tender, TransitionLog
@@ -307,3 +307,20 @@ def test_the_admin_pages_of_the_tenders_app_render(client_for, staff_user):
     for url in urls:
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("admin:tenders_transitionlog_add")).status_code == 403
+
+
+def test_the_evaluation_records_are_read_only_in_the_admin_and_the_notes_absent(client_for, staff_user):
+    from tests.tenders.evaluation.factories import worked_example
+
+    example = worked_example(submitted=2)
+    client = client_for(staff_user)
+    for model in ("evaluationsettings", "committeemember", "conflictdeclaration", "submission", "roundclosure",
+                  "committeescore", "abnormallylowreview", "dcegeneration", "letterdocument"):
+        assert client.get(reverse(f"admin:tenders_{model}_changelist")).status_code == 200, model
+        assert client.get(reverse(f"admin:tenders_{model}_add")).status_code == 403, model
+    page = client.get(reverse("admin:tenders_committeemember_changelist")).content.decode()
+    assert "Lambert" in page or "sophie" in page
+    # The round is still blind (two of three submitted): no admin page lists the notes.
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:tenders_score_changelist")
+    assert example.lot.scores.count() == 18

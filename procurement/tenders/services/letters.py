@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -70,24 +69,15 @@ def standstill(*, procedure: str, sent_on: date, bid_count: int) -> Standstill:
     return Standstill(required=True, days=days, end=end, signable_from=end + timedelta(days=1))
 
 
-def lot_ranking_or_fallback(lot: Lot) -> LotRanking:
-    """The evaluation's ranking of the lot. Fallback, to remove once every tender is scored through
-    the evaluation: without it (or with an empty ranking), the compliant bids by ascending amount,
-    totals left at 0."""
-    try:
-        from procurement.tenders.evaluation.selectors import lot_ranking
-    except ImportError:
-        lot_ranking = None
-    if lot_ranking is not None:
-        ranking = lot_ranking(lot)
-        if ranking.ranked:
-            return ranking
-    bids = [bid for bid in lot.bids.select_related("vendor") if bid.status == BidStatus.COMPLIANT]
-    bids.sort(key=lambda bid: (bid.final_amount_ht is None, bid.final_amount_ht or 0, bid.received_at))
-    ranked = [RankedBid(bid_id=bid.pk, bidder=bid.vendor.name, siret=bid.vendor.siret, total=Decimal("0.00"),
-                        rank=rank) for rank, bid in enumerate(bids, start=1)]
-    return LotRanking(lot_id=lot.pk, tender_reference=lot.tender.reference, lot_number=lot.number,
-                      lot_title=lot.title, ranked=ranked, final=False)
+def _require_final(ranking: LotRanking) -> None:
+    """Rejection letters must give each bidder its scores and rank (R.2181-3), and the rapport de
+    présentation the ranking: both wait for the committee's final ranking."""
+    if not ranking.final or not ranking.ranked:
+        raise ValidationError(
+            "Le classement du lot n'est pas définitif : les courriers et le rapport de présentation donnent les "
+            "notes et le rang de chaque offre. Terminez la notation (soumission de chaque évaluateur ou clôture "
+            "du tour par le président)."
+        )
 
 
 def _scores(ranked: RankedBid | None) -> list[dict]:
@@ -181,6 +171,7 @@ def letters_generate(*, lot: Lot, ranking: LotRanking, sent_on: date, by) -> lis
         return batch.documents
     if lot.state != LotState.AWARDED or lot.winner is None:
         raise ValidationError("Le lot n'est pas encore décidé : aucun courrier à produire.")
+    _require_final(ranking)
     by_bid = {ranked.bid_id: ranked for ranked in ranking.ranked}
     window = standstill(procedure=tender.procedure, sent_on=sent_on, bid_count=len(bids))
     batch = _Batch(lot=lot, version=version, by=by, sent_on=sent_on, window=window)
@@ -233,6 +224,7 @@ def rapport_presentation_generate(*, lot: Lot, ranking: LotRanking, by, on: date
     lot = _check(lot, ranking)
     if lot.state != LotState.AWARDED or lot.winner is None:
         raise ValidationError("Le rapport de présentation se rédige une fois le lot attribué.")
+    _require_final(ranking)
     tender = lot.tender
     on = on or timezone.localdate()
     version = _next_version(lot, (LetterKind.RAPPORT,))

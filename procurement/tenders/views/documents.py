@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from procurement.core.enums import Role
+from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.models import DceFile, DceGeneration, LetterDocument
 from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.letters import (
     letters_generate,
-    lot_ranking_or_fallback,
     rapport_presentation_generate,
 )
 from procurement.tenders.views.common import TenderAccessMixin, error_messages
@@ -96,7 +96,7 @@ class LettersGenerateView(LotMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            documents = letters_generate(lot=self.lot, ranking=lot_ranking_or_fallback(self.lot),
+            documents = letters_generate(lot=self.lot, ranking=lot_ranking(self.lot),
                                          sent_on=_sent_on(request.POST.get("sent_on", "")), by=request.user)
         except ValidationError as error:
             error_messages(request, error.messages)
@@ -113,7 +113,7 @@ class RapportGenerateView(LotMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            document = rapport_presentation_generate(lot=self.lot, ranking=lot_ranking_or_fallback(self.lot),
+            document = rapport_presentation_generate(lot=self.lot, ranking=lot_ranking(self.lot),
                                                      by=request.user)
         except ValidationError as error:
             error_messages(request, error.messages)

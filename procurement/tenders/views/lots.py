@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus
+from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.forms import LotDecisionForm, LotForm, criteria_formset
 from procurement.tenders.guards import lot_criteria_errors, lot_refusals
 from procurement.tenders.models import Lot
@@ -149,14 +150,19 @@ class LotDetailView(LotMixin, TemplateView):
         compliant = [bid for bid in lot.bids.all() if bid.status == BidStatus.COMPLIANT]
         decisions = []
         for name in candidate_transitions(lot, LOT_TRANSITIONS):
+            initial = {}
             if name == "award":
-                # The winner is chosen in the form; the service checks the chosen bid.
+                # The winner is chosen in the form, the ranking's first proposed once the ranking is
+                # final; the service checks the chosen bid.
                 refusals = [] if compliant else [_("Aucune offre conforme ne peut être retenue.")]
                 bids = lot.bids.filter(status=BidStatus.COMPLIANT).select_related("vendor")
+                ranking = lot_ranking(lot)
+                if ranking.final and ranking.ranked:
+                    initial["winner"] = ranking.ranked[0].bid_id
             else:
                 refusals, bids = lot_refusals(lot, name), None
             decisions.append({"name": name, "label": LOT_TRANSITION_LABELS[name], "refusals": refusals,
-                              "form": LotDecisionForm(name=name, bids=bids)})
+                              "form": LotDecisionForm(name=name, bids=bids, initial=initial)})
         return decisions
 
 

@@ -140,3 +140,21 @@ def test_the_chair_sets_a_committee_note_from_the_results_page(client_for):
         "commission-justification": "Références vérifiées auprès de deux réseaux en séance."})
     content = text(client.get(url("evaluation-results", example.lot)))
     assert "89,50" in content and "Références vérifiées" in content
+
+
+def test_the_award_form_proposes_the_first_of_the_final_ranking(client_for):
+    example = worked_example(submitted=3)
+    buyer = example.tender.buyer or UserFactory(buyer=True)
+    page = text(client_for(buyer).get(url("lot-detail", example.lot)))
+    # Lectura Numérique leads with 87.50 points against 85.71.
+    assert f'<option value="{example.a.pk}" selected>' in page
+    assert f'<option value="{example.b.pk}">' in page
+
+
+def test_while_the_round_is_blind_the_award_form_proposes_no_winner(client_for):
+    example = worked_example(submitted=2)
+    buyer = example.tender.buyer or UserFactory(buyer=True)
+    page = text(client_for(buyer).get(url("lot-detail", example.lot)))
+    assert f'<option value="{example.a.pk}">' in page
+    assert f'<option value="{example.b.pk}">' in page
+    assert '<option value="" selected>' in page

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.contracts.demo import load_demo_contracts
-from procurement.core.commands import ProcurementCommand
-from procurement.demo.users import DEMO_BUYER, create_demo_users
+from procurement.core.commands import ProcurementCommand, UsageError
+from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.programmes.demo import load_demo_programme
 from procurement.tenders.demo import load_demo_tenders
 from procurement.vendors.demo import load_demo_vendors
@@ -31,6 +31,13 @@ class Command(ProcurementCommand):
 
     def run(self, *, no_users, **options):
         today = timezone.localdate()
+        missing = sorted({demo.username for demo in DEMO_USERS}
+                         - set(User.objects.filter(username__in=[demo.username for demo in DEMO_USERS])
+                               .values_list("username", flat=True)))
+        if no_users and missing:
+            # The demo's steps are recorded in the names of its buyer and evaluators.
+            raise UsageError(f"--no-users : les utilisateurs de démonstration {', '.join(missing)} n'existent pas "
+                             "encore ; lancez d'abord load_demo sans --no-users.")
         with transaction.atomic():
             users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
             programme = load_demo_programme(path=FIXTURES / "programme.json")
