@@ -92,6 +92,8 @@ def test_an_evaluator_scores_blind_then_reads_the_consolidated_ranking(journey):
     journey.check()
     refusal = seen(page.locator("main"))
     assert "Accès refusé" in refusal
+    assert "Le classement consolidé reste fermé" in refusal
+    assert "Notes attendues de : Nadia Benali." in refusal
     assert "87,50" not in refusal
 
     # Nadia submits: the round is final, the consolidated ranking appears.

@@ -120,8 +120,15 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.check()
 
     # The documents: one click, feedback while they are generated, then the version and its pieces.
-    generate = page.get_by_role("button", name="Générer le DCE")
-    journey.submit(generate, to="/consultations/BNM-2027-01/")
+    # What the page showed while the server worked is kept across the navigation (sessionStorage).
+    page.evaluate("""() => window.addEventListener("pagehide", () => {
+        const form = document.querySelector("#dce form");
+        sessionStorage.setItem("dce", JSON.stringify({busy: form.getAttribute("aria-busy"),
+            status: form.querySelector("[role=status]").textContent, disabled: form.querySelector("button").disabled}));
+    })""")
+    journey.submit(page.get_by_role("button", name="Générer le DCE"), to="/consultations/BNM-2027-01/")
+    during = page.evaluate("() => JSON.parse(sessionStorage.getItem('dce'))")
+    assert during == {"busy": "true", "status": "Génération du DCE en cours : quelques secondes…", "disabled": True}
     journey.check()
     message = seen(page.locator(".messages"))
     assert "Le DCE version 1 est généré" in message
