@@ -42,7 +42,8 @@ def browser():
     if executable is None:
         pytest.fail("Chromium est introuvable : installez-le avec « make system-packages » (apt-get install chromium).")
     if not AXE_JS.is_file():
-        pytest.fail(f"axe-core est introuvable ({AXE_JS}) : lancez « npm ci --no-audit --no-fund » (make test le fait).")
+        pytest.fail(f"axe-core est introuvable ({AXE_JS}) : lancez « npm ci --no-audit --no-fund » "
+                    "(make test le fait).")
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -85,8 +86,9 @@ class Journey:
     """A person's visit through the pages. ``check()`` audits the current page with axe-core (and
     saves a screenshot when named); ``finish()`` fails when a page reached was never audited."""
 
-    def __init__(self, page, base_url: str):
+    def __init__(self, page, base_url: str, downloads: Path):
         self.page = page
+        self.downloads = downloads
         self.base_url = base_url
         self.reached: list[str] = []
         self.audited: set[str] = set()
@@ -99,9 +101,10 @@ class Journey:
     def goto(self, path: str) -> None:
         self.page.goto(self.base_url + path)
 
-    def check(self, screenshot: str = "", *, again: bool = False) -> None:
+    def check(self, screenshot: str = "", *, at: str = "", again: bool = False) -> None:
         """Audits the page once per path (axe takes a second or two here); ``again`` or a screenshot
-        audits a path already seen, for a page whose content changed with the journey."""
+        audits a path already seen, for a page whose content changed with the journey. The screenshot
+        (1280×800) goes to docs/screenshots/<screenshot>.png."""
         page = self.page
         page.wait_for_load_state("load")
         path = urlsplit(page.url).path
@@ -115,6 +118,11 @@ class Journey:
         if os.environ.get("BROWSER_TIMINGS"):
             print(f"axe {path} {time.monotonic() - started:.2f}s")
         if screenshot:
+            # Deterministic framing: the top of the page, or of the section ``at``.
+            if at:
+                page.locator(at).first.evaluate("element => element.scrollIntoView({block: 'start'})")
+            else:
+                page.evaluate("() => window.scrollTo(0, 0)")
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=False)
 
@@ -140,6 +148,16 @@ class Journey:
             control.click()
         if to:
             self.expect_path(to)
+
+    def download(self, control) -> Path:
+        """Clicks a download link; returns the file the browser received (kept in the test's folder)."""
+        with self.page.expect_download(timeout=30_000) as received:
+            control.click()
+        download = received.value
+        assert download.failure() is None, download.failure()
+        target = self.downloads / download.suggested_filename
+        download.save_as(target)
+        return target
 
     def expect_path(self, path: str) -> None:
         self.page.wait_for_load_state("load")
@@ -174,7 +192,7 @@ def journey(browser, live_server, settings, tmp_path):
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        yield Journey(page, live_server.url)
+        yield Journey(page, live_server.url, tmp_path)
     finally:
         context.close()
 

@@ -9,7 +9,13 @@ from procurement.tenders.evaluation.services import scores_submit
 from procurement.tenders.models import Score, Submission
 from tests.browser.conftest import assert_focus_visible, seen, tab_to
 from tests.factories import UserFactory
-from tests.tenders.evaluation.factories import NOTES_A, NOTES_B, CommitteeMemberFactory, DeclarationFactory, record_notes
+from tests.tenders.evaluation.factories import (
+    NOTES_A,
+    NOTES_B,
+    CommitteeMemberFactory,
+    DeclarationFactory,
+    record_notes,
+)
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import legal_deadline, long_date
@@ -74,8 +75,8 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.submit(page.get_by_role("button", name="Enregistrer"), to=f"{NEW}/lots/1/")
     journey.check()
     journey.submit(page.get_by_role("link", name="Modifier les critères"))
-    journey.check("02-criteres")
     fill_criteria(page, CRITERIA)
+    journey.check("02-criteres")
     journey.submit(page.get_by_role("button", name="Enregistrer les critères"), to=f"{NEW}/lots/1/")
     journey.check()
     criteria = seen(page.locator("section[aria-labelledby=criteres]"))
@@ -109,8 +110,7 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     assert "Appel d'offres ouvert" in advice
     assert f"{eur('660000')} HT" in advice
     assert long_date(earliest) in advice
-    page.locator("#avis").scroll_into_view_if_needed()
-    journey.check("03-avis-de-procedure")
+    journey.check("03-avis-de-procedure", at="#avis")
 
     # The deadline, from the advice.
     journey.submit(page.get_by_role("link", name="Modifier le besoin"))
@@ -135,8 +135,7 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     dce = seen(page.locator("#dce"))
     assert "BNM-2027-01_DCE_v1.zip" in dce
     assert "BNM-2027-01_AE_lot2_v1.docx" in dce
-    page.locator("#dce").scroll_into_view_if_needed()
-    journey.check("04-dce")
+    journey.check("04-dce", at="#dce")
 
     # Ready, then published.
     journey.submit(page.get_by_role("button", name="Marquer prête"))
@@ -206,7 +205,15 @@ def test_an_officer_records_the_opening_and_the_amounts_of_the_bids(journey):
     assert eur("103390") in rows["Cyberlibris SAS"]  # TTC
     assert eur("104500.50") in rows["Europresse SARL"]
     assert eur("125400.60") in rows["Europresse SARL"]  # TTC at 20 %
-    page.locator("#offres").scroll_into_view_if_needed()
-    journey.check("06-registre-des-offres-ouvert")
+    journey.check("06-registre-des-offres-ouvert", at="#offres")
     assert sorted(Bid.objects.values_list("amount_ht", flat=True)) == [Decimal("98000.00"), Decimal("104500.50")]
+
+    # The register of bids, as the spreadsheet the officer downloads.
+    saved = journey.download(page.get_by_role("link", name="Télécharger le registre des dépôts (.xlsx)"))
+    assert saved.name == "registre-depots-BNM-2026-05.xlsx"
+    sheet = load_workbook(saved).active
+    header = [cell.value for cell in sheet[2]]
+    register = {row[1]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert register["Cyberlibris SAS"]["Montant TTC"] == 103390
+    assert register["Europresse SARL"]["Montant HT"] == Decimal("104500.50")
     journey.finish()
