@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -24,12 +23,6 @@ SCREENSHOTS = BASE_DIR / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 PASSWORD = "mot-de-passe-de-test"  # tests.factories.UserFactory
 BLOCKING_IMPACTS = ("serious", "critical")
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_pass_only():
-    if connection.vendor != "sqlite":
-        pytest.skip("parcours navigateur : exécutés une seule fois, dans la passe SQLite de .ci/run")
 
 
 @pytest.fixture(scope="package")
