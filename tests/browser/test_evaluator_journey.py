@@ -114,5 +114,8 @@ def test_an_evaluator_scores_blind_then_reads_the_consolidated_ranking(journey):
     assert first.startswith("1") and "Lectura Numérique" in first and "87,50" in first
     assert second.startswith("2") and "Kiosque Horizon" in second and "85,71" in second
     assert "40,00 × 100 000,00 / 112 000,00 = 35,71" in seen(page.locator("main"))
+    # The totals are in the page at 1280 px, not beyond its right edge.
+    total = page.get_by_role("columnheader", name="Total /100").bounding_box()
+    assert total["x"] + total["width"] <= page.viewport_size["width"]
     journey.check("09-classement-consolide")
     journey.finish()
