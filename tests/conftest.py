@@ -13,7 +13,7 @@ def pytest_collection_modifyitems(config, items):
         # The real-browser journeys (tests/browser) run once, in the SQLite pass.
         skip_browser = pytest.mark.skip(reason="parcours navigateur : exécutés une seule fois, dans la passe SQLite")
         for item in items:
-            if "browser" in item.keywords:
+            if item.get_closest_marker("browser"):
                 item.add_marker(skip_browser)
         return
     skip = pytest.mark.skip(reason="nécessite PostgreSQL (passe DATABASE_URL de .ci/run)")
