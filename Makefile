@@ -33,9 +33,14 @@ checks: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# LibreOffice converts the generated documents to PDF in the documents tests (Debian packages; root).
+# LibreOffice converts the generated documents to PDF in the documents tests; the browser tests drive
+# the distribution's Chromium and inject axe-core from node_modules (npm). Debian packages; root.
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 system-packages:
-	command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer libreoffice-calc)
+	command -v soffice >/dev/null || (apt-get update -qq && $(APT_INSTALL) libreoffice-writer-nogui libreoffice-calc-nogui || $(APT_INSTALL) libreoffice-writer libreoffice-calc)
+	command -v chromium >/dev/null || (apt-get update -qq && $(APT_INSTALL) chromium)
+	command -v npm >/dev/null || (apt-get update -qq && $(APT_INSTALL) nodejs npm)
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 test: system-packages checks
 	$(BIN)/pytest $(PYTEST_ARGS)

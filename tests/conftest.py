@@ -5,10 +5,16 @@ from tests.factories import UserFactory
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` need row locks and real concurrency: they run in the PostgreSQL pass."""
+    """Tests marked ``postgres`` need row locks and real concurrency: they run in the PostgreSQL pass;
+    tests marked ``browser`` run in the SQLite pass only."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        # The real-browser journeys (tests/browser) run once, in the SQLite pass.
+        skip_browser = pytest.mark.skip(reason="parcours navigateur : exécutés une seule fois, dans la passe SQLite")
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(skip_browser)
         return
     skip = pytest.mark.skip(reason="nécessite PostgreSQL (passe DATABASE_URL de .ci/run)")
     for item in items:

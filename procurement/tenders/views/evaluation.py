@@ -185,6 +185,19 @@ class ResultsView(EvaluationMixin, TemplateView):
     template_name = "tenders/evaluation/results.html"
     required_ability = "read_consolidation"
 
+    def has_ability(self) -> bool:
+        if super().has_ability():
+            return True
+        if self.round.member_for(self.request.user) is not None and not self.round.final:
+            # A member of the committee is told why the ranking is still closed, and for whom.
+            pending = [user_label(member.user) for member in self.round.active_members
+                       if member.user_id not in self.round.submissions]
+            raise PermissionDenied(_(
+                "Le classement consolidé reste fermé tant que chaque évaluateur n'a pas soumis ses notes ou "
+                "que le président n'a pas clos le tour. Notes attendues de : %(names)s."
+            ) % {"names": ", ".join(pending)})
+        return False
+
     def get_context_data(self, **kwargs):
         evaluation = lot_evaluation(self.lot)
         names, result, tree = evaluation.names, evaluation.consolidation, evaluation.tree
