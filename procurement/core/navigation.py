@@ -26,12 +26,13 @@ MENU = (
 
 
 def menu_for(user, current_path: str) -> list[dict]:
-    entries = []
-    for entry in MENU:
-        if has_role(user, *entry.roles):
-            url = reverse(entry.url_name)
-            entries.append({"label": entry.label, "url": url, "current": current_path.startswith(url)})
+    entries = [{"label": entry.label, "url": reverse(entry.url_name)} for entry in MENU if has_role(user, *entry.roles)]
     if is_admin(user):
-        url = reverse("admin:index")
-        entries.append({"label": _("Administration"), "url": url, "current": current_path.startswith(url)})
+        entries.append({"label": _("Administration"), "url": reverse("admin:index")})
+    # The current entry is the longest URL the path starts with: "Mes évaluations"
+    # (/consultations/mes-evaluations/) rather than "Consultations" (/consultations/).
+    matching = [entry["url"] for entry in entries if current_path.startswith(entry["url"])]
+    current = max(matching, key=len, default=None)
+    for entry in entries:
+        entry["current"] = entry["url"] == current
     return entries

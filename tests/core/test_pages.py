@@ -80,3 +80,12 @@ def test_the_admin_speaks_french_and_keeps_the_history(client_for, staff_user):
     assert last.source == "CCP D.2192-35 (vérifié)"
     history_page = client.get(reverse("admin:core_referencevalue_history", args=[row.pk])).content.decode()
     assert "vérifié" in history_page or staff_user.username in history_page
+
+
+def test_the_menu_marks_only_the_most_precise_entry_as_current(evaluator):
+    from procurement.core.navigation import menu_for
+
+    menu = menu_for(evaluator, "/consultations/mes-evaluations/")
+    assert [entry["label"] for entry in menu if entry["current"]] == ["Mes évaluations"]
+    menu = menu_for(evaluator, "/consultations/BNM-2024-02/")
+    assert [entry["label"] for entry in menu if entry["current"]] == ["Consultations"]
