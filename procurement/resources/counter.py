@@ -7,6 +7,7 @@ French message names the row (counted in the file, from 1) and the column."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections import defaultdict
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from celus_nibbler import NibblerError, TableException, eat
-from celus_nibbler.eat_and_poop import read_file
-from celus_nibbler.reader import JsonCounter5SheetReader
+from celus_nibbler import NibblerError, Poop, TableException
+from celus_nibbler.eat_and_poop import findparser, read_file
+from celus_nibbler.reader import CsvReader, JsonCounter5SheetReader
 from celus_nibbler.utils import colnum_to_colletters
+from celus_nigiri.csv_detect import detect_file_encoding
 
 SUPPORTED_EXTENSIONS = (".tsv", ".csv", ".xlsx", ".json")
 RELEASES = {"5": "counter5", "5.0": "counter5", "5.1": "counter51"}
@@ -48,15 +50,15 @@ class ParsedReport:
     begin: date
     end: date
     rows: int
-    # (month, metric, item) -> count
-    counts: dict[tuple[date, str, str], int] = field(default_factory=dict)
+    # (month, metric) -> count, summed over the items
+    counts: dict[tuple[date, str], int] = field(default_factory=dict)
 
     @property
     def institution_tokens(self) -> list[str]:
         return institution_tokens(self.institution)
 
     def total(self, metric: str) -> int:
-        return sum(value for (_, name, _), value in self.counts.items() if name == metric)
+        return sum(value for (_, name), value in self.counts.items() if name == metric)
 
 
 def institution_tokens(text: str) -> list[str]:
@@ -99,10 +101,24 @@ def _day(text: str | None, *, what: str, row: int | None, column: str | None) ->
         raise CounterError(f"{what} « {text or ''} » n'est pas une date AAAA-MM-JJ", row=row, column=column) from None
 
 
+def _open(path: Path):
+    """nibbler's reader for ``path``. A delimited file is decoded here (UTF-8 first, otherwise the
+    encoding nibbler detects) so that the detection, slow on long files, runs at most once."""
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        return read_file(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        with path.open("rb") as handle:
+            text = raw.decode(detect_file_encoding(handle) or "latin-1", errors="replace")
+    return CsvReader(io.StringIO(text))
+
+
 def _peek(path: Path) -> tuple[str, str, bool]:
     """(Report_ID, Release, is_json) read from the header, before choosing the parser."""
     try:
-        reader = read_file(path)
+        reader = _open(path)
     except NibblerError as error:
         raise CounterError(f"format de fichier non pris en charge ({error})") from None
     except Exception as error:
@@ -145,21 +161,18 @@ def read_report(path: str | Path) -> ParsedReport:
                            row=None if is_json else HEADER_ROWS["Release"], column=None if is_json else "B")
     parser = f"static.{RELEASES[release]}.{FAMILIES[report_id]}.{'Json' if is_json else 'Tabular'}"
     try:
-        poops = eat(path, "COUNTER", parsers=[parser], check_platform=False, use_heuristics=False)
-    except NibblerError as error:
-        raise CounterError(f"rapport illisible ({error})") from None
-    poop = poops[0]
-    if isinstance(poop, Exception):
+        sheet = _open(path)[0]
+        poop = Poop(findparser(sheet, "COUNTER", [parser], check_platform=False, use_heuristics=False))
+    except NibblerError:
         raise CounterError(f"la mise en page ne suit pas celle d'un rapport {report_id} COUNTER {release}",
-                           row=1, column="A")
+                           row=1, column="A") from None
     header = poop.extras or {}
-    counts: dict[tuple[date, str, str], int] = defaultdict(int)
+    counts: dict[tuple[date, str], int] = defaultdict(int)
     series: set[tuple] = set()
     platforms: list[str] = []
     try:
         for record in poop.records() or []:
-            key = (record.start, record.metric or "", record.title or record.item or "")
-            counts[key] += int(record.value)
+            counts[(record.start, record.metric or "")] += int(record.value)
             series.add((record.title, record.item, tuple(sorted(record.title_ids.dict().items()))
                         if hasattr(record.title_ids, "dict") else repr(record.title_ids),
                         tuple(sorted(record.dimension_data.items())), record.metric))

@@ -208,6 +208,6 @@ def _json_r51(report: Report) -> dict:
     return {"Report_Header": header, "Report_Items": items}
 
 
-def to_json(report: Report) -> str:
+def to_json(report: Report, *, compact: bool = False) -> str:
     data = _json_r51(report) if report.release == "5.1" else _json_r5(report)
-    return json.dumps(data, ensure_ascii=False, indent=1)
+    return json.dumps(data, ensure_ascii=False, indent=1 if compact is False else None)

@@ -211,19 +211,22 @@ class UsageReport(models.Model):
 
 
 class UsageCount(models.Model):
-    """A month's count of one metric for one item (title, database or platform) of a report."""
+    """A month's count of one metric in a report, summed over its items (titles, databases)."""
 
     report = models.ForeignKey(UsageReport, on_delete=models.CASCADE, related_name="counts",
                                verbose_name=_("rapport"))
     month = models.DateField(_("mois"))
     metric = models.CharField(_("métrique"), max_length=40)
-    item = models.CharField(_("titre, base ou plateforme"), max_length=500, blank=True)
     value = models.PositiveIntegerField(_("nombre"))
 
     class Meta:
         verbose_name = _("compte d'usage")
         verbose_name_plural = _("comptes d'usage")
         indexes = [models.Index(fields=["metric", "month"], name="usage_count_metric_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "month", "metric"], name="usage_count_once",
+                                    violation_error_message=_("Ce mois et cette métrique sont déjà comptés.")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.month:%m/%Y} : {self.value}"
