@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -246,7 +246,7 @@ def equity(*, year: int, resources: list[Resource] | None = None) -> Equity:
 
 def report_list(*, unmatched_only: bool = False) -> QuerySet[UsageReport]:
     reports = (UsageReport.objects.select_related("platform", "library", "imported_by")
-               .annotate(count_rows=Count("counts")).order_by("-begin", "platform_name", "institution"))
+               .order_by("-begin", "platform_name", "institution"))
     if unmatched_only:
         reports = reports.filter(Q(platform__isnull=True) | Q(library__isnull=True))
     return reports
