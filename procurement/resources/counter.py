@@ -8,6 +8,7 @@ French message names the row (counted in the file, from 1) and the column."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from collections import defaultdict
@@ -115,8 +116,20 @@ def _open(path: Path):
     return CsvReader(io.StringIO(text))
 
 
+def _check_json(path: Path) -> None:
+    """A JSON syntax error, located by its line and column in the file."""
+    try:
+        json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CounterError("le fichier JSON n'est pas encodé en UTF-8", row=1, column="1") from None
+    except json.JSONDecodeError as error:
+        raise CounterError(f"JSON invalide ({error.msg})", row=error.lineno, column=str(error.colno)) from None
+
+
 def _peek(path: Path) -> tuple[str, str, bool]:
     """(Report_ID, Release, is_json) read from the header, before choosing the parser."""
+    if path.suffix.lower() == ".json":
+        _check_json(path)
     try:
         reader = _open(path)
     except NibblerError as error:
