@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -21,6 +21,7 @@ from procurement.resources.models import Library, Resource, UsageCount, UsageRep
 
 ZERO = Decimal("0.00")
 THOUSAND = Decimal("1000")
+TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def cost_per_use(cost_ttc: Decimal, uses: int) -> Decimal | None:
 def trend(current, previous) -> Decimal | None:
     if not previous:
         return None
-    return (Decimal(current - previous) * HUNDRED / Decimal(previous)).quantize(Decimal("0.1"))
+    return (Decimal(current - previous) * HUNDRED / Decimal(previous)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 # Cost -----------------------------------------------------------------------------------------
@@ -201,7 +202,7 @@ def per_thousand(uses: int, population: int) -> Decimal:
     """Uses per 1,000 inhabitants, one decimal."""
     if not population:
         return Decimal("0.0")
-    return (Decimal(uses) * THOUSAND / Decimal(population)).quantize(Decimal("0.1"))
+    return (Decimal(uses) * THOUSAND / Decimal(population)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass
