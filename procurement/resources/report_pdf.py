@@ -3,36 +3,22 @@ with its chart, usage per tier (uses per 1,000 inhabitants) with its chart, and 
 
 from __future__ import annotations
 
-import os
 from io import BytesIO
 
-import reportlab
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from procurement.core.money import format_eur
 from procurement.resources import presentation
 from procurement.resources.charts import bar_chart_drawing
+from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _clean, _fonts
 
-FONT, BOLD = "ResVera", "ResVera-Bold"
-
-
-def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, os.path.join(folder, "VeraBd.ttf")))
-
-
-def _text(value) -> str:
-    return str(value).replace("\u202f", "\u00a0").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# The award report's fonts (Vera, bundled with reportlab, has the French accents) and escaping.
+_text = _clean
 
 
 def _table(rows: list[list[str]], widths: list[float]) -> Table:
