@@ -56,8 +56,10 @@ def report_url(*, base_url: str, report_id: str, credential: SushiCredential, be
 
 
 def fetch_report(*, credential: SushiCredential, report_id: str, begin: str, end: str,
-                 max_attempts: int = MAX_ATTEMPTS, sleep=time.sleep, backoff: float = 2.0) -> tuple[dict, int]:
-    """The report's JSON and the number of attempts; retries at most ``max_attempts`` times."""
+                 max_attempts: int = MAX_ATTEMPTS, sleep=None, backoff: float = 2.0) -> tuple[dict, int]:
+    """The report's JSON and the number of attempts; retries at most ``max_attempts`` times, waiting
+    ``backoff`` × the attempt number in seconds between them."""
+    sleep = sleep or time.sleep
     platform = credential.platform
     if not platform.sushi_url:
         raise SushiError(f"La plateforme {platform.name} n'a pas d'adresse SUSHI.")
@@ -97,7 +99,7 @@ def fetch_report(*, credential: SushiCredential, report_id: str, begin: str, end
     raise SushiError(f"{platform.name} : abandon après {max_attempts} tentatives ({last}).")
 
 
-def harvest(*, credential: SushiCredential, report_id: str, begin: str, end: str, by=None, sleep=time.sleep,
+def harvest(*, credential: SushiCredential, report_id: str, begin: str, end: str, by=None, sleep=None,
             max_attempts: int = MAX_ATTEMPTS) -> Harvest:
     """Fetches then imports one report (replacing the same platform, institution and period)."""
     from procurement.resources.services import usage_report_save

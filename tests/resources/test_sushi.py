@@ -110,3 +110,19 @@ def test_the_admin_never_shows_the_secrets(credential, staff_user, client_for):
     for page in (listing, change):
         assert "s3cret-key" not in page and "req-1" not in page
     assert SushiCredential.objects.get().api_key == "s3cret-key"
+
+
+def test_the_harvest_command_reports_each_library_in_json(server, credential, monkeypatch):
+    import json as json_module
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("procurement.resources.sushi.time.sleep", lambda _: None)
+    server.handler.script = [(200, [QUEUED]), (200, REPORT)]
+    out = StringIO()
+    call_command("harvest_sushi", "--platform", "Apprendre", "--report", "PR_P1", "--begin", "2025-01", "--end",
+                 "2025-03", "--format", "json", stdout=out)
+    assert json_module.loads(out.getvalue()) == {
+        "platform": "Apprendre", "report_id": "PR_P1", "period": ["2025-01", "2025-03"],
+        "harvested": [{"library": "VAL", "rows": 4, "attempts": 2}], "failed": []}

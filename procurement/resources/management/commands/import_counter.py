@@ -1,8 +1,8 @@
-from django.db import transaction
+from pathlib import Path
 
 from procurement.core.commands import ProcurementCommand, UsageError
-from procurement.resources.counter import CounterError, error_line
-from procurement.resources.services import usage_report_import
+from procurement.resources.counter import CounterError, error_line, read_report
+from procurement.resources.services import usage_report_save
 
 
 class Command(ProcurementCommand):
@@ -15,10 +15,10 @@ class Command(ProcurementCommand):
 
     def run(self, *, file, **options):
         try:
-            with transaction.atomic():
-                report, parsed = usage_report_import(path=file)
+            parsed = read_report(file)  # read before touching the database: a bad file saves nothing
         except CounterError as error:
             raise UsageError(error_line(error)) from None
+        report = usage_report_save(parsed=parsed, file_name=Path(file).name)
         data = {"report_id": parsed.report_id, "release": parsed.release, "platform": parsed.platform,
                 "institution": parsed.institution, "period": [parsed.begin.isoformat(), parsed.end.isoformat()],
                 "rows": parsed.rows}
