@@ -18,6 +18,7 @@ MENU = (
     MenuEntry(_("Consultations"), "tenders:list", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),
     MenuEntry(_("Marchés"), "contracts:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Mes évaluations"), "tenders:my-evaluations", (Role.EVALUATOR,)),
+    MenuEntry(_("Ressources en ligne"), "resources:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Fournisseurs"), "vendors:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Programmes"), "programmes:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Données de référence"), "core:reference-values", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),

@@ -10,6 +10,7 @@ from procurement.contracts.demo import load_demo_contracts
 from procurement.core.commands import ProcurementCommand, UsageError
 from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.programmes.demo import load_demo_programme
+from procurement.resources.demo import load_demo_resources
 from procurement.tenders.demo import load_demo_tenders
 from procurement.vendors.demo import load_demo_vendors
 
@@ -47,12 +48,15 @@ class Command(ProcurementCommand):
                 path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
             )
             contracts = load_demo_contracts(path=FIXTURES / "contracts.json", buyer=buyer, today=today)
+            resources = load_demo_resources(path=FIXTURES / "resources.json", counter_dir=FIXTURES / "counter",
+                                            by=buyer)
         data = {
             "programme": programme.reference,
             "budget_lines": programme.budget_lines.count(),
             "vendors": len(vendors),
             "tenders": [tender.reference for tender in tenders],
             "contracts": [contract.reference for contract in contracts],
+            "resources": resources,
             "users": [
                 {"username": demo.username, "role": str(demo.role or "admin"), "password": password}
                 for demo, password in users

@@ -1,0 +1,21 @@
+"""Who may do what on online resources: finance and buyers read; buyers import and decide."""
+
+from procurement.core.enums import Role
+from procurement.core.roles import has_role
+
+
+def can_read(user) -> bool:
+    return has_role(user, Role.BUYER, Role.FINANCE)
+
+
+def can_act(user) -> bool:
+    return has_role(user, Role.BUYER)
+
+
+def resource_abilities(resource, user) -> dict[str, bool]:
+    return {"view": can_read(user), "import": can_act(user),
+            "decide_renewal": can_act(user) and resource.contract_id is not None}
+
+
+def list_abilities(user) -> dict[str, bool]:
+    return {"view": can_read(user), "import": can_act(user)}

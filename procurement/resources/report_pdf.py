@@ -1,0 +1,79 @@
+"""The yearly value report of the online resources as a PDF (reportlab): cost per use by resource
+with its chart, usage per tier (uses per 1,000 inhabitants) with its chart, and the renewals due."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from procurement.core.money import format_eur
+from procurement.resources import presentation
+from procurement.resources.charts import bar_chart_drawing
+from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _clean, _fonts
+
+# The award report's fonts (Vera, bundled with reportlab, has the French accents) and escaping.
+_text = _clean
+
+
+def _table(rows: list[list[str]], widths: list[float]) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9edf2")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return table
+
+
+def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
+    _fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=9, leading=12)
+    h1 = ParagraphStyle("h1", parent=base["Title"], fontName=BOLD, fontSize=15, leading=19)
+    h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=10)
+    buffer = BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.6 * cm, rightMargin=1.6 * cm,
+                                 topMargin=1.5 * cm, bottomMargin=1.5 * cm,
+                                 title=f"Valeur des ressources en ligne {year}", author="Procurement")
+    story = [
+        Paragraph(_text(f"Ressources en ligne : valeur {year}"), h1),
+        Paragraph(_text(f"Édité le {timezone.localdate():%d/%m/%Y}. Coût TTC payé dans l'année (bons de commande "
+                        "des marchés, révisions comprises, au prorata de la part de chaque ressource) ; usages "
+                        "COUNTER de la métrique retenue pour chaque ressource."), body),
+        Paragraph("Coût par usage", h2),
+    ]
+    rows = [["Ressource", "Coût TTC", "Métrique", "Usages", "Coût/usage", f"Évol. usages / {year - 1}"]]
+    for value in values:
+        rows.append([Paragraph(_text(value.resource.name), body), _text(format_eur(value.cost_ttc)), value.metric,
+                     f"{value.uses:,}".replace(",", "\u00a0"),
+                     _text(format_eur(value.cost_per_use)) if value.cost_per_use is not None else "—",
+                     presentation.trend_text(value.uses_trend)])
+    story += [_table(rows, [5.2 * cm, 2.6 * cm, 3.6 * cm, 1.8 * cm, 1.9 * cm, 2.3 * cm]), Spacer(1, 8),
+              bar_chart_drawing(rows=presentation.cost_per_use_rows(values), title="Coût par usage (TTC)", font=FONT)]
+    story.append(Paragraph("Usage par strate de communes (usages pour 1 000 habitants)", h2))
+    rows = [["Strate", "Bibliothèques", "Population"] + [value.resource.name[:22] for value in values]]
+    for tier in equity.tiers:
+        rows.append([Paragraph(_text(tier.label), body), str(tier.libraries), f"{tier.population:,}".replace(
+            ",", "\u00a0")] + [_text(str(tier.per_thousand(value.resource.pk)).replace(".", ",")) for value in values])
+    story += [_table(rows, [4.5 * cm, 2 * cm, 2.2 * cm] + [8.5 * cm / max(len(values), 1)] * len(values)),
+              Spacer(1, 8)]
+    for value in values:
+        story.append(bar_chart_drawing(rows=presentation.tier_rows(equity, value.resource),
+                                       title=f"{value.resource.name} : usages pour 1 000 habitants", font=FONT))
+    story.append(Paragraph("Reconductions à décider", h2))
+    if renewals:
+        rows = [["Ressource", "Marché", "Décision avant le", "Proche"]]
+        rows += [[Paragraph(_text(resource.name), body), resource.contract.reference,
+                  f"{resource.contract.renewal_deadline:%d/%m/%Y}", "oui" if near else "non"]
+                 for resource, near in renewals]
+        story.append(_table(rows, [7 * cm, 3.5 * cm, 3.5 * cm, 2 * cm]))
+    else:
+        story.append(Paragraph("Aucune reconduction à décider.", body))
+    document.build(story)
+    return buffer.getvalue()
