@@ -41,8 +41,19 @@ from procurement.tenders.enums import (
 )
 from procurement.tenders.evaluation.selectors import scores_visible_to
 from procurement.tenders.evaluation.services import score_record
-from procurement.tenders.models import Bid, BidFile, Criterion, Lot, OpeningRecord, Score, Tender
+from procurement.tenders.models import (
+    Bid,
+    BidFile,
+    Criterion,
+    DceFile,
+    DceGeneration,
+    Lot,
+    OpeningRecord,
+    Score,
+    Tender,
+)
 from procurement.tenders.services import bids as bid_services
+from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.need import criteria_replace, lot_save, tender_create, tender_update
 from procurement.tenders.services.transitions import (
     LOT_TRANSITIONS,
@@ -140,6 +151,20 @@ class OpeningRecordSerializer(serializers.ModelSerializer):
         fields = ["opened_at", "attendees", "notes", "opened_by"]
 
 
+class DceFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DceFile
+        fields = ["kind", "lot_number", "name", "size", "sha256"]
+
+
+class DceSerializer(serializers.ModelSerializer):
+    files = DceFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DceGeneration
+        fields = ["version", "generated_at", "archive_name", "files"]
+
+
 TENDER_FILTERS = [
     OpenApiParameter("state", OpenApiTypes.STR, enum=TenderState.values, description="État."),
     OpenApiParameter("procedure", OpenApiTypes.STR, enum=Procedure.values, description="Procédure."),
@@ -158,7 +183,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     lookup_field = "reference"
     lookup_value_regex = "[A-Za-z0-9-]{1,16}"
     role_checks = {"read": can_read, "write": can_drive}
-    object_abilities = {"update": "edit", "partial_update": "edit", "transition": "drive",
+    object_abilities = {"update": "edit", "partial_update": "edit", "transition": "drive", "dce": "drive",
                         "opening": "record_opening"}
 
     def abilities_of(self, tender, user):
@@ -189,6 +214,13 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                    reason=body.validated_data["reason"])
         return Response(TenderSerializer(selectors.tender_list(user=request.user).get(pk=tender.pk),
                                          context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={201: DceSerializer, **REFUSALS},
+                   summary="Génère le DCE (nouvelle version) : RC, CCAP, CCTP, AE, BPU / DQE")
+    @action(detail=True, methods=["post"])
+    def dce(self, request, reference=None):
+        generation = dce_generate(tender=self.get_object(), by=request.user)
+        return Response(DceSerializer(generation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OpeningRecordSerializer, responses={201: OpeningRecordSerializer, **REFUSALS},
                    summary="Procès-verbal d'ouverture des plis (consultation clôturée)")
