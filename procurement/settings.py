@@ -196,7 +196,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CriterionKindEnum": "procurement.tenders.enums.CriterionKind",
+        "DceFileKindEnum": "procurement.tenders.models.documents.DceFileKind",
+    },
 }
 # OCDS: the prefix registered with the Open Contracting Partnership, then the buyer's own part.
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-bnm000")

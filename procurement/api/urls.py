@@ -13,6 +13,7 @@ from procurement.vendors.api import VendorViewSet
 app_name = "api"
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # /api/lots/0.5/ is a JSON 404, not a format
 router.register("vendors", VendorViewSet, basename="vendor")
 router.register("tenders", TenderViewSet, basename="tender")
 router.register("lots", LotViewSet, basename="lot")

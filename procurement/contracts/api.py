@@ -74,7 +74,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ContractSerializer
     permission_classes = [Abilities]
     lookup_field = "reference"
-    lookup_value_regex = "[A-Za-z0-9_-]{1,16}"
+    lookup_value_regex = "[^/]+"
     role_checks = {"read": can_read, "write": can_act}
     object_abilities = {"transition": "drive"}
 
@@ -114,7 +114,7 @@ class OrderSerializer(serializers.ModelSerializer):
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
                                         allow_null=True, help_text="Celui du marché par défaut.")
     amount_ttc = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = PurchaseOrder
@@ -131,6 +131,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     """Purchase orders on frameworks; the service refuses an order beyond the maximum (400, naming it)."""
 
     serializer_class = OrderSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": can_read, "write": can_act}
     object_abilities: dict = {}

@@ -107,7 +107,9 @@ class TenderSerializer(serializers.ModelSerializer):
     environmental_considerations = serializers.ListField(
         child=serializers.ChoiceField(EnvironmentalConsideration.choices), required=False)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    buyer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    buyer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    procedure = serializers.ChoiceField(Procedure.choices, read_only=True, allow_blank=True,
+                                        help_text="Déterminée par la valeur estimée des lots (vide sans lot).")
     lot_count = serializers.IntegerField(read_only=True)
     estimated_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                                help_text="Valeur estimée HT (R.2121-1) : lots, options, reconductions.")
@@ -181,7 +183,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = TenderSerializer
     permission_classes = [Abilities]
     lookup_field = "reference"
-    lookup_value_regex = "[A-Za-z0-9-]{1,16}"
+    lookup_value_regex = "[^/]+"
     role_checks = {"read": can_read, "write": can_drive}
     object_abilities = {"update": "edit", "partial_update": "edit", "transition": "drive", "dce": "drive",
                         "opening": "record_opening"}
@@ -276,6 +278,8 @@ class CriterionRowSerializer(CriterionChildSerializer):
 
 
 class CriterionSerializer(serializers.ModelSerializer):
+    price_formula = serializers.ChoiceField(PriceFormula.choices, read_only=True, allow_blank=True)
+
     class Meta:
         model = Criterion
         fields = ["id", "lot", "parent", "name", "kind", "points", "position", "price_formula", "price_basis"]
@@ -292,6 +296,7 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
     draft, replace their criteria, and decide them after the opening."""
 
     serializer_class = LotSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": can_read, "write": can_drive}
     object_abilities = {"update": "edit", "partial_update": "edit", "criteria": "edit", "transition": "drive"}
@@ -348,6 +353,7 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
     """Award criteria of the visible lots (sub-criteria name their ``parent``)."""
 
     serializer_class = CriterionSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": can_read}
     object_abilities: dict = {}
@@ -437,6 +443,7 @@ class BidViewSet(viewsets.ReadOnlyModelViewSet):
     record each bid's amounts and assessment."""
 
     serializer_class = BidSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": can_read, "opening": can_drive}
     object_abilities = {"opening": "record_bids"}
@@ -516,6 +523,7 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     members. An evaluator records a note (or corrects it) while their round is open."""
 
     serializer_class = ScoreSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": can_read, "write": can_score}
     object_abilities: dict = {}

@@ -38,7 +38,10 @@ class VendorSerializer(serializers.ModelSerializer):
 )
 class VendorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Vendors: buyers and finance read them, buyers create and change them."""
+
     serializer_class = VendorSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": _can("view"), "write": _can("change")}
     object_abilities = {"update": "change", "partial_update": "change"}
