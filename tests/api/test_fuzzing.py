@@ -4,6 +4,8 @@ or break the schema it documents."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -25,7 +27,18 @@ EXAMPLES_PER_OPERATION = 5
 
 
 @pytest.fixture
-def buyer_token(db, settings, tmp_path):
+def test_connection_kept():
+    """Called straight through WSGI, Django would close the database connection after each request
+    (and with it the test's transaction, on PostgreSQL); its test client keeps it, so do we."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def buyer_token(db, settings, tmp_path, test_connection_kept):
     settings.MEDIA_ROOT = tmp_path
     user = UserFactory(username="fuzz-acheteur", buyer=True)
     lot = LotFactory(tender=TenderFactory(reference="FUZZ-1", opened=True), criteria=True)
