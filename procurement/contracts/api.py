@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from procurement.api.permissions import Abilities
-from procurement.api.serializers import ErrorSerializer, RefusalSerializer, TransitionSerializer
+from procurement.api.serializers import REFUSALS, ErrorSerializer, TransitionSerializer
 from procurement.contracts import selectors
 from procurement.contracts.abilities import can_act, can_read
 from procurement.contracts.enums import ContractState
@@ -28,13 +28,6 @@ from procurement.contracts.models import Contract, PurchaseOrder
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.transitions import CONTRACT_TRANSITIONS, contract_transition
 from procurement.tenders.api import choice_param, int_param
-
-REFUSALS = {
-    status.HTTP_400_BAD_REQUEST: OpenApiResponse(OpenApiTypes.OBJECT, description="Erreurs par champ, en français."),
-    status.HTTP_403_FORBIDDEN: OpenApiResponse(ErrorSerializer, description="Action non permise à ce profil."),
-    status.HTTP_404_NOT_FOUND: OpenApiResponse(ErrorSerializer, description="Inconnu, ou invisible pour ce profil."),
-    status.HTTP_409_CONFLICT: OpenApiResponse(RefusalSerializer, description="Transition refusée : les motifs."),
-}
 
 
 class ContractSerializer(serializers.ModelSerializer):

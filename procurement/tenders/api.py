@@ -14,14 +14,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from procurement.api.permissions import Abilities
-from procurement.api.serializers import ErrorSerializer, RefusalSerializer, TransitionSerializer
+from procurement.api.serializers import REFUSALS, TransitionSerializer
 from procurement.core.enums import Role
 from procurement.core.roles import has_role
 from procurement.tenders import selectors
@@ -86,12 +86,6 @@ def choice_param(request, name: str, choices) -> str:
     return value
 
 
-REFUSALS = {
-    status.HTTP_400_BAD_REQUEST: OpenApiResponse(OpenApiTypes.OBJECT, description="Erreurs par champ, en français."),
-    status.HTTP_403_FORBIDDEN: OpenApiResponse(ErrorSerializer, description="Action non permise à ce profil."),
-    status.HTTP_404_NOT_FOUND: OpenApiResponse(ErrorSerializer, description="Inconnu, ou invisible pour ce profil."),
-    status.HTTP_409_CONFLICT: OpenApiResponse(RefusalSerializer, description="Transition refusée : les motifs."),
-}
 
 # Tenders -----------------------------------------------------------------------------------------
 
