@@ -170,3 +170,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# REST API (procurement/api): session or token authentication, pages of 50, French messages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "procurement.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Achats publics",
+    "DESCRIPTION": "Fournisseurs, consultations, lots, critères, offres (scellées jusqu'à l'ouverture des plis), "
+                   "notes (à l'aveugle jusqu'à la fin du tour), marchés et bons de commande ; données "
+                   "essentielles (DECP) et OCDS.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CriterionKindEnum": "procurement.tenders.enums.CriterionKind",
+        "DceFileKindEnum": "procurement.tenders.models.documents.DceFileKind",
+    },
+}
+# OCDS: the prefix registered with the Open Contracting Partnership, then the buyer's own part.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-bnm000")
+OCDS_PACKAGE_URI = os.environ.get("OCDS_PACKAGE_URI", "https://achats.metropole.example/api/ocds/")
+OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "Métropole")

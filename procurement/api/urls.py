@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+"""The REST API: one router for every app's resources, the OpenAPI schema and its documentation
+pages, served from the app's own static files (drf-spectacular-sidecar, no CDN)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from procurement.contracts.api import ContractViewSet, DecpView, OcdsView, OrderViewSet
+from procurement.tenders.api import BidViewSet, CriterionViewSet, LotViewSet, ScoreViewSet, TenderViewSet
+from procurement.vendors.api import VendorViewSet
 
 app_name = "api"
 
-urlpatterns: list = []
+router = DefaultRouter()
+router.include_format_suffixes = False  # /api/lots/0.5/ is a JSON 404, not a format
+router.register("vendors", VendorViewSet, basename="vendor")
+router.register("tenders", TenderViewSet, basename="tender")
+router.register("lots", LotViewSet, basename="lot")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("bids", BidViewSet, basename="bid")
+router.register("scores", ScoreViewSet, basename="score")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("token/", obtain_auth_token, name="token"),
+    path("decp/", DecpView.as_view(), name="decp"),
+    path("ocds/", OcdsView.as_view(), name="ocds"),
+    path("", include(router.urls)),
+]

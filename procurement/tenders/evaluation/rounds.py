@@ -70,9 +70,15 @@ def load_round(lot, *, criteria=None) -> RoundState:
     submissions = {s.evaluator_id: s for s in Submission.objects.filter(lot=lot)}
     closure = RoundClosure.objects.filter(lot=lot).select_related("closed_by").first()
     criteria = lot.criteria.all() if criteria is None else criteria
+    return build_round(members=members, declarations=declarations, submissions=submissions, closure=closure,
+                       criteria=criteria)
+
+
+def build_round(*, members, declarations: dict, submissions: dict, closure, criteria) -> RoundState:
+    """A lot's round from rows already loaded (``load_round`` for one lot, the API for many at once)."""
     parents = {c.parent_id for c in criteria if c.parent_id}
     qualitative = any(c.kind != CriterionKind.PRICE and c.pk not in parents for c in criteria)
-    return RoundState(members=members, declarations=declarations, submissions=submissions, closure=closure,
+    return RoundState(members=list(members), declarations=declarations, submissions=submissions, closure=closure,
                       has_qualitative=qualitative)
 
 

@@ -211,3 +211,48 @@ def lot_bidders(lot) -> list[str]:
     bids = lot.bids.on_time().select_related("vendor").order_by("received_at", "pk")
     return [f"{bid.vendor.name} (SIRET {bid.vendor.siret})" if bid.vendor.siret else bid.vendor.name
             for bid in bids]
+
+
+def scores_visible_to(user):
+    """The evaluators' notes ``user`` may read (the blind rule), in a fixed number of queries: their
+    own, always; every counted note of a lot once its round is final, for those whose
+    ``evaluation_abilities`` grant ``read_consolidation`` (buyers, finance, the lot's cleared members)."""
+    from django.db.models import Q
+
+    from procurement.tenders.evaluation.abilities import evaluation_abilities
+    from procurement.tenders.evaluation.rounds import build_round
+    from procurement.tenders.models import (
+        CommitteeMember,
+        ConflictDeclaration,
+        Criterion,
+        Lot,
+        RoundClosure,
+        Score,
+        Submission,
+        Tender,
+    )
+    from procurement.tenders.models.bids import UNSEALED_STATES
+
+    tenders = Tender.objects.visible_to(user).filter(state__in=UNSEALED_STATES)
+    lots = list(Lot.objects.filter(tender__in=tenders).select_related("tender"))
+    members: dict[int, list] = defaultdict(list)
+    for member in CommitteeMember.objects.filter(tender__in=tenders).select_related("user").order_by(
+            "-is_chair", "user__last_name", "pk"):
+        members[member.tender_id].append(member)
+    declarations: dict[int, dict] = defaultdict(dict)
+    for declaration in ConflictDeclaration.objects.filter(lot__in=lots):
+        declarations[declaration.lot_id][declaration.member_id] = declaration
+    submissions: dict[int, dict] = defaultdict(dict)
+    for submission in Submission.objects.filter(lot__in=lots):
+        submissions[submission.lot_id][submission.evaluator_id] = submission
+    closures = {closure.lot_id: closure for closure in RoundClosure.objects.filter(lot__in=lots)}
+    criteria: dict[int, list] = defaultdict(list)
+    for criterion in Criterion.objects.filter(lot__in=lots):
+        criteria[criterion.lot_id].append(criterion)
+    readable = Q(evaluator_id=user.pk) if user.pk else Q(pk__in=[])
+    for lot in lots:
+        state = build_round(members=members[lot.tender_id], declarations=declarations[lot.pk],
+                            submissions=submissions[lot.pk], closure=closures.get(lot.pk), criteria=criteria[lot.pk])
+        if evaluation_abilities(lot, user, state)["read_consolidation"]:
+            readable |= Q(lot_id=lot.pk, evaluator_id__in=state.counted_user_ids)
+    return Score.objects.filter(lot__tender__in=tenders).filter(readable)

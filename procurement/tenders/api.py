@@ -1,0 +1,534 @@
+"""REST resources for tenders, lots, criteria, bids and evaluators' notes.
+
+The permissions are the pages' own: ``tender_abilities`` / ``lot_abilities`` /
+``evaluation_abilities`` and ``Tender.objects.visible_to``. Bids stay sealed until the opening
+exactly as on the register (``bid_register``): before it, the bidder, the time of receipt, the
+status and the files' SHA-256 only. Evaluators' notes follow the blind rule
+(``scores_visible_to``). Transitions go through ``tender_transition`` / ``lot_transition``: a
+refusal is a 409 with the guard's French reasons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from procurement.api.permissions import Abilities
+from procurement.api.serializers import REFUSALS, TransitionSerializer
+from procurement.core.enums import Role
+from procurement.core.roles import has_role
+from procurement.tenders import selectors
+from procurement.tenders.abilities import can_drive
+from procurement.tenders.enums import (
+    BidStatus,
+    CriterionKind,
+    EnvironmentalConsideration,
+    ExecutionMode,
+    PriceBasis,
+    PriceFormula,
+    PriceType,
+    Procedure,
+    SocialConsideration,
+    Technique,
+    TenderState,
+)
+from procurement.tenders.evaluation.selectors import scores_visible_to
+from procurement.tenders.evaluation.services import score_record
+from procurement.tenders.models import (
+    Bid,
+    BidFile,
+    Criterion,
+    DceFile,
+    DceGeneration,
+    Lot,
+    OpeningRecord,
+    Score,
+    Tender,
+)
+from procurement.tenders.services import bids as bid_services
+from procurement.tenders.services.dce import dce_generate
+from procurement.tenders.services.need import criteria_replace, lot_save, tender_create, tender_update
+from procurement.tenders.services.transitions import (
+    LOT_TRANSITIONS,
+    TENDER_TRANSITIONS,
+    lot_transition,
+    tender_transition,
+)
+from procurement.tenders.views.common import READER_ROLES
+
+
+def can_read(user) -> bool:
+    return has_role(user, *READER_ROLES)
+
+
+def int_param(request, name: str) -> int | None:
+    """An integer filter of the query string; a wrong value is a 400 naming it."""
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError({name: f"« {value[:40]} » n'est pas un identifiant (nombre entier)."}) from None
+
+
+def choice_param(request, name: str, choices) -> str:
+    value = request.query_params.get(name, "")
+    if value and value not in dict(choices):
+        raise ValidationError({name: f"« {value[:40]} » n'est pas une valeur possible."})
+    return value
+
+
+
+# Tenders -----------------------------------------------------------------------------------------
+
+
+class TenderSerializer(serializers.ModelSerializer):
+    programme = serializers.PrimaryKeyRelatedField(read_only=False, required=False, allow_null=True,
+                                                   queryset=Tender._meta.get_field("programme").related_model.objects)
+    price_types = serializers.ListField(child=serializers.ChoiceField(PriceType.choices), required=False)
+    techniques = serializers.ListField(child=serializers.ChoiceField(Technique.choices), required=False)
+    execution_modes = serializers.ListField(child=serializers.ChoiceField(ExecutionMode.choices), required=False)
+    social_considerations = serializers.ListField(child=serializers.ChoiceField(SocialConsideration.choices),
+                                                  required=False)
+    environmental_considerations = serializers.ListField(
+        child=serializers.ChoiceField(EnvironmentalConsideration.choices), required=False)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    buyer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    procedure = serializers.ChoiceField(Procedure.choices, read_only=True, allow_blank=True,
+                                        help_text="Déterminée par la valeur estimée des lots (vide sans lot).")
+    lot_count = serializers.IntegerField(read_only=True)
+    estimated_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
+                                               help_text="Valeur estimée HT (R.2121-1) : lots, options, reconductions.")
+    abilities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tender
+        fields = ["reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type",
+                  "duration_months", "renewals", "renewal_months", "is_framework", "procedure",
+                  "consultation_start", "notice_sent_on", "bid_deadline", "mapa_negotiation", "price_form",
+                  "price_types", "techniques", "execution_modes", "ccag", "innovative", "social_considerations",
+                  "environmental_considerations", "state", "state_label", "abandon_reason", "buyer", "lot_count",
+                  "estimated_value", "abilities"]
+        read_only_fields = ["procedure", "state", "abandon_reason"]
+        extra_kwargs = {"reference": {"validators": []}}  # the model's full_clean names a duplicate
+
+    @extend_schema_field(serializers.DictField(child=serializers.BooleanField()))
+    def get_abilities(self, tender) -> dict[str, bool]:
+        return tender.get_abilities(self.context["request"].user)
+
+    def _annotated(self, tender: Tender) -> Tender:
+        return selectors.tender_list(user=self.context["request"].user).get(pk=tender.pk)
+
+    def create(self, validated_data):
+        return self._annotated(tender_create(by=self.context["request"].user, **validated_data))
+
+    def update(self, instance, validated_data):
+        validated_data.pop("reference", None)  # the reference names the tender for good
+        return self._annotated(tender_update(tender=instance, by=self.context["request"].user, **validated_data))
+
+
+class TenderTransitionSerializer(TransitionSerializer):
+    transition = serializers.ChoiceField(choices=TENDER_TRANSITIONS)
+
+
+class OpeningRecordSerializer(serializers.ModelSerializer):
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = OpeningRecord
+        fields = ["opened_at", "attendees", "notes", "opened_by"]
+
+
+class DceFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DceFile
+        fields = ["kind", "lot_number", "name", "size", "sha256"]
+
+
+class DceSerializer(serializers.ModelSerializer):
+    files = DceFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DceGeneration
+        fields = ["version", "generated_at", "archive_name", "files"]
+
+
+TENDER_FILTERS = [
+    OpenApiParameter("state", OpenApiTypes.STR, enum=TenderState.values, description="État."),
+    OpenApiParameter("procedure", OpenApiTypes.STR, enum=Procedure.values, description="Procédure."),
+    OpenApiParameter("year", OpenApiTypes.INT, description="Année de lancement de la consultation."),
+    OpenApiParameter("programme", OpenApiTypes.INT, description="Identifiant du programme."),
+]
+
+
+class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Consultations. Buyers and finance read every consultation; evaluators the opened or completed
+    ones; buyers create and drive them."""
+
+    serializer_class = TenderSerializer
+    permission_classes = [Abilities]
+    lookup_field = "reference"
+    lookup_value_regex = "[^/]+"
+    role_checks = {"read": can_read, "write": can_drive}
+    object_abilities = {"update": "edit", "partial_update": "edit", "transition": "drive", "dce": "drive",
+                        "opening": "record_opening"}
+
+    def abilities_of(self, tender, user):
+        return tender.get_abilities(user)
+
+    def get_queryset(self):
+        request = self.request
+        if self.action != "list":
+            return selectors.tender_list(user=request.user)
+        return selectors.tender_list(
+            user=request.user, state=choice_param(request, "state", TenderState.choices),
+            procedure=choice_param(request, "procedure", Procedure.choices), year=int_param(request, "year"),
+            programme=int_param(request, "programme"),
+        )
+
+    @extend_schema(parameters=TENDER_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=TenderTransitionSerializer, responses={200: TenderSerializer, **REFUSALS},
+                   summary="Transition de la consultation (409 avec les motifs si elle est refusée)")
+    @action(detail=True, methods=["post"])
+    def transition(self, request, reference=None):
+        tender = self.get_object()
+        body = TenderTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        tender = tender_transition(tender=tender, name=body.validated_data["transition"], by=request.user,
+                                   reason=body.validated_data["reason"])
+        return Response(TenderSerializer(selectors.tender_list(user=request.user).get(pk=tender.pk),
+                                         context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={201: DceSerializer, **REFUSALS},
+                   summary="Génère le DCE (nouvelle version) : RC, CCAP, CCTP, AE, BPU / DQE")
+    @action(detail=True, methods=["post"])
+    def dce(self, request, reference=None):
+        generation = dce_generate(tender=self.get_object(), by=request.user)
+        return Response(DceSerializer(generation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OpeningRecordSerializer, responses={201: OpeningRecordSerializer, **REFUSALS},
+                   summary="Procès-verbal d'ouverture des plis (consultation clôturée)")
+    @action(detail=True, methods=["post"])
+    def opening(self, request, reference=None):
+        tender = self.get_object()
+        body = OpeningRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = bid_services.opening_record_create(tender=tender, by=request.user, **body.validated_data)
+        return Response(OpeningRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+# Lots and criteria --------------------------------------------------------------------------------
+
+
+class LotSerializer(serializers.ModelSerializer):
+    tender = serializers.SlugRelatedField(slug_field="reference", queryset=Tender.objects.all())
+    number = serializers.IntegerField(min_value=1, max_value=32767, required=False)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    estimated_value_ht = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = ["id", "tender", "number", "title", "description", "estimated_amount_ht", "options_amount_ht",
+                  "estimated_value_ht", "state", "state_label", "winner", "decision_reason", "decided_at"]
+        read_only_fields = ["state", "winner", "decision_reason", "decided_at"]
+        validators = []  # the model's full_clean names a duplicate number
+
+    def create(self, validated_data):
+        tender = validated_data.pop("tender")
+        return lot_save(tender=tender, by=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("tender", None)
+        return lot_save(tender=instance.tender, lot=instance, by=self.context["request"].user, **validated_data)
+
+
+class LotTransitionSerializer(TransitionSerializer):
+    transition = serializers.ChoiceField(choices=LOT_TRANSITIONS)
+    winner = serializers.IntegerField(required=False, allow_null=True, help_text="L'offre retenue (attribution).")
+
+
+class CriterionChildSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(CriterionKind.choices)
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    price_formula = serializers.ChoiceField(PriceFormula.choices, required=False, allow_blank=True, default="")
+    price_basis = serializers.ChoiceField(PriceBasis.choices, required=False, default=PriceBasis.HT)
+
+
+class CriterionRowSerializer(CriterionChildSerializer):
+    children = CriterionChildSerializer(many=True, required=False, default=list)
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    price_formula = serializers.ChoiceField(PriceFormula.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = Criterion
+        fields = ["id", "lot", "parent", "name", "kind", "points", "position", "price_formula", "price_basis"]
+        read_only_fields = fields
+
+
+def visible_lots(user):
+    return Lot.objects.filter(tender__in=Tender.objects.visible_to(user)).select_related("tender")
+
+
+class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                 mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Lots of the visible consultations; buyers add and change them while the consultation is a
+    draft, replace their criteria, and decide them after the opening."""
+
+    serializer_class = LotSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
+    permission_classes = [Abilities]
+    role_checks = {"read": can_read, "write": can_drive}
+    object_abilities = {"update": "edit", "partial_update": "edit", "criteria": "edit", "transition": "drive"}
+
+    def abilities_of(self, lot, user):
+        return lot.get_abilities(user)
+
+    def get_queryset(self):
+        lots = visible_lots(self.request.user).order_by("tender__reference", "number")
+        if self.action == "list" and (reference := self.request.query_params.get("tender")):
+            lots = lots.filter(tender__reference=reference)
+        return lots
+
+    @extend_schema(parameters=[OpenApiParameter("tender", OpenApiTypes.STR,
+                                                description="Référence de la consultation.")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        tender = serializer.validated_data["tender"]
+        if not tender.get_abilities(self.request.user)["edit"]:
+            raise PermissionDenied("Seule une consultation en brouillon reçoit de nouveaux lots.")
+        serializer.save()
+
+    @extend_schema(request=CriterionRowSerializer(many=True), responses={200: CriterionSerializer(many=True),
+                                                                          **REFUSALS},
+                   summary="Remplace les critères du lot (les points doivent totaliser 100)")
+    @action(detail=True, methods=["post"])
+    def criteria(self, request, pk=None):
+        lot = self.get_object()
+        body = CriterionRowSerializer(data=request.data, many=True)
+        body.is_valid(raise_exception=True)
+        created = criteria_replace(lot=lot, by=request.user, rows=body.validated_data)
+        return Response(CriterionSerializer(created, many=True).data)
+
+    @extend_schema(request=LotTransitionSerializer, responses={200: LotSerializer, **REFUSALS},
+                   summary="Décision sur le lot (409 avec les motifs si elle est refusée)")
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        lot = self.get_object()
+        body = LotTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        winner = None
+        if body.validated_data.get("winner") is not None:
+            winner = lot.bids.filter(pk=body.validated_data["winner"]).first()
+            if winner is None:
+                raise ValidationError({"winner": "Cette offre n'appartient pas à ce lot."})
+        lot = lot_transition(lot=lot, name=body.validated_data["transition"], by=request.user,
+                             reason=body.validated_data["reason"], winner=winner)
+        return Response(LotSerializer(lot, context=self.get_serializer_context()).data)
+
+
+class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Award criteria of the visible lots (sub-criteria name their ``parent``)."""
+
+    serializer_class = CriterionSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
+    permission_classes = [Abilities]
+    role_checks = {"read": can_read}
+    object_abilities: dict = {}
+
+    def get_queryset(self):
+        criteria = Criterion.objects.filter(lot__in=visible_lots(self.request.user)).order_by("lot", "parent_id",
+                                                                                              "position", "pk")
+        if self.action == "list" and (lot := int_param(self.request, "lot")) is not None:
+            criteria = criteria.filter(lot_id=lot)
+        return criteria
+
+    @extend_schema(parameters=[OpenApiParameter("lot", OpenApiTypes.INT, description="Identifiant du lot.")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+# Bids ------------------------------------------------------------------------------------------------
+
+
+class BidFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BidFile
+        fields = ["original_name", "size", "sha256"]
+
+
+class BidSerializer(serializers.ModelSerializer):
+    """A bid as the register shows it to this user: without ``read_bids`` (sealed, or not a buyer),
+    the amounts, the candidature's assessment and the files' names are null or empty."""
+
+    tender = serializers.CharField(source="lot.tender.reference", read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    sealed = serializers.SerializerMethodField()
+    file_hashes = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
+    final_amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    final_amount_ttc = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+
+    HIDDEN = ("amount_ht", "vat_rate", "negotiated_amount_ht", "final_amount_ht", "final_amount_ttc", "admissible",
+              "admissibility_reason", "regularised", "regularisation_note", "capacities")
+
+    class Meta:
+        model = Bid
+        fields = ["id", "lot", "tender", "vendor", "vendor_name", "received_at", "status", "status_label",
+                  "status_reason", "sealed", "file_hashes", "files", "candidature_form", "exclusion_declaration",
+                  "capacities", "admissible", "admissibility_reason", "amount_ht", "vat_rate",
+                  "negotiated_amount_ht", "final_amount_ht", "final_amount_ttc", "regularised",
+                  "regularisation_note"]
+        read_only_fields = fields
+
+    def _readable(self, bid) -> bool:
+        return bid.lot.tender.get_abilities(self.context["request"].user)["read_bids"]
+
+    def get_sealed(self, bid) -> bool:
+        return not self._readable(bid)
+
+    def get_file_hashes(self, bid) -> list[str]:
+        return [file.sha256 for file in bid.files.all()]
+
+    @extend_schema_field(BidFileSerializer(many=True))
+    def get_files(self, bid):
+        return BidFileSerializer(bid.files.all(), many=True).data if self._readable(bid) else []
+
+    def to_representation(self, bid):
+        data = super().to_representation(bid)
+        if not self._readable(bid):
+            for name in self.HIDDEN:
+                data[name] = None if name not in ("admissibility_reason", "regularisation_note", "capacities",
+                                                  "regularised") else ("" if name != "regularised" else False)
+            if bid.status != BidStatus.LATE:
+                data["status_reason"] = ""
+        return data
+
+
+class BidOpeningSerializer(serializers.Serializer):
+    amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=Decimal("99.99"))
+    admissible = serializers.BooleanField()
+    admissibility_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField([BidStatus.COMPLIANT, BidStatus.IRREGULAR, BidStatus.UNACCEPTABLE,
+                                      BidStatus.INAPPROPRIATE], default=BidStatus.COMPLIANT)
+    status_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BidViewSet(viewsets.ReadOnlyModelViewSet):
+    """The bids register of the visible consultations, sealed until the opening; after it, buyers
+    record each bid's amounts and assessment."""
+
+    serializer_class = BidSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
+    permission_classes = [Abilities]
+    role_checks = {"read": can_read, "opening": can_drive}
+    object_abilities = {"opening": "record_bids"}
+
+    def abilities_of(self, bid, user):
+        return bid.lot.tender.get_abilities(user)
+
+    def get_queryset(self):
+        bids = (Bid.objects.filter(lot__tender__in=Tender.objects.visible_to(self.request.user))
+                .select_related("lot__tender", "vendor").prefetch_related(Prefetch("files"))
+                .order_by("lot__tender__reference", "lot__number", "received_at", "pk"))
+        if self.action == "list":
+            if (lot := int_param(self.request, "lot")) is not None:
+                bids = bids.filter(lot_id=lot)
+            if reference := self.request.query_params.get("tender"):
+                bids = bids.filter(lot__tender__reference=reference)
+        return bids
+
+    @extend_schema(parameters=[
+        OpenApiParameter("lot", OpenApiTypes.INT, description="Identifiant du lot."),
+        OpenApiParameter("tender", OpenApiTypes.STR, description="Référence de la consultation."),
+    ])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=BidOpeningSerializer, responses={200: BidSerializer, **REFUSALS},
+                   summary="Saisie de l'offre ouverte : montants, recevabilité, statut")
+    @action(detail=True, methods=["post"])
+    def opening(self, request, pk=None):
+        bid = self.get_object()
+        body = BidOpeningSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        bid = bid_services.bid_record_opening(bid=bid, by=request.user, **body.validated_data)
+        bid = self.get_queryset().get(pk=bid.pk)
+        return Response(BidSerializer(bid, context=self.get_serializer_context()).data)
+
+
+# Evaluators' notes ----------------------------------------------------------------------------------
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    evaluator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    bid = serializers.PrimaryKeyRelatedField(queryset=Bid.objects.all())
+    criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all())
+    value = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    comment = serializers.CharField(allow_blank=True, max_length=5000)
+
+    class Meta:
+        model = Score
+        fields = ["id", "lot", "bid", "criterion", "evaluator", "value", "comment", "updated_at"]
+        read_only_fields = ["lot", "evaluator", "updated_at"]
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:  # an invisible bid or criterion is unknown, like a missing one
+            lots = Lot.objects.filter(tender__in=Tender.objects.visible_to(request.user))
+            self.fields["bid"].queryset = Bid.objects.filter(lot__in=lots)
+            self.fields["criterion"].queryset = Criterion.objects.filter(lot__in=lots)
+
+    def create(self, validated_data):
+        bid = validated_data["bid"]
+        return score_record(lot=bid.lot, bid=bid, criterion=validated_data["criterion"],
+                            evaluator=self.context["request"].user, value=validated_data["value"],
+                            comment=validated_data["comment"])
+
+
+def can_score(user) -> bool:
+    return has_role(user, Role.EVALUATOR)
+
+
+class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   viewsets.GenericViewSet):
+    """Evaluators' notes under the blind rule: an evaluator reads their own notes only until the
+    lot's round ends; then the counted notes are readable by buyers, finance and the lot's cleared
+    members. An evaluator records a note (or corrects it) while their round is open."""
+
+    serializer_class = ScoreSerializer
+    lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
+    permission_classes = [Abilities]
+    role_checks = {"read": can_read, "write": can_score}
+    object_abilities: dict = {}
+
+    def get_queryset(self):
+        scores = scores_visible_to(self.request.user).select_related("evaluator").order_by("lot", "bid", "criterion",
+                                                                                             "evaluator", "pk")
+        if self.action == "list" and (lot := int_param(self.request, "lot")) is not None:
+            scores = scores.filter(lot_id=lot)
+        return scores
+
+    @extend_schema(parameters=[OpenApiParameter("lot", OpenApiTypes.INT, description="Identifiant du lot.")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
