@@ -30,10 +30,10 @@ def money(frame, contract, line, year):
 def subscription(**changes):
     """100 000 € HT a year from 01/03/2025, renewable three times, renewed once; the price revised by
     1,02 on 01/03/2026; maintenance 10 000 € HT a year from 01/03/2026 on line 2."""
-    values = dict(key=1, budget_line=1, vat_rate=D("20"), start_date=date(2025, 3, 1), duration_months=12,
-                  amount_ht=D("100000.00"), max_renewals=3, renewal_count=1, maintenance_yearly_ht=D("10000.00"),
-                  maintenance_start=date(2026, 3, 1), maintenance_budget_line=2,
-                  revisions=((date(2026, 3, 1), D("1.0200")),))
+    values = {"key": 1, "budget_line": 1, "vat_rate": D("20"), "start_date": date(2025, 3, 1), "duration_months": 12,
+              "amount_ht": D("100000.00"), "max_renewals": 3, "renewal_count": 1,
+              "maintenance_yearly_ht": D("10000.00"), "maintenance_start": date(2026, 3, 1),
+              "maintenance_budget_line": 2, "revisions": ((date(2026, 3, 1), D("1.0200")),)}
     values.update(changes)
     return engine.ContractTerms(**values)
 
