@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.contracts.demo import load_demo_contracts
+from procurement.contracts.demo_invoices import load_demo_invoices
 from procurement.core.commands import ProcurementCommand
 from procurement.demo.users import DEMO_BUYER, create_demo_users
 from procurement.programmes.demo import load_demo_programme
@@ -40,12 +41,14 @@ class Command(ProcurementCommand):
                 path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
             )
             contracts = load_demo_contracts(path=FIXTURES / "contracts.json", buyer=buyer, today=today)
+            invoices = load_demo_invoices(path=FIXTURES / "invoices.json", by=buyer, today=today)
         data = {
             "programme": programme.reference,
             "budget_lines": programme.budget_lines.count(),
             "vendors": len(vendors),
             "tenders": [tender.reference for tender in tenders],
             "contracts": [contract.reference for contract in contracts],
+            "invoices": len(invoices),
             "users": [
                 {"username": demo.username, "role": str(demo.role or "admin"), "password": password}
                 for demo, password in users
