@@ -39,13 +39,12 @@ class FinanceFilterForm(forms.Form):
 
 
 def filtered_commitments(params) -> tuple[FinanceFilterForm, Commitments | None]:
-    form = FinanceFilterForm(params or None)
-    if params and not form.is_valid():
+    """The filter form (bound, so that empty filters take their defaults) and the table, or None
+    when a filter is wrong."""
+    form = FinanceFilterForm(params)
+    if not form.is_valid():
         return form, None
-    data = form.cleaned_data if params else {}
-    if not params:
-        form.is_valid()
-        data = form.cleaned_data
+    data = form.cleaned_data
     table = commitments(year_from=data["year_from"], year_to=data["year_to"], programme=data.get("programme"),
                         section=data.get("section") or "")
     return form, table
