@@ -170,16 +170,18 @@ def commitments(*, year_from: int, year_to: int, programme: Programme | None = N
         amounts = [money(v) for v in values] if values is not None else [ZERO] * 4
         return Cell(*amounts, budget_ttc=budget.get((line_id, year), ZERO) if with_budget else ZERO)
 
-    per_line = {key: tuple(values) for key, values in
-                engine.by_budget_line(table)[engine.MONEY_COLUMNS].iterrows()} if len(table) else {}
+    line_table = engine.by_budget_line(table)
+    per_line = {(line_id, year): values for line_id, year, *values in
+                line_table[["budget_line", "year", *engine.MONEY_COLUMNS]].itertuples(index=False)}
     line_rows = [LineRow(line=line, cells={year: cell(per_line.get((line.pk, year)), line.pk, year, True)
                                            for year in years}) for line in lines]
     by_id = {line.pk: line for line in lines}
     by_contract = {contract.pk: contract for contract in contracts}
     grouped: dict[tuple[int, int], dict[int, Cell]] = {}
-    for (contract_id, line_id, year), values in table[engine.MONEY_COLUMNS].iterrows():
+    for contract_id, line_id, year, *values in table[["contract", "budget_line", "year",
+                                                      *engine.MONEY_COLUMNS]].itertuples(index=False):
         if line_id in by_id:
-            grouped.setdefault((contract_id, line_id), {})[year] = cell(tuple(values), line_id, year, False)
+            grouped.setdefault((contract_id, line_id), {})[year] = cell(values, line_id, year, False)
     contract_rows = [
         ContractRow(contract=by_contract[c], line=by_id[line_id],
                     cells={year: cells.get(year, Cell()) for year in years})

@@ -17,7 +17,8 @@ D = Decimal
 
 def table(*terms, year_from=2025, year_to=2030):
     rows = [row for item in terms for row in engine.obligation_rows(item)]
-    return engine.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
+    frame = engine.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
+    return frame.set_index(["contract", "budget_line", "year"])
 
 
 def money(frame, contract, line, year):
