@@ -92,9 +92,7 @@ class Cell:
         return (self.committed_ht, self.committed_ttc, self.forecast_ht, self.forecast_ttc, self.budget_ttc)
 
 
-@dataclass(frozen=True)
-class LineRow:
-    line: BudgetLine
+class _YearCells:
     cells: dict[int, Cell]
 
     @property
@@ -104,6 +102,12 @@ class LineRow:
     @property
     def year_cells(self) -> list[tuple[int, Cell]]:
         return sorted(self.cells.items())
+
+
+@dataclass(frozen=True)
+class LineRow(_YearCells):
+    line: BudgetLine
+    cells: dict[int, Cell]
 
     @property
     def authorisation_left_ttc(self) -> Decimal | None:
@@ -114,18 +118,10 @@ class LineRow:
 
 
 @dataclass(frozen=True)
-class ContractRow:
+class ContractRow(_YearCells):
     contract: Contract
     line: BudgetLine
     cells: dict[int, Cell]
-
-    @property
-    def total(self) -> Cell:
-        return sum(self.cells.values(), Cell())
-
-    @property
-    def year_cells(self) -> list[tuple[int, Cell]]:
-        return sorted(self.cells.items())
 
 
 @dataclass

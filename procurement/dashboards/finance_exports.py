@@ -3,10 +3,8 @@ and a PDF with the chart, drawn with reportlab."""
 
 from __future__ import annotations
 
-import os
 from io import BytesIO
 
-import reportlab
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -15,14 +13,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from procurement.contracts.commitment_selectors import Commitments
 from procurement.core.money import format_eur
 from procurement.dashboards.finance import chart
 from procurement.programmes.enums import BudgetSection
+from procurement.tenders.evaluation.report_pdf import BOLD, FONT
+from procurement.tenders.evaluation.report_pdf import _fonts as register_fonts
 
 MONEY_FORMAT = '#,##0.00 "€"'
 LINE_HEADERS = ["Année", "Ligne budgétaire", "Section", "Imputation", "Engagé HT", "Engagé TTC", "Prévisionnel TTC",
@@ -70,17 +68,6 @@ def commitments_xlsx(table: Commitments) -> bytes:
     return output.getvalue()
 
 
-FONT, BOLD = "FinVera", "FinVera-Bold"
-
-
-def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, os.path.join(folder, "VeraBd.ttf")))
-
-
 def _eur(value) -> str:
     return format_eur(value).replace("\u202f", "\u00a0")
 
@@ -113,7 +100,7 @@ def chart_drawing(table: Commitments, scale: float = 0.95) -> Drawing:
 
 
 def commitments_pdf(table: Commitments, *, title: str) -> bytes:
-    _fonts()
+    register_fonts()
     base = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=8.5, leading=11)
     h1 = ParagraphStyle("h1", parent=base["Title"], fontName=BOLD, fontSize=15, leading=19)

@@ -145,3 +145,11 @@ def test_an_unsigned_contract_receives_no_invoice(buyer):
     contract = ContractFactory()
     with pytest.raises(ValidationError, match="non signé"):
         receive(contract, buyer, received_on=date(2026, 3, 10))
+
+
+def test_admin_lists_invoices_read_only(contract, buyer, staff_user, client_for):
+    receive(contract, buyer, received_on=date(2026, 3, 10))
+    client = client_for(staff_user)
+    response = client.get("/admin/contracts/invoice/")
+    assert response.status_code == 200 and "F-001" in response.content.decode()
+    assert client.get("/admin/contracts/invoice/add/").status_code == 403
