@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from procurement.contracts import commitments as engine
 from procurement.contracts.commitment_selectors import commitments
@@ -111,3 +111,14 @@ def test_refusing_the_renewal_removes_the_next_years_from_the_forecast(framework
     after = commitments(year_from=2027, year_to=2027)
     assert after.lines[0].cells[2027].forecast_ttc == D("0.00")
     assert framework_on_line.renewal_mode == RenewalMode.TACIT
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--year-from", "2030", "--year-to", "2025"], "--year-from (2030) est après --year-to (2025)"),
+    (["--year-from", "deux", "--year-to", "2025"], "« deux » n'est pas une année"),
+])
+def test_commitments_command_refuses_bad_years_with_status_2(db, args, message):
+    with pytest.raises(CommandError) as error:
+        call_command("commitments", *args, "--format", "json")
+    assert error.value.returncode == 2
+    assert message in str(error.value)
