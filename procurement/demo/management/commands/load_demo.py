@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.contracts.demo import load_demo_contracts
-from procurement.contracts.demo_invoices import load_demo_invoices
 from procurement.core.commands import ProcurementCommand
 from procurement.demo.users import DEMO_BUYER, create_demo_users
 from procurement.programmes.demo import load_demo_programme
@@ -41,6 +40,8 @@ class Command(ProcurementCommand):
                 path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
             )
             contracts = load_demo_contracts(path=FIXTURES / "contracts.json", buyer=buyer, today=today)
+            from procurement.contracts.demo_invoices import load_demo_invoices  # imported here: finance branch merge
+
             invoices = load_demo_invoices(path=FIXTURES / "invoices.json", by=buyer, today=today)
         data = {
             "programme": programme.reference,
