@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from procurement.contracts import commitments as engine
 from procurement.contracts.enums import EXECUTING, ContractState, MaintenanceStart, RenewalDecisionKind
 from procurement.contracts.models import Amendment, Contract, Invoice, PriceRevision, PurchaseOrder, RenewalDecision
 from procurement.contracts.schedule import months_later
@@ -35,8 +34,17 @@ def _contracts(programme: Programme | None) -> QuerySet[Contract]:
     ).order_by("reference")
 
 
-def contract_terms(contract: Contract) -> engine.ContractTerms:
-    """The plain values the schedule needs (the relations prefetched by ``_contracts``)."""
+def _engine():
+    """The schedule module, imported when a schedule is computed: it loads pandas and numpy, which
+    the other pages need not pay for."""
+    from procurement.contracts import commitments as engine
+
+    return engine
+
+
+def contract_terms(contract: Contract):
+    """The plain values the schedule needs (``ContractTerms``; relations prefetched by ``_contracts``)."""
+    engine = _engine()
     maintenance_start, confirmed = contract.maintenance_starts_on, True
     if contract.maintenance_yearly_ht and maintenance_start is None:
         # Waiting for the acceptance: planned from the start's first anniversary, not committed yet.
@@ -145,6 +153,7 @@ def commitments(*, year_from: int, year_to: int, programme: Programme | None = N
                 section: str = "") -> Commitments:
     """Committed and forecast amounts per budget line and year against the credits voted (TTC),
     every budget line of the programmes (or of ``programme``) in every year of the range."""
+    engine = _engine()
     years = list(range(year_from, year_to + 1))
     programmes = [programme] if programme is not None else list(Programme.objects.order_by("reference"))
     budget: dict[tuple[int, int], Decimal] = {}
