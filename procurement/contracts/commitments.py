@@ -231,7 +231,9 @@ def schedule(frame: pd.DataFrame, *, year_from: int, year_to: int) -> pd.DataFra
     line_base, span = int(lines.max()) + 1, year_to - year_from + 1
     cell = (contracts * line_base + lines) * span + years
     keys, sums = _group_sum(cell * 3 + column["status"][row_index], np.column_stack([ht, ttc]))
-    cells, position = np.unique(keys // 3, return_inverse=True)
+    all_cells = keys // 3                                         # sorted, as ``keys`` is
+    new_cell = np.r_[True, all_cells[1:] != all_cells[:-1]]
+    cells, position = all_cells[new_cell], np.cumsum(new_cell) - 1
     by_status = np.zeros((len(cells), 3, 2), "int64")          # cell × status × (HT, TTC)
     by_status[position, keys % 3] = sums
     committed, forecast, estimate = by_status[:, COMMITTED], by_status[:, FORECAST], by_status[:, ESTIMATE]
