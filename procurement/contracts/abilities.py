@@ -36,3 +36,20 @@ def list_abilities(user) -> dict[str, bool]:
 
 def index_abilities(user) -> dict[str, bool]:
     return {"view": can_read(user), "edit": can_act(user)}
+
+
+def can_handle_invoices(user) -> bool:
+    """Buyers record invoices and the service done; finance officers too, and they pay."""
+    return has_role(user, Role.BUYER, Role.FINANCE)
+
+
+def invoice_abilities(invoice, user) -> dict[str, bool]:
+    acts = can_handle_invoices(user)
+    open_ = invoice.paid_on is None
+    return {
+        "view": can_read(user),
+        "accept_service": acts and open_ and invoice.service_done_on is None,
+        "interrupt": acts and open_ and invoice.interrupted_on is None,
+        "resume": acts and open_ and invoice.interrupted_on is not None and invoice.resumed_on is None,
+        "pay": has_role(user, Role.FINANCE) and open_ and invoice.payment_deadline is not None,
+    }

@@ -146,3 +146,5 @@ class PriceRevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+from procurement.contracts import admin_invoices  # noqa: E402, F401  (invoices and reminders, read-only)

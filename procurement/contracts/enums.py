@@ -76,3 +76,18 @@ class SubcontractStatus(models.TextChoices):
     DECLARED = "declared", _("Déclarée (DC4)")
     ACCEPTED = "accepted", _("Acceptée")
     REFUSED = "refused", _("Refusée")
+
+
+class InvoiceStatus(models.TextChoices):
+    """Derived from the invoice's dates, in this order of precedence."""
+
+    PAID = "paid", _("Payée")
+    INTERRUPTED = "interrupted", _("Délai suspendu (pièce manquante)")
+    AWAITING_SERVICE = "awaiting_service", _("Service fait à constater")
+    TO_PAY = "to_pay", _("À payer")
+
+
+class ReminderKind(models.TextChoices):
+    RENEWAL_DECISION = "renewal_decision", _("Décision de reconduction")
+    ATTESTATION_EXPIRY = "attestation_expiry", _("Attestation de fournisseur expirant")
+    PAYMENT_DEADLINE = "payment_deadline", _("Échéance de paiement d'une facture")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.contracts.views import actions, contracts, indices
+from procurement.contracts.views import actions, contracts, indices, invoices
 
 app_name = "contracts"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("indices/<slug:code>/", indices.IndexSeriesDetailView.as_view(), name="index-detail"),
     path("indices/<slug:code>/valeur/", indices.IndexValueView.as_view(), name="index-value"),
     path("indices/<slug:code>/import/", indices.IndexImportView.as_view(), name="index-import"),
+    # Invoices
+    path("factures/", invoices.InvoiceListView.as_view(), name="invoices"),
+    path("factures/<int:pk>/", invoices.InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("factures/<int:pk>/<slug:action>/", invoices.InvoiceActionView.as_view(), name="invoice-action"),
     # A contract
     path(contract, contracts.ContractDetailView.as_view(), name="detail"),
     path(f"{contract}clauses/", contracts.ContractUpdateView.as_view(), name="update"),
@@ -27,5 +31,6 @@ urlpatterns = [
     path(f"{contract}sous-traitance/nouvelle/", actions.SubcontractCreateView.as_view(), name="subcontract-create"),
     path(f"{contract}sous-traitance/<int:pk>/decision/", actions.SubcontractDecisionView.as_view(),
          name="subcontract-decision"),
+    path(f"{contract}factures/nouvelle/", invoices.InvoiceCreateView.as_view(), name="invoice-create"),
     path(f"{contract}revisions/", actions.PriceRevisionView.as_view(), name="revision-apply"),
 ]

@@ -17,6 +17,7 @@ class MenuEntry:
 MENU = (
     MenuEntry(_("Consultations"), "tenders:list", (Role.BUYER, Role.FINANCE, Role.EVALUATOR)),
     MenuEntry(_("Marchés"), "contracts:list", (Role.BUYER, Role.FINANCE)),
+    MenuEntry(_("Finances"), "dashboards:finance-overview", (Role.FINANCE, Role.BUYER)),
     MenuEntry(_("Mes évaluations"), "tenders:my-evaluations", (Role.EVALUATOR,)),
     MenuEntry(_("Ressources en ligne"), "resources:list", (Role.BUYER, Role.FINANCE)),
     MenuEntry(_("Fournisseurs"), "vendors:list", (Role.BUYER, Role.FINANCE)),

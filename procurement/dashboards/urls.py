@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from procurement.dashboards import finance_views
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("finance/", finance_views.FinanceOverviewView.as_view(), name="finance-overview"),
+    path("finance/lignes/", finance_views.FinanceLinesView.as_view(), name="finance-lines"),
+    path("finance/marches/", finance_views.FinanceContractsView.as_view(), name="finance-contracts"),
+    path("finance/export.xlsx", finance_views.FinanceExportView.as_view(kind="xlsx"), name="finance-xlsx"),
+    path("finance/export.pdf", finance_views.FinanceExportView.as_view(kind="pdf"), name="finance-pdf"),
+]

@@ -85,6 +85,10 @@ class Contract(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel)
     maintenance_start = models.CharField(_("début de la maintenance"), max_length=12,
                                          choices=MaintenanceStart.choices, default=MaintenanceStart.START)
     accepted_on = models.DateField(_("réception (admission) des prestations"), null=True, blank=True)
+    maintenance_budget_line = models.ForeignKey(
+        "programmes.BudgetLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("ligne budgétaire de la maintenance"),
+        help_text=_("Imputation de la maintenance quand elle diffère de celle du marché (souvent en fonctionnement)."))
     # Advance, guarantee, penalties
     advance_granted = models.BooleanField(_("avance accordée"), default=False)
     advance_rate = models.DecimalField(_("taux de l'avance (%)"), max_digits=5, decimal_places=2, null=True,

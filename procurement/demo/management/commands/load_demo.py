@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.contracts.demo import load_demo_contracts
+from procurement.contracts.demo_invoices import load_demo_invoices
 from procurement.core.commands import ProcurementCommand, UsageError
 from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.programmes.demo import load_demo_programme
@@ -48,6 +49,7 @@ class Command(ProcurementCommand):
                 path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
             )
             contracts = load_demo_contracts(path=FIXTURES / "contracts.json", buyer=buyer, today=today)
+            invoices = load_demo_invoices(path=FIXTURES / "invoices.json", by=buyer, today=today)
             resources = load_demo_resources(path=FIXTURES / "resources.json", counter_dir=FIXTURES / "counter",
                                             by=buyer)
         data = {
@@ -56,6 +58,7 @@ class Command(ProcurementCommand):
             "vendors": len(vendors),
             "tenders": [tender.reference for tender in tenders],
             "contracts": [contract.reference for contract in contracts],
+            "invoices": len(invoices),
             "resources": resources,
             "users": [
                 {"username": demo.username, "role": str(demo.role or "admin"), "password": password}

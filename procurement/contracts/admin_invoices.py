@@ -1,0 +1,39 @@
+"""Administration of invoices and of the reminders log: read-only, since the deadline and the late
+interest are kept by the services (the invoice pages record every step)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from procurement.contracts.models import Invoice, InvoiceLine, SentReminder
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    fields = ["vat_rate", "amount_ht"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "contract", "received_on", "total_ttc", "payment_deadline", "paid_on", "late_days",
+                    "late_interest"]
+    list_filter = ["paid_on"]
+    search_fields = ["number", "contract__reference"]
+    inlines = [InvoiceLineInline]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["kind", "object_key", "deadline", "sent_at", "recipients"]
+    list_filter = ["kind"]

@@ -1,0 +1,64 @@
+"""Forms of the invoice pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# Invoices --------------------------------------------------------------------------------------
+
+
+class InvoiceFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Factures"), required=False, choices=[
+        ("", _("Toutes")), ("unpaid", _("Non payées")), ("interrupted", _("Délai suspendu")),
+        ("paid", _("Payées")), ("late", _("Payées en retard"))])
+
+
+class InvoiceForm(forms.Form):
+    number = forms.CharField(label=_("Numéro de la facture"), max_length=60)
+    order = forms.ModelChoiceField(label=_("Bon de commande"), queryset=None, required=False)
+    is_electronic = forms.BooleanField(label=_("Facture électronique déposée sur Chorus Pro"), required=False,
+                                       initial=True)
+    issued_on = forms.DateField(label=_("Émise le"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("Reçue le (dépôt sur Chorus Pro pour une facture électronique)"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    service_done_on = forms.DateField(label=_("Service fait constaté le"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    amount_ht_1 = forms.DecimalField(label=_("Montant HT (1er taux)"), max_digits=14, decimal_places=2,
+                                     min_value=Decimal("0.01"))
+    vat_rate_1 = forms.DecimalField(label=_("Taux de TVA (%) du 1er montant"), max_digits=5, decimal_places=2,
+                                    min_value=0, max_value=100)
+    amount_ht_2 = forms.DecimalField(label=_("Montant HT (2e taux, facultatif)"), max_digits=14, decimal_places=2,
+                                     min_value=Decimal("0.01"), required=False)
+    vat_rate_2 = forms.DecimalField(label=_("Taux de TVA (%) du 2e montant"), max_digits=5, decimal_places=2,
+                                    min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = contract.orders.order_by("number")
+        self.fields["vat_rate_1"].initial = contract.vat_rate
+        if not contract.is_framework:
+            del self.fields["order"]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("amount_ht_2") is None) != (data.get("vat_rate_2") is None):
+            self.add_error("vat_rate_2", _("Un second montant a son taux de TVA, et inversement."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        lines = [(data["vat_rate_1"], data["amount_ht_1"])]
+        if data.get("amount_ht_2") is not None:
+            lines.append((data["vat_rate_2"], data["amount_ht_2"]))
+        return {"number": data["number"], "order": data.get("order"), "is_electronic": data["is_electronic"],
+                "issued_on": data["issued_on"], "received_on": data["received_on"],
+                "service_done_on": data.get("service_done_on"), "lines": lines}
+
+
+class InvoiceActionForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Pièces ou mentions manquantes (suspension)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

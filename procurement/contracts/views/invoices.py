@@ -1,0 +1,119 @@
+"""Invoice pages: the list with filters, an invoice with its deadline and late interest, the forms
+to record one, the service done, the interruption, the resumption and the payment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from procurement.contracts import commitment_selectors as selectors
+from procurement.contracts.abilities import can_handle_invoices
+from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm
+from procurement.contracts.models import Invoice
+from procurement.contracts.services import invoices as services
+from procurement.contracts.views.common import ContractAccessMixin, add_service_errors
+
+PAGE_SIZE = 50
+
+
+class InvoiceListView(ContractAccessMixin, TemplateView):
+    template_name = "contracts/invoice_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = InvoiceFilterForm(self.request.GET or None)
+        status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+        page = Paginator(selectors.invoice_list(status=status), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(filter_form=form, page_obj=page, **kwargs)
+
+
+def _invoice(request, pk: int) -> Invoice:
+    invoice = get_object_or_404(Invoice.objects.select_related("contract__holder", "order").prefetch_related("lines"),
+                                pk=pk)
+    return invoice
+
+
+class InvoiceDetailView(ContractAccessMixin, TemplateView):
+    template_name = "contracts/invoice_detail.html"
+
+    def get_context_data(self, **kwargs):
+        invoice = _invoice(self.request, self.kwargs["pk"])
+        late = None
+        if invoice.paid_on and invoice.late_days:
+            late = services.late_interest_for(amount_ttc=invoice.total_ttc, deadline=invoice.payment_deadline,
+                                              paid_on=invoice.paid_on)
+        return super().get_context_data(invoice=invoice, late=late, abilities=invoice.get_abilities(self.request.user),
+                                        action_form=InvoiceActionForm(), **kwargs)
+
+
+class InvoiceCreateView(ContractAccessMixin, FormView):
+    form_class = InvoiceForm
+    template_name = "contracts/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_handle_invoices(request.user):
+            raise PermissionDenied(_("Cette page est réservée à d'autres profils."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "contract": self.contract}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contract=self.contract, title=_("Nouvelle facture"),
+                                        cancel_url=reverse("contracts:detail", args=[self.contract.reference]),
+                                        **kwargs)
+
+    def form_valid(self, form):
+        try:
+            invoice = services.invoice_receive(contract=self.contract, by=self.request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Facture enregistrée : à payer au plus tard le %(day)s.")
+                         % {"day": invoice.payment_deadline.strftime("%d/%m/%Y")} if invoice.payment_deadline
+                         else _("Facture enregistrée."))
+        return redirect("contracts:invoice-detail", pk=invoice.pk)
+
+
+ACTIONS = {
+    "accept_service": (services.invoice_accept_service, gettext_lazy("Service fait constaté.")),
+    "interrupt": (services.invoice_interrupt, gettext_lazy("Délai de paiement suspendu.")),
+    "resume": (services.invoice_resume, gettext_lazy("Délai de paiement repris : nouvelle date limite calculée.")),
+    "pay": (services.invoice_pay, gettext_lazy("Paiement enregistré.")),
+}
+
+
+class InvoiceActionView(ContractAccessMixin, FormView):
+    form_class = InvoiceActionForm
+    template_name = "contracts/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.invoice = _invoice(request, kwargs["pk"])
+            if kwargs["action"] not in ACTIONS:
+                raise PermissionDenied(_("Action inconnue."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Facture %(number)s") % {"number": self.invoice.number},
+                                        cancel_url=reverse("contracts:invoice-detail", args=[self.invoice.pk]),
+                                        contract=None, **kwargs)
+
+    def form_valid(self, form):
+        action = self.kwargs["action"]
+        if not self.invoice.get_abilities(self.request.user).get(action):
+            raise PermissionDenied(_("Cette action n'est pas possible sur cette facture."))
+        service, done = ACTIONS[action]
+        extra = {"reason": form.cleaned_data["reason"]} if action == "interrupt" else {}
+        try:
+            service(invoice=self.invoice, on=form.cleaned_data["on"], by=self.request.user, **extra)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, done)
+        return redirect("contracts:invoice-detail", pk=self.invoice.pk)

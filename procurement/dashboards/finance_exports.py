@@ -1,0 +1,132 @@
+"""Exports of the finance follow-up: a workbook (per section and year, per budget line, per contract)
+and a PDF with the chart, drawn with reportlab."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from procurement.contracts.commitment_selectors import Commitments
+from procurement.core.money import format_eur
+from procurement.dashboards.finance import chart
+from procurement.programmes.enums import BudgetSection
+from procurement.tenders.evaluation.report_pdf import BOLD, FONT
+from procurement.tenders.evaluation.report_pdf import _fonts as register_fonts
+
+MONEY_FORMAT = '#,##0.00 "€"'
+LINE_HEADERS = ["Année", "Ligne budgétaire", "Section", "Imputation", "Engagé HT", "Engagé TTC", "Prévisionnel TTC",
+                "Budget voté TTC", "Reste TTC"]
+
+
+def _section(value: str) -> str:
+    return str(BudgetSection(value).label)
+
+
+def _sheet(book, title: str, headers: list[str], rows: list[list], money_from: int) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.iter_cols(min_col=money_from, min_row=2):
+        for cell in column:
+            cell.number_format = MONEY_FORMAT
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(header) + 2)
+
+
+def commitments_xlsx(table: Commitments) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    sections = [[year, _section(section), cell.committed_ht, cell.committed_ttc, cell.forecast_ttc, cell.budget_ttc,
+                 cell.remaining_ttc]
+                for year in table.years for section in table.sections
+                for cell in [table.section_year(section, year)]]
+    _sheet(book, "Par section", ["Année", "Section", "Engagé HT", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC",
+                                 "Reste TTC"], sections, 3)
+    lines = [[year, row.line.label, _section(row.line.section), row.line.imputation, cell.committed_ht,
+              cell.committed_ttc, cell.forecast_ttc, cell.budget_ttc, cell.remaining_ttc]
+             for row in table.lines for year, cell in row.year_cells]
+    _sheet(book, "Par ligne", LINE_HEADERS, lines, 5)
+    contracts = [[year, row.contract.reference, row.contract.holder.name, row.line.label, cell.committed_ht,
+                  cell.committed_ttc, cell.forecast_ht, cell.forecast_ttc]
+                 for row in table.contracts for year, cell in row.year_cells]
+    _sheet(book, "Par marché", ["Année", "Marché", "Titulaire", "Ligne budgétaire", "Engagé HT", "Engagé TTC",
+                                "Prévisionnel HT", "Prévisionnel TTC"], contracts, 5)
+    output = BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _eur(value) -> str:
+    return format_eur(value).replace("\u202f", "\u00a0")
+
+
+def chart_drawing(table: Commitments, scale: float = 0.95) -> Drawing:
+    """The page's chart, the same geometry, as a reportlab drawing (y axis upwards)."""
+    geometry = chart(table)
+    drawing = Drawing(geometry.width * scale, (geometry.height + 20) * scale)
+    flip = geometry.height
+
+    def y(value: float) -> float:
+        return (flip - value) * scale
+
+    for tick in geometry.ticks:
+        drawing.add(Line(geometry.left * scale, y(tick.y), geometry.width * scale, y(tick.y),
+                         strokeColor=colors.HexColor("#cccccc"), strokeWidth=0.5))
+        drawing.add(String(2, y(tick.y) - 3, tick.label.replace("\u202f", "\u00a0"), fontName=FONT, fontSize=7))
+    for bar in geometry.bars:
+        if bar.height:
+            drawing.add(Rect(bar.x * scale, y(bar.y + bar.height), bar.width * scale, bar.height * scale,
+                             fillColor=colors.HexColor(bar.color), strokeColor=None))
+    for x, year in geometry.years:
+        drawing.add(String(x * scale - 10, y(geometry.baseline) - 12, str(year), fontName=FONT, fontSize=8))
+    for index, (label, color) in enumerate(geometry.legend):
+        drawing.add(Rect(geometry.left * scale + index * 150, (flip + 8) * scale, 8, 8,
+                         fillColor=colors.HexColor(color), strokeColor=None))
+        drawing.add(String(geometry.left * scale + index * 150 + 12, (flip + 8) * scale, label, fontName=FONT,
+                           fontSize=8))
+    return drawing
+
+
+def commitments_pdf(table: Commitments, *, title: str) -> bytes:
+    register_fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=8.5, leading=11)
+    h1 = ParagraphStyle("h1", parent=base["Title"], fontName=BOLD, fontSize=15, leading=19)
+    h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, fontSize=11, leading=14, spaceBefore=8)
+    output = BytesIO()
+    document = SimpleDocTemplate(output, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+                                 topMargin=1.5 * cm, bottomMargin=1.5 * cm, title=title)
+    story = [Paragraph(title, h1),
+             Paragraph(f"Années {table.years[0]} à {table.years[-1]} ; montants TTC sauf mention ; édité le "
+                       f"{timezone.localdate():%d/%m/%Y}.", body),
+             Spacer(1, 6), chart_drawing(table), Spacer(1, 6), Paragraph("Par année et par section", h2)]
+    style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), BOLD, 8),
+                        ("ALIGN", (2, 1), (-1, -1), "RIGHT"), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))])
+    rows = [["Année", "Section", "Engagé HT", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC"]]
+    for year in table.years:
+        for section in table.sections:
+            cell = table.section_year(section, year)
+            rows.append([str(year), _section(section), _eur(cell.committed_ht), _eur(cell.committed_ttc),
+                         _eur(cell.forecast_ttc), _eur(cell.budget_ttc), _eur(cell.remaining_ttc)])
+    story += [Table(rows, style=style, repeatRows=1), Paragraph("Par ligne budgétaire", h2)]
+    rows = [["Ligne", "Imputation", "Année", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC"]]
+    for row in table.lines:
+        for year, cell in row.year_cells:
+            rows.append([Paragraph(row.line.label, body), row.line.imputation, str(year), _eur(cell.committed_ttc),
+                         _eur(cell.forecast_ttc), _eur(cell.budget_ttc), _eur(cell.remaining_ttc)])
+    story.append(Table(rows, style=style, repeatRows=1, colWidths=[6 * cm, 5 * cm, 1.5 * cm] + [3.2 * cm] * 4))
+    document.build(story)
+    return output.getvalue()

@@ -1,0 +1,85 @@
+"""Finance pages: the overview by year and section with its chart and the deadlines to watch, the
+table per budget line (with the AP/AE of multi-year lines), per contract, and the exports."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from procurement.contracts import commitment_selectors as selectors
+from procurement.core.enums import Role
+from procurement.core.roles import RoleRequiredMixin
+from procurement.dashboards.finance import chart, filtered_commitments
+from procurement.dashboards.finance_exports import commitments_pdf, commitments_xlsx
+from procurement.programmes.enums import BudgetSection
+
+FINANCE_ROLES = (Role.FINANCE, Role.BUYER)
+WATCH_DAYS = 15
+RENEWAL_DAYS = 120
+
+
+class FinanceMixin(RoleRequiredMixin):
+    roles = FINANCE_ROLES
+
+    def filtered(self):
+        form, table = filtered_commitments(self.request.GET)
+        return {"filter_form": form, "table": table, "query": self.request.GET.urlencode()}
+
+
+class FinanceOverviewView(FinanceMixin, TemplateView):
+    template_name = "dashboards/finance/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = self.filtered()
+        today = timezone.localdate()
+        table = context["table"]
+        context.update(
+            chart=chart(table) if table is not None and table.years else None,
+            section_rows=section_rows(table) if table is not None else [],
+            today=today, watch_days=WATCH_DAYS, renewal_days=RENEWAL_DAYS,
+            renewals=list(selectors.renewal_decisions_due(today=today, days=RENEWAL_DAYS)),
+            invoices=list(selectors.invoices_near_deadline(today=today, days=WATCH_DAYS)),
+            late=list(selectors.late_interest_paid()[:20]),
+        )
+        return super().get_context_data(**context, **kwargs)
+
+
+def section_rows(table) -> list[tuple[int, list]]:
+    return [(year, [(section, BudgetSection(section).label, table.section_year(section, year))
+                    for section in table.sections]) for year in table.years]
+
+
+class FinanceLinesView(FinanceMixin, TemplateView):
+    template_name = "dashboards/finance/lines.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.filtered(), **kwargs)
+
+
+class FinanceContractsView(FinanceMixin, TemplateView):
+    template_name = "dashboards/finance/contracts.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.filtered(), **kwargs)
+
+
+class FinanceExportView(FinanceMixin, View):
+    kind = "xlsx"
+
+    def get(self, request, *args, **kwargs):
+        form, table = filtered_commitments(request.GET)
+        if table is None:
+            return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400,
+                                content_type="text/plain; charset=utf-8")
+        name = f"engagements-{table.years[0]}-{table.years[-1]}"
+        if self.kind == "pdf":
+            content = commitments_pdf(table, title=_("Engagements et budget"))
+            response = HttpResponse(content, content_type="application/pdf")
+        else:
+            content = commitments_xlsx(table)
+            response = HttpResponse(
+                content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}.{self.kind}"'
+        return response

@@ -1,0 +1,113 @@
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from procurement.contracts.models import PurchaseOrder
+from procurement.contracts.services.invoices import invoice_pay, invoice_receive
+from tests.contracts.factories import ContractFactory, awarded_lot
+from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory
+
+D = Decimal
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def line(db):
+    line = BudgetLineFactory(operating=True, label="Ressources en ligne")
+    BudgetCreditFactory(budget_line=line, year=2026, amount_ttc=D("150000.00"))
+    return line
+
+
+def framework(line, number: int):
+    contract = ContractFactory(notified=True, framework=True, budget_line=line, start_date=date(2026, 1, 1),
+                               vat_rate=D("5.5"), lot=awarded_lot(is_framework=True, renewals=3, vat_rate=D("5.5")))
+    PurchaseOrder.objects.create(contract=contract, number=1, ordered_on=date(2026, 2, 2), description="Crédits",
+                                 amount_ht=D("10000.00"), vat_rate=D("5.5"))
+    return contract
+
+
+URLS = ["dashboards:finance-overview", "dashboards:finance-lines", "dashboards:finance-contracts"]
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_finance_pages_read_in_a_constant_number_of_queries(name, line, finance_user, client_for,
+                                                            django_assert_max_num_queries):
+    client = client_for(finance_user)
+    framework(line, 1)
+    url = reverse(name) + "?year_from=2025&year_to=2027"
+    with django_assert_max_num_queries(40) as small:
+        assert client.get(url).status_code == 200
+    for number in range(2, 7):
+        framework(line, number)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        response = client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert response.status_code == 200
+
+
+def test_overview_shows_budget_committed_and_the_chart(line, finance_user, client_for):
+    framework(line, 1)
+    response = client_for(finance_user).get(reverse("dashboards:finance-overview") + "?year_from=2026&year_to=2026")
+    html = response.content.decode()
+    assert "<svg" in html and "Budget voté, engagé et prévisionnel TTC par année" in html
+    assert "150\u00a0000,00\u00a0€" in html      # budget
+    assert "10\u00a0550,00\u00a0€" in html       # committed TTC: 10 000 × 1,055
+    assert "139\u00a0450,00\u00a0€" in html      # remaining
+
+
+def test_wrong_years_give_a_french_message_and_no_table(line, finance_user, client_for):
+    response = client_for(finance_user).get(reverse("dashboards:finance-overview") + "?year_from=2030&year_to=2025")
+    assert "L&#x27;année de fin suit l&#x27;année de début." in response.content.decode()
+    assert response.context["table"] is None
+
+
+def test_xlsx_export_holds_the_line_figures(line, finance_user, client_for):
+    framework(line, 1)
+    response = client_for(finance_user).get(reverse("dashboards:finance-xlsx") + "?year_from=2026&year_to=2026")
+    book = load_workbook(BytesIO(response.content))
+    rows = list(book["Par ligne"].iter_rows(values_only=True))
+    assert rows[1][:2] == (2026, "Ressources en ligne")
+    assert [D(str(v)) for v in rows[1][4:9]] == [D("10000"), D("10550"), D("126600"), D("150000"), D("139450")]
+
+
+def test_pdf_export_is_a_pdf_with_the_chart(line, finance_user, client_for):
+    framework(line, 1)
+    response = client_for(finance_user).get(reverse("dashboards:finance-pdf") + "?year_from=2025&year_to=2027")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="engagements-2025-2027.pdf"' in response["Content-Disposition"]
+
+
+def test_evaluators_cannot_read_the_finance_pages(evaluator, client_for, db):
+    assert client_for(evaluator).get(reverse("dashboards:finance-overview")).status_code == 403
+
+
+def test_late_payment_appears_with_its_figures(line, buyer, finance_user, client_for):
+    contract = framework(line, 1)
+    invoice = invoice_receive(contract=contract, number="F-1", issued_on=date(2026, 3, 1), received_on=date(2026, 3, 2),
+                              service_done_on=date(2026, 3, 1), lines=[(D("5.5"), D("10000.00"))], by=buyer,
+                              today=TODAY)
+    invoice_pay(invoice=invoice, on=date(2026, 4, 11), by=finance_user, today=TODAY)
+    client = client_for(finance_user)
+    html = client.get(reverse("contracts:invoice-detail", args=[invoice.pk])).content.decode()
+    # Deadline 01/04/2026, 10 days late at 10,15 %: 10 550 × 10,15 % × 10 / 365 = 29,34 €.
+    assert "10 jours de retard" in html and "29,34\u00a0€" in html and "40,00\u00a0€" in html
+    overview = client.get(reverse("dashboards:finance-overview")).content.decode()
+    assert "F-1" in overview
+
+
+def test_invoice_form_records_an_invoice_and_names_a_bad_field(line, buyer, client_for):
+    contract = framework(line, 1)
+    client = client_for(buyer)
+    url = reverse("contracts:invoice-create", args=[contract.reference])
+    bad = client.post(url, {"number": "F-2", "issued_on": "2026-03-01", "received_on": "2026-03-02",
+                            "amount_ht_1": "100", "vat_rate_1": "5.5", "amount_ht_2": "50"})
+    assert "Un second montant a son taux de TVA" in bad.content.decode()
+    ok = client.post(url, {"number": "F-2", "issued_on": "2026-03-01", "received_on": "2026-03-02",
+                           "amount_ht_1": "100", "vat_rate_1": "5.5", "is_electronic": "on"})
+    assert ok.status_code == 302
+    assert contract.invoices.get().payment_deadline == date(2026, 4, 1)
