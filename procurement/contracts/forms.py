@@ -12,7 +12,8 @@ from procurement.contracts.models import Amendment, Contract, IndexSeries, Price
 from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
-from procurement.programmes.models import BudgetLine, Programme
+from procurement.programmes.models import BudgetLine
+from procurement.programmes.selectors import council_act_list, Programme
 from procurement.vendors.models import Vendor
 
 
@@ -87,8 +88,8 @@ class ContractTermsForm(forms.ModelForm):
         (_("Avance, garantie et pénalités"), ("advance_granted", "advance_rate", "advance_declined",
                                                "advance_repayment", "guarantee_kind", "retention_rate",
                                                "delay_penalties")),
-        (_("Signature"), ("rejection_letters_sent_on", "signature_authorisation_reference",
-                          "signature_authorisation_on", "signatory_name", "signatory_role")),
+        (_("Signature"), ("rejection_letters_sent_on", "signature_authorisation", "signatory_name",
+                          "signatory_role")),
     )
 
     class Meta:
@@ -99,7 +100,6 @@ class ContractTermsForm(forms.ModelForm):
             "advance_repayment": forms.Textarea(attrs={"rows": 2}),
             "delay_penalties": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(), "accepted_on": DateInput(), "rejection_letters_sent_on": DateInput(),
-            "signature_authorisation_on": DateInput(),
             "co_holders": forms.SelectMultiple(attrs={"size": 5}),
         }
 
@@ -108,6 +108,7 @@ class ContractTermsForm(forms.ModelForm):
         self.fields["co_holders"].queryset = Vendor.objects.order_by("name")
         self.fields["budget_line"].queryset = BudgetLine.objects.select_related("programme").order_by(
             "programme__reference", "label")
+        self.fields["signature_authorisation"].queryset = council_act_list()
 
     @property
     def fieldsets(self) -> list[dict]:

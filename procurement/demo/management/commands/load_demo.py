@@ -9,7 +9,7 @@ from django.utils import timezone
 from procurement.contracts.demo import load_demo_contracts
 from procurement.core.commands import ProcurementCommand
 from procurement.demo.users import DEMO_BUYER, create_demo_users
-from procurement.programmes.demo import load_demo_programme
+from procurement.programmes.demo import load_demo_governance, load_demo_programme
 from procurement.tenders.demo import load_demo_tenders
 from procurement.vendors.demo import load_demo_vendors
 
@@ -34,6 +34,7 @@ class Command(ProcurementCommand):
         with transaction.atomic():
             users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
             programme = load_demo_programme(path=FIXTURES / "programme.json")
+            load_demo_governance(path=FIXTURES / "governance.json")
             vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
             buyer = User.objects.filter(username=DEMO_BUYER).first()
             tenders = load_demo_tenders(
