@@ -13,7 +13,7 @@ from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
 from procurement.programmes.models import BudgetLine
-from procurement.programmes.selectors import council_act_list, Programme
+from procurement.programmes.selectors import Programme, council_act_list
 from procurement.vendors.models import Vendor
 
 

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from procurement.dashboards.views import programme
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("programme/<slug:reference>/", programme.ProgrammeDashboardView.as_view(), name="programme-detail"),
+]
