@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from freezegun import freeze_time
 
 from procurement.tenders.enums import CaoOutcome, CaoRole, LotState
@@ -140,3 +141,23 @@ def test_below_the_eu_threshold_no_cao_is_needed(buyer):
     lot = LotFactory(tender=TenderFactory(opened=True, mapa=True))
     bid = BidFactory(lot=lot, compliant=True)
     assert award(lot, bid, buyer).state == LotState.AWARDED
+
+
+def test_the_minutes_of_the_meeting_convened_again_say_why_it_sits_validly(client_for, buyer):
+    import io
+
+    from docx import Document
+
+    lot, members = formalised_lot()
+    bid = BidFactory(lot=lot, compliant=True, vendor__name="Médiaflux Solutions", amount_ht="268400.00")
+    first = meet(members, full=1)
+    second = meet(members, full=1, reconvened_from=first, day=17)
+    cao_decision_record(meeting=second, lot=lot, outcome=CaoOutcome.AWARD, bid=bid, reason="Offre classée première.")
+    response = client_for(buyer).get(reverse("tenders:cao-minutes", args=[second.pk]))
+    assert response.status_code == 200
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(response.content)).paragraphs)
+    assert "réunion du mardi 17 novembre 2026 à 14 h 00" in text
+    assert "Réunie sur nouvelle convocation, la commission siège valablement sans condition de quorum (2 membres" \
+        in text
+    assert "réunie le mardi 10 novembre 2026 sans atteindre le quorum" in text
+    assert "Décision : Attribution à Médiaflux Solutions pour un montant de 268\u00a0400,00\u00a0€ HT." in text

@@ -196,3 +196,76 @@ def cao_opinion_record(*, meeting: CaoMeeting, lot: Lot, subject: str, amount_ch
     opinion_row.full_clean()
     opinion_row.save()
     return opinion_row
+
+
+# The minutes (procès-verbal) --------------------------------------------------------------------
+
+def _member_row(member: CaoMember) -> dict:
+    return {"name": member.name, "role": member.get_role_display(), "title": member.title}
+
+
+def cao_minutes_context(meeting: CaoMeeting) -> dict:
+    """The variables of the ``cao_minutes`` template (documented in ``documents/catalog.py``)."""
+    from procurement.core.legal_calendar import long_date
+    from procurement.core.money import format_eur
+
+    meeting = (CaoMeeting.objects.select_related("authority", "reconvened_from")
+               .prefetch_related("attendees", "tenders").get(pk=meeting.pk))
+    authority = meeting.authority
+    present = sorted(meeting.attendees.all(), key=lambda m: (list(CaoRole.values).index(m.role), m.name))
+    present_ids = {member.pk for member in present}
+    absent = [member for member in CaoMember.objects.filter(authority=authority, active=True).order_by("role", "name")
+              if member.pk not in present_ids and member.role != CaoRole.ADVISORY]
+    if meeting.quorum_reached:
+        validity = (f"{meeting.voting_present} membres à voix délibérative sur {meeting.voting_seats} sont présents : "
+                    "le quorum est atteint, la commission siège valablement (CGCT L.1411-5).")
+    elif meeting.is_second_convocation:
+        validity = ("Réunie sur nouvelle convocation, la commission siège valablement sans condition de quorum "
+                    f"({meeting.voting_present} membres à voix délibérative sur {meeting.voting_seats} présents, "
+                    "CGCT L.1411-5).")
+    else:
+        validity = (f"{meeting.voting_present} membres à voix délibérative sur {meeting.voting_seats} sont présents : "
+                    "le quorum n'est pas atteint. La commission ne peut pas délibérer ; elle sera convoquée à "
+                    "nouveau.")
+    decisions = (meeting.decisions.select_related("lot__tender", "bid__vendor")
+                 .order_by("lot__tender__reference", "lot__number"))
+    return {
+        "authority": {"name": authority.name, "siret": authority.siret,
+                      "address": f"{authority.street}, {authority.postal_code} {authority.city}"},
+        "meeting": {
+            "held_on": long_date(meeting.held_on),
+            "held_time": timezone.localtime(meeting.held_at).strftime("%H h %M"),
+            "convened_on": long_date(meeting.convened_on),
+            "second_convocation": meeting.is_second_convocation,
+            "previous_on": long_date(meeting.reconvened_from.held_on) if meeting.reconvened_from else "",
+            "voting_present": meeting.voting_present, "voting_seats": meeting.voting_seats,
+            "quorum_reached": meeting.quorum_reached, "validity": validity,
+            "tenders": ", ".join(sorted(tender.reference for tender in meeting.tenders.all())),
+            "notes": meeting.notes,
+        },
+        "present": [_member_row(member) for member in present],
+        "absent": [_member_row(member) for member in absent],
+        "decisions": [{
+            "tender": decision.lot.tender.reference, "tender_object": decision.lot.tender.object,
+            "lot_number": decision.lot.number, "lot_title": decision.lot.title,
+            "outcome": decision.get_outcome_display(),
+            "bidder": decision.bid.vendor.name if decision.bid else "",
+            "amount_ht": format_eur(decision.bid.final_amount_ht) if decision.bid and decision.bid.final_amount_ht
+            else "",
+            "reason": decision.reason, "difference_reason": decision.difference_reason,
+        } for decision in decisions],
+    }
+
+
+def cao_minutes_render(meeting: CaoMeeting) -> tuple[str, bytes]:
+    """The minutes as ``.docx`` from the template in force: (file name, content)."""
+    from procurement.documents.enums import TemplateKind
+    from procurement.documents.rendering import RenderError, render_docx
+    from procurement.documents.selectors import active_template
+
+    template = active_template(TemplateKind.CAO_MINUTES)
+    try:
+        data = render_docx(template.data, cao_minutes_context(meeting))
+    except RenderError as error:
+        raise ValidationError(f"« {TemplateKind.CAO_MINUTES.label} » ne peut pas être produit : {error}") from error
+    return f"pv-cao-{timezone.localtime(meeting.held_at):%Y-%m-%d-%Hh%M}.docx", data
