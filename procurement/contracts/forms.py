@@ -14,6 +14,7 @@ from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
 from procurement.programmes.models import BudgetLine
 from procurement.programmes.selectors import Programme, council_act_list
+from procurement.tenders.models import CaoOpinion
 from procurement.vendors.models import Vendor
 
 
@@ -166,7 +167,7 @@ class AmendmentForm(forms.ModelForm):
     class Meta:
         model = Amendment
         fields = ["basis", "object", "justification", "amount_change_ht", "yearly_maximum_change_ht", "new_holder",
-                  "signed_on", "cao_opinion_on", "cao_opinion_reference"]
+                  "signed_on", "cao_opinion", "cao_opinion_on", "cao_opinion_reference"]
         widgets = {"justification": forms.Textarea(attrs={"rows": 3}), "signed_on": DateInput(),
                    "cao_opinion_on": DateInput()}
 
@@ -174,6 +175,10 @@ class AmendmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["basis"].choices = AmendmentBasis.choices
         self.fields["new_holder"].queryset = Vendor.objects.order_by("name")
+        self.fields["cao_opinion"].queryset = CaoOpinion.objects.select_related("meeting", "lot__tender").order_by(
+            "-meeting__held_at")
+        self.fields["cao_opinion"].help_text = _("Un avis enregistré avec la réunion de la CAO ; sinon, sa date et "
+                                                 "sa référence ci-dessous.")
 
     def _post_clean(self):
         pass
