@@ -21,16 +21,14 @@ from procurement.contracts.services.contracts import acceptance_record, contract
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare
 from procurement.contracts.services.transitions import contract_transition, renew_due_contracts
-from procurement.programmes.models import BudgetLine
+from procurement.programmes.models import BudgetLine, CouncilAct
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import Lot
 from procurement.vendors.models import Vendor
 
 DECIMAL_TERMS = ("maintenance_yearly_ht", "retention_rate", "advance_rate", "amount_ht", "minimum_ht", "maximum_ht",
                  "yearly_maximum_ht")
-SIGNATURE_KEYS = {"authorisation_reference": "signature_authorisation_reference",
-                  "authorisation_on": "signature_authorisation_on", "signatory_name": "signatory_name",
-                  "signatory_role": "signatory_role"}
+SIGNATURE_KEYS = {"signatory_name": "signatory_name", "signatory_role": "signatory_role"}
 
 
 def _day(text: str) -> date:
@@ -62,8 +60,10 @@ def _terms(entry: dict, lot: Lot) -> dict:
         if terms.get(name) is not None:
             terms[name] = Decimal(terms[name])
     for key, field in SIGNATURE_KEYS.items():
-        value = entry["signature"][key]
-        terms[field] = _day(value) if key == "authorisation_on" else value
+        terms[field] = entry["signature"][key]
+    programme = lot.tender.programme
+    terms["signature_authorisation"] = CouncilAct.objects.get(  # the delegation or the deliberation
+        authority=programme.authority, reference=entry["signature"]["council_act"])
     if rejection_letters_date(lot) is None and lot.decided_at:
         terms["rejection_letters_sent_on"] = timezone.localdate(lot.decided_at)  # letters sent on the award day
     line = entry.get("budget_line")

@@ -12,7 +12,9 @@ from procurement.contracts.models import Amendment, Contract, IndexSeries, Price
 from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
-from procurement.programmes.models import BudgetLine, Programme
+from procurement.programmes.models import BudgetLine
+from procurement.programmes.selectors import Programme, council_act_list
+from procurement.tenders.models import CaoOpinion
 from procurement.vendors.models import Vendor
 
 
@@ -87,8 +89,8 @@ class ContractTermsForm(forms.ModelForm):
         (_("Avance, garantie et pénalités"), ("advance_granted", "advance_rate", "advance_declined",
                                                "advance_repayment", "guarantee_kind", "retention_rate",
                                                "delay_penalties")),
-        (_("Signature"), ("rejection_letters_sent_on", "signature_authorisation_reference",
-                          "signature_authorisation_on", "signatory_name", "signatory_role")),
+        (_("Signature"), ("rejection_letters_sent_on", "signature_authorisation", "signatory_name",
+                          "signatory_role")),
     )
 
     class Meta:
@@ -99,7 +101,6 @@ class ContractTermsForm(forms.ModelForm):
             "advance_repayment": forms.Textarea(attrs={"rows": 2}),
             "delay_penalties": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(), "accepted_on": DateInput(), "rejection_letters_sent_on": DateInput(),
-            "signature_authorisation_on": DateInput(),
             "co_holders": forms.SelectMultiple(attrs={"size": 5}),
         }
 
@@ -108,6 +109,7 @@ class ContractTermsForm(forms.ModelForm):
         self.fields["co_holders"].queryset = Vendor.objects.order_by("name")
         self.fields["budget_line"].queryset = BudgetLine.objects.select_related("programme").order_by(
             "programme__reference", "label")
+        self.fields["signature_authorisation"].queryset = council_act_list()
 
     @property
     def fieldsets(self) -> list[dict]:
@@ -165,7 +167,7 @@ class AmendmentForm(forms.ModelForm):
     class Meta:
         model = Amendment
         fields = ["basis", "object", "justification", "amount_change_ht", "yearly_maximum_change_ht", "new_holder",
-                  "signed_on", "cao_opinion_on", "cao_opinion_reference"]
+                  "signed_on", "cao_opinion", "cao_opinion_on", "cao_opinion_reference"]
         widgets = {"justification": forms.Textarea(attrs={"rows": 3}), "signed_on": DateInput(),
                    "cao_opinion_on": DateInput()}
 
@@ -173,6 +175,10 @@ class AmendmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["basis"].choices = AmendmentBasis.choices
         self.fields["new_holder"].queryset = Vendor.objects.order_by("name")
+        self.fields["cao_opinion"].queryset = CaoOpinion.objects.select_related("meeting", "lot__tender").order_by(
+            "-meeting__held_at")
+        self.fields["cao_opinion"].help_text = _("Un avis enregistré avec la réunion de la CAO ; sinon, sa date et "
+                                                 "sa référence ci-dessous.")
 
     def _post_clean(self):
         pass

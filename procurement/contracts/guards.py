@@ -43,6 +43,21 @@ def legality_control_due(contract, *, on: date) -> bool:
     return legality_control_required(amount_ht=contract.initial_amount_ht, threshold=legal.legality_threshold(at=at))
 
 
+def signature_authorisation_refusals(contract, *, on: date) -> list[str]:
+    """The authorisation to sign (a delegation or a deliberation of the council) must cover the contract:
+    its initial amount HT, the day of signature and its object (programme, consultation)."""
+    act = contract.signature_authorisation
+    if act is None or not contract.signatory_name.strip() or not contract.signatory_role.strip():
+        return ["L'autorisation de signer n'est pas enregistrée : choisissez la délégation ou la délibération qui "
+                "autorise la signature, et indiquez le nom et la qualité du signataire (CGCT L.2122-21-1, "
+                "L.2122-22)."]
+    tender = contract.lot.tender
+    programme = tender.programme
+    return act.coverage_refusals(amount_ht=contract.initial_amount_ht, on=on,
+                                 authority_id=programme.authority_id if programme else None,
+                                 programme_id=tender.programme_id, tender_reference=tender.reference)
+
+
 def _sign(contract, *, on: date) -> list[str]:
     refusals = []
     if contract.lot.state != LotState.AWARDED:
@@ -54,14 +69,7 @@ def _sign(contract, *, on: date) -> list[str]:
     elif window.required and on < window.signable_from:
         refusals.append(f"Le délai de suspension court jusqu'au {long_date(window.end)} : le marché peut être signé "
                         f"à partir du {short_date(window.signable_from)} (CCP R.2182-1).")
-    authorisation = (contract.signature_authorisation_reference.strip(), contract.signature_authorisation_on,
-                     contract.signatory_name.strip(), contract.signatory_role.strip())
-    if not all(authorisation):
-        refusals.append("L'autorisation de signer n'est pas enregistrée : référence et date de la délibération ou de "
-                        "la délégation, nom et qualité du signataire (CGCT L.2122-21-1, L.2122-22).")
-    elif contract.signature_authorisation_on > on:
-        refusals.append(f"L'autorisation de signer du {short_date(contract.signature_authorisation_on)} est "
-                        "postérieure à la signature.")
+    refusals += signature_authorisation_refusals(contract, on=on)
     from procurement.contracts.validation import contract_term_errors
 
     refusals += list(contract_term_errors(contract).values())

@@ -66,9 +66,9 @@ def _procedure_events(contract) -> list[dict]:
         events.append(_event(window.end, _("Fin du délai de suspension"),
                              reason=_("signature possible à partir du %(day)s") % {
                                  "day": short_date(window.signable_from)}))
-    if contract.signature_authorisation_on:
-        events.append(_event(contract.signature_authorisation_on, _("Autorisation de signer"),
-                             reason=contract.signature_authorisation_reference))
+    act = contract.signature_authorisation
+    if act is not None:
+        events.append(_event(act.adopted_on, _("Autorisation de signer"), reason=str(act)))
     return events
 
 

@@ -69,6 +69,7 @@ def contract_detail(*, user, reference: str) -> Contract:
     subcontracts; 404 otherwise."""
     contracts = Contract.objects.visible_to(user).select_related(
         "holder", "lot__tender__programme__authority", "lot__winner", "budget_line", "created_by",
+        "signature_authorisation",
         "revision_clause__series",
     ).prefetch_related(
         "co_holders", "lot__bids", "renewal_decisions", "renewals", "revisions",

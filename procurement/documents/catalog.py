@@ -177,8 +177,46 @@ STANDSTILL = group(
 SENT_ON = value("sent_on", "Date d'envoi du courrier", "mardi 15 décembre 2026")
 BID_COUNT = value("bid_count", "Nombre d'offres classées", 2)
 
+MEMBER_FIELDS = (
+    value("name", "Nom", "Hélène Marchand"),
+    value("role", "Siège", "Président(e)"),
+    value("title", "Qualité", "Vice-présidente déléguée à la lecture publique"),
+)
+CAO_MEETING = group(
+    "meeting", "La réunion de la commission d'appel d'offres",
+    value("held_on", "Date de la réunion", "jeudi 19 septembre 2024"),
+    value("held_time", "Heure de la réunion", "10 h 00"),
+    value("convened_on", "Date de la convocation", "vendredi 13 septembre 2024"),
+    value("second_convocation", "Nouvelle convocation après une réunion sans quorum", True),
+    value("previous_on", "Date de la réunion sans quorum (nouvelle convocation), sinon vide",
+          "jeudi 12 septembre 2024"),
+    value("voting_present", "Membres à voix délibérative présents", 3),
+    value("voting_seats", "Sièges à voix délibérative (président et membres titulaires)", 6),
+    value("quorum_reached", "Quorum atteint (plus de la moitié des membres à voix délibérative)", False),
+    value("validity", "La phrase qui dit si et pourquoi la commission siège valablement",
+          "Réunie sur nouvelle convocation, la commission siège valablement sans condition de quorum "
+          "(CGCT L.1411-5)."),
+    value("tenders", "Consultations à l'ordre du jour", "BNM-2024-01"),
+    value("notes", "Observations", "Nouvelle convocation après la réunion du 12/09/2024."),
+)
+CAO_PRESENT = many("present", "Les membres présents", *MEMBER_FIELDS)
+CAO_ABSENT = many("absent", "Les membres absents (titulaires et suppléants)", *MEMBER_FIELDS)
+CAO_DECISIONS = many(
+    "decisions", "Les décisions de la commission, lot par lot",
+    value("tender", "Référence de la consultation", "BNM-2024-01"),
+    value("tender_object", "Objet de la consultation", "Solution technique de la Bibliothèque numérique"),
+    value("lot_number", "Numéro du lot", 1),
+    value("lot_title", "Intitulé du lot", "Portail et maintenance"),
+    value("outcome", "Décision", "Attribution"),
+    value("bidder", "Attributaire retenu (vide pour un lot infructueux)", "Médiaflux Solutions SAS"),
+    value("amount_ht", "Montant HT de l'offre retenue", "268 400,00 €"),
+    value("reason", "Motivation", "Offre classée première au rapport d'analyse des offres."),
+    value("difference_reason", "Motif de l'écart avec le classement, sinon vide", ""),
+)
+
 CATALOG: dict[str, tuple[Variable, ...]] = {
     TemplateKind.RC: (AUTHORITY, TENDER, DOCUMENT, DEADLINES, LOTS),
+    TemplateKind.CAO_MINUTES: (AUTHORITY, CAO_MEETING, CAO_PRESENT, CAO_ABSENT, CAO_DECISIONS),
     TemplateKind.CCAP: (AUTHORITY, TENDER, DOCUMENT, LOTS, CONTRACT_TERMS),
     TemplateKind.CCTP: (AUTHORITY, TENDER, DOCUMENT, LOTS),
     TemplateKind.AE: (

@@ -13,3 +13,4 @@ class TemplateKind(models.TextChoices):
     AWARD_LETTER = "award_letter", _("Lettre d'attribution")
     ABANDON_LETTER = "abandon_letter", _("Lettre de déclaration sans suite")
     RAPPORT_PRESENTATION = "rapport_presentation", _("Rapport de présentation (R.2184-1)")
+    CAO_MINUTES = "cao_minutes", _("Procès-verbal de la commission d'appel d'offres")

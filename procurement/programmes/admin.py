@@ -9,7 +9,18 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
+from procurement.programmes.models import (
+    Authority,
+    BodyDecision,
+    BodyMeeting,
+    BudgetCredit,
+    BudgetLine,
+    CouncilAct,
+    GovernanceBody,
+    Milestone,
+    Phase,
+    Programme,
+)
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -71,6 +82,46 @@ class BudgetLineInline(admin.TabularInline):
     show_change_link = True
 
 
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    fields = ["position", "name", "planned_start", "planned_end", "actual_start", "actual_end"]
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["name", "phase", "planned_on", "actual_on"]
+    extra = 0
+
+
+class BodyDecisionInline(admin.TabularInline):
+    model = BodyDecision
+    fields = ["subject", "decision"]
+    extra = 0
+
+
+@admin.register(GovernanceBody)
+class GovernanceBodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "programme"]
+    list_filter = ["programme", "kind"]
+
+
+@admin.register(BodyMeeting)
+class BodyMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["body", "held_on"]
+    list_filter = ["body__programme", "body"]
+    list_select_related = ["body"]
+    inlines = [BodyDecisionInline]
+
+
+@admin.register(CouncilAct)
+class CouncilActAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "kind", "adopted_on", "authority", "amount_limit_ht", "valid_from", "valid_to"]
+    list_filter = ["kind", "authority"]
+    list_select_related = ["authority"]
+    search_fields = ["reference", "object"]
+
+
 @admin.register(Authority)
 class AuthorityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "siret", "kind", "city", "large_operating_budget"]
@@ -83,7 +134,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "name", "authority", "envelope_ttc", "start_year", "end_year"]
     list_select_related = ["authority"]
     search_fields = ["reference", "name", "description"]
-    inlines = [BudgetLineInline]
+    inlines = [BudgetLineInline, PhaseInline, MilestoneInline]
 
 
 @admin.register(BudgetLine)

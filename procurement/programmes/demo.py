@@ -89,3 +89,86 @@ def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH) -> Programme:
         except ValidationError as exc:
             raise _with_place(exc, f"{where}.credits") from exc
     return programme
+
+
+# Governance: phases, milestones, bodies, council acts (fixtures/bnm/governance.json) ---------------
+
+import calendar  # noqa: E402
+from datetime import date  # noqa: E402
+
+from procurement.programmes.services import (  # noqa: E402
+    body_meeting_record,
+    body_upsert,
+    council_act_upsert,
+    milestone_upsert,
+    phase_upsert,
+)
+
+DEMO_GOVERNANCE_PATH = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "governance.json"
+
+
+def plan_date(text: str | None, *, end: bool) -> date | None:
+    """``2025-06`` is a month of the plan: its first day as a start, its last day as an end;
+    ``2025-06-27`` is that day."""
+    if text is None:
+        return None
+    try:
+        if len(text) == 7:
+            year, month = (int(part) for part in text.split("-"))
+            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return date.fromisoformat(text)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"« {text} » n'est ni un mois AAAA-MM ni une date AAAA-MM-JJ.") from exc
+
+
+@transaction.atomic
+def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
+    """Phases, milestones, bodies with their meetings and decisions, and the council's acts, of the
+    programme named in the file (loaded before by ``load_demo_programme``). Idempotent: phases are
+    matched by position, milestones, bodies and acts by name or reference, meetings by day."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{path} : JSON invalide, ligne {exc.lineno} colonne {exc.colno}.") from exc
+    programme = Programme.objects.select_related("authority").get(reference=data["programme"])
+    phases = {}
+    for index, entry in enumerate(data.get("phases") or []):
+        try:
+            phases[entry["position"]] = phase_upsert(
+                programme=programme, position=entry["position"], name=entry["name"],
+                description=entry.get("description", ""),
+                planned_start=plan_date(entry["planned_start"], end=False),
+                planned_end=plan_date(entry["planned_end"], end=True),
+                actual_start=plan_date(entry.get("actual_start"), end=False),
+                actual_end=plan_date(entry.get("actual_end"), end=True))
+        except ValidationError as exc:
+            raise _with_place(exc, f"phases[{index}]") from exc
+    for index, entry in enumerate(data.get("milestones") or []):
+        try:
+            milestone_upsert(programme=programme, name=entry["name"], phase=phases.get(entry.get("phase")),
+                             planned_on=plan_date(entry["planned_on"], end=True),
+                             actual_on=plan_date(entry.get("actual_on"), end=True))
+        except ValidationError as exc:
+            raise _with_place(exc, f"milestones[{index}]") from exc
+    for index, entry in enumerate(data.get("bodies") or []):
+        try:
+            body = body_upsert(programme=programme, kind=entry["kind"], name=entry["name"],
+                               composition=entry.get("composition", ""))
+            for meeting in entry.get("meetings") or []:
+                body_meeting_record(
+                    body=body, held_on=date.fromisoformat(meeting["held_on"]), agenda=meeting.get("agenda", ""),
+                    attendees=meeting.get("attendees", ""),
+                    decisions=[(d["subject"], d["decision"]) for d in meeting.get("decisions") or []])
+        except ValidationError as exc:
+            raise _with_place(exc, f"bodies[{index}]") from exc
+    for index, entry in enumerate(data.get("council_acts") or []):
+        try:
+            council_act_upsert(
+                authority=programme.authority, kind=entry["kind"], reference=entry["reference"],
+                adopted_on=date.fromisoformat(entry["adopted_on"]), object=entry["object"],
+                valid_to=plan_date(entry.get("valid_to"), end=True), amount_limit_ht=entry.get("amount_limit_ht"),
+                programme=Programme.objects.get(reference=entry["programme"]) if entry.get("programme") else None,
+                tender_references=entry.get("tender_references") or [])
+        except ValidationError as exc:
+            raise _with_place(exc, f"council_acts[{index}]") from exc
+    return programme

@@ -40,3 +40,19 @@ ARTICLE_CLASSES_BY_SECTION: dict[str, tuple[str, ...]] = {
     BudgetSection.INVESTMENT: ("1", "2", "4"),
     BudgetSection.OPERATING: ("6",),
 }
+
+
+class CouncilActKind(models.TextChoices):
+    """What authorises the executive to sign a contract (CGCT L.2122-21-1, L.2122-22, L.5211-10)."""
+
+    DELEGATION = "delegation", _("Délégation du conseil à l'exécutif")
+    DELIBERATION = "deliberation", _("Délibération spécifique")
+
+
+class BodyKind(models.TextChoices):
+    """The programme's governance bodies."""
+
+    COPIL = "copil", _("Comité de pilotage (COPIL)")
+    RMB = "rmb", _("Réseau métropolitain des bibliothèques (RMB)")
+    COPROJ = "coproj", _("Comité de projet (COPROJ)")
+    OTHER = "other", _("Autre instance")

@@ -179,3 +179,44 @@ def budget_by_section_year(*, programme: Programme) -> list[dict]:
         {"section": row["section"], "year": row["year"], "budget_ttc": round_money(row["budget_ttc"])}
         for row in rows
     ]
+
+
+# Governance -------------------------------------------------------------------------------------
+
+from procurement.programmes.governance import (  # noqa: E402
+    BodyDecision,
+    BodyMeeting,
+    CouncilAct,
+    GovernanceBody,
+    Milestone,
+    Phase,
+)
+
+
+def phase_list(*, programme: Programme) -> QuerySet[Phase]:
+    """The programme's phases in order (one query)."""
+    return Phase.objects.filter(programme=programme).order_by("position")
+
+
+def milestone_list(*, programme: Programme) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(programme=programme).select_related("phase").order_by("planned_on", "name")
+
+
+def body_list(*, programme: Programme) -> QuerySet[GovernanceBody]:
+    """The bodies with their meetings (latest first) and each meeting's decisions, in three queries."""
+    meetings = BodyMeeting.objects.order_by("-held_on").prefetch_related(
+        Prefetch("decisions", queryset=BodyDecision.objects.order_by("pk"))
+    )
+    return (
+        GovernanceBody.objects.filter(programme=programme)
+        .order_by("kind", "name")
+        .prefetch_related(Prefetch("meetings", queryset=meetings))
+    )
+
+
+def council_act_list(*, authority_id: int | None = None) -> QuerySet[CouncilAct]:
+    """Delegations and deliberations (of a buyer), latest first."""
+    acts = CouncilAct.objects.select_related("authority", "programme")
+    if authority_id is not None:
+        acts = acts.filter(authority_id=authority_id)
+    return acts.order_by("-adopted_on", "reference")

@@ -152,3 +152,95 @@ def budget_credits_set(
 def budget_credit_set(*, budget_line: BudgetLine, year: int, amount_ttc: AmountInput) -> BudgetCredit:
     """Sets the payment credits of one year of a line (TTC); see ``budget_credits_set``."""
     return budget_credits_set(budget_line=budget_line, amounts={year: amount_ttc})[0]
+
+
+# Governance: phases, milestones, bodies, meetings, decisions, council acts ------------------------
+
+from datetime import date  # noqa: E402
+
+from procurement.programmes.governance import (  # noqa: E402
+    BodyDecision,
+    BodyMeeting,
+    CouncilAct,
+    GovernanceBody,
+    Milestone,
+    Phase,
+)
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def phase_upsert(*, programme: Programme, position: int, name: str, planned_start: date, planned_end: date,
+                 actual_start: date | None = None, actual_end: date | None = None, description: str = "") -> Phase:
+    """Creates the phase at ``position`` of the programme, or updates it."""
+    phase = Phase.objects.select_for_update().filter(programme=programme, position=position).first()
+    phase = phase or Phase(programme=programme, position=position)
+    phase.name, phase.description = name, description
+    phase.planned_start, phase.planned_end = planned_start, planned_end
+    phase.actual_start, phase.actual_end = actual_start, actual_end
+    return _save(phase)
+
+
+@transaction.atomic
+def phase_record_actual(*, phase: Phase, actual_start: date | None = None, actual_end: date | None = None) -> Phase:
+    """Records when a phase really started and ended (the end may stay open)."""
+    locked = Phase.objects.select_for_update().get(pk=phase.pk)
+    if actual_start is not None:
+        locked.actual_start = actual_start
+    locked.actual_end = actual_end
+    return _save(locked)
+
+
+@transaction.atomic
+def milestone_upsert(*, programme: Programme, name: str, planned_on: date, actual_on: date | None = None,
+                     phase: Phase | None = None) -> Milestone:
+    milestone = Milestone.objects.select_for_update().filter(programme=programme, name=name).first()
+    milestone = milestone or Milestone(programme=programme, name=name)
+    milestone.planned_on, milestone.actual_on, milestone.phase = planned_on, actual_on, phase
+    return _save(milestone)
+
+
+@transaction.atomic
+def body_upsert(*, programme: Programme, kind: str, name: str, composition: str = "") -> GovernanceBody:
+    body = GovernanceBody.objects.select_for_update().filter(programme=programme, name=name).first()
+    body = body or GovernanceBody(programme=programme, name=name)
+    body.kind, body.composition = kind, composition
+    return _save(body)
+
+
+@transaction.atomic
+def body_meeting_record(*, body: GovernanceBody, held_on: date, agenda: str = "", attendees: str = "",
+                        decisions: list[tuple[str, str]] = ()) -> BodyMeeting:
+    """Records a meeting of a body and its decisions ``[(subject, decision), …]`` (re-recording the same
+    day updates it; decisions of the same subject are updated)."""
+    meeting = BodyMeeting.objects.select_for_update().filter(body=body, held_on=held_on).first()
+    meeting = meeting or BodyMeeting(body=body, held_on=held_on)
+    meeting.agenda, meeting.attendees = agenda, attendees
+    _save(meeting)
+    for subject, text in decisions:
+        decision = BodyDecision.objects.filter(meeting=meeting, subject=subject).first()
+        decision = decision or BodyDecision(meeting=meeting, subject=subject)
+        decision.decision = text
+        _save(decision)
+    return meeting
+
+
+@transaction.atomic
+def council_act_upsert(*, authority: Authority, kind: str, reference: str, adopted_on: date, object: str,
+                       valid_from: date | None = None, valid_to: date | None = None,
+                       amount_limit_ht: AmountInput | None = None, programme: Programme | None = None,
+                       tender_references: list[str] = ()) -> CouncilAct:
+    """Creates or updates the council's delegation or deliberation ``reference`` of the buyer."""
+    act = CouncilAct.objects.select_for_update().filter(authority=authority, reference=reference).first()
+    act = act or CouncilAct(authority=authority, reference=reference)
+    act.kind, act.adopted_on, act.object = kind, adopted_on, object.strip()
+    act.valid_from, act.valid_to = valid_from or adopted_on, valid_to
+    act.amount_limit_ht = _optional_money(amount_limit_ht, field="amount_limit_ht")
+    act.programme = programme
+    act.tender_references = [ref.strip() for ref in tender_references if ref.strip()]
+    return _save(act)

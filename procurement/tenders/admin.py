@@ -13,7 +13,20 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from procurement.tenders import admin_evaluation  # noqa: F401  (registers the evaluation and documents records)
 from procurement.tenders.forms import TenderForm
-from procurement.tenders.models import Bid, BidFile, Criterion, Lot, OpeningRecord, Question, Tender, TransitionLog
+from procurement.tenders.models import (
+    Bid,
+    BidFile,
+    CaoDecision,
+    CaoMeeting,
+    CaoMember,
+    CaoOpinion,
+    Criterion,
+    Lot,
+    OpeningRecord,
+    Question,
+    Tender,
+    TransitionLog,
+)
 
 BID_AMOUNT_FIELDS = ("amount_ht", "vat_rate", "negotiated_amount_ht")
 
@@ -152,6 +165,49 @@ class BidAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return [BidFileInline] if _unsealed(obj) else []
+
+    def has_add_permission(self, request):
+        return False
+
+
+# The CAO (issue #12): members are edited here; meetings and decisions go through the services
+# (the quorum is computed when a meeting is recorded), so the admin shows them read-only.
+
+
+@admin.register(CaoMember)
+class CaoMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role", "title", "authority", "active"]
+    list_filter = ["authority", "role", "active"]
+    search_fields = ["name", "title"]
+
+
+class CaoDecisionInline(admin.TabularInline):
+    model = CaoDecision
+    fields = ["lot", "outcome", "bid", "reason", "difference_reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaoMeeting)
+class CaoMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "authority", "voting_present", "voting_seats", "quorum_reached", "reconvened_from"]
+    list_filter = ["authority", "quorum_reached"]
+    readonly_fields = ["authority", "convened_on", "held_at", "tenders", "attendees", "reconvened_from",
+                       "voting_seats", "voting_present", "quorum_reached"]
+    inlines = [CaoDecisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CaoOpinion)
+class CaoOpinionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "lot", "amount_change_ht", "opinion"]
+    readonly_fields = ["meeting", "lot", "subject", "amount_change_ht", "opinion"]
 
     def has_add_permission(self, request):
         return False

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from reportlab.pdfgen import canvas
 
+from procurement.tenders.cao_demo import demo_cao_data, load_demo_cao
 from procurement.tenders.models import Tender
 from procurement.tenders.services import bids as bid_services
 from procurement.tenders.services import qa
@@ -70,7 +71,7 @@ def _send_letters(tender: Tender, lots: list, *, buyer) -> None:
             rapport_presentation_generate(lot=lot, ranking=ranking, by=buyer, on=sent_on)
 
 
-def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
+def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None) -> Tender:
     fields = {key: entry[key] for key in TENDER_KEYS if key in entry}
     fields["programme"] = programme
     relative = entry.get("relative")
@@ -136,6 +137,8 @@ def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
             from procurement.tenders.evaluation.demo import evaluate_demo_lot
 
             evaluate_demo_lot(lot=lot, data=lot_entry["evaluation"], buyer=buyer)
+    load_demo_cao(tender=tender, data=cao or {})  # issue #12: the CAO chooses before the award
+    for lot, lot_entry in lots:
         award = lot_entry.get("award")
         if award:
             awarded_at = _at(award["at"])
@@ -151,11 +154,13 @@ def _load(entry: dict, *, buyer, today: date, programme) -> Tender:
 
 
 @transaction.atomic
-def load_demo_tenders(*, path: Path, buyer, today: date, programme=None) -> list[Tender]:
-    """Idempotent: a consultation already there (by reference) is left as it is."""
+def load_demo_tenders(*, path: Path, buyer, today: date, programme=None, cao: dict | None = None) -> list[Tender]:
+    """Idempotent: a consultation already there (by reference) is left as it is. ``cao``: the CAO's
+    members and meetings (fixtures/bnm/governance.json), by default read from that file."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
+    cao = demo_cao_data() if cao is None else cao
     tenders = []
     for entry in data["tenders"]:
         existing = Tender.objects.filter(reference=entry["reference"]).first()
-        tenders.append(existing or _load(entry, buyer=buyer, today=today, programme=programme))
+        tenders.append(existing or _load(entry, buyer=buyer, today=today, programme=programme, cao=cao))
     return tenders

@@ -159,3 +159,25 @@ class AbnormallyLowDecision(models.TextChoices):
     PENDING = "pending", _("Décision en attente")
     ACCEPTED = "accepted", _("Offre acceptée après justification")
     REJECTED = "rejected", _("Offre rejetée comme anormalement basse")
+
+
+# Commission d'appel d'offres (issue #12) -----------------------------------------------------------
+
+
+class CaoRole(models.TextChoices):
+    """Seats of a local authority's CAO (CGCT L.1411-5, L.1414-2)."""
+
+    PRESIDENT = "president", _("Président(e)")
+    MEMBER = "member", _("Membre titulaire")
+    SUBSTITUTE = "substitute", _("Membre suppléant")
+    ADVISORY = "advisory", _("Voix consultative")
+
+
+class CaoOutcome(models.TextChoices):
+    AWARD = "award", _("Attribution")
+    UNSUCCESSFUL = "unsuccessful", _("Lot infructueux")
+
+
+class CaoOpinionKind(models.TextChoices):
+    FAVOURABLE = "favourable", _("Avis favorable")
+    UNFAVOURABLE = "unfavourable", _("Avis défavorable")

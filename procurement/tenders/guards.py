@@ -191,6 +191,10 @@ def _award(lot, *, winner=None, now: datetime, reason: str | None = None) -> lis
         # The evaluation: abnormally low bids decided, and the ranking's first unless a reason is given
         # (``reason`` None: not known to the caller, not checked).
         refusals += award_refusals(lot, winner=winner, reason=reason)
+        # A formalised procedure: the CAO chose this bidder, at a meeting sitting validly.
+        from procurement.tenders.services.cao import award_cao_refusals
+
+        refusals += award_cao_refusals(lot, winner=winner, at=now)
     return refusals
 
 

@@ -78,3 +78,21 @@ def lot_detail(*, tender: Tender, number: int) -> Lot:
     lot = get_object_or_404(_lots(), tender=tender, number=number)
     lot.tender = tender  # the guards and abilities read the tender already loaded
     return lot
+
+
+def programme_procurements(*, programme) -> QuerySet[Tender]:
+    """A programme's consultations in the order they started, with ``lot_count`` (one query)."""
+    return (Tender.objects.filter(programme=programme).annotate(lot_count=Count("lots"))
+            .order_by("consultation_start", "reference"))
+
+
+def cao_meetings_of_programme(*, programme) -> QuerySet:
+    """The CAO meetings about a programme's consultations, with their attendance counts and decisions
+    (three queries)."""
+    from procurement.tenders.models import CaoDecision, CaoMeeting
+
+    decisions = CaoDecision.objects.select_related("lot__tender", "bid__vendor").order_by("lot__tender__reference",
+                                                                                          "lot__number")
+    return (CaoMeeting.objects.filter(tenders__programme=programme).distinct()
+            .select_related("reconvened_from").prefetch_related(Prefetch("decisions", queryset=decisions))
+            .order_by("held_at"))

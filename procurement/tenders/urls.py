@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.tenders.views import bids, lots, tenders
+from procurement.tenders.views import bids, cao, lots, tenders
 
 app_name = "tenders"
 
@@ -9,6 +9,7 @@ lot = "<slug:reference>/lots/<int:number>/"
 urlpatterns = [
     path("", tenders.TenderListView.as_view(), name="list"),
     path("nouvelle/", tenders.TenderCreateView.as_view(), name="create"),
+    path("cao/<int:pk>/proces-verbal.docx", cao.CaoMinutesView.as_view(), name="cao-minutes"),
     path("<slug:reference>/", tenders.TenderDetailView.as_view(), name="detail"),
     path("<slug:reference>/modifier/", tenders.TenderUpdateView.as_view(), name="update"),
     path("<slug:reference>/transition/<slug:name>/", tenders.TenderTransitionView.as_view(), name="transition"),

@@ -15,13 +15,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import cao_texts  # noqa: E402
 import dce_texts  # noqa: E402
 import letter_texts  # noqa: E402
 
 
 def main(folder: Path = HERE) -> list[Path]:
     built = []
-    for name, build in (*dce_texts.BUILDERS.items(), *letter_texts.BUILDERS.items()):
+    for name, build in (*dce_texts.BUILDERS.items(), *letter_texts.BUILDERS.items(),
+                        *cao_texts.BUILDERS.items()):
         built.append(build().save(name, folder))
     return built
 

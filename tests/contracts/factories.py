@@ -13,6 +13,7 @@ from procurement.contracts.models import Contract, IndexSeries, IndexValue, Pric
 from procurement.contracts.services.common import apply_schedule
 from procurement.tenders.enums import LotState, Procedure
 from procurement.tenders.models import Lot
+from tests.programmes.factories import CouncilActFactory
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory, paris
 from tests.vendors.factories import VendorFactory
 
@@ -53,8 +54,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     advance_granted = True
     advance_rate = Decimal("5")
     rejection_letters_sent_on = date(2026, 1, 12)
-    signature_authorisation_reference = "Délibération CM-2025-112"
-    signature_authorisation_on = date(2025, 12, 15)
+    signature_authorisation = factory.SubFactory(CouncilActFactory, reference="CM-2025-112")
     signatory_name = "Anne Roussel"
     signatory_role = "Vice-présidente déléguée à la culture"
 

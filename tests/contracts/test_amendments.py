@@ -10,6 +10,7 @@ from procurement.contracts.selectors import amended_amount
 from procurement.contracts.services.amendments import amendment_create
 from procurement.tenders.enums import Nature, Procedure
 from tests.contracts.factories import ContractFactory, awarded_lot
+from tests.tenders.factories import paris
 from tests.vendors.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,16 @@ def test_a_new_holder_amendment_changes_the_holder(mapa_contract, buyer):
 def test_only_an_executing_contract_is_amended(buyer):
     with pytest.raises(ValidationError, match="notifié ou reconduit"):
         amend(ContractFactory(), AmendmentBasis.DE_MINIMIS, "1000.00", buyer)
+
+
+def test_the_cao_opinion_recorded_with_its_meeting_gives_the_amendment_its_date_and_reference(buyer):
+    from procurement.tenders.services.cao import cao_opinion_record
+    from tests.tenders.cao_factories import cao_chooses
+
+    contract = ContractFactory(notified=True)  # open procedure: the CAO chose the holder
+    meeting = cao_chooses(contract.lot, contract.lot.winner, held_at=paris(2026, 5, 20, 14, 0)).meeting
+    opinion = cao_opinion_record(meeting=meeting, lot=contract.lot, subject="Extension du périmètre",
+                                 amount_change_ht=Decimal("4900.01"))
+    amendment = amend(contract, AmendmentBasis.DE_MINIMIS, "4900.01", buyer, cao_opinion=opinion)
+    assert (amendment.cao_opinion, amendment.cao_opinion_on) == (opinion, date(2026, 5, 20))
+    assert amendment.cao_opinion_reference == "CAO du 20/05/2026, avis favorable"

@@ -47,12 +47,13 @@ def test_no_standstill_with_a_single_bid_or_in_a_mapa(buyer, lot_options):
 
 
 def test_signature_needs_the_recorded_authorisation_to_sign(buyer):
-    contract = ContractFactory(signature_authorisation_reference="", signatory_role="")
+    contract = ContractFactory(signature_authorisation=None, signatory_role="")
     [reason] = refusals(contract, "sign", date(2026, 2, 2), buyer)
     assert reason.startswith("L'autorisation de signer n'est pas enregistrée")
-    later = ContractFactory(signature_authorisation_on=date(2026, 2, 10))
+    later = ContractFactory(signature_authorisation__adopted_on=date(2026, 2, 10))
     assert refusals(later, "sign", date(2026, 2, 2), buyer) == [
-        "L'autorisation de signer du 10/02/2026 est postérieure à la signature."]
+        "Délibération spécifique CM-2025-112 du 10/02/2026 n'entre en vigueur que le 10/02/2026 : elle ne couvre "
+        "pas une signature le 02/02/2026."]
 
 
 def test_a_contract_below_the_threshold_is_notified_without_legality_control(buyer):
@@ -128,7 +129,7 @@ def test_every_transition_is_logged_with_who_when_from_to_and_why(buyer):
 
 
 def test_the_model_refuses_a_guarded_transition_called_directly():
-    contract = ContractFactory(signature_authorisation_reference="")
+    contract = ContractFactory(signature_authorisation=None)
     assert not can_proceed(contract.sign)
 
 

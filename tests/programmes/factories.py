@@ -1,10 +1,11 @@
+from datetime import date
 from decimal import Decimal
 
 import factory
 from stdnum import luhn
 
-from procurement.programmes.enums import AuthorityKind, BudgetSection
-from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
+from procurement.programmes.enums import AuthorityKind, BudgetSection, CouncilActKind
+from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, CouncilAct, Programme
 
 
 def _siret(n: int) -> str:
@@ -78,3 +79,24 @@ class BudgetCreditFactory(factory.django.DjangoModelFactory):
     budget_line = factory.SubFactory(BudgetLineFactory)
     year = factory.Sequence(lambda n: 2025 + n % 50)
     amount_ttc = Decimal("10000.00")
+
+
+class CouncilActFactory(factory.django.DjangoModelFactory):
+    """A specific deliberation adopted on 15/12/2025, without amount limit nor end."""
+
+    class Meta:
+        model = CouncilAct
+
+    authority = factory.SubFactory(AuthorityFactory)
+    kind = CouncilActKind.DELIBERATION
+    reference = factory.Sequence(lambda n: f"CM-2025-{112 + n}")
+    adopted_on = date(2025, 12, 15)
+    valid_from = factory.LazyAttribute(lambda act: act.adopted_on)
+    object = "Autorisation de signer les marchés de ressources numériques"
+
+    class Params:
+        delegation = factory.Trait(
+            kind=CouncilActKind.DELEGATION, reference=factory.Sequence(lambda n: f"DEL-2020-{n:02d}"),
+            adopted_on=date(2020, 7, 16), valid_to=date(2026, 3, 31), amount_limit_ht=Decimal("216000.00"),
+            object="Délégation au président pour les marchés inférieurs au seuil européen",
+        )

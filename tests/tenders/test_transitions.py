@@ -14,6 +14,7 @@ from procurement.tenders.services.transitions import (
     lot_transition,
     tender_transition,
 )
+from tests.tenders.cao_factories import cao_chooses
 from tests.tenders.factories import (
     BidFactory,
     CriterionFactory,
@@ -208,6 +209,7 @@ def test_a_lot_is_awarded_to_a_compliant_bid_whose_certificates_are_valid(buyer)
     lot = opened_lot()
     bid = BidFactory(lot=lot, compliant=True)
     make_compliant(bid.vendor, issued_on=date(2026, 10, 1))
+    cao_chooses(lot, bid)
     with freeze_time("2026-11-25"):
         awarded = lot_transition(lot=lot, name="award", by=buyer, winner=bid, reason="Meilleure offre.")
     assert (awarded.state, awarded.winner) == (LotState.AWARDED, bid)

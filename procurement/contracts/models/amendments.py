@@ -27,6 +27,8 @@ class Amendment(TimeStampedModel):
     new_holder = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("nouveau titulaire"))
     signed_on = models.DateField(_("signé le"))
+    cao_opinion = models.ForeignKey("tenders.CaoOpinion", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="amendments", verbose_name=_("avis de la CAO"))
     cao_opinion_on = models.DateField(_("avis de la CAO (date)"), null=True, blank=True)
     cao_opinion_reference = models.CharField(_("avis de la CAO (référence)"), max_length=120, blank=True)
     # The check made when the amendment was recorded, kept as it was.

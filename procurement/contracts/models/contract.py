@@ -102,9 +102,11 @@ class Contract(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel)
     delay_penalties = models.TextField(_("pénalités de retard"), blank=True)
     # Signature
     rejection_letters_sent_on = models.DateField(_("envoi des lettres de rejet"), null=True, blank=True)
-    signature_authorisation_reference = models.CharField(_("autorisation de signer (référence)"), max_length=120,
-                                                         blank=True)
-    signature_authorisation_on = models.DateField(_("autorisation de signer (date)"), null=True, blank=True)
+    signature_authorisation = models.ForeignKey(
+        "programmes.CouncilAct", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("autorisation de signer"),
+        help_text=_("La délégation du conseil à l'exécutif, ou la délibération, qui autorise la signature."),
+    )
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
     signatory_role = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
     # Lifecycle dates, set by the transitions

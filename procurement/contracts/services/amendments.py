@@ -42,10 +42,16 @@ def amendment_check(*, contract: Contract, basis: str, amount_change_ht: Decimal
 @transaction.atomic
 def amendment_create(*, contract: Contract, basis: str, object: str, amount_change_ht: Decimal, signed_on: date,
                      by, justification: str = "", yearly_maximum_change_ht: Decimal = Decimal("0"),
-                     new_holder=None, cao_opinion_on: date | None = None, cao_opinion_reference: str = ""
-                     ) -> Amendment:
+                     new_holder=None, cao_opinion_on: date | None = None, cao_opinion_reference: str = "",
+                     cao_opinion=None) -> Amendment:
+    """``cao_opinion`` (a ``tenders.CaoOpinion`` on this contract's lot) gives the opinion's date and
+    reference; the free-text date and reference remain for an opinion not recorded here."""
     locked = lock(contract)
     require_executing(locked, "Un avenant")
+    if cao_opinion is not None:
+        if cao_opinion.lot_id != locked.lot_id:
+            raise ValidationError({"cao_opinion": "Cet avis de la CAO porte sur un autre marché."})
+        cao_opinion_on, cao_opinion_reference = cao_opinion.meeting.held_on, cao_opinion.reference
     if locked.notified_on and signed_on < locked.notified_on:
         raise ValidationError({"signed_on": f"Un avenant suit la notification du marché "
                                             f"({short_date(locked.notified_on)})."})
@@ -68,7 +74,7 @@ def amendment_create(*, contract: Contract, basis: str, object: str, amount_chan
         contract=locked, number=locked.amendments.count() + 1, basis=basis, object=object.strip(),
         justification=justification.strip(), amount_change_ht=amount_change_ht,
         yearly_maximum_change_ht=yearly_maximum_change_ht, new_holder=new_holder, signed_on=signed_on,
-        cao_opinion_on=cao_opinion_on, cao_opinion_reference=cao_opinion_reference.strip(),
+        cao_opinion=cao_opinion, cao_opinion_on=cao_opinion_on, cao_opinion_reference=cao_opinion_reference.strip(),
         change_share=check.change_share, cumulated_share=check.cumulated_share, by=by,
     )
     amendment.full_clean()

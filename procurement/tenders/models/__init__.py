@@ -1,4 +1,5 @@
 from procurement.tenders.models.bids import Bid, BidFile, OpeningRecord
+from procurement.tenders.models.cao import CaoDecision, CaoMeeting, CaoMember, CaoOpinion
 from procurement.tenders.models.criteria import Criterion
 from procurement.tenders.models.documents import DceFile, DceGeneration, LetterDocument
 from procurement.tenders.models.evaluation import (
@@ -22,3 +23,4 @@ __all__ = ["Bid", "BidFile", "BidPriceLine", "Criterion", "Lot", "OpeningRecord"
 __all__ += ["AbnormallyLowReview", "CommitteeMember", "CommitteeScore", "ConflictDeclaration",
             "EvaluationSettings", "RoundClosure", "Score", "Submission"]
 __all__ += ["DceFile", "DceGeneration", "LetterDocument"]
+__all__ += ["CaoDecision", "CaoMeeting", "CaoMember", "CaoOpinion"]

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.services import oab_decide, oab_request_justification
 from procurement.tenders.services.transitions import TransitionRefused, lot_transition
+from tests.tenders.cao_factories import cao_chooses
 from tests.tenders.evaluation.factories import worked_example
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 from tests.vendors.factories import make_compliant
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def award(lot, winner, buyer, reason=""):
     make_compliant(winner.vendor, issued_on=date(2026, 10, 1))
+    cao_chooses(lot, winner, difference_reason="Motif consigné au procès-verbal de la CAO.")
     with freeze_time("2026-11-25"):
         return lot_transition(lot=lot, name="award", by=buyer, winner=winner, reason=reason)
 

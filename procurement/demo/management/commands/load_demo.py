@@ -10,7 +10,7 @@ from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.demo_invoices import load_demo_invoices
 from procurement.core.commands import ProcurementCommand, UsageError
 from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
-from procurement.programmes.demo import load_demo_programme
+from procurement.programmes.demo import load_demo_governance, load_demo_programme
 from procurement.resources.demo import load_demo_resources
 from procurement.tenders.demo import load_demo_tenders
 from procurement.vendors.demo import load_demo_vendors
@@ -43,6 +43,7 @@ class Command(ProcurementCommand):
         with transaction.atomic():
             users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
             programme = load_demo_programme(path=FIXTURES / "programme.json")
+            load_demo_governance(path=FIXTURES / "governance.json")
             vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
             buyer = User.objects.filter(username=DEMO_BUYER).first()
             tenders = load_demo_tenders(

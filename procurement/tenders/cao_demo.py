@@ -1,0 +1,72 @@
+"""Demo data: the Métropole's CAO and its meetings on the BNM's formalised tenders, from the ``cao``
+section of fixtures/bnm/governance.json, loaded through the services before the lots are awarded."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from procurement.tenders.enums import CaoOutcome
+from procurement.tenders.models import CaoMeeting, Lot, Tender
+from procurement.tenders.services.cao import cao_decision_record, cao_meeting_record, cao_member_upsert
+
+DEMO_GOVERNANCE_PATH = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "governance.json"
+
+
+def demo_cao_data(path: Path = DEMO_GOVERNANCE_PATH) -> dict:
+    if not Path(path).exists():
+        return {}
+    return json.loads(Path(path).read_text(encoding="utf-8")).get("cao") or {}
+
+
+def _at(text: str) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(text))
+
+
+def load_demo_cao(*, tender: Tender, data: dict) -> list[CaoMeeting]:
+    """The CAO's members, then every meeting about ``tender`` (and the meeting without quorum it follows),
+    with its decisions on the tender's lots. A meeting already recorded (same buyer and moment) is kept."""
+    if not data or tender.programme is None:
+        return []
+    authority = tender.programme.authority
+    members = {entry["name"]: cao_member_upsert(authority=authority, name=entry["name"], role=entry["role"],
+                                                title=entry.get("title", ""))
+               for entry in data.get("members") or []}
+    by_key = {entry["key"]: entry for entry in data.get("meetings") or []}
+    recorded: dict[str, CaoMeeting] = {}
+
+    def record(entry: dict) -> CaoMeeting:
+        if entry["key"] in recorded:
+            return recorded[entry["key"]]
+        held_at = _at(entry["held_at"])
+        meeting = CaoMeeting.objects.filter(authority=authority, held_at=held_at).first()
+        if meeting is None:
+            previous = record(by_key[entry["reconvened_from"]]) if entry.get("reconvened_from") else None
+            meeting = cao_meeting_record(
+                authority=authority, convened_on=datetime.fromisoformat(entry["convened_on"]).date(),
+                held_at=held_at, attendees=[members[name] for name in entry.get("attendees") or []],
+                tenders=Tender.objects.filter(reference__in=entry.get("tenders") or []),
+                reconvened_from=previous, notes=entry.get("notes", ""))
+        recorded[entry["key"]] = meeting
+        return meeting
+
+    meetings = []
+    for entry in by_key.values():
+        if tender.reference not in (entry.get("tenders") or []):
+            continue
+        meeting = record(entry)
+        meetings.append(meeting)
+        for decision in entry.get("decisions") or []:
+            if decision["tender"] != tender.reference:
+                continue
+            lot = Lot.objects.get(tender=tender, number=decision["lot"])
+            vendor = decision.get("vendor")
+            bid = lot.bids.get(vendor__name=vendor) if vendor else None
+            cao_decision_record(meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD if bid else CaoOutcome.UNSUCCESSFUL,
+                                bid=bid, reason=decision.get("reason", ""),
+                                difference_reason=decision.get("difference_reason", ""))
+    return meetings

@@ -1,0 +1,33 @@
+"""The demo's programme page: the BNM's phases (one late), its CAO meetings (one without quorum, then
+convened again), its bodies' decisions, and contracts signed under the council's acts."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from freezegun import freeze_time
+
+from procurement.contracts.models import Contract
+from procurement.tenders.models import CaoMeeting
+
+pytestmark = pytest.mark.django_db
+
+
+@freeze_time("2026-11-26 10:00")
+def test_the_demo_programme_page(client_for, finance_user):
+    call_command("load_demo", stdout=StringIO())
+    response = client_for(finance_user).get(reverse("dashboards:programme-detail", args=["BNM"]))
+    content = response.content.decode()
+    assert "1 phase en retard" in content and "27 jours" in content
+    assert "Choix du scénario" in content
+    assert "quorum non atteint" in content and "nouvelle convocation : siège sans quorum" in content
+    meetings = list(CaoMeeting.objects.order_by("held_at"))
+    assert [(m.voting_present, m.quorum_reached, m.sits_validly) for m in meetings] == [
+        (3, False, False), (6, True, True), (2, False, True)]
+    assert meetings[2].reconvened_from == meetings[0]
+    signatures = dict(Contract.objects.values_list("reference", "signature_authorisation__reference"))
+    assert signatures["BNM-2023-01-L1"] == "CM-2020-045"   # the delegation, below the EU threshold
+    assert signatures["BNM-2024-01-L1"] == "CM-2024-087"   # the deliberation for the formalised tenders
+    minutes = client_for(finance_user).get(reverse("tenders:cao-minutes", args=[meetings[2].pk]))
+    assert minutes.status_code == 200 and minutes["Content-Type"].endswith("wordprocessingml.document")
