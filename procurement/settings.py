@@ -195,7 +195,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # (django-storages, with the optional extra ``pip install .[s3]``). See procurement/storage.py.
 from procurement.storage import storages_setting  # noqa: E402
 
-STORAGES = storages_setting(os.environ, media_root=MEDIA_ROOT, manifest_static=env_bool("STATIC_MANIFEST", False))
+STORAGES = storages_setting(os.environ, manifest_static=env_bool("STATIC_MANIFEST", False))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

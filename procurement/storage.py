@@ -13,7 +13,6 @@ This module imports nothing from Django settings so that settings.py can call it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 S3_ENV = {
     "bucket_name": "S3_BUCKET",
@@ -42,11 +41,11 @@ def s3_options(env: Mapping[str, str]) -> dict:
     return options
 
 
-def storages_setting(env: Mapping[str, str], *, media_root: Path, manifest_static: bool) -> dict:
+def storages_setting(env: Mapping[str, str], *, manifest_static: bool) -> dict:
     backend = (env.get("STORAGE_BACKEND") or "local").strip().lower()
     if backend == "local":
-        default = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                   "OPTIONS": {"location": str(media_root), "base_url": None}}
+        # No explicit location: FileSystemStorage follows settings.MEDIA_ROOT (and its overrides).
+        default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     elif backend == "s3":
         default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options(env)}
     else:

@@ -62,16 +62,16 @@ def test_production_refuses_sqlite():
 
 
 def test_local_storage_is_the_default_and_has_no_public_url(tmp_path):
-    storages = storages_setting({}, media_root=tmp_path, manifest_static=False)
+    storages = storages_setting({}, manifest_static=False)
     assert storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert storages["default"]["OPTIONS"]["location"] == str(tmp_path)
+    assert "OPTIONS" not in storages["default"]  # follows MEDIA_ROOT
     assert storages["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 def test_s3_storage_is_private_and_read_from_the_environment(tmp_path):
     env = {"STORAGE_BACKEND": "s3", "S3_BUCKET": "achats", "S3_ENDPOINT_URL": "https://s3.example",
            "S3_REGION": "fr-par", "S3_ACCESS_KEY_ID": "id", "S3_SECRET_ACCESS_KEY": "secret"}
-    storages = storages_setting(env, media_root=tmp_path, manifest_static=True)
+    storages = storages_setting(env, manifest_static=True)
     assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     options = storages["default"]["OPTIONS"]
     assert options["bucket_name"] == "achats" and options["endpoint_url"] == "https://s3.example"
@@ -86,12 +86,12 @@ def test_s3_storage_is_private_and_read_from_the_environment(tmp_path):
 ])
 def test_a_wrong_storage_configuration_is_refused_in_french(tmp_path, env, message):
     with pytest.raises(StorageConfigError, match=message):
-        storages_setting(env, media_root=tmp_path, manifest_static=False)
+        storages_setting(env, manifest_static=False)
 
 
 @pytest.mark.django_db
 def test_a_stored_file_is_not_reachable_by_its_storage_url(client, settings, tmp_path):
-    settings.STORAGES = storages_setting({}, media_root=tmp_path, manifest_static=False)
+    settings.MEDIA_ROOT = tmp_path
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
