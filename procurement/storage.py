@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-S3_ENV = {
-    "bucket_name": "S3_BUCKET",
-    "endpoint_url": "S3_ENDPOINT_URL",
-    "region_name": "S3_REGION",
-    "access_key": "S3_ACCESS_KEY_ID",
-    "secret_key": "S3_SECRET_ACCESS_KEY",
-    "location": "S3_PREFIX",
-}
+# (django-storages option, environment variable)
+S3_ENV = (
+    ("bucket_name", "S3_BUCKET"),
+    ("endpoint_url", "S3_ENDPOINT_URL"),
+    ("region_name", "S3_REGION"),
+    ("access_key", "S3_ACCESS_KEY_ID"),
+    ("secret_key", "S3_SECRET_ACCESS_KEY"),
+    ("location", "S3_PREFIX"),
+)
 
 
 class StorageConfigError(ValueError):
@@ -31,7 +32,7 @@ class StorageConfigError(ValueError):
 def s3_options(env: Mapping[str, str]) -> dict:
     if not env.get("S3_BUCKET"):
         raise StorageConfigError("STORAGE_BACKEND=s3 demande S3_BUCKET (nom du compartiment).")
-    options = {key: env[name] for key, name in S3_ENV.items() if env.get(name)}
+    options = {key: env[name] for key, name in S3_ENV if env.get(name)}
     options.update({
         "default_acl": "private",  # never a public object
         "querystring_auth": True,  # signed, short-lived URLs only
