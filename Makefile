@@ -32,6 +32,7 @@ checks: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -c pyproject.toml -r procurement manage.py gunicorn.conf.py --severity-level high
 
 # LibreOffice converts the generated documents to PDF in the documents tests; the browser tests drive
 # the distribution's Chromium and inject axe-core from node_modules (npm). Debian packages; root.

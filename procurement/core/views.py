@@ -36,3 +36,11 @@ class ReferenceValueListView(RoleRequiredMixin, TemplateView):
             group = groups.setdefault(row.kind, {"label": labels.get(row.kind, row.kind), "rows": []})
             group["rows"].append({"row": row, "in_force": row.pk in in_force_ids})
         return super().get_context_data(today=today, groups=list(groups.values()), **kwargs)
+
+
+
+def health(request):
+    """Liveness probe for a load balancer, and the bench's minimal view: no session, no query."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
