@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from procurement.contracts.api import ContractViewSet, DecpView, OcdsView, OrderViewSet
+from procurement.contracts.api_finance import CommitmentsView, InvoiceViewSet
 from procurement.tenders.api import BidViewSet, CriterionViewSet, LotViewSet, ScoreViewSet, TenderViewSet
 from procurement.vendors.api import VendorViewSet
 
@@ -22,6 +23,7 @@ router.register("bids", BidViewSet, basename="bid")
 router.register("scores", ScoreViewSet, basename="score")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("orders", OrderViewSet, basename="order")
+router.register("invoices", InvoiceViewSet, basename="invoice")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -30,5 +32,6 @@ urlpatterns = [
     path("token/", obtain_auth_token, name="token"),
     path("decp/", DecpView.as_view(), name="decp"),
     path("ocds/", OcdsView.as_view(), name="ocds"),
+    path("commitments/", CommitmentsView.as_view(), name="commitments"),
     path("", include(router.urls)),
 ]
