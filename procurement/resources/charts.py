@@ -38,7 +38,7 @@ def bar_chart_svg(*, rows: list[tuple[str, Decimal | int | None, str]], title: s
          WARN_COLOUR if i in highlight else BAR_COLOUR, LABEL_W + bar(value) + 6, TOP + ROW_H * i + 17, text)
         for i, (label, value, text) in enumerate(rows)))
     return format_html(
-        '<svg role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" '
+        '<svg role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'xmlns="http://www.w3.org/2000/svg" class="chart"><title id="{id}-t">{title}</title>'
         '<desc id="{id}-d">{desc}</desc>'
         '<line x1="{x}" y1="0" x2="{x}" y2="{h}" stroke="#555"/>{bars}</svg>',

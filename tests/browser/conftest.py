@@ -180,8 +180,10 @@ def assert_focus_visible(page) -> None:
 def journey(browser, live_server, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The app's Content-Security-Policy forbids inline scripts; the test injects axe-core as one,
+    # so this context (and only it) bypasses the policy.
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR", timezone_id="Europe/Paris",
-                                  accept_downloads=True)
+                                  accept_downloads=True, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:

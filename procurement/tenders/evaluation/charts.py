@@ -40,8 +40,8 @@ def sensitivity_svg(evaluation) -> SafeString:
     )
     current = x(float(sensitive.points))
     return format_html(
-        '<svg role="img" aria-labelledby="sens-titre sens-desc" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px" xmlns="http://www.w3.org/2000/svg">'
+        '<svg role="img" aria-labelledby="sens-titre sens-desc" viewBox="0 0 {w} {h}" width="{w}" '
+        'height="{h}" class="chart" xmlns="http://www.w3.org/2000/svg">'
         '<title id="sens-titre">Totaux selon les points de « {name} »</title>'
         '<desc id="sens-desc">Chaque droite donne le total sur 100 d\'une offre quand les points du critère '
         '« {name} » vont de 0 à {total}, les autres critères ajustés en proportion. Le tableau ci-dessus donne '
