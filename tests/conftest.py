@@ -1,3 +1,10 @@
+# Compiled libraries that the app imports lazily (pandas and numpy for the commitments, pydantic
+# through celus-nibbler for COUNTER) are imported here, before any test freezes time: imported
+# while freezegun has replaced datetime.date, their C extensions see a foreign type ("datetime.date
+# size changed") and fail or crash the worker.
+import celus_nibbler  # noqa: F401
+import numpy  # noqa: F401
+import pandas  # noqa: F401
 import pytest
 from django.db import connection
 
