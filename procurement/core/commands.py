@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from procurement.core.money import MONEY_MAX_DIGITS, MoneyError, to_decimal
 
@@ -113,7 +114,13 @@ class ProcurementCommand(BaseCommand):
             sys.exit(error.returncode if error.returncode != 1 else 2)
 
     def handle(self, *args, **options):
-        data, text = self.run(**options)
+        try:
+            data, text = self.run(**options)
+        except DatabaseError:
+            if _unapplied_migrations():
+                raise UsageError("la base de données n'est pas initialisée ou pas à jour : lancez d'abord "
+                                 "« python manage.py migrate ».") from None
+            raise
         if options.get("format") == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
@@ -121,3 +128,12 @@ class ProcurementCommand(BaseCommand):
 
     def run(self, **options) -> tuple[dict, str]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _unapplied_migrations() -> bool:
+    """Whether the database misses migrations (a fresh checkout where ``migrate`` was not run)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
