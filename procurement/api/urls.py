@@ -8,7 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from procurement.contracts.api import ContractViewSet, DecpView, OcdsView, OrderViewSet
 from procurement.contracts.api_finance import CommitmentsView, InvoiceViewSet
-from procurement.tenders.api import BidViewSet, CriterionViewSet, LotViewSet, ScoreViewSet, TenderViewSet
+from procurement.tenders.api import CriterionViewSet, LotViewSet, TenderViewSet
+from procurement.tenders.api_bids import BidViewSet, ScoreViewSet
 from procurement.vendors.api import VendorViewSet
 
 app_name = "api"
