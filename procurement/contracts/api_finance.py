@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from procurement.api.permissions import Abilities
-from procurement.api.serializers import ErrorSerializer
+from procurement.api.serializers import REFUSALS, ErrorSerializer
 from procurement.contracts.abilities import can_handle_invoices, can_read
 from procurement.contracts.commitment_selectors import commitments, commitments_json
 from procurement.contracts.models import Contract, Invoice, PurchaseOrder
@@ -93,7 +93,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=InvoiceActionSerializer, responses={200: InvoiceSerializer, 400: ErrorSerializer,
+    @extend_schema(request=InvoiceActionSerializer, responses={200: InvoiceSerializer, 400: REFUSALS[400],
                                                                403: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def event(self, request, pk=None):
@@ -119,7 +119,7 @@ class CommitmentsView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year_from", OpenApiTypes.INT, required=True),
                                OpenApiParameter("year_to", OpenApiTypes.INT, required=True)],
-                   responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 403: ErrorSerializer},
+                   responses={200: OpenApiTypes.OBJECT, 400: REFUSALS[400], 403: ErrorSerializer},
                    summary="Engagements pluriannuels par ligne budgétaire et par année")
     def get(self, request):
         year_from, year_to = int_param(request, "year_from"), int_param(request, "year_to")
