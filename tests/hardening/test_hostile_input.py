@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -25,7 +25,10 @@ from procurement.core.uploads import BID_FILES, BY_SUFFIX, DOCUMENTS, validate_u
 from procurement.tenders.evaluation.price_import import ScheduleItem, read_price_schedule
 
 pytestmark = pytest.mark.slow
-FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# Derandomized: CI sees the same cases every run (a new failure is a change of the code, not luck);
+# the explicit @example rows keep the cases that once failed.
+FAST = settings(deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 def zip_with(*members: str) -> bytes:
@@ -111,6 +114,8 @@ def workbook_bytes(sheet: str, rows: list[tuple]) -> bytes:
 @given(sheet=st.sampled_from(["Lot 1", "Lot 1", "Lot 1", "Lot 2", "Feuil1"]),
        numbers=st.lists(st.sampled_from(["1", "2", "3", "4", 1, 2.0, "", None, "1 "]), min_size=0, max_size=5),
        prices=st.lists(cell_values, min_size=5, max_size=5), corrupt=st.integers(0, 6))
+@example(sheet="Lot 1", numbers=["1", "2", "3"], prices=[-10**15, float("inf"), 10**15, None, None], corrupt=1)
+@example(sheet="Lot 1", numbers=["1", "2", "3"], prices=["1e40", -1e300, "12.5", None, None], corrupt=1)
 def test_a_garbage_price_schedule_gets_one_error_per_bad_cell(sheet, numbers, prices, corrupt):
     content = workbook_bytes(sheet, list(zip(numbers, prices, strict=False)))
     if corrupt == 0:
