@@ -11,19 +11,20 @@ from django.core.management import call_command
 from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.models import Amendment, Contract, IndexValue, PriceRevision, PurchaseOrder
 from procurement.contracts.selectors import consumption
+from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
 CONTRACTS = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "contracts.json"
 TODAY = date(2026, 11, 25)
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=StringIO())
-    buyer = get_user_model().objects.get(username="claire.morel")
-    contracts = load_demo_contracts(path=CONTRACTS, buyer=buyer, today=TODAY)
-    return {contract.reference: contract for contract in contracts}
+@pytest.fixture(scope="module")
+def demo(django_db_blocker, tmp_path_factory):
+    with module_rows(django_db_blocker, tmp_path_factory):
+        call_command("load_demo", stdout=StringIO())
+        buyer = get_user_model().objects.get(username="claire.morel")
+        contracts = load_demo_contracts(path=CONTRACTS, buyer=buyer, today=TODAY)
+        yield {contract.reference: contract for contract in contracts}
 
 
 def test_the_demo_carries_the_bnm_contracts_through_their_lifecycle(demo):

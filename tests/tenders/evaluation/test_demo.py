@@ -4,25 +4,20 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.selectors import lot_evaluation
 from procurement.tenders.models import Lot
+from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Loaded once for the module inside a transaction rolled back at its end (each test's own
-    transaction nests in it as a savepoint)."""
-    with (django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
-          transaction.atomic()):
+    with module_rows(django_db_blocker, tmp_path_factory):
         call_command("load_demo", stdout=StringIO())
         yield
-        transaction.set_rollback(True)
 
 
 def evaluation(reference, number):
