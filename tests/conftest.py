@@ -63,3 +63,19 @@ def client_for(client):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def api_for(settings, tmp_path):
+    """``api_for(user)``: a DRF client authenticated as ``user`` (``None``: anonymous)."""
+    from rest_framework.test import APIClient
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def client(user=None):
+        api = APIClient()
+        if user is not None:
+            api.force_authenticate(user)
+        return api
+
+    return client

@@ -2,16 +2,15 @@
 buyers act."""
 
 from procurement.contracts.enums import CLOSED, EXECUTING, ContractState, RenewalMode
-from procurement.core.enums import Role
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 
 
 def can_read(user) -> bool:
-    return has_role(user, Role.BUYER, Role.FINANCE)
+    return may(user, "contracts.read")
 
 
 def can_act(user) -> bool:
-    return has_role(user, Role.BUYER)
+    return may(user, "contracts.act")
 
 
 def contract_abilities(contract, user) -> dict[str, bool]:
@@ -40,7 +39,7 @@ def index_abilities(user) -> dict[str, bool]:
 
 def can_handle_invoices(user) -> bool:
     """Buyers record invoices and the service done; finance officers too, and they pay."""
-    return has_role(user, Role.BUYER, Role.FINANCE)
+    return may(user, "invoices.handle")
 
 
 def invoice_abilities(invoice, user) -> dict[str, bool]:
@@ -51,5 +50,5 @@ def invoice_abilities(invoice, user) -> dict[str, bool]:
         "accept_service": acts and open_ and invoice.service_done_on is None,
         "interrupt": acts and open_ and invoice.interrupted_on is None,
         "resume": acts and open_ and invoice.interrupted_on is not None and invoice.resumed_on is None,
-        "pay": has_role(user, Role.FINANCE) and open_ and invoice.payment_deadline is not None,
+        "pay": may(user, "invoices.pay") and open_ and invoice.payment_deadline is not None,
     }

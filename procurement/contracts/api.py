@@ -13,14 +13,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, ErrorSerializer, TransitionSerializer
 from procurement.contracts import selectors
-from procurement.contracts.abilities import can_act, can_read
 from procurement.contracts.enums import ContractState
 from procurement.contracts.exports.decp import decp_contracts, decp_document
 from procurement.contracts.exports.ocds import ocds_package
@@ -68,7 +66,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [Abilities]
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
-    role_checks = {"read": can_read, "write": can_act}
+    role_checks = {"read": "contracts.read", "write": "contracts.act"}
     object_abilities = {"transition": "drive"}
 
     def abilities_of(self, contract, user):
@@ -126,7 +124,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     serializer_class = OrderSerializer
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
-    role_checks = {"read": can_read, "write": can_act}
+    role_checks = {"read": "contracts.read", "write": "contracts.act"}
     object_abilities: dict = {}
 
     def get_queryset(self):
@@ -148,17 +146,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         serializer.save()
 
 
-class ReadersOnly(IsAuthenticated):
-    message = "Ces données sont réservées aux acheteurs et aux finances."
-
-    def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and can_read(request.user)
-
-
 class DecpView(APIView):
     """The essential data (DECP v2.0.4) of every notified contract of 40,000 € HT or more."""
 
-    permission_classes = [ReadersOnly]
+    permission_classes = [Abilities]
+    role_checks = {"read": "contracts.read"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: ErrorSerializer},
                    summary="Données essentielles de la commande publique (DECP, schéma 2.0.4)")
@@ -170,7 +162,8 @@ class DecpView(APIView):
 class OcdsView(APIView):
     """An OCDS 1.1 release package: tender, award, contract and implementation releases."""
 
-    permission_classes = [ReadersOnly]
+    permission_classes = [Abilities]
+    role_checks = {"read": "contracts.read"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: ErrorSerializer},
                    summary="Paquet de publications OCDS 1.1")

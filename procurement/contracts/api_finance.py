@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, ErrorSerializer
-from procurement.contracts.abilities import can_handle_invoices, can_read
 from procurement.contracts.commitment_selectors import commitments, commitments_json
 from procurement.contracts.models import Contract, Invoice, PurchaseOrder
 from procurement.contracts.services import invoices as services
@@ -79,7 +78,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     serializer_class = InvoiceSerializer
     lookup_value_regex = "[^/]+"
     permission_classes = [Abilities]
-    role_checks = {"read": can_read, "write": can_handle_invoices}
+    role_checks = {"read": "contracts.read", "write": "invoices.handle"}
     object_abilities: dict = {}
 
     def get_queryset(self):
@@ -115,7 +114,7 @@ class CommitmentsView(APIView):
     """The multi-year commitments per budget line and year, as ``commitments --format json``."""
 
     permission_classes = [Abilities]
-    role_checks = {"read": can_read}
+    role_checks = {"read": "finance.read"}
 
     @extend_schema(parameters=[OpenApiParameter("year_from", OpenApiTypes.INT, required=True),
                                OpenApiParameter("year_to", OpenApiTypes.INT, required=True)],

@@ -1,19 +1,25 @@
-"""The permission matrix: every role × every page action, in one table.
+"""The permission matrix, in one place: what each role may do (``GRANTS``, read by the code) and
+every role × page or API action in a described situation (``MATRIX``, exercised by the tests).
 
 Roles are the six profiles of the service; ``evaluator`` is a committee member of the tender who
-declared no conflict of interest on the lot, ``evaluator_conflict`` one who declared a conflict.
-Each action names what it covers (a page, a download, a transition) and the set of roles that may
-do it, *in the state that the fixture of the test describes* (``SITUATION``): a sealed tender, an
-opened tender with a closed blind round, a notified framework contract… The apps' ``get_abilities``
-compute the same answers from roles and states; tests/hardening/test_permission_matrix.py checks
-every cell through the pages, and the ability that guards it, so that a change of a rule on one
-side without the other fails. An API test can iterate the same ``MATRIX`` (the ``api`` key of an
-action, when set, names its endpoint).
+declared no conflict of interest on the lot, ``evaluator_conflict`` one who declared a conflict (the
+same group: the conflict is a fact of the lot, so it is decided by the evaluation's abilities).
+
+``GRANTS`` answers by role alone: pages (``RoleRequiredMixin.grant``), the API (``role_checks``),
+the menu and the apps' ``get_abilities`` read it through ``may(user, grant)``, then add the rules of
+the object's state (a sealed tender, an executing contract, a closed blind round…).
+
+``MATRIX`` lists each action with the roles that may do it *in the situation the fixture of the test
+describes* (``SITUATION``); tests/hardening/test_permission_matrix.py checks every cell through the
+pages and, where ``api`` names an endpoint, through the API, and checks that the object's ability
+agrees with the cell.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from procurement.core.enums import Role
 
 ANONYMOUS, BUYER, EVALUATOR, EVALUATOR_CONFLICT, FINANCE, ADMIN = (
     "anonymous", "buyer", "evaluator", "evaluator_conflict", "finance", "admin")
@@ -21,14 +27,52 @@ ROLES = (ANONYMOUS, BUYER, EVALUATOR, EVALUATOR_CONFLICT, FINANCE, ADMIN)
 STAFF = frozenset({BUYER, EVALUATOR, EVALUATOR_CONFLICT, FINANCE, ADMIN})
 BUYERS = frozenset({BUYER, ADMIN})
 READERS = frozenset({BUYER, FINANCE, ADMIN})
+EVALUATORS = frozenset({EVALUATOR, EVALUATOR_CONFLICT, ADMIN})
+# The groups users belong to, as roles of the matrix; Django staff are the administrators.
+GROUP_ROLES = {Role.BUYER.value: BUYER, Role.EVALUATOR.value: EVALUATOR, Role.FINANCE.value: FINANCE}
 
-SITUATION = {
-    "sealed": "a closed tender: bids received, not opened (bid amounts and files sealed)",
-    "opened": "an opened tender, one lot, committee of two (one cleared, one in conflict), blind round closed",
-    "contract": "a notified framework contract",
-    "vendor": "a vendor",
-    "programme": "a programme",
+GRANTS: dict[str, frozenset[str]] = {
+    "home": STAFF,
+    "reference.read": STAFF,
+    "tenders.read": STAFF,  # opened and completed tenders
+    "tenders.read_sealed": READERS,  # also the tenders not opened yet (their bids stay sealed)
+    "tenders.drive": BUYERS,
+    "tenders.documents": READERS,
+    "evaluation.sit": EVALUATORS,  # sit on committees: declare, score (membership decides the lot)
+    "evaluation.read": READERS,  # read a lot's evaluation without sitting on its committee
+    "contracts.read": READERS,
+    "contracts.act": BUYERS,
+    "invoices.handle": READERS,
+    "invoices.pay": frozenset({FINANCE, ADMIN}),
+    "finance.read": READERS,
+    "resources.read": READERS,
+    "resources.act": BUYERS,
+    "vendors.read": READERS,
+    "vendors.edit": BUYERS,
+    "programmes.read": READERS,
+    "programmes.edit": frozenset({ADMIN}),
+    "templates.read": BUYERS,  # the variables of the document templates, their versions
+    "templates.edit": frozenset({ADMIN}),  # upload a version, put one back in force
+    "admin": frozenset({ADMIN}),
 }
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's roles in the matrix: none for an anonymous or inactive user, ``admin`` for staff
+    (who pass every grant), else the roles of their groups (cached on the user for the request)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_matrix_roles", None)
+    if cached is None:
+        groups = user.groups.values_list("name", flat=True)
+        cached = frozenset({ADMIN} if user.is_staff else {GROUP_ROLES[name] for name in groups if name in GROUP_ROLES})
+        user._matrix_roles = cached
+    return cached
+
+
+def may(user, grant: str) -> bool:
+    """Whether the user's role allows ``grant`` (a key of ``GRANTS``), before any state rule."""
+    return bool(roles_of(user) & GRANTS[grant])
 
 
 @dataclass(frozen=True)
@@ -39,42 +83,48 @@ class Action:
     method: str = "GET"
     ability: str = ""        # the object's ability that guards it, when there is one
     sealed_guarantee: bool = False  # part of the « sealed and blind » guarantees
-    api: str = ""
+    api: str = ""            # the method of the same action through the API ("GET", "POST"), if any
     roles: tuple[str, ...] = field(default=ROLES)
 
     def allows(self, role: str) -> bool:
         return role in self.allowed
 
 
+G = GRANTS
 MATRIX: tuple[Action, ...] = (
-    Action("home", "Accueil", STAFF),
-    Action("reference.list", "Valeurs de référence", STAFF),
-    Action("tenders.list", "Liste des consultations", STAFF),
-    Action("tenders.create", "Créer une consultation", BUYERS),
-    Action("tenders.detail.sealed", "Consultation fermée (offres scellées)", READERS, ability="view"),
-    Action("tenders.detail.opened", "Consultation ouverte", STAFF, ability="view"),
+    Action("home", "Accueil", G["home"]),
+    Action("reference.list", "Valeurs de référence", G["reference.read"]),
+    Action("tenders.list", "Liste des consultations", G["tenders.read"], api="GET"),
+    Action("tenders.create", "Créer une consultation", G["tenders.drive"], api="POST"),
+    Action("tenders.detail.sealed", "Consultation fermée (offres scellées)", G["tenders.read_sealed"], ability="view",
+           api="GET"),
+    Action("tenders.detail.opened", "Consultation ouverte", G["tenders.read"], ability="view", api="GET"),
     Action("tenders.bids_register.sealed", "Registre des dépôts (.xlsx), offres scellées : qui et quand, sans montant",
-           READERS, ability="view", sealed_guarantee=True),
-    Action("tenders.bids_register.opened", "Registre des dépôts (.xlsx), après l'ouverture", STAFF,
-           ability="view"),
+           G["tenders.read_sealed"], ability="view", sealed_guarantee=True, api="GET"),
+    Action("tenders.bids_register.opened", "Registre des dépôts (.xlsx), après l'ouverture", G["tenders.read"],
+           ability="view", api="GET"),
+    # Nobody, whatever the role: the state rule of the « read_bids » ability.
     Action("tenders.bid_file.sealed", "Télécharger le fichier d'une offre scellée", frozenset(),
            ability="read_bids", sealed_guarantee=True),
-    Action("tenders.bid_file.opened", "Télécharger le fichier d'une offre ouverte", BUYERS, ability="read_bids"),
-    Action("tenders.opening.sealed", "Procès-verbal d'ouverture", BUYERS, ability="record_opening"),
-    Action("tenders.transition.close", "Clore une consultation publiée (POST)", BUYERS, method="POST",
-           ability="drive"),
+    Action("tenders.bid_file.opened", "Télécharger le fichier d'une offre ouverte", G["tenders.drive"],
+           ability="read_bids"),
+    Action("tenders.opening.sealed", "Procès-verbal d'ouverture", G["tenders.drive"], ability="record_opening"),
+    Action("tenders.transition.close", "Clore une consultation publiée (POST)", G["tenders.drive"], method="POST",
+           ability="drive", api="POST"),
+    # A committee member who declared no conflict: membership and declaration are rules of the lot.
     Action("evaluation.scores", "Mes notes (grille de notation)", frozenset({EVALUATOR}), ability="cleared",
            sealed_guarantee=True),
-    Action("evaluation.results", "Classement consolidé (tour fermé)", frozenset({BUYER, FINANCE, ADMIN, EVALUATOR}),
+    Action("evaluation.results", "Classement consolidé (tour fermé)", G["evaluation.read"] | {EVALUATOR},
            ability="read_consolidation", sealed_guarantee=True),
-    Action("contracts.list", "Liste des marchés", READERS),
-    Action("contracts.detail", "Fiche d'un marché", READERS, ability="view"),
-    Action("contracts.order_create", "Émettre un bon de commande", BUYERS, ability="order"),
-    Action("vendors.list", "Liste des fournisseurs", READERS),
-    Action("vendors.create", "Créer un fournisseur", BUYERS),
-    Action("programmes.list", "Liste des programmes", READERS),
-    Action("admin.index", "Administration", frozenset({ADMIN})),
-    Action("admin.bids", "Offres dans l'administration", frozenset({ADMIN}), sealed_guarantee=True),
+    Action("contracts.list", "Liste des marchés", G["contracts.read"], api="GET"),
+    Action("contracts.detail", "Fiche d'un marché", G["contracts.read"], ability="view", api="GET"),
+    Action("contracts.order_create", "Émettre un bon de commande", G["contracts.act"], ability="order", api="POST"),
+    Action("finance.commitments", "Engagements pluriannuels", G["finance.read"], api="GET"),
+    Action("vendors.list", "Liste des fournisseurs", G["vendors.read"], api="GET"),
+    Action("vendors.create", "Créer un fournisseur", G["vendors.edit"], api="POST"),
+    Action("programmes.list", "Liste des programmes", G["programmes.read"]),
+    Action("admin.index", "Administration", G["admin"]),
+    Action("admin.bids", "Offres dans l'administration", G["admin"], sealed_guarantee=True),
 )
 
 BY_NAME = {action.name: action for action in MATRIX}

@@ -1,12 +1,15 @@
-"""Who may do what, by group. Objects expose ``get_abilities(user)`` built on these helpers."""
+"""Who may do what, by group: the pages' gate on the grants of the permission matrix
+(procurement/core/permissions.py). Objects expose ``get_abilities(user)`` built on ``may``."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
-from procurement.core.enums import Role
+from procurement.core.permissions import may
 
 
 def user_roles(user) -> frozenset[str]:
+    """The names of the user's groups (templates test them to show a role's blocks)."""
     if not user or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_procurement_roles", None)
@@ -16,23 +19,14 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
-def is_admin(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def has_role(user, *roles: Role) -> bool:
-    """True when the user is in one of ``roles``; administrators pass every role check."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return is_admin(user) or bool(user_roles(user) & {str(role) for role in roles})
-
-
 class RoleRequiredMixin(LoginRequiredMixin):
-    """A page for some groups only: anonymous users are sent to the login, others get a 403."""
+    """A page for the roles of one grant of the matrix: anonymous users are sent to the login,
+    others get a 403."""
 
-    roles: tuple[Role, ...] = ()
+    grant: str = ""
+    refusal = _("Cette page est réservée à d'autres profils.")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_role(request.user, *self.roles):
-            raise PermissionDenied("Cette page est réservée à d'autres profils.")
+        if request.user.is_authenticated and not may(request.user, self.grant):
+            raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)

@@ -2,9 +2,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from procurement.core.enums import ReferenceKind, Role
+from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
-from procurement.core.roles import RoleRequiredMixin, has_role
+from procurement.core.permissions import may
+from procurement.core.roles import RoleRequiredMixin
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -13,9 +14,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            is_buyer=has_role(user, Role.BUYER),
-            is_finance=has_role(user, Role.FINANCE),
-            is_evaluator=has_role(user, Role.EVALUATOR),
+            is_buyer=may(user, "tenders.drive"),
+            is_finance=may(user, "invoices.pay"),
+            is_evaluator=may(user, "evaluation.sit"),
             **kwargs,
         )
 
@@ -23,7 +24,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 class ReferenceValueListView(RoleRequiredMixin, TemplateView):
     """The legal figures in force today, and their history, read-only (the admin edits them)."""
 
-    roles = (Role.BUYER, Role.FINANCE, Role.EVALUATOR)
+    grant = "reference.read"
     template_name = "core/reference_values.html"
 
     def get_context_data(self, **kwargs):

@@ -9,19 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from procurement.contracts import commitment_selectors as selectors
-from procurement.core.enums import Role
 from procurement.core.roles import RoleRequiredMixin
 from procurement.dashboards.finance import chart, filtered_commitments
 from procurement.dashboards.finance_exports import commitments_pdf, commitments_xlsx
 from procurement.programmes.enums import BudgetSection
 
-FINANCE_ROLES = (Role.FINANCE, Role.BUYER)
 WATCH_DAYS = 15
 RENEWAL_DAYS = 120
 
 
 class FinanceMixin(RoleRequiredMixin):
-    roles = FINANCE_ROLES
+    grant = "finance.read"
 
     def filtered(self):
         form, table = filtered_commitments(self.request.GET)

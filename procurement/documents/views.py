@@ -4,16 +4,17 @@ of a new template version and the switch of the version in force (administrators
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.core.enums import Role
-from procurement.core.roles import RoleRequiredMixin, is_admin
+from procurement.core.permissions import may
+from procurement.core.roles import RoleRequiredMixin
 from procurement.documents import selectors, services
 from procurement.documents.forms import TemplateUploadForm
 from procurement.documents.models import TemplateVersion
@@ -24,19 +25,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 class VariablesView(RoleRequiredMixin, TemplateView):
     """Per template kind, each variable with its meaning and an example value, and the versions."""
 
-    roles = (Role.BUYER,)
+    grant = "templates.read"
     template_name = "documents/variables.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(kinds=selectors.variables_page(), can_upload=is_admin(self.request.user),
-                                        **kwargs)
+        return super().get_context_data(kinds=selectors.variables_page(),
+                                        can_upload=may(self.request.user, "templates.edit"), **kwargs)
 
 
 class AdminRequiredMixin(RoleRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_admin(request.user):
-            raise PermissionDenied(_("Seuls les administrateurs modifient les modèles."))
-        return super().dispatch(request, *args, **kwargs)
+    grant = "templates.edit"
+    refusal = gettext_lazy("Seuls les administrateurs modifient les modèles.")
 
 
 class TemplateUploadView(AdminRequiredMixin, TemplateView):
@@ -72,7 +71,7 @@ class TemplateActivateView(AdminRequiredMixin, View):
 
 
 class TemplateDownloadView(RoleRequiredMixin, View):
-    roles = (Role.BUYER,)
+    grant = "templates.read"
 
     def get(self, request, *args, **kwargs):
         version = get_object_or_404(TemplateVersion, kind=kwargs["kind"], version=kwargs["version"])

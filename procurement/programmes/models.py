@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.fr import siret as stdnum_siret
 
-from procurement.core.enums import Role
 from procurement.core.models import TimeStampedModel
 from procurement.core.money import MoneyField, format_eur, round_money
-from procurement.core.roles import has_role, is_admin
+from procurement.core.permissions import may
 from procurement.programmes.enums import (
     ARTICLE_CLASSES_BY_SECTION,
     AUTHORISATION_KIND_BY_SECTION,
@@ -26,13 +25,11 @@ from procurement.programmes.enums import (
     BudgetSection,
 )
 
-# Who reads programmes and budgets; editing goes through the admin.
-READER_ROLES: tuple[Role, ...] = (Role.BUYER, Role.FINANCE)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def budget_abilities(user) -> dict[str, bool]:
-    return {"view": has_role(user, *READER_ROLES), "change": is_admin(user)}
+    return {"view": may(user, "programmes.read"), "change": may(user, "programmes.edit")}
 
 
 def validate_siret(value: str) -> None:

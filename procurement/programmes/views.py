@@ -2,14 +2,14 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from procurement.core.roles import RoleRequiredMixin
-from procurement.programmes.models import READER_ROLES, Programme
+from procurement.programmes.models import Programme
 from procurement.programmes.selectors import budget_table, programme_detail, programme_list
 
 
 class ProgrammeListView(RoleRequiredMixin, TemplateView):
     """The programmes with their buyer, their number of budget lines and their total voted TTC."""
 
-    roles = READER_ROLES
+    grant = "programmes.read"
     template_name = "programmes/programme_list.html"
 
     def get_context_data(self, **kwargs):
@@ -19,7 +19,7 @@ class ProgrammeListView(RoleRequiredMixin, TemplateView):
 class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
     """A programme's facts and its voted budget by section, line and year (read-only)."""
 
-    roles = READER_ROLES
+    grant = "programmes.read"
     template_name = "programmes/programme_detail.html"
 
     def get_context_data(self, **kwargs):

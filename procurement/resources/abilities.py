@@ -1,15 +1,14 @@
 """Who may do what on online resources: finance and buyers read; buyers import and decide."""
 
-from procurement.core.enums import Role
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 
 
 def can_read(user) -> bool:
-    return has_role(user, Role.BUYER, Role.FINANCE)
+    return may(user, "resources.read")
 
 
 def can_act(user) -> bool:
-    return has_role(user, Role.BUYER)
+    return may(user, "resources.act")
 
 
 def resource_abilities(resource, user) -> dict[str, bool]:

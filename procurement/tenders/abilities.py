@@ -1,22 +1,19 @@
 """Who may do what on tenders, written once for pages, API and templates."""
 
-from procurement.core.enums import Role
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.tenders.enums import LotState, TenderState
 from procurement.tenders.models.bids import UNSEALED_STATES
 
 
 def can_drive(user) -> bool:
-    return has_role(user, Role.BUYER)
+    return may(user, "tenders.drive")
 
 
 def tender_abilities(tender, user) -> dict[str, bool]:
     buyer = can_drive(user)
     state = tender.state
     return {
-        "view": has_role(user, Role.BUYER, Role.FINANCE) or (
-            has_role(user, Role.EVALUATOR) and state in UNSEALED_STATES
-        ),
+        "view": may(user, "tenders.read_sealed") or (may(user, "tenders.read") and state in UNSEALED_STATES),
         "edit": buyer and state == TenderState.DRAFT,
         "drive": buyer,
         "ask_answer": buyer and state == TenderState.PUBLISHED,

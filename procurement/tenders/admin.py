@@ -6,6 +6,7 @@ the files are neither shown nor editable on a sealed bid, and the list never sho
 """
 
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,13 @@ class BidAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin accepts any lookup on a model's own fields in the query string: ?amount_ht__gt=…
+        # would let one bisect a sealed amount from the number of bids listed. Amounts are not filters.
+        if lookup.split(LOOKUP_SEP)[0] in BID_AMOUNT_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 # The CAO (issue #12): members are edited here; meetings and decisions go through the services

@@ -19,9 +19,7 @@ from rest_framework.response import Response
 
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, TransitionSerializer
-from procurement.core.roles import has_role
 from procurement.tenders import selectors
-from procurement.tenders.abilities import can_drive
 from procurement.tenders.enums import (
     CriterionKind,
     EnvironmentalConsideration,
@@ -51,11 +49,6 @@ from procurement.tenders.services.transitions import (
     lot_transition,
     tender_transition,
 )
-from procurement.tenders.views.common import READER_ROLES
-
-
-def can_read(user) -> bool:
-    return has_role(user, *READER_ROLES)
 
 
 def int_param(request, name: str) -> int | None:
@@ -168,7 +161,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     permission_classes = [Abilities]
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
-    role_checks = {"read": can_read, "write": can_drive}
+    role_checks = {"read": "tenders.read", "write": "tenders.drive"}
     object_abilities = {"update": "edit", "partial_update": "edit", "transition": "drive", "dce": "drive",
                         "opening": "record_opening"}
 
@@ -282,7 +275,7 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
     serializer_class = LotSerializer
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
-    role_checks = {"read": can_read, "write": can_drive}
+    role_checks = {"read": "tenders.read", "write": "tenders.drive"}
     object_abilities = {"update": "edit", "partial_update": "edit", "criteria": "edit", "transition": "drive"}
 
     def abilities_of(self, lot, user):
@@ -339,7 +332,7 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CriterionSerializer
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
-    role_checks = {"read": can_read}
+    role_checks = {"read": "tenders.read"}
     object_abilities: dict = {}
 
     def get_queryset(self):

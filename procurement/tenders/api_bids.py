@@ -14,10 +14,7 @@ from rest_framework.response import Response
 
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS
-from procurement.core.enums import Role
-from procurement.core.roles import has_role
-from procurement.tenders.abilities import can_drive
-from procurement.tenders.api import can_read, int_param
+from procurement.tenders.api import int_param
 from procurement.tenders.enums import (
     BidStatus,
 )
@@ -108,7 +105,7 @@ class BidViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BidSerializer
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
-    role_checks = {"read": can_read, "opening": can_drive}
+    role_checks = {"read": "tenders.read", "opening": "tenders.drive"}
     object_abilities = {"opening": "record_bids"}
 
     def abilities_of(self, bid, user):
@@ -175,10 +172,6 @@ class ScoreSerializer(serializers.ModelSerializer):
                             comment=validated_data["comment"])
 
 
-def can_score(user) -> bool:
-    return has_role(user, Role.EVALUATOR)
-
-
 class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
     """Evaluators' notes under the blind rule: an evaluator reads their own notes only until the
@@ -188,7 +181,7 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     serializer_class = ScoreSerializer
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
-    role_checks = {"read": can_read, "write": can_score}
+    role_checks = {"read": "tenders.read", "write": "evaluation.sit"}
     object_abilities: dict = {}
 
     def get_queryset(self):

@@ -11,10 +11,6 @@ from procurement.vendors import selectors, services
 from procurement.vendors.models import Vendor
 
 
-def _can(name: str):
-    return lambda user: Vendor.abilities_for(user)[name]
-
-
 class VendorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Vendor
@@ -43,7 +39,7 @@ class VendorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = VendorSerializer
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
-    role_checks = {"read": _can("view"), "write": _can("change")}
+    role_checks = {"read": "vendors.read", "write": "vendors.edit"}
     object_abilities = {"update": "change", "partial_update": "change"}
 
     def abilities_of(self, vendor, user):

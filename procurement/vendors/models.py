@@ -16,9 +16,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from procurement.core.enums import Role
 from procurement.core.models import TimeStampedModel
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.vendors.enums import (
     EXPIRING_SOON_DAYS,
     STATUS_BADGE,
@@ -27,13 +26,10 @@ from procurement.vendors.enums import (
 )
 from procurement.vendors.validators import format_siren, format_siret
 
-READERS = (Role.BUYER, Role.FINANCE)
-EDITORS = (Role.BUYER,)
-
 
 def _abilities(user) -> dict[str, bool]:
-    can_view = has_role(user, *READERS)
-    can_edit = has_role(user, *EDITORS)
+    can_view = may(user, "vendors.read")
+    can_edit = may(user, "vendors.edit")
     return {"view": can_view, "add": can_edit, "change": can_edit, "delete": can_edit, "download": can_view}
 
 

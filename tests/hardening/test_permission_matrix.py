@@ -1,13 +1,16 @@
-"""Every cell of the permission matrix (procurement/core/permissions.py) through the pages: an
-allowed role gets the page (200, or a redirect after a POST), a refused one a 403, an anonymous
-visitor the login page. Where an ability guards the action, the object's ability agrees with the
-cell. Sealed and blind surfaces also get content checks: no amount, no file, no other note."""
+"""Every cell of the permission matrix (procurement/core/permissions.py) through the pages and the
+API: an allowed role gets the page (200, or a redirect after a POST) or the API's answer, a refused
+one a 403 (or a 404 that reveals nothing), an anonymous visitor the login page or a 401/403. Where an
+ability guards the action, the object's ability agrees with the cell. Sealed and blind surfaces also
+get content checks: no amount, no file, no other note."""
 
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from procurement.core import permissions as matrix
 from procurement.tenders.evaluation.abilities import evaluation_abilities
@@ -15,6 +18,7 @@ from procurement.tenders.models import BidFile
 from tests.contracts.factories import ContractFactory
 from tests.factories import UserFactory
 from tests.programmes.factories import ProgrammeFactory
+from tests.shared_rows import module_rows
 from tests.tenders.evaluation.factories import CommitteeMemberFactory, DeclarationFactory, worked_example
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 from tests.vendors.factories import PDF_BYTES, VendorFactory
@@ -23,9 +27,17 @@ pytestmark = pytest.mark.django_db
 SEALED_AMOUNT = Decimal("87654.32")
 
 
-@pytest.fixture
-def world(settings, tmp_path, buyer, finance_user, staff_user):
-    settings.MEDIA_ROOT = tmp_path
+@pytest.fixture(scope="module")
+def world(django_db_blocker, tmp_path_factory):
+    """One situation for every cell (built once: each test's changes roll back)."""
+    with module_rows(django_db_blocker, tmp_path_factory):
+        yield build_world()
+
+
+def build_world():
+    buyer = UserFactory(username="acheteur", buyer=True)
+    finance_user = UserFactory(username="finances", finance=True)
+    staff_user = UserFactory(username="administrateur", admin=True)
     sealed = TenderFactory(closed=True, reference="SCELLE-2026")
     sealed_lot = LotFactory(tender=sealed)
     sealed_bid = BidFactory(lot=sealed_lot, vendor__name="Offre Scellée SAS")
@@ -77,11 +89,36 @@ def target(action: str, world) -> tuple[str, object]:
         "contracts.list": (reverse("contracts:list"), None),
         "contracts.detail": (reverse("contracts:detail", args=[contract.reference]), contract),
         "contracts.order_create": (reverse("contracts:order-create", args=[contract.reference]), contract),
+        "finance.commitments": (reverse("dashboards:finance-overview"), None),
         "vendors.list": (reverse("vendors:list"), None),
         "vendors.create": (reverse("vendors:create"), None),
         "programmes.list": (reverse("programmes:list"), None),
         "admin.index": (reverse("admin:index"), None),
         "admin.bids": (reverse("admin:tenders_bid_changelist"), None),
+    }[action]
+
+
+def api_target(action: str, world) -> tuple[str, dict]:
+    """The API endpoint of the action in the same situation, and the body of a POST."""
+    sealed, opened, contract = world["sealed"], world["example"].lot.tender, world["contract"]
+    sealed_bid, opened_bid = world["sealed_file"].bid, world["opened_file"].bid
+    return {
+        "tenders.list": ("/api/tenders/", {}),
+        "tenders.create": ("/api/tenders/", {"title": "Consultation de la matrice", "procedure": "mapa"}),
+        "tenders.detail.sealed": (f"/api/tenders/{sealed.reference}/", {}),
+        "tenders.detail.opened": (f"/api/tenders/{opened.reference}/", {}),
+        "tenders.bids_register.sealed": (f"/api/bids/{sealed_bid.pk}/", {}),
+        "tenders.bids_register.opened": (f"/api/bids/{opened_bid.pk}/", {}),
+        "tenders.transition.close": (f"/api/tenders/{world['published'].reference}/transition/",
+                                     {"transition": "close"}),
+        "contracts.list": ("/api/contracts/", {}),
+        "contracts.detail": (f"/api/contracts/{contract.reference}/", {}),
+        "contracts.order_create": ("/api/orders/", {"contract": contract.pk, "ordered_on": "2026-11-02",
+                                                    "description": "Commande de la matrice", "amount_ht": "1000.00",
+                                                    "vat_rate": "20.00"}),
+        "finance.commitments": ("/api/commitments/?year_from=2026&year_to=2027", {}),
+        "vendors.list": ("/api/vendors/", {}),
+        "vendors.create": ("/api/vendors/", {"name": "Fournisseur de la matrice", "country": "FR"}),
     }[action]
 
 
@@ -95,8 +132,20 @@ CELLS = [(action.name, role) for action in matrix.MATRIX for role in matrix.ROLE
 
 
 def test_the_matrix_covers_every_role_for_every_action():
-    assert len(CELLS) == len(matrix.MATRIX) * 6 == 132
+    assert len(CELLS) == len(matrix.MATRIX) * 6 == 138
     assert all(action.allowed <= set(matrix.ROLES) - {matrix.ANONYMOUS} for action in matrix.MATRIX)
+
+
+def test_the_code_reads_the_grants_by_role(world):
+    users = world["users"]
+    buyer, finance_user, staff_user, evaluator = (users[matrix.BUYER], users[matrix.FINANCE], users[matrix.ADMIN],
+                                                  users[matrix.EVALUATOR])
+    assert matrix.may(buyer, "contracts.act") and not matrix.may(finance_user, "contracts.act")
+    assert matrix.may(finance_user, "invoices.pay") and not matrix.may(buyer, "invoices.pay")
+    assert not matrix.may(evaluator, "tenders.read_sealed") and matrix.may(evaluator, "tenders.read")
+    assert all(matrix.may(staff_user, grant) for grant in matrix.GRANTS)
+    with pytest.raises(KeyError):  # a misspelt grant fails loudly instead of refusing everyone
+        matrix.may(buyer, "contract.act")
 
 
 @pytest.mark.parametrize(("name", "role"), CELLS)
@@ -120,6 +169,35 @@ def test_every_cell_of_the_matrix_through_the_pages(client, world, name, role):
         assert abilities_of(obj, user)[action.ability] is action.allows(role)
 
 
+API_CELLS = [(action.name, role) for action in matrix.MATRIX if action.api for role in matrix.ROLES]
+
+
+def test_the_api_cells_name_an_endpoint_for_the_actions_the_api_offers():
+    assert {name for name, _ in API_CELLS} == {
+        "tenders.list", "tenders.create", "tenders.detail.sealed", "tenders.detail.opened",
+        "tenders.bids_register.sealed", "tenders.bids_register.opened", "tenders.transition.close",
+        "contracts.list", "contracts.detail", "contracts.order_create", "finance.commitments", "vendors.list",
+        "vendors.create"}
+
+
+@pytest.mark.parametrize(("name", "role"), API_CELLS)
+def test_every_cell_of_the_matrix_through_the_api(api_for, world, name, role):
+    action = matrix.BY_NAME[name]
+    url, body = api_target(name, world)
+    api = api_for(world["users"][role])
+    response = api.post(url, body, format="json") if action.api == "POST" else api.get(url)
+    if role == matrix.ANONYMOUS:
+        assert response.status_code in {401, 403}
+    elif action.allows(role):
+        # A POST the role may make is answered on its merits: done, or refused on its fields (400), never a 403.
+        expected = {200} if action.api == "GET" else {200, 201, 400}
+        assert response.status_code in expected, (response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert "detail" not in response.json(), response.json()
+    else:
+        assert response.status_code in {403, 404}, (response.status_code, response.content[:300])
+
+
 def test_a_sealed_bid_shows_no_amount_and_no_file_anywhere_before_the_opening(client, world):
     from procurement.tenders.models import Bid
 
@@ -139,3 +217,41 @@ def test_a_sealed_bid_shows_no_amount_and_no_file_anywhere_before_the_opening(cl
             for shown in secrets_:
                 assert shown not in html, (role, url, shown)
         assert client.get(file_url).status_code in {403, 404}
+
+
+def sealed_secrets(world) -> tuple[str, ...]:
+    return ("87 654,32", "87\u202f654,32", "87654.32", "87654,32", "87654", world["sealed_file"].file.name,
+            reverse("tenders:bid-file", args=[world["sealed"].reference, world["sealed_file"].pk]))
+
+
+def test_the_sealed_amount_is_not_in_the_register_export_nor_in_the_api(client, api_for, world):
+    from procurement.tenders.models import Bid
+
+    bid = world["sealed_file"].bid
+    Bid.objects.filter(pk=bid.pk).update(amount_ht=SEALED_AMOUNT)
+    for role in (matrix.BUYER, matrix.FINANCE, matrix.ADMIN):
+        user = world["users"][role]
+        client.force_login(user)
+        response = client.get(reverse("tenders:bids-register", args=[world["sealed"].reference]))
+        assert response.status_code == 200
+        cells = [str(cell.value) for sheet in load_workbook(BytesIO(response.content)) for row in sheet.iter_rows()
+                 for cell in row if cell.value is not None]
+        assert "Offre Scellée SAS" in cells  # who and when are in the register…
+        assert not [cell for cell in cells for secret in sealed_secrets(world) if secret in cell], role  # …not what
+        for url in (f"/api/bids/{bid.pk}/", f"/api/bids/?tender={world['sealed'].reference}"):
+            answer = api_for(user).get(url)
+            assert answer.status_code == 200 and "Offre Scellée SAS" in answer.content.decode()
+            assert not [s for s in sealed_secrets(world) if s in answer.content.decode()], (role, url)
+
+
+def test_the_admin_refuses_to_filter_bids_by_amount_so_a_sealed_amount_cannot_be_bisected(client, world):
+    from procurement.tenders.models import Bid
+
+    Bid.objects.filter(pk=world["sealed_file"].bid_id).update(amount_ht=SEALED_AMOUNT)
+    client.force_login(world["users"][matrix.ADMIN])
+    changelist = reverse("admin:tenders_bid_changelist")
+    assert client.get(changelist, {"q": "Offre Scellée"}).status_code == 200
+    for lookup in ("amount_ht__gt", "amount_ht__lt", "negotiated_amount_ht__isnull", "vat_rate"):
+        response = client.get(changelist, {lookup: "80000"})
+        assert response.status_code == 400 or "Offre Scellée SAS" not in response.content.decode(), lookup
+    assert client.get(changelist, {"q": "87654"}).content.decode().count("Offre Scellée SAS") == 0

@@ -9,13 +9,13 @@ from django.views.generic import TemplateView
 from procurement.core.roles import RoleRequiredMixin
 from procurement.dashboards.selectors import budget_against_committed, phase_rows
 from procurement.dashboards.timeline import build_timeline
-from procurement.programmes.models import READER_ROLES, Programme
+from procurement.programmes.models import Programme
 from procurement.programmes.selectors import body_list, milestone_list, programme_detail
 from procurement.tenders.selectors import cao_meetings_of_programme, programme_procurements
 
 
 class ProgrammeDashboardView(RoleRequiredMixin, TemplateView):
-    roles = READER_ROLES
+    grant = "programmes.read"
     template_name = "dashboards/programme/detail.html"
 
     def get_context_data(self, **kwargs):

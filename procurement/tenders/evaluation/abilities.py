@@ -7,8 +7,7 @@ schedules, but do not score. Finance reads the consolidation once it is final.""
 
 from __future__ import annotations
 
-from procurement.core.enums import Role
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.tenders.enums import LotState, TenderState
 from procurement.tenders.evaluation.rounds import RoundState, load_round
 from procurement.tenders.models.bids import UNSEALED_STATES
@@ -20,9 +19,9 @@ def evaluation_abilities(lot, user, round_state: RoundState | None = None) -> di
     unsealed = tender.state in UNSEALED_STATES
     opened = tender.state == TenderState.OPENED
     evaluating = lot.state == LotState.EVALUATING
-    buyer = has_role(user, Role.BUYER)
-    finance = has_role(user, Role.FINANCE)
-    member = state.member_for(user) if has_role(user, Role.EVALUATOR) else None
+    buyer = may(user, "tenders.drive")
+    reader = may(user, "evaluation.read")
+    member = state.member_for(user) if may(user, "evaluation.sit") else None
     is_member = member is not None and unsealed
     cleared = is_member and state.is_cleared(member)
     final = state.final
@@ -30,7 +29,7 @@ def evaluation_abilities(lot, user, round_state: RoundState | None = None) -> di
     submitted = is_member and member.user_id in state.submissions
     chair = cleared and member.is_chair
     return {
-        "view": is_member or buyer or finance,
+        "view": is_member or reader,
         "member": is_member,
         "chair": bool(chair),
         "declare": is_member and opened and evaluating and state.declaration_of(member) is None,
@@ -39,7 +38,7 @@ def evaluation_abilities(lot, user, round_state: RoundState | None = None) -> di
         "read_bids": cleared or (buyer and unsealed),
         "score": cleared and scoring_open and not submitted,
         "submitted": submitted,
-        "read_consolidation": final and unsealed and (buyer or finance or cleared),
+        "read_consolidation": final and unsealed and (reader or cleared),
         "close_round": chair and scoring_open,
         "set_committee_score": chair and opened and evaluating and final,
         "manage_committee": buyer and tender.state not in (TenderState.COMPLETED, TenderState.ABANDONED),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from procurement.core.enums import Role
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.core.uploads import validate_upload
 from procurement.tenders.enums import AbnormallyLowDecision, CriterionKind, TenderState
 from procurement.tenders.evaluation.abilities import evaluation_abilities
@@ -55,7 +55,7 @@ def _locked_lot(lot: Lot) -> Lot:
 
 
 def _require_buyer(by) -> None:
-    if not has_role(by, Role.BUYER):
+    if not may(by, "tenders.drive"):
         raise PermissionDenied("Seuls les acheteurs composent la commission et instruisent les offres.")
 
 

@@ -32,12 +32,12 @@ BEFORE_COMPLETION = [TenderState.DRAFT, TenderState.READY, TenderState.PUBLISHED
 
 class TenderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from procurement.core.enums import Role
-        from procurement.core.roles import has_role
+        from procurement.core.permissions import may
 
-        if has_role(user, Role.BUYER, Role.FINANCE):
+        # The same rule as the tender's « view » ability.
+        if may(user, "tenders.read_sealed"):
             return self
-        if has_role(user, Role.EVALUATOR):
+        if may(user, "tenders.read"):
             return self.filter(state__in=[TenderState.OPENED, TenderState.COMPLETED])
         return self.none()
 

@@ -6,22 +6,20 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from procurement.core.enums import Role
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.tenders.abilities import can_drive
 from procurement.tenders.enums import LotState, TenderState
 from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.services.dce import GENERATION_STATES, dce_is_current
 
 register = template.Library()
-READERS = (Role.BUYER, Role.FINANCE)
 LETTER_STATES = (TenderState.OPENED, TenderState.COMPLETED, TenderState.ABANDONED)
 
 
 @register.inclusion_tag("tenders/includes/dce.html", takes_context=True)
 def dce_section(context):
     tender, user = context["tender"], context["request"].user
-    if not has_role(user, *READERS):
+    if not may(user, "tenders.documents"):
         return {"visible": False}
     generations = list(tender.dce_generations.select_related("generated_by").prefetch_related("files")
                        .order_by("-version"))
@@ -44,7 +42,7 @@ def letters_decided(lot) -> bool:
 @register.inclusion_tag("tenders/includes/letters.html", takes_context=True)
 def letters_section(context):
     lot, user = context["lot"], context["request"].user
-    if not has_role(user, *READERS):
+    if not may(user, "tenders.documents"):
         return {"visible": False}
     groups: dict[tuple, dict] = {}
     for letter in lot.letters.select_related("bid__vendor", "generated_by").order_by("-version", "kind", "name"):

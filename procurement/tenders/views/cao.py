@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views import View
 
-from procurement.core.enums import Role
 from procurement.core.roles import RoleRequiredMixin
 from procurement.tenders.models import CaoMeeting
 from procurement.tenders.services.cao import cao_minutes_render
@@ -15,7 +14,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class CaoMinutesView(RoleRequiredMixin, View):
-    roles = (Role.BUYER, Role.FINANCE)
+    grant = "tenders.documents"
 
     def get(self, request, pk: int):
         meeting = CaoMeeting.objects.filter(pk=pk).first()

@@ -10,14 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from procurement.core.enums import Role
 from procurement.core.money import round_money
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.tenders import selectors
 from procurement.tenders.abilities import can_drive
 from procurement.tenders.enums import BidStatus, LotState, TenderState
-
-READER_ROLES = (Role.BUYER, Role.FINANCE, Role.EVALUATOR)
 
 TRANSITION_LABELS = {
     "mark_ready": gettext_lazy("Marquer prête"),
@@ -92,7 +89,7 @@ class TenderAccessMixin(LoginRequiredMixin):
     """Anonymous users go to the login page; users outside the tenders' roles get a 403; a tender the
     user may not see is a 404 (``visible_to``); a missing ability is a 403."""
 
-    roles = READER_ROLES
+    grant = "tenders.read"
     required_ability = "view"
     tender = None
     abilities: dict[str, bool] = {}
@@ -106,7 +103,7 @@ class TenderAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not has_role(request.user, *self.roles):
+        if not may(request.user, self.grant):
             raise PermissionDenied(_("Cette page est réservée à d'autres profils."))
         if "reference" in self.kwargs:
             self.tender = self.load_tender()

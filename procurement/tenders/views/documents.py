@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from procurement.core.enums import Role
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.models import DceFile, DceGeneration, LetterDocument
 from procurement.tenders.services.dce import dce_generate
@@ -27,7 +26,6 @@ from procurement.tenders.services.letters import (
 from procurement.tenders.views.common import TenderAccessMixin, error_messages
 from procurement.tenders.views.lots import LotMixin
 
-READERS = (Role.BUYER, Role.FINANCE)
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,7 +46,7 @@ def attachment(field, name: str) -> FileResponse:
 
 class DceGenerateView(TenderAccessMixin, View):
     http_method_names = ["post"]
-    roles = (Role.BUYER,)
+    grant = "tenders.drive"
     required_ability = "drive"
 
     def post(self, request, *args, **kwargs):
@@ -63,7 +61,7 @@ class DceGenerateView(TenderAccessMixin, View):
 
 
 class DceArchiveView(TenderAccessMixin, View):
-    roles = READERS
+    grant = "tenders.documents"
 
     def get(self, request, *args, **kwargs):
         generation = get_object_or_404(DceGeneration, tender=self.tender, version=kwargs["version"])
@@ -73,7 +71,7 @@ class DceArchiveView(TenderAccessMixin, View):
 
 
 class DceFileView(TenderAccessMixin, View):
-    roles = READERS
+    grant = "tenders.documents"
 
     def get(self, request, *args, **kwargs):
         item = get_object_or_404(DceFile, pk=kwargs["pk"], generation__tender=self.tender)
@@ -91,7 +89,7 @@ def _sent_on(value: str) -> date:
 
 class LettersGenerateView(LotMixin, View):
     http_method_names = ["post"]
-    roles = (Role.BUYER,)
+    grant = "tenders.drive"
     required_ability = "drive"
 
     def post(self, request, *args, **kwargs):
@@ -108,7 +106,7 @@ class LettersGenerateView(LotMixin, View):
 
 class RapportGenerateView(LotMixin, View):
     http_method_names = ["post"]
-    roles = (Role.BUYER,)
+    grant = "tenders.drive"
     required_ability = "drive"
 
     def post(self, request, *args, **kwargs):
@@ -123,7 +121,7 @@ class RapportGenerateView(LotMixin, View):
 
 
 class LetterFileView(LotMixin, View):
-    roles = READERS
+    grant = "tenders.documents"
 
     def get(self, request, *args, **kwargs):
         letter = get_object_or_404(LetterDocument, pk=kwargs["pk"], lot=self.lot)

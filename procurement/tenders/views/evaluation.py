@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.core.enums import Role
 from procurement.core.roles import RoleRequiredMixin
 from procurement.tenders import selectors
 from procurement.tenders.evaluation import services
@@ -281,7 +280,7 @@ class ReportPdfView(EvaluationMixin, View):
 
 class MyEvaluationsView(RoleRequiredMixin, TemplateView):
     template_name = "tenders/evaluation/my_evaluations.html"
-    roles = (Role.EVALUATOR,)
+    grant = "evaluation.sit"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(rows=evaluations_for(self.request.user), **kwargs)

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from procurement.core.enums import Role
 from procurement.core.money import format_eur
-from procurement.core.roles import has_role
+from procurement.core.permissions import may
 from procurement.tenders.enums import TenderState
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.forms import (
@@ -58,7 +57,7 @@ class CommitteeView(TenderAccessMixin, TemplateView):
     template_name = "tenders/evaluation/committee.html"
 
     def has_ability(self) -> bool:
-        self.abilities = {**self.abilities, "manage_committee": has_role(self.request.user, Role.BUYER)
+        self.abilities = {**self.abilities, "manage_committee": may(self.request.user, "tenders.drive")
                           and self.tender.state not in (TenderState.COMPLETED, TenderState.ABANDONED)}
         return self.abilities["manage_committee"]
 
