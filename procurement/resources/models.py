@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from procurement.core.models import TimeStampedModel
 from procurement.core.money import VatRateField
+from procurement.core.secrets import EncryptedTextField
 from procurement.resources.enums import (
     LARGE_COMMUNE_POPULATION,
     CounterMetric,
@@ -234,16 +235,16 @@ class UsageCount(models.Model):
 
 class SushiCredential(TimeStampedModel):
     """The SUSHI account of a library on a platform. ``requestor_id`` and ``api_key`` are written,
-    never displayed back: forms take them write-only, the admin and exports leave them out, and the
-    history does not keep them."""
+    never displayed back: forms take them write-only, the admin and exports leave them out, the
+    history does not keep them, and the database and backups hold them encrypted."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="sushi_credentials",
                                  verbose_name=_("plateforme"))
     library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="sushi_credentials",
                                 verbose_name=_("bibliothèque"))
     customer_id = models.CharField(_("customer_id"), max_length=200)
-    requestor_id = models.CharField(_("requestor_id"), max_length=200, blank=True)
-    api_key = models.CharField(_("api_key"), max_length=300, blank=True)
+    requestor_id = EncryptedTextField(_("requestor_id"), max_length=200, blank=True)
+    api_key = EncryptedTextField(_("api_key"), max_length=300, blank=True)
 
     history = HistoricalRecords(excluded_fields=["requestor_id", "api_key"])
 
