@@ -12,6 +12,7 @@ from procurement.contracts.models import Amendment, Contract, IndexSeries, Price
 from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
+from procurement.core.widgets import PlainSelect
 from procurement.programmes.models import BudgetLine
 from procurement.programmes.selectors import Programme, council_act_list
 from procurement.tenders.models import CaoOpinion
@@ -45,9 +46,9 @@ class ContractFilterForm(forms.Form):
 
     state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous")), *ContractState.choices])
     holder = forms.ModelChoiceField(label=_("Titulaire"), required=False, empty_label=_("Tous"),
-                                    queryset=Vendor.objects.none())
+                                    queryset=Vendor.objects.none(), widget=PlainSelect)
     programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
-                                       queryset=Programme.objects.order_by("reference"))
+                                       queryset=Programme.objects.order_by("reference"), widget=PlainSelect)
     renewal_due = forms.BooleanField(label=_("Reconduction à décider dans les 90 jours"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procurement.contracts.commitment_selectors import Commitments, commitments
 from procurement.core.money import format_eur
+from procurement.core.widgets import PlainSelect
 from procurement.programmes.enums import BudgetSection
 from procurement.programmes.models import Programme
 
@@ -20,7 +21,8 @@ MAX_YEARS = 15
 
 class FinanceFilterForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.order_by("reference"),
-                                       required=False, empty_label=_("Tous"), to_field_name="reference")
+                                       required=False, empty_label=_("Tous"), to_field_name="reference",
+                                       widget=PlainSelect)
     year_from = forms.IntegerField(label=_("De l'année"), min_value=2000, max_value=2100, required=False)
     year_to = forms.IntegerField(label=_("À l'année"), min_value=2000, max_value=2100, required=False)
     section = forms.ChoiceField(label=_("Section"), choices=[("", _("Les deux")), *BudgetSection.choices],

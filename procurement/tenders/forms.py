@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.uploads import BID_FILES, validate_upload
+from procurement.core.widgets import PlainSelect
 from procurement.programmes.models import Programme
 from procurement.tenders.enums import (
     BidStatus,
@@ -87,7 +88,7 @@ class TenderFilterForm(forms.Form):
                                   choices=[("", _("Toutes")), *Procedure.choices])
     year = forms.TypedChoiceField(label=_("Année de lancement"), required=False, coerce=int, empty_value=None)
     programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
-                                       queryset=Programme.objects.order_by("reference"))
+                                       queryset=Programme.objects.order_by("reference"), widget=PlainSelect)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +150,7 @@ class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
     asked_at = forms.DateTimeField(label=_("Reçue le"), widget=DateTimeLocalInput(), initial=now_minute)
     asked_by = forms.ModelChoiceField(label=_("Posée par"), required=False, queryset=Vendor.objects.order_by("name"),
+                                      widget=PlainSelect,
                                       empty_label=_("Candidat non identifié"))
 
 
@@ -262,7 +264,7 @@ class LotDecisionForm(forms.Form):
 
 class BidReceiveForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none(), empty_label=None)
-    vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"))
+    vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"), widget=PlainSelect)
     received_at = forms.DateTimeField(label=_("Reçue le"), widget=DateTimeLocalInput(), initial=now_minute)
     candidature_form = forms.ChoiceField(label=_("Candidature"), choices=CandidatureForm.choices,
                                          initial=CandidatureForm.DUME)
