@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from procurement.core.money import MONEY_MAX_DIGITS, MoneyError, to_decimal
+from procurement.core.money import MONEY_LIMIT, MoneyError, to_decimal
 
 _ARGPARSE_MESSAGES = [
     (re.compile(r"^the following arguments are required: (.+)$"), "argument(s) obligatoire(s) manquant(s) : {0}"),
@@ -76,7 +76,7 @@ def positive_amount(value: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"« {value} » doit être un montant strictement positif")
     if amount.as_tuple().exponent < -2:
         raise argparse.ArgumentTypeError(f"« {value} » a plus de deux décimales")
-    if amount >= Decimal(10) ** (MONEY_MAX_DIGITS - 2):
+    if amount >= MONEY_LIMIT:
         raise argparse.ArgumentTypeError(f"« {value} » dépasse le montant maximal géré")
     return amount
 

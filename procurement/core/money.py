@@ -11,6 +11,8 @@ from num2words import num2words
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 MONEY_MAX_DIGITS = 14
+# The first amount a money field cannot store (MONEY_MAX_DIGITS digits, two of them decimals).
+MONEY_LIMIT = Decimal(10) ** (MONEY_MAX_DIGITS - 2)
 NBSP = "\u00a0"
 
 

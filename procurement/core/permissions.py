@@ -17,7 +17,7 @@ agrees with the cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from procurement.core.enums import Role
 
@@ -84,7 +84,6 @@ class Action:
     ability: str = ""        # the object's ability that guards it, when there is one
     sealed_guarantee: bool = False  # part of the « sealed and blind » guarantees
     api: str = ""            # the method of the same action through the API ("GET", "POST"), if any
-    roles: tuple[str, ...] = field(default=ROLES)
 
     def allows(self, role: str) -> bool:
         return role in self.allowed
@@ -128,7 +127,3 @@ MATRIX: tuple[Action, ...] = (
 )
 
 BY_NAME = {action.name: action for action in MATRIX}
-
-
-def allowed(action: str, role: str) -> bool:
-    return BY_NAME[action].allows(role)

@@ -8,17 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from procurement.core.permissions import may
 
 
-def user_roles(user) -> frozenset[str]:
-    """The names of the user's groups (templates test them to show a role's blocks)."""
-    if not user or not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_procurement_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._procurement_roles = cached
-    return cached
-
-
 class RoleRequiredMixin(LoginRequiredMixin):
     """A page for the roles of one grant of the matrix: anonymous users are sent to the login,
     others get a 403."""

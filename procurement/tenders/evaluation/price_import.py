@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from procurement.core.money import MONEY_MAX_DIGITS, MoneyError, round_money, to_decimal
+from procurement.core.money import MONEY_LIMIT, MoneyError, round_money, to_decimal
 from procurement.tenders import price_schedule_layout as layout
 from procurement.tenders.evaluation.scoring import fmt
 
@@ -36,10 +36,6 @@ class ScheduleReading:
         return not self.errors
 
 
-# What a money field stores (MONEY_MAX_DIGITS digits, two of them decimals).
-LARGEST_PRICE = Decimal(10) ** (MONEY_MAX_DIGITS - 2)
-
-
 def _number_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -55,8 +51,8 @@ def _unit_price(value, cell: str) -> tuple[Decimal | None, str | None]:
         amount = Decimal(repr(value)) if isinstance(value, float) else to_decimal(value)
     except (MoneyError, InvalidOperation):
         return None, f"{cell} : « {value} » n'est pas un montant"
-    if not amount.is_finite() or abs(amount) >= LARGEST_PRICE:
-        return None, f"{cell} : « {value} » est hors des montants possibles (moins de {fmt(LARGEST_PRICE)} €)"
+    if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
+        return None, f"{cell} : « {value} » est hors des montants possibles (moins de {fmt(MONEY_LIMIT)} €)"
     if amount < 0:
         return None, f"{cell} : le prix unitaire {fmt(amount)} est négatif"
     if amount != round_money(amount):
