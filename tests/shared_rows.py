@@ -10,8 +10,9 @@ from django.test import override_settings
 
 @contextmanager
 def module_rows(django_db_blocker, tmp_path_factory):
-    """Use in a module-scoped fixture: ``with module_rows(django_db_blocker, tmp_path_factory): …
-    yield``. Uploaded files go to a directory of the module."""
+    """Use in a module-scoped fixture that also requests ``django_db_setup`` (else, when it runs
+    first in a worker, it writes before the test database exists): ``with module_rows(
+    django_db_blocker, tmp_path_factory): … yield``. Uploaded files go to a directory of the module."""
     with (django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
           transaction.atomic()):
         yield

@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_blocker, tmp_path_factory):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
         call_command("load_demo", stdout=StringIO())
         buyer = get_user_model().objects.get(username="claire.morel")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_blocker, tmp_path_factory):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
         out = StringIO()
         call_command("load_demo", "--format", "json", stdout=out)

@@ -28,7 +28,7 @@ SEALED_AMOUNT = Decimal("87654.32")
 
 
 @pytest.fixture(scope="module")
-def world(django_db_blocker, tmp_path_factory):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One situation for every cell (built once: each test's changes roll back)."""
     with module_rows(django_db_blocker, tmp_path_factory):
         yield build_world()
