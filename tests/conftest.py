@@ -7,6 +7,7 @@ import numpy  # noqa: F401
 import pandas  # noqa: F401
 import pytest
 from django.db import connection
+from freezegun import freeze_time
 
 from tests.factories import UserFactory
 
@@ -27,6 +28,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """``@pytest.mark.freeze_time("2026-11-25 10:00")`` on a test or a module (``pytestmark``) freezes the
+    clock for the test and its function fixtures: factories' fixed dates then mean the same on any day."""
+    marker = request.node.get_closest_marker("freeze_time")
+    if marker is None:
+        yield
+        return
+    with freeze_time(*marker.args, **marker.kwargs):
+        yield
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+
+from django.db.models import Count, Max, Q
 
 from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
@@ -21,6 +24,19 @@ def reference_row(kind: str, *, at: date) -> ReferenceValue:
     if row is None:
         raise ReferenceValueMissing(kind, at)
     return row
+
+
+def reference_known_until(kinds: Iterable[str]) -> date | None:
+    """The last day on which every one of ``kinds`` has a stored value (None: no end), read from each kind's
+    latest row: past it, a rule reading them refuses until the administrator enters the new figures."""
+    kinds = set(kinds)
+    rows = (ReferenceValue.objects.filter(kind__in=kinds).values("kind")
+            .annotate(open=Count("pk", filter=Q(valid_to__isnull=True)), end=Max("valid_to")))
+    ends = {row["kind"]: None if row["open"] else row["end"] for row in rows}
+    if kinds - set(ends):
+        return date.min
+    known = [end for end in ends.values() if end is not None]
+    return min(known) if known else None
 
 
 def reference_value(kind: str, *, at: date) -> Decimal:

@@ -102,8 +102,10 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
     tender = tender_transition(tender=tender, name="mark_ready", by=buyer, now=start)
     tender = tender_transition(tender=tender, name="publish", by=buyer, now=notice)
 
+    # The current consultation's questions and sealed bids are dated from the demo's day, 10:00.
+    demo_now = timezone.make_aware(datetime.combine(today, datetime.min.time()).replace(hour=10))
     for question in entry.get("questions", []):
-        asked = timezone.now() + timedelta(days=question["asked_days"])
+        asked = demo_now + timedelta(days=question["asked_days"])
         recorded = qa.question_record(tender=tender, text=question["text"], asked_at=asked, by=buyer)
         qa.question_answer(question=recorded, answer=question["answer"], by=buyer,
                            today=timezone.localdate(asked) + timedelta(days=1))
@@ -111,7 +113,7 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
     for lot, lot_entry in lots:
         for sealed in lot_entry.get("sealed_bids", []):
             vendor = Vendor.objects.get(name=sealed["vendor"])
-            received = timezone.now() + timedelta(days=sealed["received_days"])
+            received = demo_now + timedelta(days=sealed["received_days"])
             bid_services.bid_receive(lot=lot, vendor=vendor, received_at=received, by=buyer,
                                      files=[_pdf(f"offre-{vendor.pk}")], exclusion_declaration=True)
         for bid in lot_entry.get("bids", []):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import legal_deadline, short_date
 from procurement.core.money import format_eur, format_percent, round_money
-from procurement.core.selectors import reference_row
+from procurement.core.selectors import reference_known_until, reference_row
 from procurement.tenders.enums import Nature, Procedure, Publicity
 
 
@@ -37,6 +37,20 @@ class ProcedureRules:
     mapa_suggested_days: Figure
     small_lot_threshold: Figure
     small_lots_max_share: Figure
+
+
+PROCEDURE_RULE_KINDS = (
+    ReferenceKind.EU_THRESHOLD_WORKS, ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_SUBCENTRAL,
+    ReferenceKind.DISPENSE_THRESHOLD_WORKS, ReferenceKind.DISPENSE_THRESHOLD_SUPPLIES_SERVICES,
+    ReferenceKind.MAPA_PUBLICITY_THRESHOLD, ReferenceKind.OPEN_MIN_DAYS_ELECTRONIC,
+    ReferenceKind.MAPA_SUGGESTED_MIN_DAYS, ReferenceKind.SMALL_LOT_WORKS, ReferenceKind.SMALL_LOT_SUPPLIES_SERVICES,
+    ReferenceKind.SMALL_LOTS_MAX_SHARE,
+)
+
+
+def procedure_rules_known_until() -> date | None:
+    """The last day for which the stored figures let ``rules_in_force`` answer (None: no end)."""
+    return reference_known_until(PROCEDURE_RULE_KINDS)
 
 
 def rules_in_force(*, nature: str, at: date) -> ProcedureRules:

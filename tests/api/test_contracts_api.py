@@ -5,6 +5,7 @@ import pytest
 
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Contract, PurchaseOrder
+from tests.clock import DEMO_NOW
 from tests.contracts.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def test_an_evaluator_sees_no_contract(api_for, evaluator):
     assert api.get("/api/contracts/MAR-API-3/").status_code == 403
 
 
+@pytest.mark.freeze_time(DEMO_NOW)
 def test_a_refused_contract_transition_is_a_409_with_the_reason(api_for, buyer):
     ContractFactory(reference="MAR-API-4")
     response = api_for(buyer).post("/api/contracts/MAR-API-4/transition/", {"transition": "end"}, format="json")

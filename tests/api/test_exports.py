@@ -17,6 +17,7 @@ from procurement.contracts.exports.decp import decp_contracts, decp_document, de
 from procurement.contracts.exports.ocds import ocds_errors, ocds_package
 from procurement.contracts.models import Amendment, Contract
 from procurement.tenders.models import Tender
+from tests.clock import DEMO_NOW, load_demo
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import ProgrammeFactory
 
@@ -28,7 +29,7 @@ SHARED_DECP = Path(settings.BASE_DIR).parent / "shared" / "schemas" / "decp" / "
 @pytest.fixture
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
 
 
 def run(*args) -> dict:
@@ -100,6 +101,7 @@ def test_the_decp_uses_the_tenders_data_and_derives_what_has_no_source():
     assert list(Draft7Validator(decp_schema()).iter_errors({"marches": {"marche": [marche]}})) == []
 
 
+@pytest.mark.freeze_time(DEMO_NOW)
 def test_a_contract_without_a_public_buyer_stops_the_command_with_a_french_message(tmp_path, capsys):
     ContractFactory(reference="MAR-ORPHAN", notified=True)
     output = tmp_path / "d.json"

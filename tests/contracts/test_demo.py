@@ -1,29 +1,27 @@
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.models import Amendment, Contract, IndexValue, PriceRevision, PurchaseOrder
 from procurement.contracts.selectors import consumption
+from tests.clock import DEMO_TODAY, load_demo
 from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
 CONTRACTS = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "contracts.json"
-TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
-        call_command("load_demo", stdout=StringIO())
+        load_demo()
         buyer = get_user_model().objects.get(username="claire.morel")
-        contracts = load_demo_contracts(path=CONTRACTS, buyer=buyer, today=TODAY)
+        contracts = load_demo_contracts(path=CONTRACTS, buyer=buyer, today=DEMO_TODAY)
         yield {contract.reference: contract for contract in contracts}
 
 
@@ -63,11 +61,11 @@ def test_the_syntec_revisions_use_the_demo_index_values(demo):
     revision = PriceRevision.objects.get(contract=demo["BNM-2024-02-L1"], revision_on=date(2025, 11, 1))
     assert (revision.base_index, revision.index, revision.coefficient, revision.price_ht) == (
         Decimal("297.5000"), Decimal("300.6000"), Decimal("1.0089"), Decimal("112996.80"))
-    assert not IndexValue.objects.filter(month__gt=TODAY).exists()
+    assert not IndexValue.objects.filter(month__gt=DEMO_TODAY).exists()
 
 
 def test_loading_the_contracts_twice_duplicates_nothing(demo):
     counts = (Contract.objects.count(), PurchaseOrder.objects.count(), PriceRevision.objects.count())
-    load_demo_contracts(path=CONTRACTS, buyer=None, today=TODAY)
+    load_demo_contracts(path=CONTRACTS, buyer=None, today=DEMO_TODAY)
     assert (Contract.objects.count(), PurchaseOrder.objects.count(), PriceRevision.objects.count()) == counts == (
         7, 15, 10)

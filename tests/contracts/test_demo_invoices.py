@@ -3,15 +3,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 
 from procurement.contracts.models import Contract, Invoice
+from tests.clock import load_demo
 
 
 def test_demo_invoices_load_twice_with_one_suspended_and_one_paid_late(db):
-    call_command("load_demo", "--format", "json", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo("--format", "json")
     count = Invoice.objects.count()
-    call_command("load_demo", "--format", "json", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_demo("--format", "json")
     assert Invoice.objects.count() == count >= 6
     late = Invoice.objects.get(number="PORT-2025-014")
     assert (late.payment_deadline, late.late_days, late.late_interest) == (date(2025, 11, 2), 19, Decimal("850.86"))

@@ -1,23 +1,22 @@
 """The demo's programme page: the BNM's phases (one late), its CAO meetings (one without quorum, then
 convened again), its bodies' decisions, and contracts signed under the council's acts."""
 
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from freezegun import freeze_time
 
 from procurement.contracts.models import Contract
 from procurement.tenders.models import CaoMeeting
+from tests.clock import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_programme_page(client_for, finance_user):
-    # The demo is loaded at the real date: its COUNTER reports are read by pydantic models, which
-    # cannot validate freezegun's dates. Only the page is read on a fixed day.
-    call_command("load_demo", stdout=StringIO())
+    # The demo is loaded on its fixed day without freezing time: its COUNTER reports are read by pydantic
+    # models, which cannot validate freezegun's dates. Only the page is read under a frozen clock.
+    load_demo()
     with freeze_time("2026-11-26 10:00"):
         response = client_for(finance_user).get(reverse("dashboards:programme-detail", args=["BNM"]))
     content = response.content.decode()

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from procurement.contracts.models import PurchaseOrder
 from procurement.contracts.services.invoices import invoice_pay, invoice_receive
+from tests.clock import DEMO_NOW
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory
 
@@ -100,6 +101,7 @@ def test_late_payment_appears_with_its_figures(line, buyer, finance_user, client
     assert "F-1" in overview
 
 
+@pytest.mark.freeze_time(DEMO_NOW)
 def test_invoice_form_records_an_invoice_and_names_a_bad_field(line, buyer, client_for):
     contract = framework(line, 1)
     client = client_for(buyer)

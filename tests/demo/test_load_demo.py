@@ -1,13 +1,12 @@
 import json
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from procurement.tenders.models import Bid, Tender
 from procurement.vendors.models import Vendor
+from tests.clock import load_demo
 from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
-        out = StringIO()
-        call_command("load_demo", "--format", "json", stdout=out)
-        yield json.loads(out.getvalue())
+        yield json.loads(load_demo("--format", "json"))
 
 
 def test_the_demo_creates_one_user_per_role_and_prints_their_passwords(demo):
@@ -47,7 +44,7 @@ def test_the_in_progress_consultation_has_sealed_bids(demo):
 
 def test_loading_the_demo_twice_duplicates_nothing(demo):
     counts = (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count())
-    call_command("load_demo", "--no-users", stdout=StringIO())
+    load_demo("--no-users")
     assert (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count()) == counts == (8, 4, 15)
 
 
@@ -63,3 +60,4 @@ def test_the_mapa_letters_give_the_scores_of_the_amo_evaluation(demo):
     assert [(ranked.bidder, str(ranked.total)) for ranked in ranking.ranked] == [
         ("Traverse Conseil SARL", "91.20"), ("Cap Lecture Publique Conseil", "87.91")]
     assert LetterDocument.objects.filter(lot=lot, kind=LetterKind.REJECTION).count() == 1
+

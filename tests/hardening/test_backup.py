@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from procurement.core.backup import database_is_empty, flush_database, model_digests, storage_files
 from procurement.tenders.models import Bid, BidFile
 from procurement.vendors.models import ComplianceDocument, Vendor
+from tests.clock import load_demo
 from tests.factories import UserFactory
 from tests.vendors.factories import PDF_BYTES, ComplianceDocumentFactory, ContactFactory, VendorFactory
 
@@ -41,7 +42,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 
 
 def test_the_demo_round_trips_identical_rows_and_files(tmp_path, media):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     before = model_digests()
     files_before = files_of(media)
     assert len(files_before) >= 10 and before["tenders.bid"]["count"] == 15

@@ -1,22 +1,21 @@
 """The demo: 58 libraries, the BNM resources and their synthetic COUNTER reports for 2025 and 2026."""
 
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from procurement.resources import presentation
 from procurement.resources.enums import LibraryTier
 from procurement.resources.models import Library, UsageReport
 from procurement.resources.selectors import cost_per_use_table, equity, report_list
+from tests.clock import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_shows_a_poor_cost_per_use_and_a_resource_used_in_large_communes_only(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     assert Library.objects.count() == 58
     assert Library.objects.filter(tier=LibraryTier.LARGE).count() == 17
     assert Library.objects.get(is_network_head=True).code == "BML"
@@ -38,5 +37,5 @@ def test_the_demo_shows_a_poor_cost_per_use_and_a_resource_used_in_large_commune
     small = tiers.tier(LibraryTier.SMALL).per_thousand(press.pk)
     assert large > 20 * small
 
-    call_command("load_demo", "--no-users", stdout=StringIO())  # again: replaced, not doubled
+    load_demo("--no-users")  # again: replaced, not doubled
     assert UsageReport.objects.count() == 2 * (4 * 58 + 1)

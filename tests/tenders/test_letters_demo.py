@@ -1,13 +1,12 @@
 """The BNM demo carries its documents: the DCE of every consultation, and for the three awarded
 procedures the letters of each lot and the rapport de présentation of the formalised ones."""
 
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from procurement.tenders.models import DceGeneration, LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
+from tests.clock import load_demo
 from tests.documents.utils import docx_text
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_generates_the_dce_and_the_letters(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     references = set(DceGeneration.objects.values_list("tender__reference", flat=True))
     assert references == {"BNM-2023-01", "BNM-2024-01", "BNM-2024-02", "BNM-2026-01"}
     for lot in Lot.objects.filter(tender__reference__in=["BNM-2023-01", "BNM-2024-01", "BNM-2024-02"]):

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from procurement.tenders.enums import CriterionKind, PriceFormula, Procedure, TenderState
 from procurement.tenders.models import Tender, TransitionLog
+from tests.clock import DEMO_NOW
 from tests.factories import UserFactory
 from tests.programmes.factories import ProgrammeFactory
 from tests.tenders.factories import CriterionFactory, LotFactory, TenderFactory
@@ -212,6 +213,7 @@ def test_a_refused_transition_shows_its_reasons_and_keeps_the_state(client_for, 
     assert not TransitionLog.objects.exists()
 
 
+@pytest.mark.freeze_time(DEMO_NOW)
 def test_buyer_marks_a_complete_tender_ready_and_the_log_shows_it(client_for, buyer):
     tender = TenderFactory()
     LotFactory(tender=tender, criteria=True)

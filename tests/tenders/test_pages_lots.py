@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import Criterion, Lot, Tender
+from tests.clock import DEMO_NOW
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory, paris
 from tests.vendors.factories import VendorFactory
 
@@ -138,6 +139,7 @@ def test_finance_cannot_decide_a_lot(client_for, finance_user):
 # Questions and answers ----------------------------------------------------------------------
 
 
+@pytest.mark.freeze_time(DEMO_NOW)
 def test_buyer_records_and_answers_a_question_in_time(client_for, buyer):
     tender = TenderFactory(published=True)  # deadline 08/01/2027: answers until 02/01/2027
     vendor = VendorFactory(name="Bibliovox")

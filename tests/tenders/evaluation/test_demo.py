@@ -1,13 +1,12 @@
 """The demo's evaluation: three evaluators scored BNM-2024-01 and BNM-2024-02, the winners win."""
 
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.selectors import lot_evaluation
 from procurement.tenders.models import Lot
+from tests.clock import load_demo
 from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
-        call_command("load_demo", stdout=StringIO())
+        load_demo()
         yield
 
 

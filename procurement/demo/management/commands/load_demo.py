@@ -4,15 +4,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils.timezone import localdate
 
 from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.demo_invoices import load_demo_invoices
-from procurement.core.commands import ProcurementCommand, UsageError
+from procurement.core.commands import ProcurementCommand, UsageError, iso_date
 from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.programmes.demo import load_demo_governance, load_demo_programme
 from procurement.resources.demo import load_demo_resources
 from procurement.tenders.demo import load_demo_tenders
+from procurement.tenders.procedure import procedure_rules_known_until
 from procurement.vendors.demo import load_demo_vendors
 
 User = get_user_model()
@@ -30,9 +31,13 @@ class Command(ProcurementCommand):
         parser.add_argument(
             "--no-users", action="store_true", help="ne pas créer ni réinitialiser les utilisateurs de démonstration"
         )
+        # The demo's history runs up to this day: the current consultation, its questions and sealed bids are
+        # dated from it. Tests pass a fixed day so that what they read does not depend on the machine's clock.
+        parser.add_argument("--today", type=iso_date, default=None,
+                            help="date du jour de la démonstration (AAAA-MM-JJ), aujourd'hui par défaut")
 
-    def run(self, *, no_users, **options):
-        today = timezone.localdate()
+    def run(self, *, no_users, today=None, **options):
+        today, capped = self._demo_day(today)
         missing = sorted({demo.username for demo in DEMO_USERS}
                          - set(User.objects.filter(username__in=[demo.username for demo in DEMO_USERS])
                                .values_list("username", flat=True)))
@@ -54,6 +59,7 @@ class Command(ProcurementCommand):
             resources = load_demo_resources(path=FIXTURES / "resources.json", counter_dir=FIXTURES / "counter",
                                             by=buyer)
         data = {
+            "today": today.isoformat(),
             "programme": programme.reference,
             "budget_lines": programme.budget_lines.count(),
             "vendors": len(vendors),
@@ -66,7 +72,8 @@ class Command(ProcurementCommand):
                 for demo, password in users
             ],
         }
-        lines = [
+        lines = [capped] if capped else []
+        lines += [
             f"Programme {programme.reference} chargé : {data['budget_lines']} lignes budgétaires, "
             f"{len(vendors)} fournisseurs, consultations {', '.join(t.reference for t in tenders)}.",
         ]
@@ -77,3 +84,21 @@ class Command(ProcurementCommand):
                 lines.append(f"  {demo.username:<16} {password:<14} {role} — {demo.first_name} {demo.last_name}")
             lines.append("Ouvrez http://127.0.0.1:8000/ et connectez-vous avec l'un d'eux.")
         return data, "\n".join(lines)
+
+    @staticmethod
+    def _demo_day(asked):
+        """The demo's day: the one asked, or today. Its current consultation needs the procedure rules'
+        figures on that day: past the stored ones, today is brought back to their last day (and said), an
+        asked day is refused."""
+        known_until = procedure_rules_known_until()
+        if asked is not None:
+            if known_until and asked > known_until:
+                raise UsageError(f"--today : les données de référence (seuils, délais) ne sont connues que jusqu'au "
+                                 f"{known_until:%d/%m/%Y} ; complétez-les dans l'administration ou choisissez un "
+                                 "jour antérieur.")
+            return asked, ""
+        today = localdate()
+        if known_until and today > known_until:
+            return known_until, (f"Les données de référence (seuils, délais) s'arrêtent au {known_until:%d/%m/%Y} : "
+                                 "la démonstration est datée de ce jour. Complétez-les dans l'administration.")
+        return today, ""
