@@ -34,7 +34,7 @@ GROUP_ROLES = {Role.BUYER.value: BUYER, Role.EVALUATOR.value: EVALUATOR, Role.FI
 GRANTS: dict[str, frozenset[str]] = {
     "home": STAFF,
     "reference.read": STAFF,
-    "tenders.read": STAFF,  # opened and completed tenders
+    "tenders.read": STAFF,  # opened and completed tenders (an evaluator's: those whose committee they sit on)
     "tenders.read_sealed": READERS,  # also the tenders not opened yet (their bids stay sealed)
     "tenders.drive": BUYERS,
     "tenders.documents": READERS,
@@ -97,11 +97,18 @@ MATRIX: tuple[Action, ...] = (
     Action("tenders.create", "Créer une consultation", G["tenders.drive"], api="POST"),
     Action("tenders.detail.sealed", "Consultation fermée (offres scellées)", G["tenders.read_sealed"], ability="view",
            api="GET"),
-    Action("tenders.detail.opened", "Consultation ouverte", G["tenders.read"], ability="view", api="GET"),
+    Action("tenders.detail.opened", "Consultation ouverte (un évaluateur siège à sa commission)", G["tenders.read"],
+           ability="view", api="GET"),
+    # An evaluator sees only the tenders whose committee they sit on: not this one's bidders nor hashes.
+    Action("tenders.detail.opened_elsewhere", "Consultation ouverte d'une autre commission", G["tenders.read_sealed"],
+           ability="view", api="GET"),
     Action("tenders.bids_register.sealed", "Registre des dépôts (.xlsx), offres scellées : qui et quand, sans montant",
            G["tenders.read_sealed"], ability="view", sealed_guarantee=True, api="GET"),
     Action("tenders.bids_register.opened", "Registre des dépôts (.xlsx), après l'ouverture", G["tenders.read"],
            ability="view", api="GET"),
+    # The register's amounts, VAT and admissibility: the same ability on the page, in the .xlsx and the API.
+    Action("tenders.bids_register.amounts", "Montants, TVA et recevabilité du registre (.xlsx, API)",
+           G["tenders.drive"], ability="read_bids", api="GET"),
     # Nobody, whatever the role: the state rule of the « read_bids » ability.
     Action("tenders.bid_file.sealed", "Télécharger le fichier d'une offre scellée", frozenset(),
            ability="read_bids", sealed_guarantee=True),

@@ -9,11 +9,31 @@ def can_drive(user) -> bool:
     return may(user, "tenders.drive")
 
 
+def sits_on_committee(tender, user) -> bool:
+    """Whether ``user`` is a member of the tender's evaluation committee (a prefetched committee is
+    read without a query)."""
+    if not user or not user.is_authenticated:
+        return False
+    prefetched = getattr(tender, "_prefetched_objects_cache", {}).get("committee")
+    if prefetched is not None:
+        return any(member.user_id == user.pk for member in prefetched)
+    return tender.committee.filter(user_id=user.pk).exists()
+
+
+def can_view_tender(tender, user) -> bool:
+    """The rule of ``Tender.objects.visible_to`` (models/tender.py, ``visible_tenders``) for one tender:
+    every tender for buyers, finance and administrators; for evaluators, the opened or completed
+    tenders whose committee they sit on."""
+    if may(user, "tenders.read_sealed"):
+        return True
+    return may(user, "tenders.read") and tender.state in UNSEALED_STATES and sits_on_committee(tender, user)
+
+
 def tender_abilities(tender, user) -> dict[str, bool]:
     buyer = can_drive(user)
     state = tender.state
     return {
-        "view": may(user, "tenders.read_sealed") or (may(user, "tenders.read") and state in UNSEALED_STATES),
+        "view": can_view_tender(tender, user),
         "edit": buyer and state == TenderState.DRAFT,
         "drive": buyer,
         "ask_answer": buyer and state == TenderState.PUBLISHED,

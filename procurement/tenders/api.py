@@ -1,7 +1,7 @@
 """REST resources for tenders, lots, criteria, bids and evaluators' notes.
 
 The permissions are the pages' own: ``tender_abilities`` / ``lot_abilities`` /
-``evaluation_abilities`` and ``Tender.objects.visible_to``. Bids stay sealed until the opening
+``evaluation_abilities`` and the models' ``visible_to``. Bids stay sealed until the opening
 exactly as on the register (``bid_register``): before it, the bidder, the time of receipt, the
 status and the files' SHA-256 only. Evaluators' notes follow the blind rule
 (``scores_visible_to``). Transitions go through ``tender_transition`` / ``lot_transition``: a
@@ -264,7 +264,7 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 
 def visible_lots(user):
-    return Lot.objects.filter(tender__in=Tender.objects.visible_to(user)).select_related("tender")
+    return Lot.objects.visible_to(user).select_related("tender")
 
 
 class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

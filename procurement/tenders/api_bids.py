@@ -26,7 +26,6 @@ from procurement.tenders.models import (
     Criterion,
     Lot,
     Score,
-    Tender,
 )
 from procurement.tenders.services import bids as bid_services
 
@@ -112,7 +111,7 @@ class BidViewSet(viewsets.ReadOnlyModelViewSet):
         return bid.lot.tender.get_abilities(user)
 
     def get_queryset(self):
-        bids = (Bid.objects.filter(lot__tender__in=Tender.objects.visible_to(self.request.user))
+        bids = (Bid.objects.visible_to(self.request.user)
                 .select_related("lot__tender", "vendor").prefetch_related(Prefetch("files"))
                 .order_by("lot__tender__reference", "lot__number", "received_at", "pk"))
         if self.action == "list":
@@ -161,9 +160,8 @@ class ScoreSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:  # an invisible bid or criterion is unknown, like a missing one
-            lots = Lot.objects.filter(tender__in=Tender.objects.visible_to(request.user))
-            self.fields["bid"].queryset = Bid.objects.filter(lot__in=lots)
-            self.fields["criterion"].queryset = Criterion.objects.filter(lot__in=lots)
+            self.fields["bid"].queryset = Bid.objects.visible_to(request.user)
+            self.fields["criterion"].queryset = Criterion.objects.filter(lot__in=Lot.objects.visible_to(request.user))
 
     def create(self, validated_data):
         bid = validated_data["bid"]

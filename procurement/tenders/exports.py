@@ -1,7 +1,8 @@
 """The bids register (registre des dépôts) as a spreadsheet.
 
-Before the opening it holds what anyone may know of a sealed bid: the bidder, the time of receipt
-and the SHA-256 of each file. Amounts and statuses appear only once the tender is opened.
+It holds what the tender's page shows the same user: the bidder, the time of receipt, the status
+and the SHA-256 of each file; the amounts, the VAT and the candidature's admissibility only with
+the tender's « read_bids » ability (a buyer, once the tender is opened), as on the page and in the API.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ SEALED_COLUMNS = ["Lot", "Candidat", "SIRET", "Reçue le", "Statut", "Fichiers (
 OPENED_COLUMNS = [*SEALED_COLUMNS, "Montant HT", "TVA (%)", "Montant TTC", "Candidature recevable", "Motif"]
 
 
-def bids_register_rows(*, tender: Tender) -> tuple[list[str], list[list]]:
+def bids_register_rows(*, tender: Tender, user) -> tuple[list[str], list[list]]:
     unsealed = tender.state in UNSEALED_STATES
+    readable = tender.get_abilities(user)["read_bids"]
     bids = (
-        Bid.objects.filter(lot__tender=tender)
+        Bid.objects.visible_to(user).filter(lot__tender=tender)
         .select_related("lot", "vendor")
         .prefetch_related("files")
         .order_by("lot__number", "received_at")
@@ -35,15 +37,15 @@ def bids_register_rows(*, tender: Tender) -> tuple[list[str], list[list]]:
             str(bid.get_status_display()) if unsealed or bid.status == "late" else "Reçue, scellée",
             " ".join(f.sha256 for f in bid.files.all()),
         ]
-        if unsealed:
+        if readable:
             row += [bid.final_amount_ht, bid.vat_rate, bid.final_amount_ttc,
                     {True: "oui", False: "non", None: ""}[bid.admissible], bid.status_reason]
         rows.append(row)
-    return (OPENED_COLUMNS if unsealed else SEALED_COLUMNS), rows
+    return (OPENED_COLUMNS if readable else SEALED_COLUMNS), rows
 
 
-def bids_register_xlsx(*, tender: Tender) -> bytes:
-    columns, rows = bids_register_rows(tender=tender)
+def bids_register_xlsx(*, tender: Tender, user) -> bytes:
+    columns, rows = bids_register_rows(tender=tender, user=user)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Registre des dépôts"

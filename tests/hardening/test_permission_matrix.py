@@ -48,6 +48,8 @@ def build_world():
                               consultation_start=sealed.consultation_start, notice_sent_on=sealed.notice_sent_on)
     LotFactory(tender=published)
     example = worked_example(submitted=3)
+    elsewhere = TenderFactory(opened=True, reference="AUTRE-2026")  # no matrix evaluator sits on its committee
+    BidFactory(lot=LotFactory(tender=elsewhere), compliant=True, vendor__name="Candidat d'une autre commission")
     conflicted = UserFactory(username="evaluateur.conflit", evaluator=True)
     DeclarationFactory(member=CommitteeMemberFactory(tender=example.lot.tender, user=conflicted), lot=example.lot,
                        has_conflict=True, comment="Ancien salarié d'un candidat.")
@@ -58,6 +60,7 @@ def build_world():
     users = {matrix.ANONYMOUS: None, matrix.BUYER: buyer, matrix.EVALUATOR: example.evaluators[0],
              matrix.EVALUATOR_CONFLICT: conflicted, matrix.FINANCE: finance_user, matrix.ADMIN: staff_user}
     return {"sealed": sealed, "sealed_file": sealed_file, "published": published, "example": example,
+            "elsewhere": elsewhere,
             "opened_file": opened_file, "contract": contract, "vendor": VendorFactory(),
             "programme": ProgrammeFactory(), "users": users}
 
@@ -75,8 +78,11 @@ def target(action: str, world) -> tuple[str, object]:
         "tenders.create": (reverse("tenders:create"), None),
         "tenders.detail.sealed": (reverse("tenders:detail", args=[sealed.reference]), sealed),
         "tenders.detail.opened": (reverse("tenders:detail", args=[opened.reference]), opened),
+        "tenders.detail.opened_elsewhere": (reverse("tenders:detail", args=[world["elsewhere"].reference]),
+                                            world["elsewhere"]),
         "tenders.bids_register.sealed": (reverse("tenders:bids-register", args=[sealed.reference]), sealed),
         "tenders.bids_register.opened": (reverse("tenders:bids-register", args=[opened.reference]), opened),
+        "tenders.bids_register.amounts": (reverse("tenders:bids-register", args=[opened.reference]), opened),
         "tenders.bid_file.sealed": (reverse("tenders:bid-file", args=[sealed.reference, world["sealed_file"].pk]),
                                     sealed),
         "tenders.bid_file.opened": (reverse("tenders:bid-file", args=[opened.reference, world["opened_file"].pk]),
@@ -107,8 +113,10 @@ def api_target(action: str, world) -> tuple[str, dict]:
         "tenders.create": ("/api/tenders/", {"title": "Consultation de la matrice", "procedure": "mapa"}),
         "tenders.detail.sealed": (f"/api/tenders/{sealed.reference}/", {}),
         "tenders.detail.opened": (f"/api/tenders/{opened.reference}/", {}),
+        "tenders.detail.opened_elsewhere": (f"/api/tenders/{world['elsewhere'].reference}/", {}),
         "tenders.bids_register.sealed": (f"/api/bids/{sealed_bid.pk}/", {}),
         "tenders.bids_register.opened": (f"/api/bids/{opened_bid.pk}/", {}),
+        "tenders.bids_register.amounts": (f"/api/bids/{opened_bid.pk}/", {}),
         "tenders.transition.close": (f"/api/tenders/{world['published'].reference}/transition/",
                                      {"transition": "close"}),
         "contracts.list": ("/api/contracts/", {}),
@@ -128,11 +136,21 @@ def abilities_of(obj, user) -> dict[str, bool]:
     return obj.get_abilities(user)
 
 
+def register_shows_amounts(response) -> bool:
+    header = [cell.value for cell in load_workbook(BytesIO(response.content)).active[2]]
+    return "Montant HT" in header and "Candidature recevable" in header
+
+
+# Actions whose refusal is a narrower answer rather than a refused request: the cell is allowed when
+# the answer holds what the action names.
+SHOWN = {"tenders.bids_register.amounts": register_shows_amounts}
+API_SHOWN = {"tenders.bids_register.amounts": lambda response: response.json()["amount_ht"] is not None}
+
 CELLS = [(action.name, role) for action in matrix.MATRIX for role in matrix.ROLES]
 
 
 def test_the_matrix_covers_every_role_for_every_action():
-    assert len(CELLS) == len(matrix.MATRIX) * 6 == 138
+    assert len(CELLS) == len(matrix.MATRIX) * 6 == 150
     assert all(action.allowed <= set(matrix.ROLES) - {matrix.ANONYMOUS} for action in matrix.MATRIX)
 
 
@@ -159,7 +177,10 @@ def test_every_cell_of_the_matrix_through_the_pages(client, world, name, role):
     if role == matrix.ANONYMOUS:
         assert response.status_code == 302 and ("connexion" in response.url or "login" in response.url)
         return
-    if action.allows(role):
+    if name in SHOWN:
+        assert response.status_code in {200, 403, 404}, response.status_code
+        assert (response.status_code == 200 and SHOWN[name](response)) is action.allows(role)
+    elif action.allows(role):
         assert response.status_code in ({200} if action.method == "GET" else {200, 302}), response.status_code
     elif name.startswith("admin."):
         assert response.status_code == 302 and reverse("admin:login") in response.url
@@ -175,7 +196,8 @@ API_CELLS = [(action.name, role) for action in matrix.MATRIX if action.api for r
 def test_the_api_cells_name_an_endpoint_for_the_actions_the_api_offers():
     assert {name for name, _ in API_CELLS} == {
         "tenders.list", "tenders.create", "tenders.detail.sealed", "tenders.detail.opened",
-        "tenders.bids_register.sealed", "tenders.bids_register.opened", "tenders.transition.close",
+        "tenders.detail.opened_elsewhere", "tenders.bids_register.sealed", "tenders.bids_register.opened",
+        "tenders.bids_register.amounts", "tenders.transition.close",
         "contracts.list", "contracts.detail", "contracts.order_create", "finance.commitments", "vendors.list",
         "vendors.create"}
 
@@ -188,6 +210,9 @@ def test_every_cell_of_the_matrix_through_the_api(api_for, world, name, role):
     response = api.post(url, body, format="json") if action.api == "POST" else api.get(url)
     if role == matrix.ANONYMOUS:
         assert response.status_code in {401, 403}
+    elif name in API_SHOWN:
+        assert response.status_code in {200, 403, 404}, response.status_code
+        assert (response.status_code == 200 and API_SHOWN[name](response)) is action.allows(role)
     elif action.allows(role):
         # A POST the role may make is answered on its merits: done, or refused on its fields (400), never a 403.
         expected = {200} if action.api == "GET" else {200, 201, 400}

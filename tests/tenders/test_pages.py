@@ -14,6 +14,7 @@ from procurement.tenders.models import Tender, TransitionLog
 from tests.clock import DEMO_NOW
 from tests.factories import UserFactory
 from tests.programmes.factories import ProgrammeFactory
+from tests.tenders.evaluation.factories import CommitteeMemberFactory
 from tests.tenders.factories import CriterionFactory, LotFactory, TenderFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +67,13 @@ def test_evaluator_cannot_see_a_draft_tender(client_for, evaluator):
     assert response.status_code in (403, 404)
 
 
-def test_evaluator_lists_only_opened_and_completed_tenders(client_for, evaluator):
-    TenderFactory(reference="BNM-2026-01")
-    TenderFactory(reference="BNM-2026-02", opened=True)
+def test_evaluator_lists_only_the_opened_and_completed_tenders_of_their_committees(client_for, evaluator):
+    CommitteeMemberFactory(tender=TenderFactory(reference="BNM-2026-01"), user=evaluator)
+    CommitteeMemberFactory(tender=TenderFactory(reference="BNM-2026-02", opened=True), user=evaluator)
+    TenderFactory(reference="BNM-2026-03", opened=True)
     page = text(client_for(evaluator).get(reverse("tenders:list")))
     assert "BNM-2026-02" in page
-    assert "BNM-2026-01" not in page
+    assert "BNM-2026-01" not in page and "BNM-2026-03" not in page
     assert "Nouvelle consultation" not in page
 
 

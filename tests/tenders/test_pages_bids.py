@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from procurement.tenders.enums import BidStatus, TenderState
 from procurement.tenders.models import Bid, BidFile, OpeningRecord, Tender
+from tests.tenders.evaluation.factories import CommitteeMemberFactory
 from tests.tenders.factories import BidFactory, LotFactory, OpeningRecordFactory, TenderFactory, paris
 from tests.vendors.factories import VendorFactory
 
@@ -133,6 +134,7 @@ def test_after_the_opening_the_buyer_sees_the_amounts_and_downloads_the_files(cl
 
 def test_after_the_opening_an_evaluator_still_cannot_download_a_bid_file(client_for, evaluator):
     tender = TenderFactory(opened=True)
+    CommitteeMemberFactory(tender=tender, user=evaluator)  # sits on the committee: sees the tender, not the files
     _, bid_file = bid_with_file(tender, compliant=True)
     assert client_for(evaluator).get(file_url(tender, bid_file)).status_code == 403
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from procurement.core.models import TimeStampedModel
 from procurement.core.money import MoneyField, VatRateField, ttc
 from procurement.tenders.enums import BidStatus, CandidatureForm, TenderState
+from procurement.tenders.models.tender import VisibleToQuerySet
 
 UNSEALED_STATES = (TenderState.OPENED, TenderState.COMPLETED)
 EVALUABLE_STATUSES = (BidStatus.COMPLIANT,)
@@ -20,7 +21,9 @@ def bid_file_path(instance, filename: str) -> str:
     return f"tenders/bids/{uuid.uuid4().hex}"
 
 
-class BidQuerySet(models.QuerySet):
+class BidQuerySet(VisibleToQuerySet):
+    tender_path = "lot__tender"
+
     def on_time(self):
         return self.exclude(status=BidStatus.LATE)
 
@@ -92,6 +95,11 @@ class Bid(TimeStampedModel):
         return ttc(self.final_amount_ht, self.vat_rate)
 
 
+class BidFileQuerySet(VisibleToQuerySet):
+    # The hash is as visible as the bid; reading the content also needs the « read_bids » ability.
+    tender_path = "bid__lot__tender"
+
+
 class BidFile(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="files", verbose_name=_("offre"))
     file = models.FileField(_("fichier"), upload_to=bid_file_path)
@@ -102,6 +110,7 @@ class BidFile(models.Model):
 
     # The history keeps the hash, never the name or the path, which could leak content.
     history = HistoricalRecords(excluded_fields=["file", "original_name"])
+    objects = BidFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fichier d'offre")

@@ -11,6 +11,11 @@ from procurement.core.models import ProtectedStateMixin, TimeStampedModel
 from procurement.core.money import MoneyField, round_money
 from procurement.tenders.enums import LotState
 from procurement.tenders.guards import lot_guard
+from procurement.tenders.models.tender import VisibleToQuerySet
+
+
+class LotQuerySet(VisibleToQuerySet):
+    tender_path = "tender"
 
 
 class Lot(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
@@ -38,6 +43,7 @@ class Lot(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["state"])
+    objects = LotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lot")

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -30,16 +30,38 @@ BEFORE_COMPLETION = [TenderState.DRAFT, TenderState.READY, TenderState.PUBLISHED
                      TenderState.OPENED]
 
 
-class TenderQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from procurement.core.permissions import may
+def visible_tenders(user, *, path: str = "") -> Q | None:
+    """The tenders ``user`` may see, as a condition on the tender reached through ``path`` (``""`` from
+    a tender, ``"tender"`` from a lot, ``"lot__tender"`` from a bid…); ``None`` when none.
 
-        # The same rule as the tender's « view » ability.
-        if may(user, "tenders.read_sealed"):
-            return self
-        if may(user, "tenders.read"):
-            return self.filter(state__in=[TenderState.OPENED, TenderState.COMPLETED])
-        return self.none()
+    The same rule as the tender's « view » ability (``tender_abilities``): buyers, finance and
+    administrators see every tender; evaluators the opened or completed tenders whose committee they
+    sit on, so a tender they do not evaluate shows them neither its bidders nor its files' hashes."""
+    from procurement.core.permissions import may
+    from procurement.tenders.models.bids import UNSEALED_STATES
+    from procurement.tenders.models.evaluation import CommitteeMember
+
+    if may(user, "tenders.read_sealed"):
+        return Q()
+    if may(user, "tenders.read"):
+        prefix = f"{path}__" if path else ""
+        seat = CommitteeMember.objects.filter(tender=OuterRef(path or "pk"), user=user)
+        return Q(**{f"{prefix}state__in": UNSEALED_STATES}) & Q(Exists(seat))
+    return None
+
+
+class VisibleToQuerySet(models.QuerySet):
+    """``visible_to(user)`` for a model that belongs to a tender through ``tender_path``."""
+
+    tender_path = ""
+
+    def visible_to(self, user):
+        condition = visible_tenders(user, path=self.tender_path)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class TenderQuerySet(VisibleToQuerySet):
+    tender_path = ""
 
 
 class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):

@@ -158,7 +158,8 @@ class BidFileDownloadView(TenderAccessMixin, View):
         return True
 
     def get(self, request, *args, **kwargs):
-        bid_file = get_object_or_404(BidFile.objects.select_related("bid__lot"), pk=self.kwargs["pk"],
+        bid_file = get_object_or_404(BidFile.objects.visible_to(request.user).select_related("bid__lot"),
+                                     pk=self.kwargs["pk"],
                                      bid__lot__tender=self.tender)
         try:
             handle = bid_file.file.open("rb")
@@ -171,11 +172,11 @@ class BidFileDownloadView(TenderAccessMixin, View):
 
 
 class BidsRegisterExportView(TenderAccessMixin, View):
-    """The register of bids received, as .xlsx: sealed columns only until the opening."""
+    """The register of bids received, as .xlsx: the amounts only for those the page shows them to."""
 
     def get(self, request, *args, **kwargs):
         response = HttpResponse(
-            bids_register_xlsx(tender=self.tender),
+            bids_register_xlsx(tender=self.tender, user=request.user),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="registre-depots-{self.tender.reference}.xlsx"'

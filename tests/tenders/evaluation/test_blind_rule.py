@@ -111,8 +111,9 @@ def test_a_conflicted_member_no_longer_holds_the_round_back(blind):
 def test_an_evaluator_outside_the_committee_reaches_no_evaluation_page(client_for, blind):
     outsider = UserFactory(evaluator=True)
     client = client_for(outsider)
-    assert client.get(pages(blind)["hub"]).status_code == 403
-    assert client.get(pages(blind)["own notes"]).status_code == 403
+    # The tender itself is not theirs to see: as for any object one may not see, a 404.
+    assert client.get(pages(blind)["hub"]).status_code == 404
+    assert client.get(pages(blind)["own notes"]).status_code == 404
 
 
 def test_before_declaring_an_evaluator_sees_the_bidders_names_but_not_their_bids(client_for, blind):

@@ -24,10 +24,18 @@ def test_a_member_is_told_whose_notes_keep_the_ranking_closed(client_for):
     assert "87,50" not in page
 
 
-def test_a_user_outside_the_committee_gets_the_generic_refusal(client_for, evaluator):
+def test_a_reader_outside_the_committee_gets_the_generic_refusal(client_for, finance_user):
     example = worked_example(submitted=1)
-    response = client_for(evaluator).get(results_url(example.lot))
+    response = client_for(finance_user).get(results_url(example.lot))
     assert response.status_code == 403
     page = html.unescape(response.content.decode())
     assert "Accès refusé" in page
     assert "Notes attendues" not in page
+
+
+def test_an_evaluator_outside_the_committee_does_not_see_the_tender_at_all(client_for, evaluator):
+    example = worked_example(submitted=1)
+    response = client_for(evaluator).get(results_url(example.lot))
+    assert response.status_code == 404
+    page = html.unescape(response.content.decode())
+    assert "Notes attendues" not in page and example.tender.reference not in page
