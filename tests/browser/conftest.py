@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from freezegun import freeze_time
+
+from tests.clock import DEMO_NOW
 
 BASE_DIR = Path(settings.BASE_DIR)
 AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -186,9 +189,15 @@ def journey(browser, live_server, settings, tmp_path):
                                   accept_downloads=True, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The server's clock starts on the suite's fixed day and runs (the journeys' dates, deadlines and the
+    # stored thresholds then agree on any machine date); Playwright and its event loop keep the real clock
+    # for their timeouts.
+    clock = freeze_time(DEMO_NOW, tick=True, ignore=["playwright", "asyncio", "greenlet"])
+    clock.start()
     try:
         yield Journey(page, live_server.url, tmp_path)
     finally:
+        clock.stop()
         context.close()
 
 
