@@ -65,8 +65,12 @@ class TemplateActivateView(AdminRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         version = get_object_or_404(TemplateVersion.objects.defer("content"), kind=kwargs["kind"],
                                     version=kwargs["version"])
-        version = services.template_activate(version=version, by=request.user)
-        messages.success(request, _("« %(version)s » est de nouveau en vigueur.") % {"version": version})
+        try:
+            version = services.template_activate(version=version, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("« %(version)s » est de nouveau en vigueur.") % {"version": version})
         return redirect(reverse("documents:variables") + f"#{version.kind}")
 
 
