@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
+from freezegun import freeze_time
 
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
@@ -264,3 +265,16 @@ def test_a_withdrawn_version_cannot_be_put_back_in_force_from_the_page(client_fo
                                            follow=True)
     assert f"« {bad} » ne peut pas être remise en vigueur : « tender.__class__ » lit « __class__ »" in page(response)
     assert TemplateVersion.objects.get(kind=TemplateKind.CCTP, active=True).version == 1
+
+
+@pytest.mark.django_db
+def test_the_templates_page_lists_the_allowed_filters_and_marks_a_withdrawn_version(client_for, staff_user):
+    bad = store(TemplateKind.CCTP, docx_with("{{ tender.__class__ }}"), active=True)
+    with freeze_time("2026-03-02 10:00:00+01:00"):
+        active_template(TemplateKind.CCTP)
+    shown = page(client_for(staff_user).get(VARIABLES))
+    assert ("Filtres de mise en forme possibles : abs, capitalize, count, d, default, e, escape, first, float, int, "
+            "join, last, length, lower, round, string, striptags, title, trim, truncate, upper, wordcount.") in shown
+    assert "Retirée le 02/03/2026 : « tender.__class__ » lit « __class__ », un attribut interne interdit" in shown
+    assert reverse("documents:activate", args=[TemplateKind.CCTP, bad.version]) not in shown
+    assert reverse("documents:activate", args=[TemplateKind.CCTP, 1]) not in shown  # in force again
