@@ -23,7 +23,7 @@ from io import BytesIO
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, nodes
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -52,6 +52,9 @@ TESTS: dict[str, int] = {
 # A loop over a loop over a loop (lots, their criteria, their sub-criteria) is the deepest the
 # documents need; deeper nesting over the same lists would multiply the work without bound.
 MAX_LOOP_DEPTH = 3
+# Loops run only over lists, and over this many items in all per document (a 10-lot DCE with 2,000
+# price lines a lot is a fifth of it): three nested loops over long texts cannot spin for hours.
+MAX_LOOP_ITEMS = 100_000
 # Names Jinja resolves by itself, whatever the context holds.
 RESERVED = frozenset({"self", "super", "caller", "varargs", "kwargs", "loop"})
 LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
@@ -290,8 +293,23 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         self.globals.clear()  # no lipsum, cycler, joiner, namespace, range, dict
         self.filters = {name: DEFAULT_FILTERS[name] for name in FILTERS}
         self.tests = {name: DEFAULT_TESTS[name] for name in TESTS}
+        self.filters["_loop_items"] = self._loop_items
         self.names = None if names is None else frozenset(names)
         self.used: dict[str, str] = {}
+        self.loop_items = 0
+
+    def _loop_items(self, value: Any, expression: str) -> Any:
+        if isinstance(value, Undefined):
+            return value  # iterating it raises the usual « variable non fournie »
+        if not isinstance(value, list | tuple):
+            raise UnsafeTemplate(f"la boucle « for … in {expression} » ne parcourt pas une liste.",
+                                 expression=expression)
+        self.loop_items += len(value)
+        if self.loop_items > MAX_LOOP_ITEMS:
+            limit = f"{MAX_LOOP_ITEMS:,}".replace(",", "\u202f")
+            raise UnsafeTemplate(f"les boucles du modèle parcourent plus de {limit} éléments (à « for … in "
+                                 f"{expression} »).", expression=expression)
+        return value
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         template = super()._parse(source, name, filename)
@@ -305,6 +323,11 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
 
     def _check(self, template: nodes.Template) -> None:
         found = inspect_template(template)
+        for loop in template.find_all(nodes.For):
+            # Every loop draws its items through _loop_items, which counts them (added after the check,
+            # so a template cannot name it).
+            loop.iter = nodes.Filter(loop.iter, "_loop_items", [nodes.Const(describe(loop.iter))], [], None, None,
+                                     lineno=loop.lineno)
         if self.names is not None:
             unknown = sorted(found.keys() - self.names)
             if unknown:
@@ -394,7 +417,7 @@ def render_docx(template_bytes: bytes, context: dict[str, Any]) -> bytes:
         raise
     except TemplateError as error:
         raise _explain(error) from error
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as error:
         raise RenderError(f"le modèle ne peut pas être rendu ({error}).") from error
     output = BytesIO()
     document.save(output)

@@ -56,6 +56,8 @@ HOSTILE = [
     ("{{ tender.reference|center(999999999) }}", "« center »"),
     ("{% for a in lots %}{% for b in lots %}{% for c in lots %}{% for d in lots %}{{ d.title }}"
      "{% endfor %}{% endfor %}{% endfor %}{% endfor %}", "3 niveaux de boucles au plus"),
+    ("{% for a in tender.object %}{% for b in tender.object %}{% for c in tender.object %}{{ c }}"
+     "{% endfor %}{% endfor %}{% endfor %}", "« for … in tender.object » ne parcourt pas une liste"),
     ("{{ tender|attr('__class__') }}", "tender|attr('__class__')"),
     ("{{ (tender|attr('__class__')|attr('__init__'))|attr('__globals__') }}", "tender|attr('__class__')"),
     ("{{ tender['__globals__'] }}", "tender['__globals__']"),
@@ -174,6 +176,17 @@ def test_the_renderer_checks_headers_and_document_properties(marker, where):
     with pytest.raises(RenderError, match="lipsum"):
         render_docx(docx_with(text, where), catalog.example_context(TemplateKind.RC))
     assert not marker.exists()
+
+
+def test_the_renderer_stops_loops_that_would_run_over_a_hundred_thousand_items():
+    three_deep = docx_with("{% for a in lots %}{% for b in lots %}{% for c in lots %}{{ c.number }}{% endfor %}"
+                           "{% endfor %}{% endfor %}")
+    context = {"tender": {"reference": "BNM-2024-02"}, "lots": [{"number": 7}] * 46}
+    # 46 + 46² + 46³ = 99,498 items: still rendered.
+    assert docx_text(render_docx(three_deep, context)).count("7") == 46 ** 3
+    context["lots"] = [{"number": 7}] * 47  # 47 + 47² + 47³ = 106,079
+    with pytest.raises(RenderError, match="parcourent plus de 100\u202f000 éléments"):
+        render_docx(three_deep, context)
 
 
 def test_the_renderer_reads_only_the_context_it_is_given():
