@@ -4,6 +4,7 @@ trial render, new version in force); existing versions are read-only and can be 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,11 +37,11 @@ class TemplateUploadAdminForm(forms.ModelForm):
 
 @admin.register(TemplateVersion)
 class TemplateVersionAdmin(SimpleHistoryAdmin):
-    list_display = ["kind", "version", "active", "original_name", "uploaded_by", "uploaded_at"]
+    list_display = ["kind", "version", "active", "original_name", "uploaded_by", "uploaded_at", "withdrawal"]
     list_filter = ["kind", "active"]
     actions = ["put_in_force"]
     readonly_fields = ["kind", "version", "active", "original_name", "sha256", "variables", "note", "uploaded_by",
-                       "uploaded_at"]
+                       "uploaded_at", "withdrawn_at", "withdrawn_reason"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content")
@@ -67,8 +68,23 @@ class TemplateVersionAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("retrait"))
+    def withdrawal(self, obj):
+        if not obj.withdrawn_reason:
+            return "—"
+        return _("Retirée le %(date)s : %(reason)s") % {
+            "date": formats.date_format(timezone.localtime(obj.withdrawn_at), "d/m/Y") if obj.withdrawn_at else "?",
+            "reason": obj.withdrawn_reason}
+
     @admin.action(description=_("Mettre en vigueur la version choisie"))
     def put_in_force(self, request, queryset):
+        done = 0
         for version in queryset:
-            services.template_activate(version=version, by=request.user)
-        messages.success(request, _("Versions mises en vigueur : %(count)s.") % {"count": queryset.count()})
+            try:
+                services.template_activate(version=version, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                done += 1
+        if done:
+            messages.success(request, _("Versions mises en vigueur : %(count)s.") % {"count": done})

@@ -25,6 +25,10 @@ class TemplateVersion(models.Model):
                                     related_name="+", verbose_name=_("déposé par"))
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     active = models.BooleanField(_("en vigueur"), default=False)
+    # A stored version that fails the upload check (re-run by a data migration and whenever the version in
+    # force is read) is withdrawn: the reason says why, and it can never be put back in force.
+    withdrawn_reason = models.TextField(_("motif du retrait"), blank=True)
+    withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
 
     # The history records who switched which version on; the content itself never changes.
     history = HistoricalRecords(excluded_fields=["content"])
@@ -38,6 +42,9 @@ class TemplateVersion(models.Model):
                                     violation_error_message=_("Cette version de ce modèle existe déjà.")),
             models.UniqueConstraint(fields=["kind"], condition=Q(active=True), name="template_one_active_per_kind",
                                     violation_error_message=_("Une seule version d'un modèle est en vigueur.")),
+            models.CheckConstraint(condition=Q(active=False) | Q(withdrawn_reason=""),
+                                   name="template_withdrawn_not_active",
+                                   violation_error_message=_("Une version retirée ne peut pas être en vigueur.")),
         ]
 
     def __str__(self) -> str:

@@ -10,19 +10,27 @@ from procurement.documents.models import TemplateVersion
 
 
 def active_template(kind: str) -> TemplateVersion:
-    """The version in force for ``kind``; the shipped one is registered at first use if none is."""
+    """The version in force for ``kind``; the shipped one is registered at first use if none is, and put
+    in force instead of a stored version that fails the upload check (which is withdrawn)."""
     version = TemplateVersion.objects.filter(kind=kind, active=True).first()
-    if version is None:
-        from procurement.documents.services import shipped_template_register
-
-        version = shipped_template_register(kind=kind)
-    return version
+    return _usable(kind, version)
 
 
 def active_templates(kinds) -> dict[str, TemplateVersion]:
     """The versions in force for ``kinds``, in one query when they are all there."""
     found = {version.kind: version for version in TemplateVersion.objects.filter(kind__in=kinds, active=True)}
-    return {kind: found.get(kind) or active_template(kind) for kind in kinds}
+    return {kind: _usable(kind, found.get(kind)) for kind in kinds}
+
+
+def _usable(kind: str, version: TemplateVersion | None) -> TemplateVersion:
+    from procurement.documents import services
+
+    if version is None:
+        return services.shipped_template_register(kind=kind)
+    verdict = services.stored_template_verdict(version)
+    if not verdict.accepted:
+        return services.template_withdraw(version=version, reason=verdict.reason)
+    return version
 
 
 def template_versions(kind: str | None = None) -> QuerySet[TemplateVersion]:

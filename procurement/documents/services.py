@@ -1,23 +1,34 @@
 """Template versions: upload (checked against the documented variables, then rendered on trial) and
-the switch of the version in force. A refused upload leaves the version in force as it was."""
+the switch of the version in force. A refused upload leaves the version in force as it was.
+
+The check (``template_verdict``) is the one rule for an upload, the data migration that re-checks the
+stored versions, and every read of the version in force: a version that fails it is withdrawn and the
+template shipped with the application is put in force instead. The renderer runs the same syntax check
+on whatever it renders, so a version that slipped into the database by another way still runs nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from procurement.core.uploads import validate_upload
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
 from procurement.documents.models import TemplateVersion
-from procurement.documents.rendering import RenderError, find_variables, render_docx
+from procurement.documents.rendering import RenderError, UnsafeTemplate, render_docx, variable_uses
 
 UPLOAD_LABEL = "Modèle"
+SHIPPED_NOTE = "Modèle livré avec l'application."
+UNCHANGED = "La version en vigueur reste inchangée."
 
 
 def shipped_template_path(kind: str) -> Path:
@@ -25,33 +36,70 @@ def shipped_template_path(kind: str) -> Path:
     return Path(settings.BASE_DIR) / "templates" / "docx" / f"{kind}.docx"
 
 
-def template_check(*, kind: str, content: bytes, name: str = "") -> list[str]:
-    """The variables the template uses, or a ValidationError naming the first problem in French:
-    a variable outside the documented set of ``kind``, a malformed tag, or a failed trial render."""
+@dataclass(frozen=True)
+class TemplateVerdict:
+    variables: tuple[str, ...] = ()
+    code: str = ""
+    reason: str = ""  # a French sentence; empty when the template passes
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reason
+
+
+def template_verdict(*, kind: str, content: bytes) -> TemplateVerdict:
+    """Checks a template of ``kind``: it only prints values (no call, no calculation, no private or
+    ``__dunder__`` name, filters and tests from the allow-list), reads only the variables documented
+    for ``kind``, and renders the catalog's examples. Nothing of the template runs before its syntax
+    tree has passed the first two checks."""
     label = TemplateKind(kind).label
-    prefix = f"« {UPLOAD_LABEL} » : le fichier « {name} »" if name else f"Le modèle « {label} »"
     try:
-        used = find_variables(content)
+        uses = variable_uses(content)
     except RenderError as error:
-        raise ValidationError(f"{prefix} est refusé : {error}", code="template_syntax") from error
+        return TemplateVerdict(code="template_unsafe" if isinstance(error, UnsafeTemplate) else "template_syntax",
+                               reason=str(error))
     allowed = catalog.names(kind)
-    unknown = sorted(used - allowed)
+    unknown = sorted(uses.keys() - allowed)
     if unknown:
-        names = ", ".join(f"« {variable} »" for variable in unknown)
-        raise ValidationError(
-            f"{prefix} est refusé : il utilise la variable {names}, inconnue pour le type « {label} ». "
-            f"Variables possibles : {', '.join(sorted(allowed))}. La version en vigueur reste inchangée.",
+        names = ", ".join(f"« {name} »" + (f" (dans « {uses[name]} »)" if uses[name] != name else "")
+                          for name in unknown)
+        return TemplateVerdict(
             code="unknown_variable",
+            reason=f"il utilise la variable {names}, inconnue pour le type « {label} ». "
+                   f"Variables possibles : {', '.join(sorted(allowed))}.",
         )
     try:
         render_docx(content, catalog.example_context(kind))
     except RenderError as error:
-        raise ValidationError(
-            f"{prefix} est refusé : l'essai avec les valeurs d'exemple échoue, {error} "
-            "La version en vigueur reste inchangée.",
-            code="trial_render",
-        ) from error
-    return sorted(used)
+        return TemplateVerdict(code="trial_render", reason=f"l'essai avec les valeurs d'exemple échoue, {error}")
+    return TemplateVerdict(variables=tuple(sorted(uses)))
+
+
+# Verdicts of the versions read in force, by kind and content: a template is parsed once per process.
+_VERDICTS: dict[tuple[str, str], TemplateVerdict] = {}
+
+
+def stored_template_verdict(version: TemplateVersion) -> TemplateVerdict:
+    """``template_verdict`` of a stored version, remembered by the digest of its actual content."""
+    content = bytes(version.content)
+    key = (version.kind, hashlib.sha256(content).hexdigest())
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= 256:
+            _VERDICTS.clear()
+        _VERDICTS[key] = template_verdict(kind=version.kind, content=content)
+    return _VERDICTS[key]
+
+
+def template_check(*, kind: str, content: bytes, name: str = "") -> list[str]:
+    """The variables the template uses, or a ValidationError naming the first problem in French:
+    an expression a template may not use, a variable outside the documented set of ``kind``, a
+    malformed tag, or a failed trial render."""
+    verdict = template_verdict(kind=kind, content=content)
+    if not verdict.accepted:
+        label = TemplateKind(kind).label
+        prefix = f"« {UPLOAD_LABEL} » : le fichier « {name} »" if name else f"Le modèle « {label} »"
+        raise ValidationError(f"{prefix} est refusé : {verdict.reason} {UNCHANGED}", code=verdict.code)
+    return list(verdict.variables)
 
 
 def _next_version(kind: str) -> int:
@@ -87,9 +135,48 @@ def template_upload(*, kind: str, file, by, note: str = "") -> TemplateVersion:
 
 @transaction.atomic
 def template_activate(*, version: TemplateVersion, by) -> TemplateVersion:
-    """Puts an earlier (or later) version of the same kind back in force."""
+    """Puts an earlier (or later) version of the same kind back in force, if it passes the check."""
     list(TemplateVersion.objects.select_for_update().filter(kind=version.kind).only("pk"))
-    return _switch_on(TemplateVersion.objects.get(pk=version.pk))
+    version = TemplateVersion.objects.get(pk=version.pk)
+    if version.withdrawn_reason:
+        raise ValidationError(f"« {version} » a été retirée et ne peut pas être remise en vigueur : "
+                              f"{version.withdrawn_reason}", code="withdrawn")
+    verdict = stored_template_verdict(version)
+    if not verdict.accepted:
+        raise ValidationError(f"« {version} » ne peut pas être remise en vigueur : {verdict.reason} {UNCHANGED}",
+                              code=verdict.code)
+    return _switch_on(version)
+
+
+def withdraw_version(*, model: type[TemplateVersion], version: TemplateVersion, reason: str,
+                     now: datetime) -> TemplateVersion:
+    """Takes ``version`` out of force for ``reason`` and, if it was in force, puts the shipped template
+    of its kind in force instead (the stored copy of the shipped file, or a new version holding it).
+    Returns the version in force. ``model`` is TemplateVersion, or its historical state in a migration."""
+    was_active = version.active
+    model.objects.filter(pk=version.pk).update(active=False, withdrawn_reason=reason, withdrawn_at=now)
+    if not was_active:
+        return model.objects.filter(kind=version.kind, active=True).first()
+    content = shipped_template_path(version.kind).read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    shipped = model.objects.filter(kind=version.kind, sha256=digest, withdrawn_reason="").order_by("-version").first()
+    if shipped is not None:
+        model.objects.filter(pk=shipped.pk).update(active=True)
+        shipped.active = True
+        return shipped
+    last = model.objects.filter(kind=version.kind).aggregate(last=Max("version"))["last"] or 0
+    return model.objects.create(
+        kind=version.kind, version=last + 1, content=content, original_name=f"{version.kind}.docx", sha256=digest,
+        variables=sorted(variable_uses(content)),
+        note=f"{SHIPPED_NOTE} En vigueur à la place de la version {version.version}, retirée.", active=True,
+    )
+
+
+@transaction.atomic
+def template_withdraw(*, version: TemplateVersion, reason: str) -> TemplateVersion:
+    """Withdraws ``version`` (see ``withdraw_version``); returns the version now in force."""
+    list(TemplateVersion.objects.select_for_update().filter(kind=version.kind).only("pk"))
+    return withdraw_version(model=TemplateVersion, version=version, reason=reason, now=timezone.now())
 
 
 @transaction.atomic
@@ -99,12 +186,12 @@ def shipped_template_register(*, kind: str) -> TemplateVersion:
     active = TemplateVersion.objects.filter(kind=kind, active=True).first()
     if active is not None:
         return active
-    latest = TemplateVersion.objects.filter(kind=kind).order_by("-version").first()
+    latest = TemplateVersion.objects.filter(kind=kind, withdrawn_reason="").order_by("-version").first()
     if latest is not None:
         return _switch_on(latest)
     content = shipped_template_path(kind).read_bytes()
     return TemplateVersion.objects.create(
-        kind=kind, version=1, content=content, original_name=f"{kind}.docx",
-        sha256=hashlib.sha256(content).hexdigest(), variables=sorted(find_variables(content)),
-        note="Modèle livré avec l'application.", active=True,
+        kind=kind, version=_next_version(kind), content=content, original_name=f"{kind}.docx",
+        sha256=hashlib.sha256(content).hexdigest(), variables=sorted(variable_uses(content)),
+        note=SHIPPED_NOTE, active=True,
     )

@@ -18,6 +18,7 @@ from procurement.core.roles import RoleRequiredMixin
 from procurement.documents import selectors, services
 from procurement.documents.forms import TemplateUploadForm
 from procurement.documents.models import TemplateVersion
+from procurement.documents.rendering import FILTERS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -30,7 +31,8 @@ class VariablesView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(kinds=selectors.variables_page(),
-                                        can_upload=may(self.request.user, "templates.edit"), **kwargs)
+                                        can_upload=may(self.request.user, "templates.edit"),
+                                        template_filters=", ".join(sorted(FILTERS)), **kwargs)
 
 
 class AdminRequiredMixin(RoleRequiredMixin):
@@ -65,8 +67,12 @@ class TemplateActivateView(AdminRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         version = get_object_or_404(TemplateVersion.objects.defer("content"), kind=kwargs["kind"],
                                     version=kwargs["version"])
-        version = services.template_activate(version=version, by=request.user)
-        messages.success(request, _("« %(version)s » est de nouveau en vigueur.") % {"version": version})
+        try:
+            version = services.template_activate(version=version, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("« %(version)s » est de nouveau en vigueur.") % {"version": version})
         return redirect(reverse("documents:variables") + f"#{version.kind}")
 
 
