@@ -1,12 +1,37 @@
-"""What the evaluation requires before a lot is awarded (called by the ``award`` guard): every
-abnormally low bid decided, never a rejected one as winner, and, once notes exist, a final round
-and a reason when the winner is not the ranking's first."""
+"""Where the evaluation of a lot stands: whether it has started (from then on the opened bids are
+facts, changed only by a logged regularisation or negotiation), and what it requires before the lot
+is awarded (called by the ``award`` guard): every abnormally low bid decided, never a rejected one as
+winner, the committee's final ranking with the winner in it, and a reason when the winner is not the
+ranking's first."""
 
 from __future__ import annotations
 
-from procurement.tenders.enums import AbnormallyLowDecision
+from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.scoring import fmt
 from procurement.tenders.evaluation.selectors import lot_evaluation
+
+
+def evaluation_started(lot) -> bool:
+    """The lot's evaluation has started at its first recorded act: a member's declaration of interest
+    (signed with the bidders in front of them, after which a cleared member reads the bids), a note
+    (an evaluator's or the committee's), the closure of the round, the review of an abnormally low
+    bid, or a decision on the lot. What the opening recorded is then what was evaluated."""
+    from procurement.tenders.models import (
+        AbnormallyLowReview,
+        CommitteeScore,
+        ConflictDeclaration,
+        Lot,
+        RoundClosure,
+        Score,
+    )
+
+    if Lot.objects.filter(pk=lot.pk).exclude(state=LotState.EVALUATING).exists():
+        return True
+    return (ConflictDeclaration.objects.filter(lot=lot).exists()
+            or Score.objects.filter(lot=lot).exists()
+            or CommitteeScore.objects.filter(bid__lot=lot).exists()
+            or RoundClosure.objects.filter(lot=lot).exists()
+            or AbnormallyLowReview.objects.filter(bid__lot=lot).exists())
 
 
 def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
