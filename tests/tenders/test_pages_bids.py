@@ -93,16 +93,16 @@ def test_the_admin_never_shows_the_amount_of_a_sealed_bid(client_for, staff_user
     assert "98765" not in changelist and "98 765" not in changelist.replace("\u00a0", " ")
 
 
-def test_a_posted_amount_is_ignored_by_the_admin_while_the_bid_is_sealed(client_for, staff_user):
+def test_a_posted_amount_is_refused_by_the_admin(client_for, staff_user):
     tender = TenderFactory(closed=True)
     bid, _ = bid_with_file(tender)
     response = client_for(staff_user).post(reverse("admin:tenders_bid_change", args=[bid.pk]), {
         "status": BidStatus.RECEIVED, "candidature_form": "dume", "admissible": "unknown", "capacities": "CA 3 M€",
         "amount_ht": "1.00", "vat_rate": "20",
     })
-    assert response.status_code == 302
+    assert response.status_code == 403
     saved = Bid.objects.get(pk=bid.pk)
-    assert saved.capacities == "CA 3 M€"
+    assert saved.capacities == ""
     assert (saved.amount_ht, saved.vat_rate) == (None, None)
 
 
@@ -142,7 +142,8 @@ def test_after_the_opening_the_admin_shows_the_amounts(client_for, staff_user):
     tender = TenderFactory(opened=True)
     bid, _ = bid_with_file(tender, compliant=True)
     page = text(client_for(staff_user).get(reverse("admin:tenders_bid_change", args=[bid.pk])))
-    assert 'name="amount_ht"' in page
+    assert "Montant HT" in page and "98000,00" in page.replace("\u00a0", "").replace(" ", "")
+    assert 'name="amount_ht"' not in page  # shown, never editable
     assert SECRET_NAME in page
 
 
