@@ -36,8 +36,6 @@ def evaluation_started(lot) -> bool:
 
 def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
     """French sentences; ``reason`` None means "not known here" (the reason is then not checked)."""
-    from procurement.tenders.models import CommitteeScore, Score
-
     evaluation = lot_evaluation(lot)
     names = evaluation.names
     refusals = []
@@ -58,13 +56,22 @@ def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
     if review is not None and review.decision == AbnormallyLowDecision.REJECTED:
         refusals.append(f"L'offre de {names[winner.pk]} a été rejetée comme anormalement basse : "
                         "elle ne peut pas être retenue.")
-    notes_exist = (Score.objects.filter(lot=lot).exists()
-                   or CommitteeScore.objects.filter(bid__lot=lot).exists())
-    if not notes_exist:
+    # Every procedure, MAPA included: the award follows the committee's final ranking, never a lot
+    # nobody evaluated (a lot priced only is ranked by its prices, without evaluators).
+    if not evaluation.tree.roots:
+        refusals.append("Le lot n'a aucun critère d'attribution : il n'a pas de classement.")
+        return refusals
+    if evaluation.round.has_qualitative and not evaluation.round.counted_user_ids and not evaluation.committee_notes:
+        refusals.append("Aucune note n'a été soumise pour ce lot : la commission d'évaluation signe ses "
+                        "déclarations, note les offres et soumet ses notes avant l'attribution.")
         return refusals
     if not evaluation.final:
         refusals.append("Le tour de notation est encore à l'aveugle : attendez que chaque évaluateur ait soumis "
                         "ses notes, ou que le président clôture le tour.")
+        return refusals
+    if winner.pk not in {ranked.bid_id for ranked in evaluation.ranking.ranked}:
+        refusals.append(f"L'offre de {names.get(winner.pk, winner.vendor.name)} ne figure pas au classement "
+                        "final de la commission.")
         return refusals
     first = evaluation.ranking.winner
     if first and first.bid_id != winner.pk and reason is not None and not reason.strip():
