@@ -1,5 +1,7 @@
-"""Administration of the contracts app. The state is moved by the transition service only: read-only
-here, as are the calendar fields the services keep and the transition log."""
+"""Administration of the contracts app: contracts, their orders, amendments, subcontracts, renewal
+decisions, revision clauses and revisions change through their services only (states and their log,
+ceilings, legal bases, calendars), so the admin shows them read-only. Index series and their values,
+reference data, are edited here."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,17 +19,11 @@ from procurement.contracts.models import (
     RenewalDecision,
     Subcontract,
 )
+from procurement.core.admin_readonly import ReadOnlyAdminMixin
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TransitionLogInline(ReadOnlyInline):
@@ -43,7 +39,7 @@ class RenewalInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "title", "holder", "state", "start_date", "period_end", "renewal_deadline"]
     list_filter = ["state", "is_framework", "renewal_mode"]
     search_fields = ["reference", "title", "holder__name", "lot__tender__reference"]
@@ -57,7 +53,7 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContractTransitionLog)
-class ContractTransitionLogAdmin(admin.ModelAdmin):
+class ContractTransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Written by the transition service only."""
 
     list_display = ["at", "contract", "transition", "source", "target", "by", "effective_on"]
@@ -65,53 +61,36 @@ class ContractTransitionLogAdmin(admin.ModelAdmin):
     search_fields = ["contract__reference", "reason"]
     list_select_related = ["contract", "by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RenewalDecision)
-class RenewalDecisionAdmin(SimpleHistoryAdmin):
+class RenewalDecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["contract", "renewal_number", "decision", "decided_on", "deadline", "by"]
     list_select_related = ["contract", "by"]
 
 
 @admin.register(PurchaseOrder)
-class PurchaseOrderAdmin(SimpleHistoryAdmin):
+class PurchaseOrderAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Orders are issued through the contract's page, which checks the ceilings."""
 
     list_display = ["contract", "number", "ordered_on", "amount_ht", "by"]
     search_fields = ["contract__reference", "description"]
     list_select_related = ["contract", "by"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Amendment)
-class AmendmentAdmin(SimpleHistoryAdmin):
+class AmendmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Amendments are recorded through the contract's page, which checks their legal basis."""
 
     list_display = ["contract", "number", "basis", "amount_change_ht", "change_share", "cumulated_share", "signed_on"]
     list_filter = ["basis"]
     list_select_related = ["contract"]
-    readonly_fields = ["change_share", "cumulated_share"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Subcontract)
-class SubcontractAdmin(SimpleHistoryAdmin):
+class SubcontractAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["contract", "vendor", "amount_ttc", "status", "direct_payment", "declared_on"]
     list_filter = ["status", "direct_payment"]
     list_select_related = ["contract", "vendor"]
-    readonly_fields = ["direct_payment"]
 
 
 class IndexValueInline(admin.TabularInline):
@@ -129,22 +108,16 @@ class IndexSeriesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PriceRevisionClause)
-class PriceRevisionClauseAdmin(SimpleHistoryAdmin):
+class PriceRevisionClauseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["contract", "series", "base_month", "fixed_part", "coefficient_decimals"]
     list_select_related = ["contract", "series"]
 
 
 @admin.register(PriceRevision)
-class PriceRevisionAdmin(admin.ModelAdmin):
-    """Revisions keep the values they used: read-only."""
+class PriceRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Revisions keep the values they used."""
 
     list_display = ["contract", "revision_on", "base_index", "index", "coefficient", "base_price_ht", "price_ht"]
     list_select_related = ["contract"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 from procurement.contracts import admin_invoices  # noqa: E402, F401  (invoices and reminders, read-only)

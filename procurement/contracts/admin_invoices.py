@@ -5,17 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from procurement.contracts.models import Invoice, InvoiceLine, SentReminder
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from procurement.core.admin_readonly import ReadOnlyAdminMixin
 
 
 class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -1,8 +1,10 @@
-"""Administration of the tenders app.
+"""Administration of the tenders app: read-only.
 
-The states are protected FSM fields moved only by the transition services: read-only here. Bid
-prices and files stay sealed in the admin too, until the tender's opening: the amount fields and
-the files are neither shown nor editable on a sealed bid, and the list never shows an amount.
+Tenders, lots, criteria, bids, opening records, questions and the CAO's meetings, decisions and
+opinions change through their services only (the need's services date the last change the DCE must
+follow; the transition services check the guards and write the log; bids are facts). Bid prices and
+files stay sealed in the admin too, until the tender's opening: the amount fields and the files are
+not shown on a sealed bid, and the list never shows an amount. CAO members are edited here.
 """
 
 from django.contrib import admin
@@ -12,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from procurement.core.admin_readonly import ReadOnlyAdminMixin
 from procurement.tenders import admin_evaluation  # noqa: F401  (registers the evaluation and documents records)
-from procurement.tenders.forms import TenderForm
 from procurement.tenders.models import (
     Bid,
     BidFile,
@@ -32,7 +34,7 @@ from procurement.tenders.models import (
 BID_AMOUNT_FIELDS = ("amount_ht", "vat_rate", "negotiated_amount_ht")
 
 
-class LotInline(admin.TabularInline):
+class LotInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Lot
     extra = 0
     fields = ["number", "title", "estimated_amount_ht", "options_amount_ht", "state"]
@@ -41,8 +43,7 @@ class LotInline(admin.TabularInline):
 
 
 @admin.register(Tender)
-class TenderAdmin(SimpleHistoryAdmin):
-    form = TenderForm  # the DECP lists as checkboxes, as in the pages
+class TenderAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "object", "state", "procedure"]
     list_filter = ["state", "procedure", "nature"]
     search_fields = ["reference", "object", "cpv_code"]
@@ -64,18 +65,17 @@ class TenderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Lot)
-class LotAdmin(SimpleHistoryAdmin):
+class LotAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["tender", "number", "title", "estimated_amount_ht", "state"]
     list_filter = ["state"]
     search_fields = ["tender__reference", "title"]
     list_select_related = ["tender"]
     fields = ["tender", "number", "title", "description", "estimated_amount_ht", "options_amount_ht", "state",
               "winner", "decision_reason", "decided_at"]
-    readonly_fields = ["state", "winner", "decision_reason", "decided_at"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "lot", "kind", "points", "parent", "position"]
     list_filter = ["kind"]
     search_fields = ["name", "lot__tender__reference"]
@@ -83,52 +83,36 @@ class CriterionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["tender", "asked_at", "__str__", "answered_at"]
     search_fields = ["tender__reference", "text", "answer"]
     list_select_related = ["tender"]
 
 
 @admin.register(OpeningRecord)
-class OpeningRecordAdmin(SimpleHistoryAdmin):
+class OpeningRecordAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["tender", "opened_at", "opened_by"]
     search_fields = ["tender__reference"]
     list_select_related = ["tender", "opened_by"]
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
-    """The log is written by the transition service only."""
+class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The log is written by the services only."""
 
     list_display = ["at", "tender", "lot", "transition", "source", "target", "by"]
     list_filter = ["transition", "target"]
     search_fields = ["tender__reference", "reason"]
     list_select_related = ["tender", "lot", "by"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BidFileInline(admin.TabularInline):
-    """The files of an opened bid, read-only, downloaded through the page that checks the opening."""
+class BidFileInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The files of an opened bid, downloaded through the page that checks the opening."""
 
     model = BidFile
     extra = 0
-    can_delete = False
     fields = ["original_name", "size", "sha256", "uploaded_at", "download"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("fichier"))
     def download(self, bid_file):
@@ -141,17 +125,18 @@ def _unsealed(bid) -> bool:
 
 
 @admin.register(Bid)
-class BidAdmin(admin.ModelAdmin):
+class BidAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """No history view here: the historical rows hold the amounts, which stay sealed until the opening.
-    Bids are received through the tender's page, which stores the files and their SHA-256."""
+    Bids are received through the tender's page (the time of receipt is the server's, or a paper
+    deposit's with its reason), recorded at the opening and regularised or negotiated through theirs."""
 
-    list_display = ["vendor", "lot", "received_at", "status"]
-    list_filter = ["status"]
+    list_display = ["vendor", "lot", "received_at", "channel", "status"]
+    list_filter = ["status", "channel"]
     search_fields = ["vendor__name", "lot__tender__reference"]
     list_select_related = ["vendor", "lot__tender"]
-    base_fields = ["lot", "vendor", "received_at", "status", "status_reason", "candidature_form",
-                   "exclusion_declaration", "capacities", "admissible", "admissibility_reason", "regularised",
-                   "regularisation_note", "recorded_by"]
+    base_fields = ["lot", "vendor", "received_at", "channel", "deposit_reason", "status", "status_reason",
+                   "candidature_form", "exclusion_declaration", "capacities", "admissible", "admissibility_reason",
+                   "regularised", "regularisation_note", "recorded_by", "created_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lot__tender", "vendor")
@@ -162,13 +147,10 @@ class BidAdmin(admin.ModelAdmin):
         return list(self.base_fields)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["lot", "vendor", "received_at", "recorded_by"]
+        return self.get_fields(request, obj)
 
     def get_inlines(self, request, obj):
         return [BidFileInline] if _unsealed(obj) else []
-
-    def has_add_permission(self, request):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The admin accepts any lookup on a model's own fields in the query string: ?amount_ht__gt=…
@@ -178,8 +160,8 @@ class BidAdmin(admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
 
-# The CAO (issue #12): members are edited here; meetings and decisions go through the services
-# (the quorum is computed when a meeting is recorded), so the admin shows them read-only.
+# The CAO: members are edited here; meetings, decisions and opinions go through the services (the
+# quorum is computed when a meeting is recorded), so the admin shows them read-only.
 
 
 @admin.register(CaoMember)
@@ -189,33 +171,23 @@ class CaoMemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "title"]
 
 
-class CaoDecisionInline(admin.TabularInline):
+class CaoDecisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaoDecision
     fields = ["lot", "outcome", "bid", "reason", "difference_reason"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CaoMeeting)
-class CaoMeetingAdmin(SimpleHistoryAdmin):
+class CaoMeetingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "authority", "voting_present", "voting_seats", "quorum_reached", "reconvened_from"]
     list_filter = ["authority", "quorum_reached"]
     readonly_fields = ["authority", "convened_on", "held_at", "tenders", "attendees", "reconvened_from",
                        "voting_seats", "voting_present", "quorum_reached"]
     inlines = [CaoDecisionInline]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(CaoOpinion)
-class CaoOpinionAdmin(SimpleHistoryAdmin):
+class CaoOpinionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "lot", "amount_change_ht", "opinion"]
     readonly_fields = ["meeting", "lot", "subject", "amount_change_ht", "opinion"]
-
-    def has_add_permission(self, request):
-        return False

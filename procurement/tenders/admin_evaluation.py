@@ -8,6 +8,7 @@ Generated files are downloaded through the pages, which check who may read them.
 
 from django.contrib import admin
 
+from procurement.core.admin_readonly import ReadOnlyAdminMixin
 from procurement.tenders.models import (
     AbnormallyLowReview,
     CommitteeMember,
@@ -21,18 +22,8 @@ from procurement.tenders.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(EvaluationSettings)

@@ -114,11 +114,12 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
         for sealed in lot_entry.get("sealed_bids", []):
             vendor = Vendor.objects.get(name=sealed["vendor"])
             received = demo_now + timedelta(days=sealed["received_days"])
-            bid_services.bid_receive(lot=lot, vendor=vendor, received_at=received, by=buyer,
+            bid_services.bid_receive(lot=lot, vendor=vendor, now=received, by=buyer,
                                      files=[_pdf(f"offre-{vendor.pk}")], exclusion_declaration=True)
         for bid in lot_entry.get("bids", []):
             vendor = Vendor.objects.get(name=bid["vendor"])
-            bid_services.bid_receive(lot=lot, vendor=vendor, received_at=_at(bid["received_at"]), by=buyer,
+            # Deposited electronically at their real time.
+            bid_services.bid_receive(lot=lot, vendor=vendor, now=_at(bid["received_at"]), by=buyer,
                                      files=[_pdf(f"offre-{vendor.pk}")], exclusion_declaration=True)
     if "opening" not in entry:
         return tender

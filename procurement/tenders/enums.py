@@ -131,6 +131,15 @@ class BidStatus(models.TextChoices):
     INAPPROPRIATE = "inappropriate", _("Inappropriée")
 
 
+class DepositChannel(models.TextChoices):
+    """How a bid reached the buyer: an electronic deposit is stamped with the server's time when it is
+    registered; a paper or physical-media deposit is recorded after the fact with its receipt time and
+    the reason it was not registered at once."""
+
+    ELECTRONIC = "electronic", _("Dépôt électronique (horodaté par le serveur)")
+    PAPER = "paper", _("Pli papier ou support physique (enregistré après coup)")
+
+
 class CandidatureForm(models.TextChoices):
     DC = "dc1_dc2", _("DC1 et DC2")
     DUME = "dume", _("DUME")

@@ -14,6 +14,7 @@ from procurement.tenders.enums import (
     BidStatus,
     CandidatureForm,
     CriterionKind,
+    DepositChannel,
     EnvironmentalConsideration,
     ExecutionMode,
     PriceBasis,
@@ -265,7 +266,17 @@ class LotDecisionForm(forms.Form):
 class BidReceiveForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none(), empty_label=None)
     vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"), widget=PlainSelect)
-    received_at = forms.DateTimeField(label=_("Reçue le"), widget=DateTimeLocalInput(), initial=now_minute)
+    channel = forms.ChoiceField(label=_("Mode de dépôt"), choices=DepositChannel.choices,
+                                initial=DepositChannel.ELECTRONIC, widget=forms.RadioSelect)
+    received_at = forms.DateTimeField(
+        label=_("Reçu le (pli papier ou support physique)"), widget=DateTimeLocalInput(), required=False,
+        help_text=_("L'heure inscrite à la remise du pli. Un dépôt électronique prend l'heure du serveur : "
+                    "laissez ce champ vide."),
+    )
+    deposit_reason = forms.CharField(
+        label=_("Motif de l'enregistrement après coup"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Pour un pli papier ou un support physique : pourquoi il n'a pas été enregistré à sa remise."),
+    )
     candidature_form = forms.ChoiceField(label=_("Candidature"), choices=CandidatureForm.choices,
                                          initial=CandidatureForm.DUME)
     exclusion_declaration = forms.BooleanField(label=_("Déclaration sur l'honneur (motifs d'exclusion) fournie"),
@@ -318,3 +329,4 @@ class RegulariseForm(forms.Form):
 class NegotiateForm(forms.Form):
     amount_ht = forms.DecimalField(label=_("Montant HT après négociation (€)"), max_digits=14, decimal_places=2,
                                    min_value=0)
+    reason = forms.CharField(label=_("Compte rendu de la négociation"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -33,7 +33,7 @@ def published_lot():
 
 def test_a_bid_on_time_is_registered_sealed_with_the_hash_of_its_files(buyer, published_lot, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    bid = bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 8, 11, 59),
+    bid = bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 8, 11, 59),
                       files=[pdf()], by=buyer, exclusion_declaration=True)
     assert bid.status == BidStatus.RECEIVED
     assert bid.amount_ht is None
@@ -47,7 +47,7 @@ def test_a_bid_on_time_is_registered_sealed_with_the_hash_of_its_files(buyer, pu
 
 
 def test_a_late_bid_is_refused_and_logged_with_its_time(buyer, published_lot):
-    bid = bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 8, 12, 1),
+    bid = bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 8, 12, 1),
                       files=[pdf()], by=buyer)
     assert bid.status == BidStatus.LATE
     assert bid.status_reason == (
@@ -58,7 +58,7 @@ def test_a_late_bid_is_refused_and_logged_with_its_time(buyer, published_lot):
 
 def test_a_fake_pdf_is_refused_and_nothing_is_saved(buyer, published_lot):
     with pytest.raises(ValidationError) as error:
-        bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 7, 9, 0),
+        bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 7, 9, 0),
                     files=[pdf(content=b"MZ\x90\x00 not a pdf")], by=buyer)
     assert "n'est pas celui d'un fichier PDF" in error.value.messages[0]
     assert not Bid.objects.exists()
@@ -67,14 +67,14 @@ def test_a_fake_pdf_is_refused_and_nothing_is_saved(buyer, published_lot):
 def test_an_executable_is_refused_by_its_type(buyer, published_lot):
     upload = SimpleUploadedFile("offre.exe", b"MZ\x90\x00")
     with pytest.raises(ValidationError, match="formats acceptés : PDF, DOCX, XLSX, ODT, ZIP"):
-        bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 7, 9, 0),
+        bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 7, 9, 0),
                     files=[upload], by=buyer)
 
 
 def test_an_oversized_file_is_refused(buyer, published_lot, settings):
     settings.MAX_UPLOAD_BYTES = 1024
     with pytest.raises(ValidationError, match="au-delà du maximum de 1,0"):
-        bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 7, 9, 0),
+        bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 7, 9, 0),
                     files=[pdf(content=PDF_BYTES + b"0" * 2000)], by=buyer)
 
 
@@ -85,7 +85,7 @@ def test_a_docx_must_really_be_a_word_document(buyer, published_lot):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "not a docx")
     with pytest.raises(ValidationError, match="n'est pas celui d'un fichier DOCX"):
-        bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 7, 9, 0),
+        bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 7, 9, 0),
                     files=[SimpleUploadedFile("memoire.docx", buffer.getvalue())], by=buyer)
 
 
@@ -119,10 +119,11 @@ def test_an_irregular_status_needs_a_reason_and_can_be_regularised(buyer):
 def test_negotiation_only_in_a_mapa_that_provides_for_it(buyer):
     open_bid = BidFactory(lot=LotFactory(tender=TenderFactory(opened=True)), compliant=True)
     with pytest.raises(ValidationError, match="procédure adaptée"):
-        bid_negotiate(bid=open_bid, amount_ht=Decimal("90000"), by=buyer)
+        bid_negotiate(bid=open_bid, amount_ht=Decimal("90000"), reason="Remise sur volume", by=buyer)
     mapa_bid = BidFactory(lot=LotFactory(tender=TenderFactory(opened=True, mapa=True, mapa_negotiation=True)),
                           compliant=True)
-    assert bid_negotiate(bid=mapa_bid, amount_ht=Decimal("76000"), by=buyer).final_amount_ht == Decimal("76000")
+    negotiated = bid_negotiate(bid=mapa_bid, amount_ht=Decimal("76000"), reason="Remise sur volume", by=buyer)
+    assert negotiated.final_amount_ht == Decimal("76000")
 
 
 def test_the_opening_record_cannot_precede_the_deadline(buyer):
@@ -135,7 +136,7 @@ def test_the_opening_record_cannot_precede_the_deadline(buyer):
 
 def test_the_history_of_a_bid_file_keeps_the_hash_but_never_the_name(buyer, published_lot, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    bid = bid_receive(lot=published_lot, vendor=VendorFactory(), received_at=paris(2027, 1, 7, 9, 0),
+    bid = bid_receive(lot=published_lot, vendor=VendorFactory(), now=paris(2027, 1, 7, 9, 0),
                       files=[pdf("prix-98000-euros.pdf")], by=buyer)
     record = bid.files.get().history.get()
     assert record.sha256 == bid.files.get().sha256

@@ -12,7 +12,7 @@ from procurement.tenders.services.cao import cao_decision_record, cao_meeting_re
 from procurement.tenders.services.transitions import TransitionRefused, lot_transition
 from tests.programmes.factories import ProgrammeFactory
 from tests.tenders.cao_factories import cao_chooses, cao_members
-from tests.tenders.evaluation.factories import worked_example
+from tests.tenders.evaluation.factories import final_ranking, worked_example
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory, paris
 from tests.vendors.factories import make_compliant
 
@@ -63,7 +63,7 @@ def test_a_meeting_with_quorum_is_not_convened_again():
 
 def formalised_lot():
     programme = ProgrammeFactory()
-    lot = LotFactory(tender=TenderFactory(opened=True, programme=programme))
+    lot = LotFactory(tender=TenderFactory(opened=True, programme=programme), criteria=True)
     return lot, cao_members(programme.authority)
 
 
@@ -98,6 +98,7 @@ def award(lot, bid, buyer):
 def test_a_formalised_lot_is_not_awarded_without_a_cao_decision(buyer):
     lot, _members = formalised_lot()
     bid = BidFactory(lot=lot, compliant=True)
+    final_ranking(lot)
     with pytest.raises(TransitionRefused) as error:
         award(lot, bid, buyer)
     assert error.value.reasons == [
@@ -109,8 +110,9 @@ def test_a_formalised_lot_is_not_awarded_without_a_cao_decision(buyer):
 
 def test_the_award_follows_the_cao_decision_naming_the_same_bidder(buyer):
     lot, members = formalised_lot()
-    chosen = BidFactory(lot=lot, compliant=True, vendor__name="Lectura Numérique")
+    chosen = BidFactory(lot=lot, compliant=True, vendor__name="Lectura Numérique", amount_ht="95000.00")
     other = BidFactory(lot=lot, compliant=True, vendor__name="Kiosque Horizon")
+    final_ranking(lot)
     cao_decision_record(meeting=meet(members, full=4), lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
     with pytest.raises(TransitionRefused) as error:
         award(lot, other, buyer)
@@ -123,6 +125,7 @@ def test_the_award_follows_the_cao_decision_naming_the_same_bidder(buyer):
 def test_a_decision_of_the_meeting_convened_again_without_quorum_is_valid_for_the_award(buyer):
     lot, members = formalised_lot()
     bid = BidFactory(lot=lot, compliant=True)
+    final_ranking(lot)
     first = meet(members, full=1)
     second = meet(members, full=0, reconvened_from=first, day=17)
     cao_decision_record(meeting=second, lot=lot, outcome=CaoOutcome.AWARD, bid=bid)
@@ -138,8 +141,9 @@ def test_a_cao_decision_taken_after_the_award_day_does_not_count(buyer):
 
 
 def test_below_the_eu_threshold_no_cao_is_needed(buyer):
-    lot = LotFactory(tender=TenderFactory(opened=True, mapa=True))
+    lot = LotFactory(tender=TenderFactory(opened=True, mapa=True), criteria=True)
     bid = BidFactory(lot=lot, compliant=True)
+    final_ranking(lot)
     assert award(lot, bid, buyer).state == LotState.AWARDED
 
 

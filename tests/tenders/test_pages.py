@@ -302,7 +302,7 @@ def test_the_admin_pages_of_the_tenders_app_render(client_for, staff_user):
     tender = TenderFactory(opened=True)
     lot = LotFactory(tender=tender, number=1, criteria=True)
     client = client_for(staff_user)
-    urls = [reverse("admin:tenders_tender_add"), reverse("admin:tenders_tender_change", args=[tender.pk]),
+    urls = [reverse("admin:tenders_tender_change", args=[tender.pk]),
             reverse("admin:tenders_lot_change", args=[lot.pk]), reverse("admin:tenders_criterion_changelist"),
             reverse("admin:tenders_question_changelist"), reverse("admin:tenders_openingrecord_changelist"),
             reverse("admin:tenders_transitionlog_changelist"), reverse("admin:tenders_bid_changelist")]
@@ -310,7 +310,8 @@ def test_the_admin_pages_of_the_tenders_app_render(client_for, staff_user):
         urls.append(reverse(f"admin:tenders_{model}_changelist"))
     for url in urls:
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("admin:tenders_transitionlog_add")).status_code == 403
+    for model in ("transitionlog", "tender", "lot", "criterion", "question", "openingrecord", "bid"):
+        assert client.get(reverse(f"admin:tenders_{model}_add")).status_code == 403, model
 
 
 def test_the_evaluation_records_are_read_only_in_the_admin_and_the_notes_absent(client_for, staff_user):

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from procurement.tenders.enums import BidStatus, TenderState
 from procurement.tenders.models import Bid, BidFile, OpeningRecord, Tender
@@ -93,16 +94,16 @@ def test_the_admin_never_shows_the_amount_of_a_sealed_bid(client_for, staff_user
     assert "98765" not in changelist and "98 765" not in changelist.replace("\u00a0", " ")
 
 
-def test_a_posted_amount_is_ignored_by_the_admin_while_the_bid_is_sealed(client_for, staff_user):
+def test_a_posted_amount_is_refused_by_the_admin(client_for, staff_user):
     tender = TenderFactory(closed=True)
     bid, _ = bid_with_file(tender)
     response = client_for(staff_user).post(reverse("admin:tenders_bid_change", args=[bid.pk]), {
         "status": BidStatus.RECEIVED, "candidature_form": "dume", "admissible": "unknown", "capacities": "CA 3 M€",
         "amount_ht": "1.00", "vat_rate": "20",
     })
-    assert response.status_code == 302
+    assert response.status_code == 403
     saved = Bid.objects.get(pk=bid.pk)
-    assert saved.capacities == "CA 3 M€"
+    assert saved.capacities == ""
     assert (saved.amount_ht, saved.vat_rate) == (None, None)
 
 
@@ -143,7 +144,8 @@ def test_after_the_opening_the_admin_shows_the_amounts(client_for, staff_user):
     tender = TenderFactory(opened=True)
     bid, _ = bid_with_file(tender, compliant=True)
     page = text(client_for(staff_user).get(reverse("admin:tenders_bid_change", args=[bid.pk])))
-    assert 'name="amount_ht"' in page
+    assert "Montant HT" in page and "98000,00" in page.replace("\u00a0", "").replace(" ", "")
+    assert 'name="amount_ht"' not in page  # shown, never editable
     assert SECRET_NAME in page
 
 
@@ -154,15 +156,17 @@ def test_buyer_registers_a_bid_with_its_files_sealed(client_for, buyer):
     tender = TenderFactory(published=True)
     lot = LotFactory(tender=tender, number=1)
     vendor = VendorFactory(name="Numilog SA")
-    client = client_for(buyer)
-    assert client.get(reverse("tenders:bid-receive", args=[tender.reference])).status_code == 200
-    response = client.post(reverse("tenders:bid-receive", args=[tender.reference]), {
-        "lot": lot.pk, "vendor": vendor.pk, "received_at": "2027-01-07T16:45", "candidature_form": "dume",
-        "exclusion_declaration": "on", "capacities": "CA 2025 : 4,2 M€",
-        "files": [SimpleUploadedFile("offre.pdf", PDF_BYTES), SimpleUploadedFile("annexe.pdf", PDF_BYTES + b" ")],
-    }, follow=True)
+    with freeze_time("2027-01-07 15:45:00"):  # 16:45 in Paris
+        client = client_for(buyer)
+        assert client.get(reverse("tenders:bid-receive", args=[tender.reference])).status_code == 200
+        response = client.post(reverse("tenders:bid-receive", args=[tender.reference]), {
+            "lot": lot.pk, "vendor": vendor.pk, "channel": "electronic", "candidature_form": "dume",
+            "exclusion_declaration": "on", "capacities": "CA 2025 : 4,2 M€",
+            "files": [SimpleUploadedFile("offre.pdf", PDF_BYTES),
+                      SimpleUploadedFile("annexe.pdf", PDF_BYTES + b" ")],
+        }, follow=True)
     bid = Bid.objects.get()
-    assert bid.status == BidStatus.RECEIVED
+    assert (bid.status, bid.received_at) == (BidStatus.RECEIVED, paris(2027, 1, 7, 16, 45))
     assert bid.files.count() == 2
     assert "Numilog SA est enregistrée" in text(response)
     assert hashlib.sha256(PDF_BYTES).hexdigest() in text(response)
@@ -173,7 +177,7 @@ def test_a_bad_file_is_refused_on_the_field_and_nothing_is_saved(client_for, buy
     tender = TenderFactory(published=True)
     lot = LotFactory(tender=tender, number=1)
     response = client_for(buyer).post(reverse("tenders:bid-receive", args=[tender.reference]), {
-        "lot": lot.pk, "vendor": VendorFactory().pk, "received_at": "2027-01-07T16:45",
+        "lot": lot.pk, "vendor": VendorFactory().pk, "channel": "electronic",
         "candidature_form": "dume", "files": [SimpleUploadedFile("offre.pdf", b"MZ not a pdf")],
     })
     assert response.status_code == 200
@@ -185,10 +189,12 @@ def test_a_bad_file_is_refused_on_the_field_and_nothing_is_saved(client_for, buy
 def test_a_late_bid_is_saved_as_late_with_a_warning_giving_its_time(client_for, buyer):
     tender = TenderFactory(closed=True)  # deadline 08/01/2026 12:00
     lot = LotFactory(tender=tender, number=1)
-    response = client_for(buyer).post(reverse("tenders:bid-receive", args=[tender.reference]), {
-        "lot": lot.pk, "vendor": VendorFactory(name="Retard SARL").pk, "received_at": "2026-01-08T12:05",
-        "candidature_form": "dume", "files": [SimpleUploadedFile("offre.pdf", PDF_BYTES)],
-    }, follow=True)
+    with freeze_time("2026-01-09 08:00:00"):
+        response = client_for(buyer).post(reverse("tenders:bid-receive", args=[tender.reference]), {
+            "lot": lot.pk, "vendor": VendorFactory(name="Retard SARL").pk, "channel": "paper",
+            "received_at": "2026-01-08T12:05", "deposit_reason": "Pli remis à l'accueil après l'heure limite.",
+            "candidature_form": "dume", "files": [SimpleUploadedFile("offre.pdf", PDF_BYTES)],
+        }, follow=True)
     bid = Bid.objects.get()
     assert bid.status == BidStatus.LATE
     assert not bid.files.exists()

@@ -15,6 +15,7 @@ from procurement.tenders.services.transitions import (
     tender_transition,
 )
 from tests.tenders.cao_factories import cao_chooses
+from tests.tenders.evaluation.factories import final_ranking
 from tests.tenders.factories import (
     BidFactory,
     CriterionFactory,
@@ -206,8 +207,9 @@ def opened_lot():
 
 
 def test_a_lot_is_awarded_to_a_compliant_bid_whose_certificates_are_valid(buyer):
-    lot = opened_lot()
+    lot = LotFactory(tender=TenderFactory(opened=True), criteria=True)
     bid = BidFactory(lot=lot, compliant=True)
+    final_ranking(lot)
     make_compliant(bid.vendor, issued_on=date(2026, 10, 1))
     cao_chooses(lot, bid)
     with freeze_time("2026-11-25"):

@@ -1,18 +1,41 @@
-"""What the evaluation requires before a lot is awarded (called by the ``award`` guard): every
-abnormally low bid decided, never a rejected one as winner, and, once notes exist, a final round
-and a reason when the winner is not the ranking's first."""
+"""Where the evaluation of a lot stands: whether it has started (from then on the opened bids are
+facts, changed only by a logged regularisation or negotiation), and what it requires before the lot
+is awarded (called by the ``award`` guard): every abnormally low bid decided, never a rejected one as
+winner, the committee's final ranking with the winner in it, and a reason when the winner is not the
+ranking's first."""
 
 from __future__ import annotations
 
-from procurement.tenders.enums import AbnormallyLowDecision
+from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.scoring import fmt
 from procurement.tenders.evaluation.selectors import lot_evaluation
 
 
+def evaluation_started(lot) -> bool:
+    """The lot's evaluation has started at its first recorded act: a member's declaration of interest
+    (signed with the bidders in front of them, after which a cleared member reads the bids), a note
+    (an evaluator's or the committee's), the closure of the round, the review of an abnormally low
+    bid, or a decision on the lot. What the opening recorded is then what was evaluated."""
+    from procurement.tenders.models import (
+        AbnormallyLowReview,
+        CommitteeScore,
+        ConflictDeclaration,
+        Lot,
+        RoundClosure,
+        Score,
+    )
+
+    if Lot.objects.filter(pk=lot.pk).exclude(state=LotState.EVALUATING).exists():
+        return True
+    return (ConflictDeclaration.objects.filter(lot=lot).exists()
+            or Score.objects.filter(lot=lot).exists()
+            or CommitteeScore.objects.filter(bid__lot=lot).exists()
+            or RoundClosure.objects.filter(lot=lot).exists()
+            or AbnormallyLowReview.objects.filter(bid__lot=lot).exists())
+
+
 def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
     """French sentences; ``reason`` None means "not known here" (the reason is then not checked)."""
-    from procurement.tenders.models import CommitteeScore, Score
-
     evaluation = lot_evaluation(lot)
     names = evaluation.names
     refusals = []
@@ -33,13 +56,22 @@ def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
     if review is not None and review.decision == AbnormallyLowDecision.REJECTED:
         refusals.append(f"L'offre de {names[winner.pk]} a été rejetée comme anormalement basse : "
                         "elle ne peut pas être retenue.")
-    notes_exist = (Score.objects.filter(lot=lot).exists()
-                   or CommitteeScore.objects.filter(bid__lot=lot).exists())
-    if not notes_exist:
+    # Every procedure, MAPA included: the award follows the committee's final ranking, never a lot
+    # nobody evaluated (a lot priced only is ranked by its prices, without evaluators).
+    if not evaluation.tree.roots:
+        refusals.append("Le lot n'a aucun critère d'attribution : il n'a pas de classement.")
+        return refusals
+    if evaluation.round.has_qualitative and not evaluation.round.counted_user_ids and not evaluation.committee_notes:
+        refusals.append("Aucune note n'a été soumise pour ce lot : la commission d'évaluation signe ses "
+                        "déclarations, note les offres et soumet ses notes avant l'attribution.")
         return refusals
     if not evaluation.final:
         refusals.append("Le tour de notation est encore à l'aveugle : attendez que chaque évaluateur ait soumis "
                         "ses notes, ou que le président clôture le tour.")
+        return refusals
+    if winner.pk not in {ranked.bid_id for ranked in evaluation.ranking.ranked}:
+        refusals.append(f"L'offre de {names.get(winner.pk, winner.vendor.name)} ne figure pas au classement "
+                        "final de la commission.")
         return refusals
     first = evaluation.ranking.winner
     if first and first.bid_id != winner.pk and reason is not None and not reason.strip():

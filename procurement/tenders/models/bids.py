@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from procurement.core.models import TimeStampedModel
 from procurement.core.money import MoneyField, VatRateField, ttc
-from procurement.tenders.enums import BidStatus, CandidatureForm, TenderState
+from procurement.tenders.enums import BidStatus, CandidatureForm, DepositChannel, TenderState
 from procurement.tenders.models.tender import VisibleToQuerySet
 
 UNSEALED_STATES = (TenderState.OPENED, TenderState.COMPLETED)
@@ -36,6 +36,9 @@ class Bid(TimeStampedModel):
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="bids",
                                verbose_name=_("candidat"))
     received_at = models.DateTimeField(_("reçue le"))
+    channel = models.CharField(_("mode de dépôt"), max_length=16, choices=DepositChannel.choices,
+                               default=DepositChannel.ELECTRONIC)
+    deposit_reason = models.TextField(_("motif de l'enregistrement après coup"), blank=True)
     status = models.CharField(_("statut"), max_length=16, choices=BidStatus.choices, default=BidStatus.RECEIVED)
     status_reason = models.TextField(_("motif du statut"), blank=True)
     # Candidature
@@ -65,6 +68,11 @@ class Bid(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["lot", "vendor"], condition=~Q(status=BidStatus.LATE), name="bid_one_per_vendor_and_lot",
                 violation_error_message=_("Ce candidat a déjà déposé une offre pour ce lot."),
+            ),
+            models.CheckConstraint(
+                condition=Q(channel=DepositChannel.ELECTRONIC) | ~Q(deposit_reason=""),
+                name="bid_recorded_deposit_explained",
+                violation_error_message=_("Un pli enregistré après coup doit être motivé."),
             ),
             models.CheckConstraint(
                 condition=Q(amount_ht__isnull=True) | Q(amount_ht__gte=0), name="bid_amount_not_negative",

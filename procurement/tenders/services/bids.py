@@ -2,49 +2,103 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from procurement.core.money import format_eur
 from procurement.core.uploads import BID_FILES, sha256_of, validate_upload
-from procurement.tenders.enums import BidStatus, Procedure, TenderState
+from procurement.tenders.enums import BidStatus, DepositChannel, LotState, Procedure, TenderState
+from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.models import Bid, BidFile, Lot, OpeningRecord, Tender, TransitionLog
 
 REASON_NEEDED = (BidStatus.IRREGULAR, BidStatus.UNACCEPTABLE, BidStatus.INAPPROPRIATE)
 
 
-class LateBid(ValidationError):
-    """A bid received after the deadline: refused, but logged with its time."""
+def _moment(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y à %H:%M")
+
+
+def publication_started_at(tender: Tender) -> datetime | None:
+    """When the tender was published: its last « publish » transition, or else the start of the day
+    its notice was sent (tenders loaded without their log)."""
+    logged = tender.transition_logs.filter(transition="publish").order_by("-at").first()
+    if logged is not None:
+        return logged.at
+    if tender.notice_sent_on is None:
+        return None
+    return timezone.make_aware(datetime.combine(tender.notice_sent_on, time.min))
+
+
+def _receipt_time(*, tender: Tender, channel: str, received_at: datetime | None, reason: str, now: datetime
+                  ) -> datetime:
+    """The time of receipt is a fact: the server's clock for an electronic deposit; for a paper or
+    media deposit recorded after the fact, the time written at reception, which can be neither in the
+    future nor before the publication, and a reason."""
+    if channel == DepositChannel.ELECTRONIC:
+        if received_at is not None:
+            raise ValidationError({"received_at": "Un dépôt électronique est horodaté par le serveur à son "
+                                                  "enregistrement : laissez l'heure vide, ou choisissez un pli "
+                                                  "papier ou un support physique."})
+        return now
+    if channel != DepositChannel.PAPER:
+        raise ValidationError({"channel": "Mode de dépôt inconnu."})
+    errors = {}
+    if not reason.strip():
+        errors["deposit_reason"] = "Motivez l'enregistrement après coup (pli remis à l'accueil, envoi postal…)."
+    if received_at is None:
+        errors["received_at"] = "Indiquez l'heure de réception du pli, telle qu'inscrite à sa remise."
+    elif received_at > now:
+        errors["received_at"] = f"L'heure de réception ({_moment(received_at)}) ne peut pas être dans le futur."
+    else:
+        published = publication_started_at(tender)
+        if published is not None and received_at < published:
+            errors["received_at"] = (f"L'heure de réception ({_moment(received_at)}) ne peut pas précéder la "
+                                     f"publication de la consultation ({_moment(published)}).")
+    if errors:
+        raise ValidationError(errors)
+    return received_at
 
 
 @transaction.atomic
 def bid_receive(
-    *, lot: Lot, vendor, received_at: datetime, files: list, by, candidature_form: str = "dume",
-    exclusion_declaration: bool = False, capacities: str = "",
+    *, lot: Lot, vendor, files: list, by, channel: str = DepositChannel.ELECTRONIC,
+    received_at: datetime | None = None, deposit_reason: str = "", candidature_form: str = "dume",
+    exclusion_declaration: bool = False, capacities: str = "", now: datetime | None = None,
 ) -> Bid:
+    """Registers a bid sealed. ``now`` records a deposit that happened at another moment (importing
+    past procedures, the demo): pages and API never pass it."""
+    now = now or timezone.now()
     tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
     if tender.state not in (TenderState.PUBLISHED, TenderState.CLOSED):
         raise ValidationError("Les offres ne se reçoivent que pendant la publication.")
+    received_at = _receipt_time(tender=tender, channel=channel, received_at=received_at, reason=deposit_reason,
+                                now=now)
     for upload in files:
         validate_upload(upload, label="Fichiers de l'offre", allowed=BID_FILES)
     late = tender.bid_deadline is not None and received_at > tender.bid_deadline
     if not late and not files:
         raise ValidationError({"files": "Une offre comporte au moins un fichier."})
     bid = Bid(
-        lot=lot, vendor=vendor, received_at=received_at, candidature_form=candidature_form,
-        exclusion_declaration=exclusion_declaration, capacities=capacities, recorded_by=by,
-        status=BidStatus.LATE if late else BidStatus.RECEIVED,
+        lot=lot, vendor=vendor, received_at=received_at, channel=channel, deposit_reason=deposit_reason.strip(),
+        candidature_form=candidature_form, exclusion_declaration=exclusion_declaration, capacities=capacities,
+        recorded_by=by, status=BidStatus.LATE if late else BidStatus.RECEIVED,
     )
+    if late:
+        bid.status_reason = (f"Reçue le {_moment(received_at)}, après la date limite du "
+                             f"{_moment(tender.bid_deadline)} : offre refusée, non ouverte.")
     bid.full_clean()
     bid.save()
+    if channel == DepositChannel.PAPER:
+        TransitionLog.objects.create(
+            tender=tender, lot=lot, transition="record_deposit", source=tender.state, target=tender.state, by=by,
+            at=now, reason=(f"Pli de {vendor.name} reçu le {_moment(received_at)} "
+                            f"({DepositChannel(channel).label}) : {bid.deposit_reason}"),
+        )
     if late:
-        moment = timezone.localtime(received_at).strftime("%d/%m/%Y à %H:%M")
-        limit = timezone.localtime(tender.bid_deadline).strftime("%d/%m/%Y à %H:%M")
-        bid.status_reason = f"Reçue le {moment}, après la date limite du {limit} : offre refusée, non ouverte."
-        bid.save(update_fields=["status_reason", "updated_at"])
         return bid
     for upload in files:
         BidFile.objects.create(bid=bid, file=upload, original_name=upload.name.rsplit("/", 1)[-1][:255],
@@ -73,6 +127,19 @@ def _require_opened(bid: Bid) -> None:
         raise ValidationError("Les offres ne se lisent et ne s'enregistrent qu'après l'ouverture des plis.")
     if bid.status == BidStatus.LATE:
         raise ValidationError("Une offre hors délai n'est pas ouverte.")
+    if bid.lot.state != LotState.EVALUATING:
+        raise ValidationError(f"Le lot est décidé ({bid.lot.get_state_display()}) : ses offres ne se modifient "
+                              "plus.")
+
+
+def _locked(bid: Bid) -> Bid:
+    return Bid.objects.select_for_update().select_related("lot__tender", "vendor").get(pk=bid.pk)
+
+
+def _log(bid: Bid, *, transition: str, by, reason: str) -> None:
+    lot = bid.lot
+    TransitionLog.objects.create(tender=lot.tender, lot=lot, transition=transition, source=lot.state,
+                                 target=lot.state, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -80,8 +147,15 @@ def bid_record_opening(
     *, bid: Bid, by, amount_ht: Decimal, vat_rate: Decimal, admissible: bool, admissibility_reason: str = "",
     status: str = BidStatus.COMPLIANT, status_reason: str = "",
 ) -> Bid:
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    """What the opening reads in the bid. Once the lot's evaluation has started, this is what was
+    evaluated: only a regularisation or a negotiation, each logged with its reason, changes it."""
+    bid = _locked(bid)
     _require_opened(bid)
+    if evaluation_started(bid.lot):
+        raise ValidationError(
+            "L'analyse des offres de ce lot a commencé : le montant, la TVA, la recevabilité et le statut "
+            "relevés à l'ouverture ne se modifient plus, sauf par une régularisation ou une négociation motivées."
+        )
     errors = {}
     if status not in (BidStatus.COMPLIANT, *REASON_NEEDED):
         errors["status"] = "Statut inconnu pour une offre ouverte."
@@ -102,8 +176,8 @@ def bid_record_opening(
 
 @transaction.atomic
 def bid_regularise(*, bid: Bid, note: str, by) -> Bid:
-    """An irregular bid made compliant (R.2152-2), with what was regularised."""
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+    """An irregular bid made compliant (R.2152-2), with what was regularised; logged."""
+    bid = _locked(bid)
     _require_opened(bid)
     if bid.status != BidStatus.IRREGULAR:
         raise ValidationError("Seule une offre irrégulière peut être régularisée.")
@@ -112,23 +186,28 @@ def bid_regularise(*, bid: Bid, note: str, by) -> Bid:
     bid.status, bid.regularised, bid.regularisation_note = BidStatus.COMPLIANT, True, note.strip()
     bid.full_clean()
     bid.save()
+    _log(bid, transition="regularise", by=by, reason=f"Régularisation de l'offre de {bid.vendor.name} : "
+                                                       f"{bid.regularisation_note}")
     return bid
 
 
 @transaction.atomic
-def bid_negotiate(*, bid: Bid, amount_ht: Decimal, by) -> Bid:
-    """A negotiation round in a MAPA whose rules provide for it."""
-    bid = Bid.objects.select_for_update().select_related("lot__tender").get(pk=bid.pk)
+def bid_negotiate(*, bid: Bid, amount_ht: Decimal, reason: str, by) -> Bid:
+    """A negotiation round in a MAPA whose rules provide for it; logged with the amounts and why."""
+    bid = _locked(bid)
     _require_opened(bid)
     tender = bid.lot.tender
     if tender.procedure != Procedure.MAPA or not tender.mapa_negotiation:
         raise ValidationError("La négociation n'est possible qu'en procédure adaptée si le règlement la prévoit.")
     if bid.status != BidStatus.COMPLIANT:
         raise ValidationError("Seules les offres conformes sont négociées.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Résumez la négociation (points négociés, échanges)."})
+    before = bid.final_amount_ht
     bid.negotiated_amount_ht = amount_ht
     bid.full_clean()
     bid.save()
-    TransitionLog.objects.create(tender=tender, lot=bid.lot, transition="negotiate", source=bid.lot.state,
-                                 target=bid.lot.state, by=by,
-                                 reason=f"Négociation avec {bid.vendor.name}")
+    _log(bid, transition="negotiate", by=by,
+         reason=(f"Négociation avec {bid.vendor.name} : {format_eur(before)} HT → {format_eur(amount_ht)} HT. "
+                 f"{reason.strip()}"))
     return bid

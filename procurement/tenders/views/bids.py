@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.tenders.enums import BidStatus, Procedure
+from procurement.tenders.enums import BidStatus, LotState, Procedure
+from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.exports import bids_register_xlsx
 from procurement.tenders.forms import BidReceiveForm, BidRecordForm, NegotiateForm, OpeningForm, RegulariseForm
 from procurement.tenders.models import Bid, BidFile
@@ -27,7 +28,9 @@ class BidReceiveView(ServiceFormView):
     title = gettext_lazy("Enregistrer une offre reçue")
     intro = gettext_lazy(
         "L'offre reste scellée jusqu'à l'ouverture des plis : seuls le candidat, l'heure de réception et "
-        "l'empreinte des fichiers sont lisibles. Une offre reçue après la date limite est enregistrée hors "
+        "l'empreinte des fichiers sont lisibles. Un dépôt électronique est horodaté par le serveur au moment "
+        "où vous l'enregistrez ; un pli papier ou un support physique enregistré après coup demande son heure "
+        "de remise et un motif, inscrits au journal. Une offre reçue après la date limite est enregistrée hors "
         "délai, sans ses fichiers, et ne sera pas ouverte."
     )
 
@@ -39,7 +42,8 @@ class BidReceiveView(ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         return bids.bid_receive(
-            lot=data["lot"], vendor=data["vendor"], received_at=data["received_at"], files=data["files"],
+            lot=data["lot"], vendor=data["vendor"], channel=data["channel"], received_at=data["received_at"],
+            deposit_reason=data["deposit_reason"], files=data["files"],
             by=self.request.user, candidature_form=data["candidature_form"],
             exclusion_declaration=data["exclusion_declaration"], capacities=data["capacities"],
         )
@@ -101,13 +105,16 @@ class BidRecordView(TenderAccessMixin, TemplateView):
             "status_reason": bid.status_reason, "admissibility_reason": bid.admissibility_reason,
             "admissible": {True: "oui", False: "non"}.get(bid.admissible),
         }
-        can_regularise = bid.status == BidStatus.IRREGULAR
-        can_negotiate = (bid.status == BidStatus.COMPLIANT and tender.procedure == Procedure.MAPA
+        deciding = bid.lot.state == LotState.EVALUATING
+        frozen = evaluation_started(bid.lot)
+        can_regularise = deciding and bid.status == BidStatus.IRREGULAR
+        can_negotiate = (deciding and bid.status == BidStatus.COMPLIANT and tender.procedure == Procedure.MAPA
                          and tender.mapa_negotiation)
         context = {
             "tender": tender, "bid": bid, "lot": bid.lot, "abilities": self.abilities,
             "files": list(bid.files.all()), "late": bid.status == BidStatus.LATE,
-            "record_form": BidRecordForm(initial=record_initial, prefix="record"),
+            "frozen": frozen,
+            "record_form": None if frozen else BidRecordForm(initial=record_initial, prefix="record"),
             "regularise_form": RegulariseForm(prefix="regularise") if can_regularise else None,
             "negotiate_form": NegotiateForm(prefix="negotiate") if can_negotiate else None,
         }
@@ -143,7 +150,7 @@ class BidRecordView(TenderAccessMixin, TemplateView):
             return bids.bid_record_opening(bid=self.bid, by=by, **data)
         if action == "regularise":
             return bids.bid_regularise(bid=self.bid, note=data["regularisation_note"], by=by)
-        return bids.bid_negotiate(bid=self.bid, amount_ht=data["amount_ht"], by=by)
+        return bids.bid_negotiate(bid=self.bid, amount_ht=data["amount_ht"], reason=data["reason"], by=by)
 
 
 class BidFileDownloadView(TenderAccessMixin, View):

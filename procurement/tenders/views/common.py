@@ -28,6 +28,8 @@ TRANSITION_LABELS = {
     "declare_unsuccessful": gettext_lazy("Déclarer le lot infructueux"),
     "push_back_deadline": gettext_lazy("Report de la date limite"),
     "negotiate": gettext_lazy("Négociation"),
+    "regularise": gettext_lazy("Régularisation d'une offre"),
+    "record_deposit": gettext_lazy("Pli enregistré après coup"),
 }
 LOT_TRANSITION_LABELS = {**TRANSITION_LABELS, "abandon": gettext_lazy("Déclarer le lot sans suite")}
 

@@ -78,6 +78,27 @@ def record_notes(lot, bid, evaluator, notes: dict[str, tuple], index: int, comme
                              comment=comment or f"Note de {evaluator.first_name} sur {name.lower()}.")
 
 
+def final_ranking(lot, *, evaluator=None, share: Decimal = Decimal("0.8")) -> CommitteeMember:
+    """A real final ranking for ``lot``'s rankable bids: a committee of one (the chair, a new evaluator
+    unless given) who declared no conflict, noted every bid on every qualitative criterion at ``share``
+    of its points, and submitted. What the award requires, for every procedure."""
+    from procurement.tenders.evaluation.selectors import is_rankable
+    from procurement.tenders.evaluation.services import scorable_criteria
+
+    evaluator = evaluator or UserFactory(evaluator=True, first_name="Sophie", last_name="Lambert")
+    member = (CommitteeMember.objects.filter(tender=lot.tender, user=evaluator).first()
+              or CommitteeMemberFactory(tender=lot.tender, user=evaluator, is_chair=True))
+    DeclarationFactory(member=member, lot=lot)
+    for bid in lot.bids.on_time():
+        if is_rankable(bid):
+            for criterion in scorable_criteria(lot).values():
+                Score.objects.create(lot=lot, bid=bid, criterion=criterion, evaluator=evaluator,
+                                     value=(criterion.points * share).quantize(Decimal("0.01")),
+                                     comment="Note de la commission.")
+    Submission.objects.create(lot=lot, evaluator=evaluator)
+    return member
+
+
 def worked_example(*, submitted: int = 3, tender=None) -> Example:
     """An opened tender, a lot priced 40 (proportional) / technique 45 / environment 15, two
     compliant bids, a committee of three who declared no conflict and scored; the first

@@ -12,7 +12,7 @@ from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.services import oab_decide, oab_request_justification
 from procurement.tenders.services.transitions import TransitionRefused, lot_transition
 from tests.tenders.cao_factories import cao_chooses
-from tests.tenders.evaluation.factories import worked_example
+from tests.tenders.evaluation.factories import final_ranking, worked_example
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 from tests.vendors.factories import make_compliant
 
@@ -58,6 +58,7 @@ def low_bid_lot():
     savoirs = BidFactory(lot=lot, compliant=True, vendor__name="Savoirs en Ligne", amount_ht=D("47800"))
     BidFactory(lot=lot, compliant=True, vendor__name="Cinévasion", amount_ht=D("52000"))
     kiosque = BidFactory(lot=lot, compliant=True, vendor__name="Kiosque Horizon", amount_ht=D("38000"))
+    final_ranking(lot)
     return lot, savoirs, kiosque
 
 
@@ -70,7 +71,8 @@ def test_a_detected_abnormally_low_bid_blocks_the_award_until_the_buyer_decides(
     assert any("enregistrez la décision" in r for r in refusals(lot, savoirs, buyer))
     oab_decide(review=review, decision=AbnormallyLowDecision.ACCEPTED, received_on=date(2026, 11, 9), by=buyer,
                reason="Prix justifié par un catalogue mutualisé avec d'autres réseaux (R.2152-4).")
-    assert award(lot, savoirs, buyer).state == LotState.AWARDED
+    # Accepted, Kiosque Horizon's bid stays first of the final ranking.
+    assert award(lot, kiosque, buyer).state == LotState.AWARDED
 
 
 def test_a_bid_rejected_as_abnormally_low_cannot_win(buyer, low_bid_lot):
@@ -106,3 +108,56 @@ def test_the_award_page_says_why_another_bid_needs_a_reason(client_for, buyer):
     assert "motivez ce choix" in html.unescape(response.content.decode())
     example.lot.refresh_from_db()
     assert example.lot.state == LotState.EVALUATING
+
+
+# The committee's final ranking, for every procedure ----------------------------------------------
+
+
+@pytest.mark.parametrize("procedure", ["mapa", "appel_offres_ouvert"])
+def test_a_lot_nobody_scored_is_not_awarded_whatever_the_procedure(client_for, buyer, procedure):
+    lot = LotFactory(tender=TenderFactory(opened=True, procedure=procedure), criteria=True, number=1)
+    winner = BidFactory(lot=lot, compliant=True, vendor__name="Traverse Conseil")
+    BidFactory(lot=lot, compliant=True, vendor__name="Cap Lecture", amount_ht=D("99000"))
+    make_compliant(winner.vendor, issued_on=date(2026, 10, 1))
+    cao_chooses(lot, winner)
+    url = reverse("tenders:lot-transition", args=[lot.tender.reference, 1, "award"])
+    with freeze_time("2026-11-25"):
+        page = client_for(buyer).post(url, {"award-winner": winner.pk, "award-reason": "Meilleure offre."},
+                                      follow=True)
+    assert ("Aucune note n'a été soumise pour ce lot : la commission d'évaluation signe ses déclarations, note "
+            "les offres et soumet ses notes avant l'attribution.") in html.unescape(page.content.decode())
+    lot.refresh_from_db()
+    assert lot.state == LotState.EVALUATING
+    final_ranking(lot)
+    with freeze_time("2026-11-25"):
+        client_for(buyer).post(url, {"award-winner": winner.pk, "award-reason": "Meilleure offre."})
+    lot.refresh_from_db()
+    assert (lot.state, lot.winner) == (LotState.AWARDED, winner)
+
+
+def test_a_lot_without_criteria_has_no_ranking_and_is_not_awarded(buyer):
+    lot = LotFactory(tender=TenderFactory(opened=True, mapa=True))
+    bid = BidFactory(lot=lot, compliant=True)
+    assert "Le lot n'a aucun critère d'attribution : il n'a pas de classement." in refusals(lot, bid, buyer)
+
+
+def test_a_closed_round_without_any_note_is_not_a_ranking(buyer):
+    from procurement.tenders.models import RoundClosure
+    from tests.tenders.evaluation.factories import CommitteeMemberFactory
+
+    lot = LotFactory(tender=TenderFactory(opened=True, mapa=True), criteria=True)
+    bid = BidFactory(lot=lot, compliant=True)
+    chair = CommitteeMemberFactory(tender=lot.tender, is_chair=True)
+    RoundClosure.objects.create(lot=lot, closed_by=chair.user, reason="Clôture immédiate.")
+    assert any(r.startswith("Aucune note n'a été soumise pour ce lot") for r in refusals(lot, bid, buyer))
+
+
+def test_a_winner_left_out_of_the_ranking_is_refused(buyer):
+    lot = LotFactory(tender=TenderFactory(opened=True, mapa=True), criteria=True)
+    kept = BidFactory(lot=lot, compliant=True, amount_ht=D("99000"))
+    unpriced = BidFactory(lot=lot, status="compliant", admissible=True, amount_ht=None, vat_rate=None,
+                          vendor__name="Sans Prix SARL")
+    final_ranking(lot)
+    assert kept.pk != unpriced.pk
+    assert ("L'offre de Sans Prix SARL ne figure pas au classement final de la commission."
+            in refusals(lot, unpriced, buyer))
