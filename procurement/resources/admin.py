@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from procurement.core.admin_readonly import ReadOnlyAdminMixin
 from procurement.resources.models import (
     InstitutionIdentifier,
     Library,
@@ -85,17 +86,8 @@ class SushiCredentialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResourceRenewalDecision)
-class ResourceRenewalDecisionAdmin(admin.ModelAdmin):
+class ResourceRenewalDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Decisions are recorded on the resource's page, which drives the contract: read-only here."""
 
     list_display = ("resource", "contract", "renewal_number", "decision", "decided_on", "cost_per_use", "by")
     list_filter = ("decision",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
