@@ -19,7 +19,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from knox.crypto import hash_token
+from rest_framework.test import APIClient
 
+from procurement.api.services import api_token_create
 from procurement.contracts.enums import ReminderKind, RenewalDecisionKind
 from procurement.contracts.models import Contract, InvoiceLine, RenewalDecision, SentReminder
 from procurement.core.backup import backed_up_models, database_is_empty, flush_database, model_digests, storage_files
@@ -116,6 +119,7 @@ def complete_every_model() -> None:
                                 subject="Décision de reconduction à prendre")
     sushi_credential_set(platform=Platform.objects.order_by("pk").first(), library=Library.objects.order_by(
         "pk").first(), customer_id="BNM-0042", requestor_id="requerant-bnm", api_key="cle-sushi-secrete")
+    api_token_create(user=user)  # knox's table, not a project model, compared all the same
 
 
 def _comparable(model, field, value):
@@ -215,6 +219,20 @@ def test_every_model_round_trips_field_by_field_secrets_included(tmp_path, media
     assert Bid.objects.filter(lot__tender__reference="BNM-2026-01", amount_ht=None).count() == 2
     assert BidFile.objects.filter(bid__lot__tender__reference="BNM-2026-01").count() == 2
     assert SushiCredential.objects.get().api_key == "cle-sushi-secrete"
+
+
+def test_api_tokens_are_saved_as_digests_and_still_open_the_api_after_restore(tmp_path):
+    _token, key = api_token_create(user=UserFactory(username="api-script", buyer=True))
+    archive = tmp_path / "jetons.zip"
+    call_command("backup", "--output", str(archive), stdout=StringIO())
+    data = zipfile.ZipFile(archive).read("data.json").decode()
+    assert key not in data and hash_token(key) in data
+
+    code, _out, err = run("restore", str(archive), "--force")
+    assert (code, err) == (0, ""), err
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/tenders/").status_code == 200
 
 
 def test_a_sushi_credential_restores_and_keeps_its_stored_token(tmp_path):
