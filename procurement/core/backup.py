@@ -52,6 +52,26 @@ _EXCLUDED_LABELS = {"contenttypes.contenttype", "auth.permission", "sessions.ses
                     "axes.accessattemptexpiration"}
 
 
+# Apps the project no longer installs. Archives written while they were installed still restore:
+# their rows, digests and migrations are left aside (DRF's authtoken kept API keys in clear; knox
+# replaced it, and those keys must not come back).
+RETIRED_APPS = {"authtoken"}
+
+
+def _retired(label: str) -> bool:
+    return label.split(".", 1)[0] in RETIRED_APPS
+
+
+def _without_retired(rows: list[dict]) -> list[dict]:
+    kept = [row for row in rows if not _retired(row["model"])]
+    for row in kept:
+        for name in ("permissions", "user_permissions"):  # by natural key: codename, app label, model
+            if isinstance(row["fields"].get(name), list):
+                row["fields"][name] = [key for key in row["fields"][name]
+                                       if not (isinstance(key, list) and len(key) == 3 and key[1] in RETIRED_APPS)]
+    return kept
+
+
 class BackupError(Exception):
     """A French sentence saying what is wrong with the archive or the database."""
 
@@ -117,7 +137,7 @@ def load_data(data: bytes) -> int:
     from django.core.management.color import no_style
     from django.test.utils import override_settings
 
-    rows = json.loads(data)
+    rows = _without_retired(json.loads(data))
     models, deferred, count = set(), [], 0
     # The history is restored as saved: setting a many-to-many relation must not write new
     # historical rows (simple_history listens to m2m_changed, which has no "raw" flag).
@@ -273,7 +293,7 @@ def restore_backup(*, source: Path, force: bool = False) -> BackupSummary:
         manifest = read_manifest(archive, label=label)
         verify_archive(archive, manifest, label=label)
         missing = {app: name for app, name in manifest.get("migrations", {}).items()
-                   if name > _migrations().get(app, "")}
+                   if app not in RETIRED_APPS and name > _migrations().get(app, "")}
         if missing:
             raise BackupError("La base n'est pas à jour des migrations de la sauvegarde "
                               f"({', '.join(f'{a}.{n}' for a, n in sorted(missing.items()))}) : lancez migrate.")
@@ -286,7 +306,8 @@ def restore_backup(*, source: Path, force: bool = False) -> BackupSummary:
                 load_data(archive.read("data.json"))
             except (DeserializationError, IntegrityError, ValueError) as error:
                 raise BackupError(f"« {label} » : les données n'ont pas pu être chargées ({error}).") from None
-            differences = _differences(manifest.get("models", {}), model_digests())
+            expected = {label: digest for label, digest in manifest.get("models", {}).items() if not _retired(label)}
+            differences = _differences(expected, model_digests())
             if differences:
                 raise BackupError("Après chargement, les données diffèrent de la sauvegarde "
                                   f"({', '.join(differences[:5])}) : restauration annulée.")
@@ -295,7 +316,7 @@ def restore_backup(*, source: Path, force: bool = False) -> BackupSummary:
             default_storage.delete(name)
         for name in file_names:
             default_storage.save(name, ContentFile(archive.read(f"files/{name}")))
-    digests = manifest.get("models", {})
+    digests = {label: digest for label, digest in manifest.get("models", {}).items() if not _retired(label)}
     return BackupSummary(path=source, models=len(digests), rows=sum(d["count"] for d in digests.values()),
                          files=len(file_names), size=source.stat().st_size)
 

@@ -3,6 +3,7 @@ a row, finds every row (field by field, encrypted secrets included) and every fi
 damaged archive or a non-empty database is refused before anything changes; the archive is
 readable by its owner only."""
 
+import hashlib
 import json
 import os
 import stat
@@ -233,6 +234,42 @@ def test_api_tokens_are_saved_as_digests_and_still_open_the_api_after_restore(tm
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/tenders/").status_code == 200
+
+
+def test_an_archive_from_before_knox_restores_without_drfs_clear_api_keys(small_backup, tmp_path):
+    """Written while DRF's authtoken was installed: its rows (clear keys), their digest, its
+    migrations and the permissions of its models are left aside; the rest restores."""
+    clear_key = "0123456789abcdef0123456789abcdef01234567"
+
+    def as_before_knox(name, content):
+        if name == "data.json":
+            rows = json.loads(content)
+            next(row for row in rows if row["model"] == "auth.group")["fields"]["permissions"].append(
+                ["add_token", "authtoken", "token"])
+            rows.append({"model": "authtoken.token", "pk": clear_key,
+                         "fields": {"user": ["agent.sauvegarde"], "created": "2026-01-05T10:00:00Z"}})
+            return json.dumps(rows).encode()
+        return content
+
+    old = rewrite(small_backup, tmp_path / "avant.zip", change=as_before_knox)
+    with zipfile.ZipFile(old) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(members["manifest.json"])
+    data = members["data.json"]
+    manifest["members"]["data.json"] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    manifest["models"]["authtoken.token"] = {"count": 1, "sha256": "0" * 64}
+    manifest["migrations"]["authtoken"] = "0004_alter_tokenproxy_options"
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(old, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+    code, out, err = run("restore", str(old), "--force")
+    assert (code, err) == (0, ""), err
+    assert list(Vendor.objects.values_list("name", flat=True)) == ["Lumière Éditions SAS"]
+    with connection.cursor() as cursor:
+        assert "authtoken_token" not in connection.introspection.table_names(cursor)
+    assert "restaurée" in out
 
 
 def test_a_sushi_credential_restores_and_keeps_its_stored_token(tmp_path):
