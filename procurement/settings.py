@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed at rest, expiring
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "procurement.core",
@@ -219,7 +219,7 @@ LOGGING = {
 # REST API (procurement/api): session or token authentication, pages of 50, French messages.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -230,6 +230,10 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API tokens (django-rest-knox): only a digest is stored; each token expires API_TOKEN_TTL_DAYS
+# after its creation; clients keep sending "Authorization: Token <key>".
+API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30")))
+REST_KNOX = {"TOKEN_TTL": API_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Achats publics",
     "DESCRIPTION": "Fournisseurs, consultations, lots, critères, offres (scellées jusqu'à l'ouverture des plis), "

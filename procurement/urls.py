@@ -14,6 +14,7 @@ urlpatterns = [
     path("sante/", health, name="health"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/jetons-api/", include("procurement.api.token_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reference/", include("procurement.core.urls")),
     path("fournisseurs/", include("procurement.vendors.urls")),

@@ -3,9 +3,9 @@ pages, served from the app's own static files (drf-spectacular-sidecar, no CDN).
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from procurement.api.auth import TokenObtainView
 from procurement.contracts.api import ContractViewSet, DecpView, OcdsView, OrderViewSet
 from procurement.contracts.api_finance import CommitmentsView, InvoiceViewSet
 from procurement.tenders.api import CriterionViewSet, LotViewSet, TenderViewSet
@@ -30,7 +30,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("token/", obtain_auth_token, name="token"),
+    path("token/", TokenObtainView.as_view(), name="token"),
     path("decp/", DecpView.as_view(), name="decp"),
     path("ocds/", OcdsView.as_view(), name="ocds"),
     path("commitments/", CommitmentsView.as_view(), name="commitments"),

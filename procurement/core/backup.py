@@ -9,7 +9,13 @@ The archive is a zip holding:
   ``migrate``; sessions and login attempts are not kept;
 - ``files/<name>``: every file of the file storage (local directory or S3 bucket);
 - ``manifest.json``: format version, date, Django version and last migration of each app, the row
-  count and a content digest per model, the size and SHA-256 of every member.
+  count and a content digest per model (of the very rows written to ``data.json``), the size and
+  SHA-256 of every member.
+
+The archive is created readable by its owner only (0600): it holds personal data and the hashed
+API tokens. Encrypted secrets are written as the tokens the database holds, so that a restored
+database holds the same bytes (see ``core.secrets``). Once written, the archive is read back and
+checked against its manifest before it takes the place of the output file.
 
 ``restore`` checks every checksum before it touches anything, empties the database, loads the rows
 in one transaction, verifies that each model's count and digest equal the manifest's (else rolls
@@ -21,6 +27,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +48,28 @@ from django.utils.timezone import is_aware
 
 FORMAT = "procurement-backup/1"
 _EXCLUDED_LABELS = {"contenttypes.contenttype", "auth.permission", "sessions.session",
-                    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+                    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
+                    "axes.accessattemptexpiration"}
+
+
+# Apps the project no longer installs. Archives written while they were installed still restore:
+# their rows, digests and migrations are left aside (DRF's authtoken kept API keys in clear; knox
+# replaced it, and those keys must not come back).
+RETIRED_APPS = {"authtoken"}
+
+
+def _retired(label: str) -> bool:
+    return label.split(".", 1)[0] in RETIRED_APPS
+
+
+def _without_retired(rows: list[dict]) -> list[dict]:
+    kept = [row for row in rows if not _retired(row["model"])]
+    for row in kept:
+        for name in ("permissions", "user_permissions"):  # by natural key: codename, app label, model
+            if isinstance(row["fields"].get(name), list):
+                row["fields"][name] = [key for key in row["fields"][name]
+                                       if not (isinstance(key, list) and len(key) == 3 and key[1] in RETIRED_APPS)]
+    return kept
 
 
 class BackupError(Exception):
@@ -84,20 +112,23 @@ def _dumps(rows) -> str:
     return json.dumps(rows, cls=_ExactEncoder, sort_keys=True, ensure_ascii=False)
 
 
+def _digest(rows: list[dict]) -> dict:
+    return {"count": len(rows), "sha256": _sha256(_dumps(rows).encode())}
+
+
 def model_digests() -> dict[str, dict]:
     """Row count and SHA-256 of each model's rows (natural keys for content types), by model label."""
-    result = {}
-    for model in backed_up_models():
-        rows = _rows(model)
-        result[model._meta.label_lower] = {"count": len(rows), "sha256": _sha256(_dumps(rows).encode())}
-    return result
+    return {model._meta.label_lower: _digest(_rows(model)) for model in backed_up_models()}
 
 
-def dump_data() -> bytes:
-    """Every row, models ordered so that natural keys are loaded before the rows that use them."""
+def dump_data() -> tuple[bytes, dict[str, dict]]:
+    """Every row, models ordered so that natural keys are loaded before the rows that use them, and
+    the digests of those same rows (a second reading could differ from what was written)."""
     ordered = serializers.sort_dependencies([(None, backed_up_models())], allow_cycles=True)
-    rows = [row for model in ordered for row in _rows(model)]
-    return json.dumps(rows, cls=_ExactEncoder, ensure_ascii=False, indent=0).encode()
+    by_model = {model._meta.label_lower: _rows(model) for model in ordered}
+    rows = [row for model_rows in by_model.values() for row in model_rows]
+    digests = {label: _digest(model_rows) for label, model_rows in sorted(by_model.items())}
+    return json.dumps(rows, cls=_ExactEncoder, ensure_ascii=False, indent=0).encode(), digests
 
 
 def load_data(data: bytes) -> int:
@@ -106,7 +137,7 @@ def load_data(data: bytes) -> int:
     from django.core.management.color import no_style
     from django.test.utils import override_settings
 
-    rows = json.loads(data)
+    rows = _without_retired(json.loads(data))
     models, deferred, count = set(), [], 0
     # The history is restored as saved: setting a many-to-many relation must not write new
     # historical rows (simple_history listens to m2m_changed, which has no "raw" flag).
@@ -163,12 +194,15 @@ def create_backup(*, output: Path) -> BackupSummary:
         raise BackupError(f"« {output} » : la sauvegarde ne peut pas être écrite dans le répertoire des fichiers "
                           f"déposés ({media_root}), qu'elle sauvegarde et que la restauration remplace.")
     with transaction.atomic():
-        data_bytes = dump_data()
-        digests = model_digests()
+        data_bytes, digests = dump_data()
     members = {"data.json": {"size": len(data_bytes), "sha256": _sha256(data_bytes)}}
     temporary = output.with_name(output.name + ".partiel")
     files = storage_files()
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    temporary.unlink(missing_ok=True)  # left by an interrupted run; O_EXCL below wants it gone
+    # Created 0600 from the start: a chmod after writing would leave the secrets readable meanwhile.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w",
+                                                                compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", data_bytes)
         for name in files:
             with default_storage.open(name, "rb") as handle:
@@ -185,6 +219,12 @@ def create_backup(*, output: Path) -> BackupSummary:
             "members": members,
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    try:
+        with zipfile.ZipFile(temporary) as written:
+            verify_archive(written, read_manifest(written, label=temporary.name), label=temporary.name)
+    except BackupError:
+        temporary.unlink()
+        raise
     temporary.replace(output)
     return BackupSummary(path=output, models=len(digests), rows=sum(d["count"] for d in digests.values()),
                          files=len(files), size=output.stat().st_size)
@@ -253,7 +293,7 @@ def restore_backup(*, source: Path, force: bool = False) -> BackupSummary:
         manifest = read_manifest(archive, label=label)
         verify_archive(archive, manifest, label=label)
         missing = {app: name for app, name in manifest.get("migrations", {}).items()
-                   if name > _migrations().get(app, "")}
+                   if app not in RETIRED_APPS and name > _migrations().get(app, "")}
         if missing:
             raise BackupError("La base n'est pas à jour des migrations de la sauvegarde "
                               f"({', '.join(f'{a}.{n}' for a, n in sorted(missing.items()))}) : lancez migrate.")
@@ -266,7 +306,8 @@ def restore_backup(*, source: Path, force: bool = False) -> BackupSummary:
                 load_data(archive.read("data.json"))
             except (DeserializationError, IntegrityError, ValueError) as error:
                 raise BackupError(f"« {label} » : les données n'ont pas pu être chargées ({error}).") from None
-            differences = _differences(manifest.get("models", {}), model_digests())
+            expected = {label: digest for label, digest in manifest.get("models", {}).items() if not _retired(label)}
+            differences = _differences(expected, model_digests())
             if differences:
                 raise BackupError("Après chargement, les données diffèrent de la sauvegarde "
                                   f"({', '.join(differences[:5])}) : restauration annulée.")
@@ -275,7 +316,7 @@ def restore_backup(*, source: Path, force: bool = False) -> BackupSummary:
             default_storage.delete(name)
         for name in file_names:
             default_storage.save(name, ContentFile(archive.read(f"files/{name}")))
-    digests = manifest.get("models", {})
+    digests = {label: digest for label, digest in manifest.get("models", {}).items() if not _retired(label)}
     return BackupSummary(path=source, models=len(digests), rows=sum(d["count"] for d in digests.values()),
                          files=len(file_names), size=source.stat().st_size)
 

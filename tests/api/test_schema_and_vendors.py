@@ -46,3 +46,19 @@ def test_a_missing_field_is_named_in_french(api_for, buyer):
 def test_a_malformed_identifier_is_a_json_404(api_for, buyer):
     response = api_for(buyer).get("/api/lots/0.5/")
     assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+
+
+def test_the_schema_documents_the_token_endpoint_and_the_token_header(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/api/token/"]["post"]
+    assert operation.get("security", [{}]) == [{}]  # a password, no token, obtains one
+    request = schema["components"]["schemas"][
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert set(request["required"]) == {"username", "password"}
+    answer = schema["components"]["schemas"][
+        operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert answer["properties"]["expiry"]["format"] == "date-time" and set(answer["required"]) == {"token", "expiry"}
+    scheme = schema["components"]["securitySchemes"]["knoxApiToken"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
+    assert 'prefix "Token"' in scheme["description"]
+    assert {"knoxApiToken": []} in schema["paths"]["/api/tenders/"]["get"]["security"]

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from procurement.api.services import api_token_create
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import Tender, TransitionLog
 from tests.factories import UserFactory
@@ -142,18 +142,11 @@ def test_anonymous_clients_are_asked_to_authenticate(api_for):
 
 def test_a_token_authenticates_a_client(db):
     user = UserFactory(username="api-acheteur", buyer=True)
-    token = Token.objects.create(user=user)
+    _token, key = api_token_create(user=user)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     TenderFactory(reference="API-2026-06")
     assert api.get("/api/tenders/API-2026-06/").json()["abilities"]["edit"] is True
-
-
-def test_the_token_endpoint_gives_a_token_for_a_password(client, db):
-    UserFactory(username="api-finances", finance=True)
-    response = client.post("/api/token/", {"username": "api-finances", "password": "mot-de-passe-de-test"})
-    assert response.status_code == 200
-    assert Token.objects.get(user__username="api-finances").key == response.json()["token"]
 
 
 def test_filters_are_checked(api_for, buyer):

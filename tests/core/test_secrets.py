@@ -89,3 +89,16 @@ def test_the_migration_encrypts_the_clear_secrets_stored_before_it(credential):
     assert SushiCredential.objects.get(pk=credential.pk).api_key == "cle-en-clair"
     migration.decrypt_stored_secrets(None, editor)
     assert stored(credential.pk)[1] == "cle-en-clair"
+
+
+def test_a_secret_saved_unchanged_keeps_its_token_and_a_new_one_is_encrypted_afresh(credential, settings):
+    token = stored(credential.pk)[1]
+    fresh = SushiCredential.objects.get(pk=credential.pk)
+    fresh.customer_id = "VALBRUNE-2"
+    fresh.save()
+    assert stored(credential.pk)[1] == token  # same bytes: a backup of it restores identical
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
+    sushi_credential_set(platform=fresh.platform, library=fresh.library, customer_id="VALBRUNE-2",
+                         api_key="nouvelle-cle")
+    new_token = stored(credential.pk)[1]
+    assert new_token != token and Fernet(KEY_A).decrypt(new_token.encode()) == b"nouvelle-cle"
