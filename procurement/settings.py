@@ -201,6 +201,9 @@ from procurement.storage import storages_setting  # noqa: E402
 
 STORAGES = storages_setting(os.environ, manifest_static=env_bool("STATIC_MANIFEST", False))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# A zip-based upload (.docx, .xlsx, .odt, .zip) once decompressed, and its compression ratio.
+MAX_UNCOMPRESSED_BYTES = int(os.environ.get("MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+MAX_COMPRESSION_RATIO = int(os.environ.get("MAX_COMPRESSION_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

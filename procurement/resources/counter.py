@@ -298,6 +298,21 @@ def _check_json_items(path: Path, *, family: str, release: str) -> None:
         raise CounterError("le rapport ne contient aucune ligne d'usage (Report_Items est vide)")
 
 
+def _check_workbook(path: Path) -> None:
+    """The uploads' check (size once decompressed, safe XML, no macros) before nibbler opens the
+    workbook: the command reads files that never went through a form."""
+    from django.core.exceptions import ValidationError
+    from django.core.files import File
+
+    from procurement.core.uploads import validate_upload
+
+    with path.open("rb") as handle:
+        try:
+            validate_upload(File(handle, name=path.name), label="Rapport COUNTER", allowed=(".xlsx",))
+        except ValidationError as error:
+            raise CounterError(error.messages[0]) from None
+
+
 def read_report(path: str | Path) -> ParsedReport:
     """Reads the report at ``path``; raises CounterError (French, with row and column) otherwise."""
     path = Path(path)
@@ -305,6 +320,8 @@ def read_report(path: str | Path) -> ParsedReport:
         raise CounterError(f"extension « {path.suffix} » non prise en charge (attendu : .tsv, .csv, .xlsx ou .json)")
     if not path.is_file():
         raise CounterError(f"fichier introuvable : {path}")
+    if path.suffix.lower() == ".xlsx":
+        _check_workbook(path)
     report_id, release, is_json = _peek(path)
     if report_id not in FAMILIES:
         raise CounterError(f"Report_ID « {report_id} » non pris en charge (TR_B1, DR_D1, PR_P1, TR, DR ou PR)",
