@@ -134,9 +134,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# SQLite: a transaction takes the write lock when it begins (IMMEDIATE), so concurrent writers
+# queue for up to ``timeout`` seconds; a deferred one that reads then writes cannot wait (SQLite
+# refuses the lock upgrade at once: "database is locked").
+SQLITE_OPTIONS = {"timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock rather than fail at once; transitions still run one at a time.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
