@@ -281,8 +281,8 @@ def _check_json_items(path: Path, *, family: str, release: str) -> None:
     its metric and its month."""
     data = json.loads(path.read_bytes().decode("utf-8-sig"))
     items = data.get("Report_Items") if isinstance(data, dict) else None
-    seen: set[tuple] = set()
     items = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    seen: set[tuple] = set()
     for number, item in enumerate(items, start=1):
         identity = json.dumps({k: v for k, v in item.items() if k not in ("Performance", "Attribute_Performance")},
                               sort_keys=True, default=str)
