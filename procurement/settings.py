@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "procurement.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "procurement.core.requests.HostileRequestMiddleware",  # NUL bytes, huge integers: a French 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the French page below
@@ -134,9 +135,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# SQLite: a transaction takes the write lock when it begins (IMMEDIATE), so concurrent writers
+# queue for up to ``timeout`` seconds; a deferred one that reads then writes cannot wait (SQLite
+# refuses the lock upgrade at once: "database is locked").
+SQLITE_OPTIONS = {"timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock rather than fail at once; transitions still run one at a time.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -202,6 +206,9 @@ from procurement.storage import storages_setting  # noqa: E402
 
 STORAGES = storages_setting(os.environ, manifest_static=env_bool("STATIC_MANIFEST", False))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# A zip-based upload (.docx, .xlsx, .odt, .zip) once decompressed, and its compression ratio.
+MAX_UNCOMPRESSED_BYTES = int(os.environ.get("MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+MAX_COMPRESSION_RATIO = int(os.environ.get("MAX_COMPRESSION_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -227,6 +234,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "procurement.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["procurement.api.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

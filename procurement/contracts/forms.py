@@ -12,6 +12,7 @@ from procurement.contracts.models import Amendment, Contract, IndexSeries, Price
 from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
+from procurement.core.uploads import validate_upload
 from procurement.core.widgets import PlainSelect
 from procurement.programmes.models import BudgetLine
 from procurement.programmes.selectors import Programme, council_act_list
@@ -245,4 +246,6 @@ class IndexImportForm(forms.Form):
                 _("« %(name)s » pèse %(size)s, au-delà du maximum de %(max)s.")
                 % {"name": file.name, "size": filesizeformat(file.size),
                    "max": filesizeformat(settings.MAX_UPLOAD_BYTES)})
+        if file.name.lower().endswith(".xlsx"):
+            validate_upload(file, label=str(self.fields["file"].label), allowed=(".xlsx",))
         return file

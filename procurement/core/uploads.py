@@ -1,6 +1,10 @@
 """Checks on uploaded files, written once: the type by the content (not only the name), the size.
 
 Every refusal is a French sentence naming the field and the file; nothing is stored before.
+A zip-based file (.docx, .xlsx, .odt, .zip) is also measured as it would be once decompressed
+(total size and compression ratio: a zip bomb is refused before any reader opens it); the XML
+inside an Office file is parsed with defusedxml, which refuses DTDs and entities (billion laughs,
+external entities); an Office file that carries macros is refused.
 """
 
 from __future__ import annotations
@@ -9,6 +13,9 @@ import hashlib
 import zipfile
 from dataclasses import dataclass
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import iterparse as safe_iterparse
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -29,6 +36,11 @@ DOCX = FileKind("DOCX", (b"PK\x03\x04",), "word/document.xml")
 XLSX = FileKind("XLSX", (b"PK\x03\x04",), "xl/workbook.xml")
 ODT = FileKind("ODT", (b"PK\x03\x04",), "content.xml")
 ZIP = FileKind("ZIP", (b"PK\x03\x04", b"PK\x05\x06"))
+
+OFFICE = (DOCX, XLSX, ODT)
+# Macro-enabled Office parts: the VBA project, and the content types of .xlsm, .docm and their kin.
+MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vbadata")
+MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".docm", ".dotm", ".pptm", ".potm", ".ppsm")
 
 BY_SUFFIX = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".docx": DOCX, ".xlsx": XLSX,
              ".odt": ODT, ".zip": ZIP}
@@ -85,7 +97,71 @@ def validate_upload(file, *, label: str, allowed: tuple[str, ...] = DOCUMENTS) -
             _("« %(field)s » : le contenu du fichier « %(name)s » n'est pas celui d'un fichier %(kind)s.")
             % {**context, "kind": kind.label}, code="file_content",
         )
+    if b"PK\x03\x04" in kind.magic:
+        _check_archive(file, kind=kind, context=context)
     return kind
+
+
+def _check_archive(file, *, kind: FileKind, context: dict) -> None:
+    """A zip-based file, measured before anything decompresses it, then (Office) its XML and macros."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            expanded = sum(member.file_size for member in members)
+            if expanded > settings.MAX_UNCOMPRESSED_BYTES:
+                raise ValidationError(
+                    _("« %(field)s » : une fois décompressé, le fichier « %(name)s » pèserait %(size)s, au-delà du "
+                      "maximum de %(max)s.")
+                    % {**context, "size": filesizeformat(expanded),
+                       "max": filesizeformat(settings.MAX_UNCOMPRESSED_BYTES)}, code="file_expanded")
+            ratio = expanded / max(file.size, 1)
+            if ratio > settings.MAX_COMPRESSION_RATIO:
+                raise ValidationError(
+                    _("« %(field)s » : le fichier « %(name)s » est compressé %(ratio)s fois, au-delà de %(max)s fois : "
+                      "il ressemble à une bombe de décompression.")
+                    % {**context, "ratio": int(ratio), "max": settings.MAX_COMPRESSION_RATIO}, code="file_ratio")
+            if _has_macros(archive, members, office=kind in OFFICE):
+                raise ValidationError(
+                    _("« %(field)s » : le fichier « %(name)s » contient des macros ; enregistrez-le sans macros "
+                      "(%(kind)s) avant de le déposer.") % {**context, "kind": kind.label}, code="file_macros")
+            if kind in OFFICE:
+                for member in members:
+                    if member.filename.lower().endswith((".xml", ".rels")):
+                        _parse_safely(archive, member, context=context)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise ValidationError(
+            _("« %(field)s » : le contenu du fichier « %(name)s » n'est pas celui d'un fichier %(kind)s.")
+            % {**context, "kind": kind.label}, code="file_content") from None
+    finally:
+        file.seek(0)
+
+
+def _has_macros(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], *, office: bool) -> bool:
+    names = [member.filename.lower() for member in members]
+    if any(name.endswith(MACRO_SUFFIXES) or name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+        return True
+    if office and "[content_types].xml" in names:
+        types = archive.read(members[names.index("[content_types].xml")]).lower()
+        return any(marker in types for marker in MACRO_MARKERS)
+    return False
+
+
+def _parse_safely(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, context: dict) -> None:
+    """Parses one XML part without building it (each element is dropped once read); a DTD, an
+    entity or malformed XML is refused, naming the part."""
+    try:
+        with archive.open(member) as stream:
+            for _event, element in safe_iterparse(stream, forbid_dtd=True):
+                element.clear()
+    except DefusedXmlException:
+        raise ValidationError(
+            _("« %(field)s » : le fichier « %(name)s » contient une déclaration XML interdite (DTD ou entité) dans "
+              "« %(part)s » ; il est refusé.") % {**context, "part": member.filename[:100]}, code="file_xml") from None
+    except ParseError:
+        raise ValidationError(
+            _("« %(field)s » : le fichier « %(name)s » contient un XML illisible dans « %(part)s ».")
+            % {**context, "part": member.filename[:100]}, code="file_xml") from None
 
 
 def sha256_of(file) -> str:

@@ -16,6 +16,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from procurement.contracts.commitment_selectors import Commitments
+from procurement.core.exports import xlsx_append
 from procurement.core.money import format_eur
 from procurement.dashboards.finance import chart
 from procurement.programmes.enums import BudgetSection
@@ -37,7 +38,7 @@ def _sheet(book, title: str, headers: list[str], rows: list[list], money_from: i
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for column in sheet.iter_cols(min_col=money_from, min_row=2):
         for cell in column:
             cell.number_format = MONEY_FORMAT

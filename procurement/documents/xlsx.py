@@ -16,6 +16,8 @@ from types import ModuleType
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
+from procurement.core.exports import xlsx_cell
+
 EUR_FORMAT = '#,##0.00\\ "€"'
 QUANTITY_FORMAT = "#,##0.##"
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
@@ -45,7 +47,7 @@ def _fill_sheet(sheet, *, layout: ModuleType, reference: str, lot: PriceSheet) -
     cols = layout.COLUMNS
     sheet[layout.TITLE_CELL] = f"BPU / DQE — {reference}"
     sheet[layout.TITLE_CELL].font = Font(bold=True, size=14)
-    sheet[layout.LOT_CELL] = f"Lot {lot.lot_number} — {lot.lot_title}"
+    xlsx_cell(sheet[layout.LOT_CELL], f"Lot {lot.lot_number} — {lot.lot_title}")
     sheet[layout.LOT_CELL].font = Font(bold=True)
     sheet[layout.BIDDER_LABEL_CELL] = "Candidat :"
     bidder = sheet[layout.BIDDER_CELL]
@@ -59,8 +61,8 @@ def _fill_sheet(sheet, *, layout: ModuleType, reference: str, lot: PriceSheet) -
     for line in lot.lines:
         values = {"number": line.number, "label": line.label, "unit": line.unit, "quantity": line.quantity}
         for key, item in values.items():
-            cell = sheet[f"{cols[key]}{row}"]
-            cell.value, cell.border = item, BOX
+            cell = xlsx_cell(sheet[f"{cols[key]}{row}"], item)
+            cell.border = BOX
         sheet[f"{cols['quantity']}{row}"].number_format = QUANTITY_FORMAT
         sheet[f"{cols['label']}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
         price = sheet[f"{cols['unit_price']}{row}"]

@@ -13,6 +13,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from procurement.core.exports import csv_row
+
 REPORT_NAMES = {
     ("TR_B1", "5"): "Book Requests (Excluding OA_Gold)",
     ("TR_B1", "5.1"): "Book Requests (Controlled)",
@@ -119,19 +121,21 @@ def table_rows(report: Report) -> list[list[str]]:
 def to_delimited(report: Report, *, delimiter: str = "\t") -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerows(table_rows(report))
+    writer.writerows(csv_row(row) for row in table_rows(report))
     return out.getvalue()
 
 
 def to_xlsx(report: Report, path) -> None:
     from openpyxl import Workbook
 
+    from procurement.core.exports import xlsx_append
+
     book = Workbook()
     sheet = book.active
     sheet.title = report.report_id
     for row in table_rows(report):
-        sheet.append([int(cell) if cell.isdigit() and len(cell) < 9 and index > 0 else cell
-                      for index, cell in enumerate(row)])
+        xlsx_append(sheet, [int(cell) if cell.isdigit() and len(cell) < 9 and index > 0 else cell
+                            for index, cell in enumerate(row)])
     book.save(path)
 
 

@@ -57,9 +57,12 @@ def int_param(request, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ValidationError({name: f"« {value[:40]} » n'est pas un identifiant (nombre entier)."}) from None
+    if name.startswith("year") and not 1 <= number <= 9999:  # a date beyond these cannot be built
+        raise ValidationError({name: f"« {value[:40]} » n'est pas une année (de 1 à 9999)."})
+    return number
 
 
 def choice_param(request, name: str, choices) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from procurement.core.exports import xlsx_append
 from procurement.tenders.models import Bid, Tender
 from procurement.tenders.models.bids import UNSEALED_STATES
 
@@ -49,12 +50,12 @@ def bids_register_xlsx(*, tender: Tender, user) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Registre des dépôts"
-    sheet.append([f"{tender.reference} — {tender.object[:200]}"])
+    xlsx_append(sheet, [f"{tender.reference} — {tender.object[:200]}"])
     sheet.append(columns)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for column, width in zip("ABCDEFGHIJK", (6, 36, 16, 18, 22, 70, 14, 8, 14, 12, 40), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = BytesIO()
