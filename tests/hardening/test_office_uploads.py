@@ -23,6 +23,7 @@ from procurement.documents.models import TemplateVersion
 from procurement.resources.models import UsageReport
 from procurement.tenders.evaluation.services import price_schedule_import
 from procurement.tenders.models import Bid, PriceItem
+from tests.clock import DEMO_NOW
 from tests.contracts.factories import IndexSeriesFactory
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 from tests.vendors.factories import VendorFactory
@@ -95,23 +96,25 @@ def test_openpyxl_parses_workbooks_with_defusedxml():
     assert openpyxl.DEFUSEDXML is True
 
 
+@pytest.mark.freeze_time(DEMO_NOW)  # an electronic deposit is stamped now: before the deadline
 def test_a_sound_workbook_within_the_limits_is_still_accepted(db, buyer, client_for):
     tender = TenderFactory(published=True)
     lot = LotFactory(tender=tender, number=1)
     response = client_for(buyer).post(reverse("tenders:bid-receive", args=[tender.reference]), {
-        "lot": lot.pk, "vendor": VendorFactory().pk, "received_at": "2027-01-07T16:45", "candidature_form": "dume",
+        "lot": lot.pk, "vendor": VendorFactory().pk, "channel": "electronic", "candidature_form": "dume",
         "files": [SimpleUploadedFile("offre.xlsx", _workbook("Prix " * 2000))]}, follow=True)
     assert response.status_code == 200 and Bid.objects.get().files.count() == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", HOSTILE)
+@pytest.mark.freeze_time(DEMO_NOW)
 def test_the_bid_page_refuses_the_file(case, buyer, client_for):
     content, words = HOSTILE[case]
     tender = TenderFactory(published=True)
     lot = LotFactory(tender=tender, number=1)
     response = client_for(buyer).post(reverse("tenders:bid-receive", args=[tender.reference]), {
-        "lot": lot.pk, "vendor": VendorFactory().pk, "received_at": "2027-01-07T16:45", "candidature_form": "dume",
+        "lot": lot.pk, "vendor": VendorFactory().pk, "channel": "electronic", "candidature_form": "dume",
         "files": [SimpleUploadedFile("offre.xlsx", content)]})
     [error] = response.context["form"].errors["files"]
     assert error.startswith("« Fichiers de l'offre » : ") and "« offre.xlsx »" in error and words in error
