@@ -274,8 +274,8 @@ def finance_todos(*, today: date, with_renewals: bool = True) -> list[TodoGroup]
         if invoice.payment_deadline < today:
             days = (today - invoice.payment_deadline).days
             late.append(Todo(label, url, invoice.payment_deadline, late=True,
-                             detail=ngettext("%(days)s jour de retard ; à payer au plus tard le",
-                                            "%(days)s jours de retard ; à payer au plus tard le", days)
+                             detail=ngettext("%(days)s jour de retard sur l'échéance du",
+                                            "%(days)s jours de retard sur l'échéance du", days)
                              % {"days": days}))
         else:
             near.append(Todo(label, url, invoice.payment_deadline, detail=_("à payer au plus tard le")))
@@ -304,7 +304,8 @@ def home_todos(*, user, today: date, now: datetime) -> list[RoleTodos]:
     todos = []
     if may(user, "tenders.drive"):
         todos.append(RoleTodos("buyer", _("À faire — achats"), buyer_todos(user=user, today=today, now=now)))
-    if may(user, "evaluation.sit"):
+    # An administrator who sits on no committee has no evaluator's to-do to read.
+    if may(user, "evaluation.sit") and CommitteeMember.objects.filter(user=user).exists():
         todos.append(RoleTodos("evaluator", _("À faire — commission d'évaluation"),
                                evaluator_todos(user=user, today=today)))
     if may(user, "invoices.pay"):

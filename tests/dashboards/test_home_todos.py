@@ -195,7 +195,9 @@ def test_finance_sees_invoices_near_their_deadline_late_interest_due_and_renewal
     assert "F-LATER" not in html
     overdue = section(html, "late")
     assert f'href="{reverse("contracts:invoice-detail", args=[late.pk])}"' in overdue
-    assert "6 jours de retard" in overdue and "en retard" in overdue
+    assert ("6 jours de retard sur l'échéance du <time datetime=\"2026-11-19\">jeudi 19 novembre 2026</time>"
+            in overdue)
+    assert "en retard" in overdue
     renewals = section(html, "renewals")
     assert f'href="{reverse("contracts:detail", args=[contract.reference])}#reconduction"' in renewals
     assert f"Décider de la reconduction de {contract.reference}" in renewals
@@ -217,6 +219,9 @@ def test_the_finance_home_runs_the_same_queries_for_one_and_five_invoices(client
 
 
 def test_an_administrator_sees_the_renewals_once(client_for, staff_user):
-    html = home(client_for, staff_user)
+    html = unescape(home(client_for, staff_user))
     assert "À faire — achats" in html and "À faire — finances" in html
     assert html.count("reconductions à décider") == 1
+    # Sitting on no committee, the administrator has no evaluator's to-dos.
+    assert "À faire — commission d'évaluation" not in html
+    assert "Vous ne siégez à aucune commission d'évaluation." in html
