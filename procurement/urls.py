@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from procurement.core.views import HomeView, health
+from procurement.core.views import health
+from procurement.dashboards.views.home import HomeView
 
 admin.site.site_header = _("Achats publics — administration")
 admin.site.site_title = _("Achats publics")

@@ -1,24 +1,9 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
-from procurement.core.permissions import may
 from procurement.core.roles import RoleRequiredMixin
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            is_buyer=may(user, "tenders.drive"),
-            is_finance=may(user, "invoices.pay"),
-            is_evaluator=may(user, "evaluation.sit"),
-            **kwargs,
-        )
 
 
 class ReferenceValueListView(RoleRequiredMixin, TemplateView):

@@ -18,6 +18,8 @@ urlpatterns = [
     path("<slug:reference>/questions/<int:pk>/reponse/", tenders.QuestionAnswerView.as_view(),
          name="question-answer"),
     path("<slug:reference>/report-date-limite/", tenders.PushBackDeadlineView.as_view(), name="push-back"),
+    path("<slug:reference>/questions-reponses.docx", tenders.QuestionsAnswersDocumentView.as_view(),
+         name="questions-answers"),
     # Lots
     path("<slug:reference>/lots/nouveau/", lots.LotCreateView.as_view(), name="lot-create"),
     path(lot, lots.LotDetailView.as_view(), name="lot-detail"),

@@ -141,7 +141,7 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.submit(page.get_by_role("button", name="Marquer prête"))
     journey.check()
     assert "la consultation est maintenant « Prête à publier »" in seen(page.locator(".messages"))
-    journey.submit(page.get_by_role("button", name="Publier"))
+    journey.submit(page.get_by_role("button", name="Marquer publiée"))
     journey.check()
     assert "la consultation est maintenant « Publiée »" in seen(page.locator(".messages"))
     assert "Publiée" in seen(page.locator("h1"))

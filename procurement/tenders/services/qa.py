@@ -15,9 +15,11 @@ from procurement.tenders.enums import TenderState
 from procurement.tenders.models import Question, Tender, TransitionLog
 
 
-def answer_limit(tender: Tender) -> date:
-    """The last day answers may be sent: the bid deadline minus the legal minimum (6 days)."""
-    days = reference_days(ReferenceKind.ANSWER_LIMIT_DAYS, at=tender.consultation_start)
+def answer_limit(tender: Tender, *, days: int | None = None) -> date:
+    """The last day answers may be sent: the bid deadline minus the legal minimum (6 days). ``days``:
+    that minimum already read for the tender's start (a page listing many tenders reads it once)."""
+    if days is None:
+        days = reference_days(ReferenceKind.ANSWER_LIMIT_DAYS, at=tender.consultation_start)
     return timezone.localtime(tender.bid_deadline).date() - timedelta(days=days)
 
 

@@ -19,7 +19,8 @@ from procurement.tenders.enums import BidStatus, LotState, TenderState
 TRANSITION_LABELS = {
     "mark_ready": gettext_lazy("Marquer prête"),
     "back_to_draft": gettext_lazy("Revenir au brouillon"),
-    "publish": gettext_lazy("Publier"),
+    # The app sends no notice: the button records that the buyer has published it.
+    "publish": gettext_lazy("Marquer publiée"),
     "close": gettext_lazy("Clôturer la réception des offres"),
     "open_bids": gettext_lazy("Ouvrir les plis"),
     "complete": gettext_lazy("Terminer la consultation"),
@@ -30,6 +31,13 @@ TRANSITION_LABELS = {
     "negotiate": gettext_lazy("Négociation"),
     "regularise": gettext_lazy("Régularisation d'une offre"),
     "record_deposit": gettext_lazy("Pli enregistré après coup"),
+}
+# What a transition does not do, said beside its button and after it runs.
+TRANSITION_HELP = {
+    "publish": gettext_lazy(
+        "L'application n'envoie rien : publiez l'avis et le DCE sur votre profil d'acheteur (et dans les "
+        "journaux que demande l'avis de procédure), puis marquez la consultation publiée pour ouvrir les "
+        "questions et la réception des offres."),
 }
 LOT_TRANSITION_LABELS = {**TRANSITION_LABELS, "abandon": gettext_lazy("Déclarer le lot sans suite")}
 

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity
@@ -29,6 +31,7 @@ from procurement.tenders.forms import (
 )
 from procurement.tenders.guards import tender_refusals
 from procurement.tenders.models import Tender
+from procurement.tenders.qa_export import answered_questions, questions_answers_docx
 from procurement.tenders.services import need, qa
 from procurement.tenders.services.transitions import (
     TENDER_TRANSITIONS,
@@ -36,7 +39,9 @@ from procurement.tenders.services.transitions import (
     TransitionRefused,
     tender_transition,
 )
+from procurement.tenders.views.cao import DOCX
 from procurement.tenders.views.common import (
+    TRANSITION_HELP,
     TRANSITION_LABELS,
     ServiceFormView,
     TenderAccessMixin,
@@ -121,7 +126,8 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
             "tender": tender, "abilities": abilities, "opening": getattr(tender, "opening_record", None),
             "lots": [{"lot": lot, "value": lot.estimated_value_ht, "bid_count": len(lot.bids.all())} for lot in lots],
             "transitions": [
-                {"name": name, "label": TRANSITION_LABELS[name], "refusals": tender_refusals(tender, name)}
+                {"name": name, "label": TRANSITION_LABELS[name], "refusals": tender_refusals(tender, name),
+                 "help": TRANSITION_HELP.get(name, "")}
                 for name in candidates if name != "abandon"
             ],
             "abandon_form": (bound["abandon_form"] or AbandonForm()) if "abandon" in candidates else None,
@@ -163,8 +169,10 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
                 limit = None
         if can_answer and push_back_form is None:
             push_back_form = PushBackForm(initial={"bid_deadline": proposal or tender.bid_deadline})
+        answered = any(row["question"].answer for row in rows)
         return {
             "questions": rows, "answer_limit": limit, "proposed_deadline": proposal,
+            "qa_document": answered and may(self.request.user, "tenders.documents"),
             "question_form": (question_form or QuestionForm()) if can_answer else None,
             "push_back_form": push_back_form if can_answer else None,
         }
@@ -250,7 +258,10 @@ class QuestionCreateView(DetailActionView):
 class QuestionAnswerView(DetailActionView):
     required_ability = "ask_answer"
     form_key = "answer_form"
-    success_message = gettext_lazy("La réponse a été enregistrée ; elle est communiquée à tous les candidats.")
+    # Nothing is sent from here: the buyer publishes the answers on the buyer profile.
+    success_message = gettext_lazy(
+        "La réponse a été enregistrée. Elle n'est envoyée à personne : publiez-la sur votre profil d'acheteur, "
+        "par exemple en y déposant le document « Questions et réponses » (.docx) à télécharger ci-dessous.")
 
     def build_form(self, data):
         self.question = get_object_or_404(self.tender.questions.all(), pk=self.kwargs["pk"])
@@ -258,6 +269,21 @@ class QuestionAnswerView(DetailActionView):
 
     def perform(self, form):
         return qa.question_answer(question=self.question, answer=form.cleaned_data["answer"], by=self.request.user)
+
+
+class QuestionsAnswersDocumentView(TenderAccessMixin, View):
+    """The answered questions as a .docx, for the buyer to put on the buyer profile."""
+
+    grant = "tenders.documents"
+
+    def get(self, request, *args, **kwargs):
+        tender = self.tender
+        content = questions_answers_docx(reference=tender.reference, title=tender.object,
+                                         bid_deadline=tender.bid_deadline,
+                                         questions=answered_questions(tender=tender), now=timezone.now())
+        response = HttpResponse(content, content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="questions-reponses-{tender.reference}.docx"'
+        return response
 
 
 class PushBackDeadlineView(DetailActionView):
@@ -305,4 +331,6 @@ class TenderTransitionView(TenderAccessMixin, View):
         else:
             messages.success(request, _("« %(action)s » : la consultation est maintenant « %(state)s ».") % {
                 "action": TRANSITION_LABELS.get(name, name), "state": tender.get_state_display()})
+            if name in TRANSITION_HELP:
+                messages.info(request, TRANSITION_HELP[name])
         return redirect("tenders:detail", reference=self.tender.reference)
