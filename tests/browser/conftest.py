@@ -201,6 +201,11 @@ def journey(browser, live_server, settings, tmp_path):
         context.close()
 
 
+def menu(page):
+    """The main navigation: the home page links to the same places from its to-dos."""
+    return page.get_by_role("navigation", name="Navigation principale")
+
+
 def seen(locator) -> str:
     """The text a person reads in ``locator``, with no-break spaces as plain spaces."""
     return locator.inner_text().replace("\u00a0", " ").replace("\u202f", " ")

@@ -7,7 +7,7 @@ import pytest
 
 from procurement.tenders.evaluation.services import scores_submit
 from procurement.tenders.models import Score, Submission
-from tests.browser.conftest import assert_focus_visible, seen, tab_to
+from tests.browser.conftest import assert_focus_visible, menu, seen, tab_to
 from tests.factories import UserFactory
 from tests.tenders.evaluation.factories import (
     NOTES_A,
@@ -49,7 +49,7 @@ def test_an_evaluator_scores_blind_then_reads_the_consolidated_ranking(journey):
     page = journey.page
 
     journey.login("thomas")
-    journey.submit(page.get_by_role("link", name="Mes évaluations"))
+    journey.submit(menu(page).get_by_role("link", name="Mes évaluations"))
     journey.check()
     mine = seen(page.locator("main table"))
     assert "BNM-2026-09 — lot 1 — Livres numériques" in mine and "à signer" in mine

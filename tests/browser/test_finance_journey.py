@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from procurement.contracts.models import PurchaseOrder
-from tests.browser.conftest import seen, tab_to
+from tests.browser.conftest import menu, seen, tab_to
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.factories import UserFactory
 from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory
@@ -43,7 +43,7 @@ def test_finance_reads_the_commitments_a_renewal_alert_and_exports_them(journey)
     page = journey.page
     journey.login("marc")
 
-    journey.submit(page.get_by_role("link", name="Finances"), to="/tableaux-de-bord/finance/")
+    journey.submit(menu(page).get_by_role("link", name="Finances"), to="/tableaux-de-bord/finance/")
     journey.check("10-engagements")
     figures = seen(page.locator("table", has=page.locator("caption", has_text="Par année et par section")))
     assert str(today.year) in figures

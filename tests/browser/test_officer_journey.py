@@ -13,7 +13,7 @@ from procurement.core.money import format_eur
 from procurement.core.selectors import reference_days
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import Bid, Tender
-from tests.browser.conftest import seen, tab_to
+from tests.browser.conftest import menu, seen, tab_to
 from tests.factories import UserFactory
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 from tests.vendors.factories import VendorFactory
@@ -47,7 +47,7 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     page = journey.page
 
     journey.login("acheteur")
-    journey.submit(page.get_by_role("link", name="Consultations", exact=True))
+    journey.submit(menu(page).get_by_role("link", name="Consultations", exact=True))
     journey.check()
 
     # The need, without a deadline yet: the advice gives the earliest one.
