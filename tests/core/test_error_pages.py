@@ -62,3 +62,13 @@ def test_the_500_page_does_not_read_the_user(rf):
     response = server_error(request)
     assert response.status_code == 500
     assert "Erreur du serveur" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_gets_a_french_page_in_the_layout():
+    response = Client(enforce_csrf_checks=True).post("/connexion/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert LAYOUT in page and '<html lang="fr">' in page
+    assert "<h1>Formulaire refusé</h1>" in page
+    assert "CSRF verification failed" not in page and "Forbidden" not in page
