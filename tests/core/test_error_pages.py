@@ -72,3 +72,11 @@ def test_a_form_refused_by_the_csrf_check_gets_a_french_page_in_the_layout():
     assert LAYOUT in page and '<html lang="fr">' in page
     assert "<h1>Formulaire refusé</h1>" in page
     assert "CSRF verification failed" not in page and "Forbidden" not in page
+
+
+def test_a_request_for_an_unknown_host_gets_a_french_400():
+    response = Client().get("/", headers={"host": "ailleurs.example"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert LAYOUT in page and "<h1>Requête refusée</h1>" in page
+    assert "Bad Request" not in page
