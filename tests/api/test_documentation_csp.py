@@ -79,3 +79,9 @@ def test_the_nonce_goes_to_the_script_and_style_directives_only():
     policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
     assert policy_with_nonce(policy, "abc") == (
         "default-src 'self'; script-src 'self' 'nonce-abc'; style-src 'self' 'nonce-abc'; img-src 'self' data:")
+
+
+def test_only_redoc_may_start_its_search_worker_from_a_blob(client):
+    assert "worker-src 'self' blob:" in client.get("/api/redoc/")["Content-Security-Policy"]
+    assert "worker-src" not in client.get("/api/docs/")["Content-Security-Policy"]
+    assert "blob:" not in client.get("/connexion/")["Content-Security-Policy"]
