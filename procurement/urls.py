@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/", include("procurement.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "procurement.core.views.page_not_found"
+handler500 = "procurement.core.views.server_error"

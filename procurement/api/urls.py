@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from procurement.api.auth import TokenObtainView
 from procurement.contracts.api import ContractViewSet, DecpView, OcdsView, OrderViewSet
 from procurement.contracts.api_finance import CommitmentsView, InvoiceViewSet
+from procurement.core.security import csp_extra
 from procurement.tenders.api import CriterionViewSet, LotViewSet, TenderViewSet
 from procurement.tenders.api_bids import BidViewSet, ScoreViewSet
 from procurement.vendors.api import VendorViewSet
@@ -29,7 +30,8 @@ router.register("invoices", InvoiceViewSet, basename="invoice")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", csp_extra(worker_src="'self' blob:")(SpectacularRedocView.as_view(url_name="api:schema")),
+         name="redoc"),
     path("token/", TokenObtainView.as_view(), name="token"),
     path("decp/", DecpView.as_view(), name="decp"),
     path("ocds/", OcdsView.as_view(), name="ocds"),

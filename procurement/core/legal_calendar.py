@@ -51,11 +51,12 @@ def why_not_working(day: date) -> str:
 
 
 def long_date(day: date) -> str:
-    """« lundi 28 décembre 2026 », whatever the active language, as legal texts write it."""
+    """« lundi 28 décembre 2026 », « jeudi 1er octobre 2026 », whatever the active language, as legal
+    texts write it: the first day of a month is an ordinal in French."""
     from django.utils import translation
 
     with translation.override("fr"):
-        return date_format(day, "l j F Y")
+        return date_format(day, "l ") + ("1er" if day.day == 1 else str(day.day)) + date_format(day, " F Y")
 
 
 def short_date(day: date) -> str:

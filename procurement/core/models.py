@@ -74,13 +74,14 @@ class ReferenceValue(TimeStampedModel):
     @property
     def value_display(self) -> str:
         from procurement.core.money import format_eur, format_percent
+        from procurement.core.numbers import format_number
 
         unit = self.unit
         if unit in (Unit.EUR_HT, Unit.EUR):
             return format_eur(self.value) + (" HT" if unit == Unit.EUR_HT else "")
         if unit == Unit.PERCENT:
             return format_percent(self.value)
-        return f"{self.value.normalize():f} {Unit(unit).label}"
+        return f"{format_number(self.value)} {Unit(unit).label}"
 
     def clean(self) -> None:
         super().clean()

@@ -92,8 +92,9 @@ def format_eur(value: Decimal | int | str | None, *, cents: bool = True) -> str:
 
 
 def format_percent(value: Decimal | int | str) -> str:
-    text = f"{to_decimal(value).normalize():f}".replace(".", ",")
-    return f"{text}{NBSP}%"
+    from procurement.core.numbers import format_number
+
+    return f"{format_number(to_decimal(value))}{NBSP}%"
 
 
 def amount_in_words(value: Decimal | int | str) -> str:

@@ -1,3 +1,6 @@
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -23,6 +26,18 @@ class ReferenceValueListView(RoleRequiredMixin, TemplateView):
             group["rows"].append({"row": row, "in_force": row.pk in in_force_ids})
         return super().get_context_data(today=today, groups=list(groups.values()), **kwargs)
 
+
+def page_not_found(request, exception=None):
+    """French 404 in the site's layout; Django's own message (often English, naming a model) is not shown."""
+    return render(request, "404.html", {"request_path": request.path}, status=404)
+
+
+def server_error(request):
+    """French 500 that needs neither the database nor the user: the failure may be theirs.
+
+    The template is rendered without the request, so no context processor (menu, user, session) runs.
+    """
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
 
 
 def health(request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from procurement.core.money import format_eur
+from procurement.core.numbers import format_number
 
 POOR_COST_PER_USE_FACTOR = Decimal("3")
 
@@ -33,5 +34,5 @@ def poor_value_indexes(values) -> set[int]:
 
 
 def tier_rows(equity, resource) -> list[tuple[str, Decimal, str]]:
-    return [(tier.label, tier.per_thousand(resource.pk), str(tier.per_thousand(resource.pk)).replace(".", ","))
+    return [(tier.label, tier.per_thousand(resource.pk), format_number(tier.per_thousand(resource.pk), places=1))
             for tier in equity.tiers]

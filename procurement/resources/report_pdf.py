@@ -13,6 +13,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from procurement.core.money import format_eur
+from procurement.core.numbers import format_number
 from procurement.resources import presentation
 from procurement.resources.charts import bar_chart_drawing
 from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _clean, _fonts
@@ -51,7 +52,7 @@ def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
     rows = [["Ressource", "Coût TTC", "Métrique", "Usages", "Coût/usage", f"Évol. usages / {year - 1}"]]
     for value in values:
         rows.append([Paragraph(_text(value.resource.name), body), _text(format_eur(value.cost_ttc)), value.metric,
-                     f"{value.uses:,}".replace(",", "\u00a0"),
+                     format_number(value.uses),
                      _text(format_eur(value.cost_per_use)) if value.cost_per_use is not None else "—",
                      presentation.trend_text(value.uses_trend)])
     story += [_table(rows, [5.2 * cm, 2.6 * cm, 3.6 * cm, 1.8 * cm, 1.9 * cm, 2.3 * cm]), Spacer(1, 8),
@@ -59,8 +60,8 @@ def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
     story.append(Paragraph("Usage par strate de communes (usages pour 1 000 habitants)", h2))
     rows = [["Strate", "Bibliothèques", "Population"] + [value.resource.name[:22] for value in values]]
     for tier in equity.tiers:
-        rows.append([Paragraph(_text(tier.label), body), str(tier.libraries), f"{tier.population:,}".replace(
-            ",", "\u00a0")] + [_text(str(tier.per_thousand(value.resource.pk)).replace(".", ",")) for value in values])
+        rows.append([Paragraph(_text(tier.label), body), format_number(tier.libraries), format_number(tier.population)]
+                    + [_text(format_number(tier.per_thousand(value.resource.pk), places=1)) for value in values])
     story += [_table(rows, [4.5 * cm, 2 * cm, 2.2 * cm] + [8.5 * cm / max(len(values), 1)] * len(values)),
               Spacer(1, 8)]
     for value in values:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from procurement.core.numbers import format_number
 from procurement.tenders.enums import CriterionKind
 
 TOTAL_POINTS = Decimal("100")
@@ -20,7 +21,7 @@ class CriterionNode:
 
 
 def _points(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return format_number(value)
 
 
 def criteria_errors(tree: list[CriterionNode], *, environmental_required: bool) -> list[str]:

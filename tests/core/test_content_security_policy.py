@@ -1,5 +1,5 @@
 """The Content-Security-Policy allows no inline script nor inline style: no template or chart may
-rely on one (a browser would silently ignore it)."""
+rely on one (a browser would silently ignore it), unless it carries the response's nonce."""
 
 import re
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR) / "procurement"
-INLINE = re.compile(r"""\sstyle=["']|<script(?![^>]*\ssrc=)[^>]*>""")
+INLINE = re.compile(r"""\sstyle=["']|<(script|style)(?![^>]*\s(src|nonce)=)[^>]*>""")
 CHARTS = ["resources/charts.py", "tenders/evaluation/charts.py"]
 
 

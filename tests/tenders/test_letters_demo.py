@@ -29,5 +29,5 @@ def test_the_demo_generates_the_dce_and_the_letters(settings, tmp_path):
     with rejection.file.open("rb") as handle:
         text = docx_text(handle.read())
     assert "Le marché est attribué à Lectura Prêt Numérique SAS" in text
-    assert "Ce délai expire le mardi 1 octobre 2024 à minuit ; le marché pourra être signé à compter du " \
+    assert "Ce délai expire le mardi 1er octobre 2024 à minuit ; le marché pourra être signé à compter du " \
            "mercredi 2 octobre 2024." in text

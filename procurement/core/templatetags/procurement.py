@@ -4,6 +4,7 @@ from django import template
 
 from procurement.core.legal_calendar import long_date
 from procurement.core.money import format_eur, format_percent
+from procurement.core.numbers import format_number
 
 register = template.Library()
 
@@ -27,3 +28,10 @@ def percent(value) -> str:
 @register.filter
 def longdate(value: date | None) -> str:
     return long_date(value) if value else ""
+
+
+@register.filter
+def number(value, places=None) -> str:
+    """``{{ uses|number }}`` → ``224 165``; ``{{ points|number }}`` → ``30``, never ``3E+1``;
+    ``{{ ratio|number:1 }}`` → ``12,5``."""
+    return format_number(value, places=None if places in (None, "") else int(places))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from procurement.core.numbers import format_number
+
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a50021", "#3a3a3a")
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 640, 300, 48, 40, 16, 200
 
@@ -50,5 +52,5 @@ def sensitivity_svg(evaluation) -> SafeString:
         '<text x="{cx}" y="{label_y}" font-size="10" text-anchor="middle">actuel : {points}</text>'
         '{series}</svg>',
         w=WIDTH, h=HEIGHT, name=sensitive.name, total=int(total), grid=grid, ticks=ticks, cx=current, top=TOP,
-        bottom=TOP + plot_h, label_y=TOP + plot_h + 28, points=sensitive.points.normalize(), series=series,
+        bottom=TOP + plot_h, label_y=TOP + plot_h + 28, points=format_number(sensitive.points), series=series,
     )

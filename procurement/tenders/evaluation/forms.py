@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.enums import Role
+from procurement.core.numbers import format_number
 from procurement.tenders.enums import AbnormallyLowDecision
 from procurement.tenders.models import EvaluationSettings
 
@@ -62,7 +63,7 @@ def scores_form_class(bids: list, criteria: list):
             prefix = f"{bid.pk}-{criterion.pk}"
             fields[f"{prefix}-value"] = forms.DecimalField(
                 label=_("Note de %(bidder)s sur « %(criterion)s » (0 à %(points)s)") % {
-                    "bidder": bid.vendor.name, "criterion": criterion.name, "points": criterion.points.normalize()},
+                    "bidder": bid.vendor.name, "criterion": criterion.name, "points": format_number(criterion.points)},
                 min_value=Decimal("0"), max_value=criterion.points, decimal_places=2, required=False,
                 widget=forms.NumberInput(attrs={"step": "0.01"}),
             )
@@ -83,7 +84,7 @@ class CommitteeScoreForm(forms.Form):
     def __init__(self, *args, bids, criteria, **kwargs):
         super().__init__(*args, prefix="commission", **kwargs)
         self.fields["target"].choices = [
-            (f"{bid.id}-{criterion.id}", f"{bid.bidder} — {criterion.name} (sur {criterion.points.normalize()})")
+            (f"{bid.id}-{criterion.id}", f"{bid.bidder} — {criterion.name} (sur {format_number(criterion.points)})")
             for bid in bids for criterion in criteria
         ]
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from procurement.core.numbers import format_number
 from procurement.tenders.enums import CriterionKind, PriceBasis, PriceFormula
 
 
@@ -45,4 +46,4 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.points.normalize():f} points)"
+        return f"{self.name} ({format_number(self.points)} points)"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import long_date
 from procurement.core.money import amount_in_words, format_eur, format_percent
+from procurement.core.numbers import format_number
 from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_value
 from procurement.tenders.enums import Ccag, ExecutionMode, PlaceCodeType, PriceType, Procedure, Publicity
 
@@ -28,7 +29,7 @@ OTHER_BASIS = "articles applicables du code de la commande publique"
 
 def points(value: Decimal) -> str:
     """« 40 », « 12,5 »: a weight as French tender rules write it."""
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
+    return format_number(value)
 
 
 def score(value: Decimal) -> str:
@@ -37,9 +38,7 @@ def score(value: Decimal) -> str:
 
 
 def quantity(value: Decimal) -> str:
-    whole = Decimal(value).normalize()
-    text = f"{whole:,f}".replace(",", "\u00a0").replace(".", ",")
-    return text
+    return format_number(value)
 
 
 def deadline_text(moment) -> str:
