@@ -3,7 +3,7 @@ context does not bypass it, unlike the journeys): Swagger UI and Redoc show the 
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
