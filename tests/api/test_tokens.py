@@ -120,15 +120,15 @@ def test_the_page_is_for_logged_in_users_and_linked_from_the_header(client, clie
     assert f'href="{TOKENS_PAGE}">Mes jetons d\'API</a>' in client_for(buyer).get("/").content.decode()
 
 
+@pytest.mark.freeze_time("2026-03-02 09:00:00")  # from the login on: a session opened earlier would expire
 def test_a_user_creates_a_token_whose_key_is_shown_once(client_for, buyer):
     client = client_for(buyer)
-    with freeze_time("2026-03-02 09:00:00"):
-        response = client.post(TOKENS_PAGE, {"action": "create"})
-        key = created_key(response)
-        assert response["Cache-Control"] == "private, no-store"
-        assert "Valable jusqu'au 01/04/2026 11:00" in response.content.decode()
-        page = client.get(TOKENS_PAGE).content.decode()
-        assert opens_the_api(key)
+    response = client.post(TOKENS_PAGE, {"action": "create"})
+    key = created_key(response)
+    assert response["Cache-Control"] == "private, no-store"
+    assert "Valable jusqu'au 01/04/2026 11:00" in response.content.decode()
+    page = client.get(TOKENS_PAGE).content.decode()
+    assert opens_the_api(key)
     assert key not in page and key[:15] not in page and "<code>" not in page.split("<table")[1]
     assert re.search(r"<td>02/03/2026 10:00</td>\s*<td>01/04/2026 11:00</td>", page)
 
