@@ -29,7 +29,8 @@ class ReferenceValueListView(RoleRequiredMixin, TemplateView):
 
 def page_not_found(request, exception=None):
     """French 404 in the site's layout; Django's own message (often English, naming a model) is not shown."""
-    return render(request, "404.html", {"request_path": request.path}, status=404)
+    # The address is not echoed: a 404 also answers for an object one may not see, named in its URL.
+    return render(request, "404.html", status=404)
 
 
 def server_error(request):

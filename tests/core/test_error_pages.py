@@ -15,7 +15,7 @@ def test_an_unknown_address_gets_the_french_404_in_the_layout(client_for, buyer,
     assert response.status_code == 404
     assert LAYOUT in page and 'aria-label="Navigation principale"' in page
     assert "<h1>Page introuvable</h1>" in page
-    assert "L'adresse /consultations/BNM-1999-99/ ne correspond à aucune page" in page
+    assert "Cette adresse ne correspond à aucune page" in page
     assert "Not Found" not in page and "No Tender matches" not in page
 
 
