@@ -19,15 +19,11 @@ from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
 from procurement.core.permissions import may
 from procurement.tenders.enums import LotState, TenderState
-from procurement.tenders.evaluation.rounds import build_round
+from procurement.tenders.evaluation.selectors import lot_rounds
 from procurement.tenders.models import (
     CommitteeMember,
-    ConflictDeclaration,
-    Criterion,
     Lot,
     Question,
-    RoundClosure,
-    Submission,
     Tender,
 )
 from procurement.tenders.services.qa import answer_limit
@@ -87,28 +83,6 @@ class _AnswerDays:
 # Buyer --------------------------------------------------------------------------------------------
 
 
-def _rounds(lots: list) -> dict:
-    """Each lot's scoring round, built from rows read once for all the lots (five queries)."""
-    tender_ids = {lot.tender_id for lot in lots}
-    members: dict[int, list] = defaultdict(list)
-    for member in CommitteeMember.objects.filter(tender_id__in=tender_ids):
-        members[member.tender_id].append(member)
-    declarations: dict[int, dict] = defaultdict(dict)
-    for declaration in ConflictDeclaration.objects.filter(lot__in=lots):
-        declarations[declaration.lot_id][declaration.member_id] = declaration
-    submissions: dict[int, dict] = defaultdict(dict)
-    for submission in Submission.objects.filter(lot__in=lots):
-        submissions[submission.lot_id][submission.evaluator_id] = submission
-    closures = {closure.lot_id: closure for closure in RoundClosure.objects.filter(lot__in=lots)}
-    criteria: dict[int, list] = defaultdict(list)
-    for criterion in Criterion.objects.filter(lot__in=lots):
-        criteria[criterion.lot_id].append(criterion)
-    return {lot.pk: build_round(members=members[lot.tender_id], declarations=declarations[lot.pk],
-                                submissions=submissions[lot.pk], closure=closures.get(lot.pk),
-                                criteria=criteria[lot.pk])
-            for lot in lots}
-
-
 def transitions_due(*, user, now: datetime) -> TodoGroup:
     """The steps waiting for the buyer: tenders ready to publish, published past their deadline (to
     close), closed (to open), lots whose ranking is final (to decide), opened tenders whose lots are all
@@ -123,7 +97,7 @@ def transitions_due(*, user, now: datetime) -> TodoGroup:
     for lot in lots:
         lot.tender = by_tender[lot.tender_id]
     evaluating = [lot for lot in lots if lot.state == LotState.EVALUATING]
-    rounds = _rounds(evaluating)
+    rounds = lot_rounds(evaluating)
     items = []
     for tender in tenders:
         detail = reverse("tenders:detail", args=[tender.reference])
@@ -232,7 +206,7 @@ def evaluator_todos(*, user, today: date) -> list[TodoGroup]:
                                             tender__state=TenderState.OPENED)}
     lots = list(Lot.objects.filter(tender_id__in=seats, state=LotState.EVALUATING)
                 .select_related("tender__opening_record").order_by("tender__reference", "number"))
-    rounds = _rounds(lots)
+    rounds = lot_rounds(lots)
     to_sign, to_submit = [], []
     for lot in lots:
         state, member = rounds[lot.pk], seats[lot.tender_id]

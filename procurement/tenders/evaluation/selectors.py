@@ -220,24 +220,29 @@ def scores_visible_to(user):
     from django.db.models import Q
 
     from procurement.tenders.evaluation.abilities import evaluation_abilities
-    from procurement.tenders.evaluation.rounds import build_round
-    from procurement.tenders.models import (
-        CommitteeMember,
-        ConflictDeclaration,
-        Criterion,
-        Lot,
-        RoundClosure,
-        Score,
-        Submission,
-        Tender,
-    )
+    from procurement.tenders.models import Lot, Score, Tender
     from procurement.tenders.models.bids import UNSEALED_STATES
 
     tenders = Tender.objects.visible_to(user).filter(state__in=UNSEALED_STATES)
     lots = list(Lot.objects.filter(tender__in=tenders).select_related("tender"))
+    rounds = lot_rounds(lots)
+    readable = Q(evaluator_id=user.pk) if user.pk else Q(pk__in=[])
+    for lot in lots:
+        state = rounds[lot.pk]
+        if evaluation_abilities(lot, user, state)["read_consolidation"]:
+            readable |= Q(lot_id=lot.pk, evaluator_id__in=state.counted_user_ids)
+    return Score.objects.filter(lot__tender__in=tenders).filter(readable)
+
+
+def lot_rounds(lots: list) -> dict:
+    """Each lot's scoring round (``build_round``) by lot id, from rows read once for all the lots (five
+    queries, whatever their number)."""
+    from procurement.tenders.evaluation.rounds import build_round
+    from procurement.tenders.models import CommitteeMember, ConflictDeclaration, Criterion, RoundClosure, Submission
+
     members: dict[int, list] = defaultdict(list)
-    for member in CommitteeMember.objects.filter(tender__in=tenders).select_related("user").order_by(
-            "-is_chair", "user__last_name", "pk"):
+    for member in CommitteeMember.objects.filter(tender_id__in={lot.tender_id for lot in lots}).select_related(
+            "user").order_by("-is_chair", "user__last_name", "pk"):
         members[member.tender_id].append(member)
     declarations: dict[int, dict] = defaultdict(dict)
     for declaration in ConflictDeclaration.objects.filter(lot__in=lots):
@@ -249,10 +254,7 @@ def scores_visible_to(user):
     criteria: dict[int, list] = defaultdict(list)
     for criterion in Criterion.objects.filter(lot__in=lots):
         criteria[criterion.lot_id].append(criterion)
-    readable = Q(evaluator_id=user.pk) if user.pk else Q(pk__in=[])
-    for lot in lots:
-        state = build_round(members=members[lot.tender_id], declarations=declarations[lot.pk],
-                            submissions=submissions[lot.pk], closure=closures.get(lot.pk), criteria=criteria[lot.pk])
-        if evaluation_abilities(lot, user, state)["read_consolidation"]:
-            readable |= Q(lot_id=lot.pk, evaluator_id__in=state.counted_user_ids)
-    return Score.objects.filter(lot__tender__in=tenders).filter(readable)
+    return {lot.pk: build_round(members=members[lot.tender_id], declarations=declarations[lot.pk],
+                                submissions=submissions[lot.pk], closure=closures.get(lot.pk),
+                                criteria=criteria[lot.pk])
+            for lot in lots}
