@@ -25,7 +25,9 @@ def refusal(request) -> str | None:
         return _("La requête contient un caractère nul (\\0) : elle est refusée.")
     for key, values in request.GET.lists():
         for value in values:
-            if INTEGER.fullmatch(value.strip()) and abs(int(value)) > LARGEST:
+            # Length first: past 4,300 digits int() itself refuses (a ValueError, hence a 500).
+            digits = value.strip().lstrip("+-").lstrip("0")
+            if INTEGER.fullmatch(value.strip()) and (len(digits) > len(str(LARGEST)) or int(digits or "0") > LARGEST):
                 return _("Le paramètre « %(name)s » dépasse le plus grand nombre accepté.") % {"name": key[:40]}
     return None
 

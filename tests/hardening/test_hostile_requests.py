@@ -119,6 +119,14 @@ def test_a_nul_byte_in_a_query_string_is_a_french_400(world):
     assert response.status_code == 400 and "caractère nul" in response.content.decode()
 
 
+def test_an_integer_of_thousands_of_digits_is_a_french_400_not_a_crash(world):
+    # Past 4,300 digits Python's int() refuses to convert: the check must not convert it.
+    response = world.get("/api/tenders/", {"programme": "9" * 5000})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Le paramètre « programme » dépasse le plus grand nombre accepté."}
+    assert world.get("/marches/", {"year": "-" + "1" * 5000}).status_code == 400
+
+
 @pytest.mark.parametrize("depth", NESTING)
 def test_deeply_nested_json_is_a_french_400(world, depth):
     body = "[" * depth + "]" * depth
