@@ -1,14 +1,16 @@
-"""A buyer's main pages as a person sees them, on a desktop (1366×900) and a phone (390×844): no page
-scrolls sideways, the inputs of a form table sit in their columns, a checkbox sits left of its label,
-no figure is printed in scientific notation, axe finds nothing serious, and on the phone the menu is
-folded behind a « Menu » button. Screenshots: docs/screenshots/sweep-<page>-<width>.png."""
+"""Every page a person reaches from the menu, for each role, as she sees it on a desktop (1366×900) and
+a phone (390×844): no page scrolls sideways, no element sits on another, the inputs of a form table sit
+in their columns, a checkbox sits left of its label, no figure is printed in scientific notation, no
+error page (let alone an English one), axe finds nothing serious, and on the phone the menu is folded
+behind a « Menu » button. Screenshots: docs/screenshots/sweep-<role>-<page>-<width>.png."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
 from procurement.programmes.models import Programme
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, menu
 from tests.clock import load_demo
 from tests.factories import UserFactory
 from tests.tenders.factories import LotFactory, TenderFactory
@@ -18,28 +20,34 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(trans
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 DRAFT = "BNM-2027-09"  # a draft tender, so that its criteria form is editable
-PAGES = {
-    "accueil": "/",
-    "consultations": "/consultations/",
-    "consultation": "/consultations/BNM-2026-01/",
-    "criteres": f"/consultations/{DRAFT}/lots/1/criteres/",
-    "besoin": "/consultations/nouvelle/",
-    "marches": "/marches/",
-    "finances": "/tableaux-de-bord/finance/",
-    "finances-marches": "/tableaux-de-bord/finance/marches/",
-    "ressources": "/ressources/",
-    "fournisseurs": "/fournisseurs/",
-    "programme": "/tableaux-de-bord/programme/BNM/",
+# Pages a role reaches in one click from a menu page, swept with the menu's own.
+BEYOND_THE_MENU = {
+    "buyer": {
+        "consultation": "/consultations/BNM-2026-01/",
+        "criteres": f"/consultations/{DRAFT}/lots/1/criteres/",
+        "besoin": "/consultations/nouvelle/",
+        "finances-marches": "/tableaux-de-bord/finance/marches/",
+        "programme": "/tableaux-de-bord/programme/BNM/",
+    },
+    "finance": {"finances-marches": "/tableaux-de-bord/finance/marches/"},
 }
+ROLES = {"buyer": "claire.morel", "evaluator": "sophie.lambert", "finance": "marc.delorme",
+         "admin": "helene.vasseur"}
 SCIENTIFIC = re.compile(r"\d[Ee][+-]?\d")
+# What a default (English) error page says: the site's own are in French and keep its layout.
+ENGLISH_ERROR = re.compile(r"\b(Not Found|Server Error|Forbidden|Bad Request|Page not found)\b")
 
 # What the page shows, measured in the browser. Text inside <code> (file hashes) is left out of the
-# notation check: hexadecimal digits are not figures.
+# notation check: hexadecimal digits are not figures. Overlaps are looked for between the elements that
+# carry text or take input, neither inside the other, both shown, overlapping by more than 2 px each way.
 MEASURE = """() => {
   const inside = (inner, outer) => inner.left >= outer.left - 1 && inner.right <= outer.right + 1
       && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[' + el.name + ']' : '');
-  const shown = (el) => { const box = el.getBoundingClientRect(); return box.width > 1 && box.height > 1; };
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[' + el.name + ']' : '')
+      + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+      + (el.textContent ? ' « ' + el.textContent.trim().slice(0, 30) + ' »' : '');
+  const shown = (el) => { const box = el.getBoundingClientRect(); return box.width > 1 && box.height > 1
+      && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden, .skip-link'); };
   const misplaced = [];
   for (const control of document.querySelectorAll('table input:not([type=hidden]), table select, table textarea')) {
     const cell = control.closest('td, th');
@@ -56,6 +64,22 @@ MEASURE = """() => {
     const left = label.contains(box) ? b.left <= l.left + 6 : b.right <= l.left + 1;  // 6: the box's margin
     if (!(left && middle >= l.top && middle <= l.bottom)) checkboxes.push(describe(box));
   }
+  const carriers = [...document.querySelectorAll(
+      'main h1, main h2, main h3, main p, main label, main a, main button, main input:not([type=hidden]), '
+      + 'main select, main textarea, main th, main td, main dt, main dd, main li, main img, main svg, header a, header button')]
+      .filter(el => shown(el) && !el.closest('.table-scroll'));
+  const overlaps = [];
+  const boxes = carriers.map(el => el.getBoundingClientRect());
+  for (let i = 0; i < carriers.length && overlaps.length < 5; i++) {
+    for (let j = i + 1; j < carriers.length; j++) {
+      const a = carriers[i], b = carriers[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const p = boxes[i], q = boxes[j];
+      const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+      const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+      if (x > 2 && y > 2) { overlaps.push(describe(a) + ' / ' + describe(b)); break; }
+    }
+  }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const texts = [];
   while (walker.nextNode()) {
@@ -65,26 +89,44 @@ MEASURE = """() => {
     }
   }
   return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
-          misplaced, checkboxes, text: texts.join(' ')};
+          misplaced, checkboxes, overlaps, text: texts.join(' '), title: document.title,
+          lang: document.documentElement.lang};
 }"""
 
 
-def sweep(journey, width: int) -> list[str]:
+def menu_pages(journey) -> dict[str, str]:
+    """The menu's entries, by the last part of their address (« accueil » for the home)."""
+    pages = {}
+    for link in menu(journey.page).get_by_role("link").all():
+        path = urlsplit(link.get_attribute("href")).path
+        name = [part for part in path.split("/") if part][-1:] or ["accueil"]
+        pages[name[0]] = path
+    return pages
+
+
+def sweep(journey, role: str, pages: dict[str, str], width: int) -> list[str]:
     """Visits every page at the current viewport; returns what a person would see as broken."""
     page = journey.page
     defects = []
-    for name, path in PAGES.items():
-        journey.goto(path)
-        journey.check(f"sweep-{name}-{width}")
+    for name, path in pages.items():
+        response = page.goto(journey.base_url + path)
+        journey.check(f"sweep-{role}-{name}-{width}")
         seen = page.evaluate(MEASURE)
+        where = f"{role} {path} à {width} px"
+        if response.status >= 400:
+            defects.append(f"{where} : erreur {response.status} ({seen['title']})")
+        if ENGLISH_ERROR.search(seen["title"] + " " + seen["text"]) or seen["lang"] != "fr":
+            defects.append(f"{where} : page en anglais ({seen['title']})")
         if seen["scrollWidth"] > seen["innerWidth"]:
-            defects.append(f"{path} à {width} px : la page défile de côté ({seen['scrollWidth']} px de large)")
+            defects.append(f"{where} : la page défile de côté ({seen['scrollWidth']} px de large)")
+        if seen["overlaps"]:
+            defects.append(f"{where} : éléments superposés : {seen['overlaps']}")
         if seen["misplaced"]:
-            defects.append(f"{path} à {width} px : champs hors de leur colonne : {seen['misplaced'][:5]}")
+            defects.append(f"{where} : champs hors de leur colonne : {seen['misplaced'][:5]}")
         if seen["checkboxes"]:
-            defects.append(f"{path} à {width} px : case à cocher hors de son libellé : {seen['checkboxes'][:5]}")
+            defects.append(f"{where} : case à cocher hors de son libellé : {seen['checkboxes'][:5]}")
         if found := SCIENTIFIC.findall(seen["text"]):
-            defects.append(f"{path} à {width} px : notation scientifique : {found[:5]}")
+            defects.append(f"{where} : notation scientifique : {found[:5]}")
     return defects
 
 
@@ -122,7 +164,7 @@ def test_on_a_phone_the_menu_folds_behind_a_button_that_the_keyboard_opens(journ
 
 @pytest.fixture
 def demo(transactional_db, settings, monkeypatch):
-    """The demonstration data, with its buyer's password known, and a draft tender. Loaded before the
+    """The demonstration data, with its users' password known, and a draft tender. Loaded before the
     journey's clock starts: the demo imports libraries that must not see freezegun's date class."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the journey's
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
@@ -131,16 +173,20 @@ def demo(transactional_db, settings, monkeypatch):
     LotFactory(tender=draft, criteria=True)
 
 
-def test_the_buyers_main_pages_fit_a_desktop_and_a_phone(demo, journey):
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_menu_fits_a_desktop_and_a_phone(demo, journey, role):
     page = journey.page
-
     page.set_viewport_size(DESKTOP)
-    journey.login("claire.morel")
+    journey.login(ROLES[role])
     assert page.get_by_role("button", name="Menu").is_hidden()
-    assert page.get_by_role("link", name="Finances").is_visible()
-    defects = sweep(journey, DESKTOP["width"])
+    pages = menu_pages(journey)
+    assert len(pages) >= 3, pages
+    pages |= BEYOND_THE_MENU.get(role, {})
+    defects = sweep(journey, role, pages, DESKTOP["width"])
 
     page.set_viewport_size(PHONE)
-    defects += sweep(journey, PHONE["width"])
+    journey.goto("/")
+    assert page.get_by_role("button", name="Menu").is_visible()
+    defects += sweep(journey, role, pages, PHONE["width"])
     journey.finish()
     assert not defects, "\n".join(defects)
