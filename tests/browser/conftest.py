@@ -94,6 +94,17 @@ class Journey:
         if frame == self.page.main_frame and frame.url.startswith(self.base_url):
             self.reached.append(urlsplit(frame.url).path)
 
+    clock = None
+
+    def travel(self, to) -> None:
+        """Moves the server's clock to ``to`` (an aware datetime), from where it runs on: the only thing
+        a journey does outside the pages, for the days between two steps. Sessions last hours: log in
+        again after a jump of days (``switch``)."""
+        if self.clock is not None:
+            self.clock.stop()
+        self.clock = freeze_time(to, tick=True, ignore=["playwright", "asyncio", "greenlet"])
+        self.clock.start()
+
     def goto(self, path: str) -> None:
         self.page.goto(self.base_url + path)
 
@@ -137,9 +148,19 @@ class Journey:
         page.wait_for_url(lambda url: "/connexion/" not in url)
         self.check()
 
+    def switch(self, username: str) -> None:
+        """Logs out with the header's button, then in as ``username``: the next person's turn."""
+        self.submit(self.page.get_by_role("button", name="Se déconnecter"))
+        self.login(username)
+
     def submit(self, control, *, to: str = "") -> None:
         """Clicks ``control`` and waits for the page it leads to (path ``to`` when given); when the
-        form comes back instead, fails with the messages and field errors the person reads."""
+        form comes back instead, fails with the messages and field errors the person reads. A disabled
+        button fails at once with the reason the page gives for it."""
+        if control.is_disabled():
+            reason = control.get_attribute("aria-describedby")
+            said = self.page.locator(f"#{reason}").inner_text() if reason else ""
+            raise AssertionError(f"« {control.inner_text()} » est désactivé : {said}")
         with self.page.expect_navigation(timeout=30_000):
             control.click()
         if to:
@@ -192,12 +213,12 @@ def journey(browser, live_server, settings, tmp_path):
     # The server's clock starts on the suite's fixed day and runs (the journeys' dates, deadlines and the
     # stored thresholds then agree on any machine date); Playwright and its event loop keep the real clock
     # for their timeouts.
-    clock = freeze_time(DEMO_NOW, tick=True, ignore=["playwright", "asyncio", "greenlet"])
-    clock.start()
+    journey = Journey(page, live_server.url, tmp_path)
+    journey.travel(DEMO_NOW)
     try:
-        yield Journey(page, live_server.url, tmp_path)
+        yield journey
     finally:
-        clock.stop()
+        journey.clock.stop()
         context.close()
 
 
