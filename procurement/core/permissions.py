@@ -112,7 +112,8 @@ MATRIX: tuple[Action, ...] = (
     # Nobody, whatever the role: the state rule of the « read_bids » ability.
     Action("tenders.bid_file.sealed", "Télécharger le fichier d'une offre scellée", frozenset(),
            ability="read_bids", sealed_guarantee=True),
-    Action("tenders.bid_file.opened", "Télécharger le fichier d'une offre ouverte", G["tenders.drive"],
+    # The lot's « read_bids »: the buyers, and the committee members who declared no conflict on the lot.
+    Action("tenders.bid_file.opened", "Télécharger le fichier d'une offre ouverte", G["tenders.drive"] | {EVALUATOR},
            ability="read_bids"),
     Action("tenders.opening.sealed", "Procès-verbal d'ouverture", G["tenders.drive"], ability="record_opening"),
     Action("tenders.transition.close", "Clore une consultation publiée (POST)", G["tenders.drive"], method="POST",

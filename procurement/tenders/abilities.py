@@ -29,6 +29,13 @@ def can_view_tender(tender, user) -> bool:
     return may(user, "tenders.read") and tender.state in UNSEALED_STATES and sits_on_committee(tender, user)
 
 
+def buyer_reads_bids(tender, user) -> bool:
+    """A buyer reads the bids (amounts, files) once they are opened; before the opening nobody does.
+    The evaluators' share of the rule (a cleared member of the lot's committee) is the lot's
+    ``read_bids`` in ``evaluation_abilities``."""
+    return can_drive(user) and tender.state in UNSEALED_STATES
+
+
 def tender_abilities(tender, user) -> dict[str, bool]:
     buyer = can_drive(user)
     state = tender.state
@@ -41,7 +48,7 @@ def tender_abilities(tender, user) -> dict[str, bool]:
         "receive_bids": buyer and state in (TenderState.PUBLISHED, TenderState.CLOSED),
         "record_opening": buyer and state == TenderState.CLOSED,
         "record_bids": buyer and state == TenderState.OPENED,
-        "read_bids": buyer and state in UNSEALED_STATES,
+        "read_bids": buyer_reads_bids(tender, user),
         "relaunch": buyer and state in (TenderState.ABANDONED, TenderState.COMPLETED),
     }
 

@@ -19,6 +19,7 @@ from procurement.tenders import admin_evaluation  # noqa: F401  (registers the e
 from procurement.tenders.models import (
     Bid,
     BidFile,
+    BidFileDownload,
     CaoDecision,
     CaoMeeting,
     CaoMember,
@@ -118,6 +119,33 @@ class BidFileInline(ReadOnlyAdminMixin, admin.TabularInline):
     def download(self, bid_file):
         url = reverse("tenders:bid-file", args=[bid_file.bid.lot.tender.reference, bid_file.pk])
         return format_html('<a href="{}">{}</a>', url, _("Télécharger"))
+
+
+@admin.register(BidFileDownload)
+class BidFileDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The downloads of the bids' files, written by the download page only (files are readable only
+    after the opening, so the log names no sealed file)."""
+
+    list_display = ["downloaded_at", "user", "file_name", "bid", "tender"]
+    list_filter = ["downloaded_at"]
+    search_fields = ["bid_file__bid__lot__tender__reference", "bid_file__bid__vendor__name", "user__username",
+                     "user__last_name"]
+    list_select_related = ["user", "bid_file__bid__vendor", "bid_file__bid__lot__tender"]
+    fields = ["downloaded_at", "user", "file_name", "bid", "tender"]
+    readonly_fields = fields
+    date_hierarchy = "downloaded_at"
+
+    @admin.display(description=_("fichier"), ordering="bid_file__original_name")
+    def file_name(self, download):
+        return download.bid_file.original_name
+
+    @admin.display(description=_("offre"))
+    def bid(self, download):
+        return download.bid_file.bid
+
+    @admin.display(description=_("consultation"))
+    def tender(self, download):
+        return download.bid_file.bid.lot.tender.reference
 
 
 def _unsealed(bid) -> bool:

@@ -96,3 +96,11 @@ def cao_meetings_of_programme(*, programme) -> QuerySet:
     return (CaoMeeting.objects.filter(tenders__programme=programme).distinct()
             .select_related("reconvened_from").prefetch_related(Prefetch("decisions", queryset=decisions))
             .order_by("held_at"))
+
+
+def bid_file_downloads(*, bid: Bid) -> QuerySet:
+    """The downloads of a bid's files, latest first, with who and which file (one query)."""
+    from procurement.tenders.models import BidFileDownload
+
+    return (BidFileDownload.objects.filter(bid_file__bid=bid).select_related("user", "bid_file")
+            .order_by("-downloaded_at", "-pk"))

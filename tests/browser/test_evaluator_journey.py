@@ -4,10 +4,12 @@ another member has not submitted, then reads it."""
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 
 from procurement.tenders.evaluation.services import scores_submit
-from procurement.tenders.models import Score, Submission
-from tests.browser.conftest import assert_focus_visible, menu, seen, tab_to
+from procurement.tenders.models import BidFile, BidFileDownload, Score, Submission
+from tests.browser.conftest import VIEWPORT, assert_focus_visible, menu, seen, tab_to
+from tests.browser.test_layout_sweep import DESKTOP, MEASURE, PHONE, SCIENTIFIC
 from tests.factories import UserFactory
 from tests.tenders.evaluation.factories import (
     NOTES_A,
@@ -21,16 +23,19 @@ from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 EVALUATION = "/consultations/BNM-2026-09/lots/1/evaluation/"
+PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def committee():
     """An opened tender, a lot priced 40 (proportional) / technique 45 (catalogue 30, support 15) /
     environment 15, two compliant bids; Sophie (chair) and Nadia have declared and scored, Sophie
-    has submitted; Thomas sits but has done nothing yet."""
+    has submitted; Thomas sits but has done nothing yet. Lectura's bid has its technical memo."""
     tender = TenderFactory(reference="BNM-2026-09", opened=True, object="Bouquet de livres numériques")
     lot = LotFactory(tender=tender, number=1, title="Livres numériques", criteria=True)
     lectura = BidFactory(lot=lot, compliant=True, vendor__name="Lectura Numérique", amount_ht=Decimal("100000.00"))
     kiosque = BidFactory(lot=lot, compliant=True, vendor__name="Kiosque Horizon", amount_ht=Decimal("112000.00"))
+    BidFile.objects.create(bid=lectura, file=ContentFile(PDF_BYTES, name="memoire.pdf"),
+                           original_name="memoire-technique-lectura.pdf", size=len(PDF_BYTES), sha256="a" * 64)
     people = [UserFactory(username=username, first_name=first, last_name=last, evaluator=True)
               for username, first, last in (("sophie", "Sophie", "Lambert"), ("nadia", "Nadia", "Benali"),
                                             ("thomas", "Thomas", "Girard"))]
@@ -76,15 +81,32 @@ def test_an_evaluator_scores_blind_then_reads_the_consolidated_ranking(journey):
     journey.check()
     assert "Déclaration signée : vous pouvez noter les offres du lot." in seen(page.locator(".messages"))
 
-    # The notes: Thomas sees only his own grid; the price is scored by the formula.
+    # The notes: Thomas sees only his own grid (bids × criteria in the RC's order, sub-criteria under
+    # their parent); the price is scored by the formula; each row links to the bid's files.
     journey.submit(page.get_by_role("link", name="Noter les offres"))
     journey.check()
+    headers = seen(page.locator("table.scoring-grid thead"))
+    assert headers.index("Valeur technique") < headers.index("Catalogue") < headers.index("Accompagnement")
+    assert "30 points — note sur 30" in headers and "calculée par la formule du lot" in headers
+    received = journey.download(page.get_by_role("link", name="memoire-technique-lectura.pdf"))
+    assert received.read_bytes() == PDF_BYTES
+    assert BidFileDownload.objects.get().user == thomas
     for bidder, notes in (("Lectura Numérique", NOTES_A), ("Kiosque Horizon", NOTES_B)):
-        group = page.get_by_role("group", name=bidder)
         for criterion, values in notes.items():
-            group.get_by_role("spinbutton", name=criterion).fill(values[2])
-            group.get_by_label(f"Commentaire — {criterion}").fill(f"Appréciation de Thomas sur {criterion.lower()}.")
+            page.get_by_label(f"Note de {bidder} sur « {criterion} »").fill(values[2])
+            page.get_by_label(f"Commentaire de {bidder} sur « {criterion} »").fill(
+                f"Appréciation de Thomas sur {criterion.lower()}.")
     journey.check("08-notation")
+    # The grid on a desktop and on a phone: the inputs in their columns, the page never scrolls sideways
+    # (the grid scrolls inside its .table-scroll).
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        journey.check(f"sweep-notation-{size['width']}", again=True)
+        measured = page.evaluate(MEASURE)
+        assert measured["scrollWidth"] <= measured["innerWidth"], measured["scrollWidth"]
+        assert not measured["misplaced"], measured["misplaced"]
+        assert not SCIENTIFIC.findall(measured["text"])
+    page.set_viewport_size(VIEWPORT)
     journey.submit(page.get_by_role("button", name="Enregistrer et soumettre mes notes"), to=EVALUATION)
     journey.check()
     assert "Vos notes sont soumises : elles ne changent plus." in seen(page.locator(".messages"))

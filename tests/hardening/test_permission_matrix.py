@@ -83,10 +83,11 @@ def target(action: str, world) -> tuple[str, object]:
         "tenders.bids_register.sealed": (reverse("tenders:bids-register", args=[sealed.reference]), sealed),
         "tenders.bids_register.opened": (reverse("tenders:bids-register", args=[opened.reference]), opened),
         "tenders.bids_register.amounts": (reverse("tenders:bids-register", args=[opened.reference]), opened),
+        # A bid file is read under its lot's « read_bids » (evaluation_abilities).
         "tenders.bid_file.sealed": (reverse("tenders:bid-file", args=[sealed.reference, world["sealed_file"].pk]),
-                                    sealed),
+                                    world["sealed_file"].bid.lot),
         "tenders.bid_file.opened": (reverse("tenders:bid-file", args=[opened.reference, world["opened_file"].pk]),
-                                    opened),
+                                    lot),
         "tenders.opening.sealed": (reverse("tenders:opening", args=[sealed.reference]), sealed),
         "tenders.transition.close": (reverse("tenders:transition", args=[world["published"].reference, "close"]),
                                      world["published"]),

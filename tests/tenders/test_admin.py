@@ -97,7 +97,7 @@ SERVICE_ONLY = [
     "tenders.Question", "tenders.TransitionLog", "tenders.CaoMeeting", "tenders.CaoOpinion",
     "tenders.EvaluationSettings", "tenders.CommitteeMember", "tenders.ConflictDeclaration", "tenders.Submission",
     "tenders.RoundClosure", "tenders.CommitteeScore", "tenders.AbnormallyLowReview", "tenders.DceGeneration",
-    "tenders.LetterDocument",
+    "tenders.LetterDocument", "tenders.BidFileDownload",
     "contracts.Contract", "contracts.ContractTransitionLog", "contracts.PurchaseOrder", "contracts.Amendment",
     "contracts.Subcontract", "contracts.RenewalDecision", "contracts.PriceRevision", "contracts.Invoice",
     "contracts.SentReminder",

@@ -134,9 +134,10 @@ def test_after_the_opening_the_buyer_sees_the_amounts_and_downloads_the_files(cl
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
-def test_after_the_opening_an_evaluator_still_cannot_download_a_bid_file(client_for, evaluator):
+def test_after_the_opening_an_evaluator_who_has_not_declared_cannot_download_a_bid_file(client_for, evaluator):
     tender = TenderFactory(opened=True)
-    CommitteeMemberFactory(tender=tender, user=evaluator)  # sits on the committee: sees the tender, not the files
+    # Sits on the committee but has not signed the declaration of interest: sees the tender, not the files.
+    CommitteeMemberFactory(tender=tender, user=evaluator)
     _, bid_file = bid_with_file(tender, compliant=True)
     assert client_for(evaluator).get(file_url(tender, bid_file)).status_code == 403
 

@@ -8,6 +8,7 @@ schedules, but do not score. Finance reads the consolidation once it is final.""
 from __future__ import annotations
 
 from procurement.core.permissions import may
+from procurement.tenders.abilities import buyer_reads_bids
 from procurement.tenders.enums import LotState, TenderState
 from procurement.tenders.evaluation.rounds import RoundState, load_round
 from procurement.tenders.models.bids import UNSEALED_STATES
@@ -35,7 +36,8 @@ def evaluation_abilities(lot, user, round_state: RoundState | None = None) -> di
         "declare": is_member and opened and evaluating and state.declaration_of(member) is None,
         "conflicted": is_member and state.is_conflicted(member),
         "cleared": cleared,
-        "read_bids": cleared or (buyer and unsealed),
+        # Download the lot's bid files: its cleared committee members and the buyers, after the opening.
+        "read_bids": cleared or buyer_reads_bids(tender, user),
         "score": cleared and scoring_open and not submitted,
         "submitted": submitted,
         "read_consolidation": final and unsealed and (reader or cleared),

@@ -54,21 +54,31 @@ class DeclarationForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def scores_form_class(bids: list, criteria: list):
+def scores_form_class(bids: list, criteria: list, *, step: Decimal = Decimal("0.01")):
     """A form with a note and a comment per (bid, qualitative criterion), named as the service's
-    error keys: ``<bid>-<criterion>-value`` and ``…-comment``."""
+    error keys: ``<bid>-<criterion>-value`` and ``…-comment``. The labels name the bid and the
+    criterion (the grid's error summary repeats them); the range of a note is the service's rule
+    (``scores_record``), the browser only hints it."""
     fields = {}
     for bid in bids:
         for criterion in criteria:
             prefix = f"{bid.pk}-{criterion.pk}"
+            names = {"bidder": bid.vendor.name, "criterion": criterion.name,
+                     "points": format_number(criterion.points)}
             fields[f"{prefix}-value"] = forms.DecimalField(
-                label=_("Note de %(bidder)s sur « %(criterion)s » (0 à %(points)s)") % {
-                    "bidder": bid.vendor.name, "criterion": criterion.name, "points": format_number(criterion.points)},
-                min_value=Decimal("0"), max_value=criterion.points, decimal_places=2, required=False,
-                widget=forms.NumberInput(attrs={"step": "0.01"}),
+                label=_("Note de %(bidder)s sur « %(criterion)s » (sur %(points)s)") % names,
+                decimal_places=step.as_tuple().exponent * -1, required=False,
+                error_messages={
+                    "invalid": _("Saisissez la note en chiffres, de 0 à %(points)s.") % names,
+                    "max_decimal_places": _("Une note s'arrondit au pas de %(step)s.") % {
+                        "step": format_number(step)},
+                },
+                widget=forms.NumberInput(attrs={"step": f"{step:f}", "min": "0",
+                                                "max": f"{criterion.points.normalize():f}"}),
             )
             fields[f"{prefix}-comment"] = forms.CharField(
-                label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Commentaire de %(bidder)s sur « %(criterion)s »") % names, required=False,
+                widget=forms.Textarea(attrs={"rows": 2}))
     return type("ScoresForm", (forms.Form,), fields)
 
 

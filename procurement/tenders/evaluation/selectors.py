@@ -258,3 +258,92 @@ def lot_rounds(lots: list) -> dict:
                                 submissions=submissions[lot.pk], closure=closures.get(lot.pk),
                                 criteria=criteria[lot.pk])
             for lot in lots}
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """A column of the scoring grid: a leaf of the criteria tree, typed (qualitative) or computed
+    (price), on the scale of its points."""
+
+    criterion: object                   # Criterion
+    parent: object | None               # its parent Criterion, for a sub-criterion
+    computed: bool                      # a price criterion: noted by the lot's formula, never typed
+    step: Decimal                       # the smallest step of a note (the Score model's decimals)
+
+    @property
+    def points(self) -> Decimal:
+        return self.criterion.points
+
+
+@dataclass(frozen=True)
+class GridGroup:
+    """A cell of the grid's first header row: a top-level criterion, over its sub-criteria
+    (``span`` columns) or over its own column (``column`` set, two rows high)."""
+
+    criterion: object
+    span: int
+    column: GridColumn | None
+
+
+@dataclass
+class ScoringGrid:
+    """An evaluator's scoring grid of a lot: the rankable bids (rows, with their files) × the leaves
+    of the criteria tree (columns, parents before their sub-criteria, by position), the evaluator's
+    own notes and the price notes computed by the formula. No other evaluator's note."""
+
+    bids: list                          # Bid rows, with vendor and files
+    groups: list[GridGroup]
+    columns: list[GridColumn]
+    own: dict[tuple[int, int], object]  # (bid id, criterion id) → the evaluator's Score
+    price: dict[tuple[int, int], Decimal | None]
+
+    @property
+    def scored(self) -> list:
+        """The criteria the evaluator types a note for, in the grid's order."""
+        return [column.criterion for column in self.columns if not column.computed]
+
+    @property
+    def sub_columns(self) -> list[GridColumn]:
+        """The second header row: the sub-criteria."""
+        return [column for column in self.columns if column.parent is not None]
+
+
+def score_step() -> Decimal:
+    """The step of a note, as the Score model stores it (two decimals: 0.01)."""
+    from procurement.tenders.models import Score
+
+    return Decimal(1).scaleb(-Score._meta.get_field("value").decimal_places)
+
+
+def scoring_grid(lot, user) -> ScoringGrid:
+    """The grid of ``user``'s notes on ``lot``, in a fixed number of queries whatever the number of
+    bids (the lot's criteria and bids are read once, prefetched by ``lot_detail`` when it loaded
+    them)."""
+    from procurement.tenders.models import Score
+
+    criteria = list(lot.criteria.all())
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    tree = CriteriaTree(criterion_specs(criteria))
+    step = score_step()
+    columns: list[GridColumn] = []
+    groups: list[GridGroup] = []
+    for root in tree.roots:
+        leaves = tree.leaves_under(root.id)
+        for leaf in leaves:
+            parent = by_id[leaf.parent_id] if leaf.id != root.id and leaf.parent_id in by_id else None
+            columns.append(GridColumn(criterion=by_id[leaf.id], parent=parent, computed=leaf.is_price, step=step))
+        own_column = columns[-1] if leaves and leaves[0].id == root.id else None
+        groups.append(GridGroup(criterion=by_id[root.id], span=len(leaves), column=own_column))
+    bids = [bid for bid in lot.bids.all() if bid.status != BidStatus.LATE and is_rankable(bid)]
+    own = {(score.bid_id, score.criterion_id): score
+           for score in Score.objects.filter(lot=lot, evaluator_id=user.pk)}
+    price: dict[tuple[int, int], Decimal | None] = {}
+    if any(column.computed for column in columns) and bids:
+        consolidation = lot_evaluation(lot).consolidation
+        for column in columns:
+            if column.computed:
+                notes = consolidation.price.get(column.criterion.pk, {})
+                for bid in bids:
+                    note = notes.get(bid.pk)
+                    price[(bid.pk, column.criterion.pk)] = note.note if note is not None else None
+    return ScoringGrid(bids=bids, groups=groups, columns=columns, own=own, price=price)

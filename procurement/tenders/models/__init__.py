@@ -1,4 +1,4 @@
-from procurement.tenders.models.bids import Bid, BidFile, OpeningRecord
+from procurement.tenders.models.bids import Bid, BidFile, BidFileDownload, OpeningRecord
 from procurement.tenders.models.cao import CaoDecision, CaoMeeting, CaoMember, CaoOpinion
 from procurement.tenders.models.criteria import Criterion
 from procurement.tenders.models.documents import DceFile, DceGeneration, LetterDocument
@@ -23,4 +23,5 @@ __all__ = ["Bid", "BidFile", "BidPriceLine", "Criterion", "Lot", "OpeningRecord"
 __all__ += ["AbnormallyLowReview", "CommitteeMember", "CommitteeScore", "ConflictDeclaration",
             "EvaluationSettings", "RoundClosure", "Score", "Submission"]
 __all__ += ["DceFile", "DceGeneration", "LetterDocument"]
+__all__ += ["BidFileDownload"]
 __all__ += ["CaoDecision", "CaoMeeting", "CaoMember", "CaoOpinion"]

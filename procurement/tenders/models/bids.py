@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -147,3 +148,23 @@ class OpeningRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Ouverture des plis {self.tender.reference}"
+
+
+class BidFileDownload(models.Model):
+    """Who downloaded which bid file, and when: written by the download page only, read-only
+    everywhere (the bid's page shows it to the buyers, the admin lists it)."""
+
+    bid_file = models.ForeignKey(BidFile, on_delete=models.CASCADE, related_name="downloads",
+                                 verbose_name=_("fichier d'offre"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("téléchargé par"))
+    downloaded_at = models.DateTimeField(_("téléchargé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("téléchargement d'un fichier d'offre")
+        verbose_name_plural = _("téléchargements des fichiers d'offre")
+        ordering = ["-downloaded_at", "-pk"]
+        indexes = [models.Index(fields=["bid_file", "downloaded_at"], name="bid_file_download_at")]
+
+    def __str__(self) -> str:
+        return f"{self.bid_file.original_name} — {self.user} — {self.downloaded_at:%d/%m/%Y %H:%M}"

@@ -30,3 +30,11 @@ BADGES = {
 def badge(state) -> str:
     """``{{ tender.state|badge }}`` → the badge's modifier class for a tender, lot or bid state."""
     return BADGES.get(str(state), "")
+
+
+@register.inclusion_tag("tenders/includes/bid_downloads.html")
+def bid_downloads(bid) -> dict:
+    """The « Téléchargements » of a bid's page: who downloaded which file, and when."""
+    from procurement.tenders.selectors import bid_file_downloads
+
+    return {"downloads": list(bid_file_downloads(bid=bid))}

@@ -13,11 +13,15 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.tenders.enums import BidStatus, LotState, Procedure
+from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
+from procurement.tenders.evaluation.rounds import load_round
 from procurement.tenders.exports import bids_register_xlsx
 from procurement.tenders.forms import BidReceiveForm, BidRecordForm, NegotiateForm, OpeningForm, RegulariseForm
 from procurement.tenders.models import Bid, BidFile
+from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.services import bids
+from procurement.tenders.services.bid_files import bid_file_download_record
 from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
 
 
@@ -154,24 +158,40 @@ class BidRecordView(TenderAccessMixin, TemplateView):
 
 
 class BidFileDownloadView(TenderAccessMixin, View):
-    """Streams a bid's file as an attachment, only once the bids are opened (``read_bids``): before
-    the opening nobody, administrators included, reads a bid's file."""
+    """Streams a bid's file as an attachment, once the bids are opened, to whoever has the lot's
+    ``read_bids`` ability (``evaluation_abilities``): the buyers, and the members of the committee who
+    declared no conflict of interest on that lot. Before the opening nobody, administrators included,
+    reads a bid's file. Every download is logged."""
 
-    required_ability = "read_bids"
+    bid_file = None
 
     def has_ability(self) -> bool:
-        if not super().has_ability():
+        if self.tender.state not in UNSEALED_STATES:
             raise PermissionDenied(_("Les fichiers des offres restent scellés jusqu'à l'ouverture des plis."))
-        return True
+        self.bid_file = get_object_or_404(
+            BidFile.objects.visible_to(self.request.user).select_related("bid__lot"),
+            pk=self.kwargs["pk"], bid__lot__tender=self.tender,
+        )
+        lot = self.bid_file.bid.lot
+        lot.tender = self.tender
+        round_state = load_round(lot)
+        abilities = evaluation_abilities(lot, self.request.user, round_state)
+        if abilities["read_bids"]:
+            return True
+        if abilities["conflicted"]:
+            raise PermissionDenied(_("Vous avez déclaré un conflit d'intérêts sur ce lot : ses offres ne vous "
+                                     "sont pas communiquées."))
+        if abilities["member"]:
+            raise PermissionDenied(_("Signez votre déclaration d'intérêts sur ce lot avant de lire ses offres."))
+        return False
 
     def get(self, request, *args, **kwargs):
-        bid_file = get_object_or_404(BidFile.objects.visible_to(request.user).select_related("bid__lot"),
-                                     pk=self.kwargs["pk"],
-                                     bid__lot__tender=self.tender)
+        bid_file = self.bid_file
         try:
             handle = bid_file.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("Le fichier de cette offre est introuvable.")) from None
+        bid_file_download_record(bid_file=bid_file, by=request.user)
         response = FileResponse(handle, as_attachment=True, filename=bid_file.original_name,
                                 content_type="application/octet-stream")
         response["Cache-Control"] = "private, no-store"

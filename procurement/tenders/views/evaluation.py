@@ -28,8 +28,14 @@ from procurement.tenders.evaluation.forms import (
 )
 from procurement.tenders.evaluation.report_pdf import build_report_pdf, effect_text
 from procurement.tenders.evaluation.rounds import load_round, user_label
-from procurement.tenders.evaluation.selectors import evaluations_for, is_rankable, lot_bidders, lot_evaluation
-from procurement.tenders.evaluation.services import ScoreEntry, scorable_criteria
+from procurement.tenders.evaluation.selectors import (
+    evaluations_for,
+    lot_bidders,
+    lot_evaluation,
+    score_step,
+    scoring_grid,
+)
+from procurement.tenders.evaluation.services import ScoreEntry
 from procurement.tenders.forms import LotDecisionForm
 from procurement.tenders.views.common import TenderAccessMixin, add_service_errors, error_messages
 
@@ -105,34 +111,45 @@ class DeclarationView(EvaluationMixin, TemplateView):
 
 
 class ScoresView(EvaluationMixin, TemplateView):
-    """An evaluator's own notes, and nothing else: no other evaluator's note, no consolidation."""
+    """An evaluator's scoring grid: the lot's bids (rows, with links to their files) × its criteria
+    (columns, in the tree's order, each with its points and scale); her own notes and nothing else: no
+    other evaluator's note, no consolidation. The price columns show the formula's notes."""
 
     template_name = "tenders/evaluation/scores.html"
     required_ability = "cleared"
+    _grid = None
 
+    @property
     def grid(self):
-        bids = [bid for bid in self.lot.bids.all() if is_rankable(bid)]
-        criteria = list(scorable_criteria(self.lot).values())
-        return bids, criteria
+        if self._grid is None:
+            self._grid = scoring_grid(self.lot, self.request.user)
+        return self._grid
 
     def form(self, data=None):
-        from procurement.tenders.models import Score
-
-        bids, criteria = self.grid()
-        own = Score.objects.filter(lot=self.lot, evaluator=self.request.user)
+        grid = self.grid
         initial = {}
-        for score in own:
-            initial[f"{score.bid_id}-{score.criterion_id}-value"] = score.value
-            initial[f"{score.bid_id}-{score.criterion_id}-comment"] = score.comment
-        return scores_form_class(bids, criteria)(data=data, initial=initial)
+        for (bid_id, criterion_id), score in grid.own.items():
+            initial[f"{bid_id}-{criterion_id}-value"] = score.value
+            initial[f"{bid_id}-{criterion_id}-comment"] = score.comment
+        return scores_form_class(grid.bids, grid.scored, step=score_step())(data=data, initial=initial)
 
     def get_context_data(self, form, **kwargs):
-        bids, criteria = self.grid()
-        rows = [{"bid": bid, "cells": [{"criterion": criterion, "value": form[f"{bid.pk}-{criterion.pk}-value"],
-                                        "comment": form[f"{bid.pk}-{criterion.pk}-comment"]}
-                                       for criterion in criteria]} for bid in bids]
-        return super().get_context_data(**self.base_context(form=form, rows=rows, editable=self.abilities["score"]),
-                                        **kwargs)
+        grid = self.grid
+        rows = []
+        for bid in grid.bids:
+            cells = []
+            for column in grid.columns:
+                key = (bid.pk, column.criterion.pk)
+                if column.computed:
+                    cells.append({"column": column, "price": grid.price.get(key)})
+                else:
+                    prefix = f"{bid.pk}-{column.criterion.pk}"
+                    cells.append({"column": column, "value": form[f"{prefix}-value"],
+                                  "comment": form[f"{prefix}-comment"]})
+            rows.append({"bid": bid, "files": list(bid.files.all()), "cells": cells})
+        errors = [{"field": field, "errors": field.errors} for field in form if field.errors]
+        return super().get_context_data(**self.base_context(
+            form=form, grid=grid, rows=rows, errors=errors, editable=self.abilities["score"]), **kwargs)
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=self.form()))
@@ -142,10 +159,9 @@ class ScoresView(EvaluationMixin, TemplateView):
             raise PermissionDenied(_("Vos notes sont soumises ou le tour est clos : elles ne changent plus."))
         form = self.form(request.POST)
         if form.is_valid():
-            bids, criteria = self.grid()
             entries = []
-            for bid in bids:
-                for criterion in criteria:
+            for bid in self.grid.bids:
+                for criterion in self.grid.scored:
                     value = form.cleaned_data[f"{bid.pk}-{criterion.pk}-value"]
                     comment = form.cleaned_data[f"{bid.pk}-{criterion.pk}-comment"]
                     if value is not None or comment.strip():
