@@ -139,6 +139,13 @@ def test_the_buyers_main_pages_fit_a_desktop_and_a_phone(demo, journey):
     assert page.get_by_role("button", name="Menu").is_hidden()
     assert page.get_by_role("link", name="Finances").is_visible()
     defects = sweep(journey, DESKTOP["width"])
+    # The per-contract table (a column per year, then the total) shows every column on a desktop: its
+    # last column is not hidden behind the scroll of its wrapper.
+    journey.goto(PAGES["finances-marches"])
+    table, wrapper = page.evaluate("""() => {
+      const table = document.querySelector('#by-contract');
+      return [table.scrollWidth, table.closest('.table-scroll').clientWidth]; }""")
+    assert table <= wrapper, f"le tableau par marché dépasse de son cadre à 1366 px ({table} > {wrapper} px)"
 
     page.set_viewport_size(PHONE)
     defects += sweep(journey, PHONE["width"])

@@ -41,7 +41,7 @@ def test_the_programme_page_and_the_finance_page_say_the_same_committed_amount(c
         programme = client.get(reverse("dashboards:programme-detail", args=["BNM"])).content.decode()
         finance = client.get(reverse("dashboards:finance-overview") + "?programme=BNM&year_from=2023&year_to=2023"
                              ).content.decode()
-    rule = "Engagé : ce que les marchés signés obligent à payer, TTC (HT à côté), réparti par année"
+    rule = "Engagé : ce que les marchés signés obligent à payer (TTC), réparti par année"
     assert rule in programme and rule in finance
     # The AMO contract (76 500 € HT, 91 800 € TTC) spread day by day from its start on 04/12/2023 to its
     # acceptance on 28/05/2025: 28 days of 542 in 2023.
