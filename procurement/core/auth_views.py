@@ -16,6 +16,6 @@ class LoginView(auth_views.LoginView):
         attempts_left = None
         if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
             attempts_left = login_attempts_left(self.request, username=form.data.get("username", ""))
-        return self.render_to_response(self.get_context_data(form=form, attempts_left=attempts_left,
-                                                             cooloff_minutes=cooloff_minutes()))
-
+        return self.render_to_response(
+            self.get_context_data(form=form, attempts_left=attempts_left, cooloff_minutes=cooloff_minutes())
+        )

@@ -54,8 +54,18 @@ def column_widths(rows: list[list], *, available: float, font: str, size: float)
     return [d - excess * s / spare for d, s in zip(desired, slack, strict=True)]
 
 
-def fitted_table(header: list[str], body: list[list], *, available: float, style: ParagraphStyle, bold: str,
-                 font: str, size: float, escape=str, **options) -> Table:
+def fitted_table(
+    header: list[str],
+    body: list[list],
+    *,
+    available: float,
+    style: ParagraphStyle,
+    bold: str,
+    font: str,
+    size: float,
+    escape=str,
+    **options,
+) -> Table:
     """A table whose header labels wrap at spaces (Paragraphs in ``bold``), the columns sized by
     ``column_widths``; ``escape`` prepares a label for Paragraph markup; ``options`` go to Table."""
     heading = header_style(style, font=bold)

@@ -10,8 +10,10 @@ from django.urls import reverse
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-LEFT = re.compile(r"Il vous reste (\d) tentatives? avant que la connexion de cet identifiant depuis ce poste "
-                  r"soit suspendue 15 minutes\.")
+LEFT = re.compile(
+    r"Il vous reste (\d) tentatives? avant que la connexion de cet identifiant depuis ce poste "
+    r"soit suspendue 15 minutes\."
+)
 
 
 def failed_login(client, username: str) -> str:
@@ -35,8 +37,9 @@ def test_an_unknown_user_name_gets_the_same_message_as_a_known_one(client, buyer
     known, unknown = failed_login(client, "acheteur"), failed_login(client, "personne")
 
     def message(html: str) -> str:
-        return re.search(r'<div class="message message--error" role="alert" id="login-error">(.*?)</div>', html,
-                         re.S).group(1)
+        return re.search(
+            r'<div class="message message--error" role="alert" id="login-error">(.*?)</div>', html, re.S
+        ).group(1)
 
     assert message(known) == message(unknown)
     assert attempts_left(unknown) == 4
@@ -58,10 +61,11 @@ def test_the_reset_link_sent_by_e_mail_sets_a_new_password(client):
     assert "« claire »" in message.body
     link = re.search(r"https?://[^/\s]+(/mot-de-passe/nouveau/\S+/)", message.body).group(1)
 
-    form = client.get(link, follow=True)        # Django hides the token behind a redirect
+    form = client.get(link, follow=True)  # Django hides the token behind a redirect
     assert form.status_code == 200 and "Nouveau mot de passe" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "Une-phrase-longue-42",
-                                                     "new_password2": "Une-phrase-longue-42"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "Une-phrase-longue-42", "new_password2": "Une-phrase-longue-42"}
+    )
     assert done.status_code == 302 and done.url == reverse("password_reset_complete")
     user.refresh_from_db()
     assert user.check_password("Une-phrase-longue-42")
