@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.auth_views import LoginView
 from procurement.core.views import health
 from procurement.dashboards.views.home import HomeView
 
@@ -13,7 +14,13 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("sante/", health, name="health"),
-    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("connexion/", LoginView.as_view(), name="login"),
+    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/jetons-api/", include("procurement.api.token_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

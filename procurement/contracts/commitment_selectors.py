@@ -149,12 +149,15 @@ class Commitments:
         return sorted({row.line.section for row in self.lines}, key=lambda s: 0 if s == "investment" else 1)
 
 
-def commitments(*, year_from: int, year_to: int, programme: Programme | None = None,
+def commitments(*, year_from: int | None = None, year_to: int | None = None, programme: Programme | None = None,
                 section: str = "") -> Commitments:
     """Committed and forecast amounts per budget line and year against the credits voted (TTC),
-    every budget line of the programmes (or of ``programme``) in every year of the range."""
+    every budget line of the programmes (or of ``programme``) in every year of the range.
+
+    The one computation of what contracts commit (see ``COMMITTED_RULE`` and ``commitments.py``): the
+    finance pages and the programme page read it. Without a range, the years run from the first to the
+    last year that has credits voted or an amount scheduled."""
     engine = _engine()
-    years = list(range(year_from, year_to + 1))
     programmes = [programme] if programme is not None else list(Programme.objects.order_by("reference"))
     budget: dict[tuple[int, int], Decimal] = {}
     lines: list[BudgetLine] = []
@@ -168,6 +171,13 @@ def commitments(*, year_from: int, year_to: int, programme: Programme | None = N
         lines = [line for line in lines if line.section == section]
     contracts = list(_contracts(programme))
     rows = [row for contract in contracts for row in engine.obligation_rows(contract_terms(contract))]
+    if year_from is None or year_to is None:
+        known = {year for _, year in budget} | {day.year for row in rows for day in (row[3], row[4])}
+        if not known:
+            return Commitments(years=[], lines=[])
+        year_from = min(known) if year_from is None else year_from
+        year_to = max(known) if year_to is None else year_to
+    years = list(range(year_from, year_to + 1))
     table = engine.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
     money = engine.cents_to_money
 

@@ -73,5 +73,22 @@ def lockout_response(request, original_response=None, credentials=None):
     """django-axes lockout: a French page (status 429) telling how long the login is suspended."""
     from django.shortcuts import render
 
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": cooloff_minutes()}, status=429)
+
+
+def login_attempts_left(request, *, username: str) -> int | None:
+    """How many failed logins this user name may still have from this address before django-axes
+    suspends the pair (``AXES_FAILURE_LIMIT``); None when throttling is off. The count is the same for
+    a user name that exists and one that does not: nothing tells them apart."""
+    if not settings.AXES_ENABLED or not username:
+        return None
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_credentials, get_failure_limit
+
+    credentials = get_credentials(username)
+    failures = AxesProxyHandler.get_failures(request, credentials)
+    return max(get_failure_limit(request, credentials) - failures, 0)
+
+
+def cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

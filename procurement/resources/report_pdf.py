@@ -14,6 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from procurement.core.money import format_eur
 from procurement.core.numbers import format_number
+from procurement.documents.pdf_tables import fitted_table
 from procurement.resources import presentation
 from procurement.resources.charts import bar_chart_drawing
 from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _clean, _fonts
@@ -22,10 +23,16 @@ from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _clean, _fonts
 _text = _clean
 
 
-def _table(rows: list[list[str]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+WIDTH = A4[0] - 3.2 * cm  # between the margins
+CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10)
+
+
+def _table(header: list[str], body: list[list]) -> Table:
+    """Header labels wrap between words; columns as wide as their text needs within the page."""
+    table = fitted_table(header, body, available=WIDTH, style=CELL, bold=BOLD, font=FONT, size=8, escape=_text,
+                         repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTNAME", (0, 0), (-1, 0), BOLD), ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9edf2")), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
@@ -49,31 +56,31 @@ def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
                         "COUNTER de la métrique retenue pour chaque ressource."), body),
         Paragraph("Coût par usage", h2),
     ]
-    rows = [["Ressource", "Coût TTC", "Métrique", "Usages", "Coût/usage", f"Évol. usages / {year - 1}"]]
+    header = ["Ressource", "Coût TTC", "Métrique", "Usages", "Coût par usage", f"Évolution des usages sur {year - 1}"]
+    rows = []
     for value in values:
         rows.append([Paragraph(_text(value.resource.name), body), _text(format_eur(value.cost_ttc)), value.metric,
                      format_number(value.uses),
                      _text(format_eur(value.cost_per_use)) if value.cost_per_use is not None else "—",
                      presentation.trend_text(value.uses_trend)])
-    story += [_table(rows, [5.2 * cm, 2.6 * cm, 3.6 * cm, 1.8 * cm, 1.9 * cm, 2.3 * cm]), Spacer(1, 8),
+    story += [_table(header, rows), Spacer(1, 8),
               bar_chart_drawing(rows=presentation.cost_per_use_rows(values), title="Coût par usage (TTC)", font=FONT)]
     story.append(Paragraph("Usage par strate de communes (usages pour 1 000 habitants)", h2))
-    rows = [["Strate", "Bibliothèques", "Population"] + [value.resource.name[:22] for value in values]]
+    header = ["Strate", "Bibliothèques", "Population"] + [value.resource.name for value in values]
+    rows = []
     for tier in equity.tiers:
         rows.append([Paragraph(_text(tier.label), body), format_number(tier.libraries), format_number(tier.population)]
                     + [_text(format_number(tier.per_thousand(value.resource.pk), places=1)) for value in values])
-    story += [_table(rows, [4.5 * cm, 2 * cm, 2.2 * cm] + [8.5 * cm / max(len(values), 1)] * len(values)),
-              Spacer(1, 8)]
+    story += [_table(header, rows), Spacer(1, 8)]
     for value in values:
         story.append(bar_chart_drawing(rows=presentation.tier_rows(equity, value.resource),
                                        title=f"{value.resource.name} : usages pour 1 000 habitants", font=FONT))
     story.append(Paragraph("Reconductions à décider", h2))
     if renewals:
-        rows = [["Ressource", "Marché", "Décision avant le", "Proche"]]
-        rows += [[Paragraph(_text(resource.name), body), resource.contract.reference,
+        rows = [[Paragraph(_text(resource.name), body), resource.contract.reference,
                   f"{resource.contract.renewal_deadline:%d/%m/%Y}", "oui" if near else "non"]
                  for resource, near in renewals]
-        story.append(_table(rows, [7 * cm, 3.5 * cm, 3.5 * cm, 2 * cm]))
+        story.append(_table(["Ressource", "Marché", "Décision avant le", "Proche"], rows))
     else:
         story.append(Paragraph("Aucune reconduction à décider.", body))
     document.build(story)

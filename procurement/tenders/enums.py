@@ -161,7 +161,7 @@ class TieBreak(models.TextChoices):
 class AbnormallyLowMethod(models.TextChoices):
     REDUCED_MEAN = "reduced_mean", _("Moyenne réduite")
     MEAN_MINUS_SD = "mean_minus_sd", _("Moyenne moins un écart type")
-    PROZORRO = "prozorro", _("Règle ProZorro")
+    LOWEST_BID_GAP = "lowest_bid_gap", _("Écart de l'offre la plus basse avec les autres offres")
 
 
 class AbnormallyLowDecision(models.TextChoices):

@@ -183,6 +183,14 @@ def test_every_page_of_the_menu_fits_a_desktop_and_a_phone(demo, journey, role):
     assert len(pages) >= 3, pages
     pages |= BEYOND_THE_MENU.get(role, {})
     defects = sweep(journey, role, pages, DESKTOP["width"])
+    if "finances-marches" in pages:
+        # The per-contract table (a column per year, then the total) shows every column on a desktop: its
+        # last column is not hidden behind the scroll of its wrapper.
+        journey.goto(pages["finances-marches"])
+        table, wrapper = page.evaluate("""() => {
+          const table = document.querySelector('#by-contract');
+          return [table.scrollWidth, table.closest('.table-scroll').clientWidth]; }""")
+        assert table <= wrapper, f"le tableau par marché dépasse de son cadre à 1366 px ({table} > {wrapper} px)"
 
     page.set_viewport_size(PHONE)
     journey.goto("/")

@@ -32,3 +32,19 @@ def test_the_demo_programme_page(client_for, finance_user):
     assert signatures["BNM-2024-01-L1"] == "CM-2024-087"   # the deliberation for the formalised tenders
     minutes = client_for(finance_user).get(reverse("tenders:cao-minutes", args=[meetings[2].pk]))
     assert minutes.status_code == 200 and minutes["Content-Type"].endswith("wordprocessingml.document")
+
+
+def test_the_programme_page_and_the_finance_page_say_the_same_committed_amount(client_for, finance_user):
+    load_demo()
+    client = client_for(finance_user)
+    with freeze_time("2026-11-26 10:00"):
+        programme = client.get(reverse("dashboards:programme-detail", args=["BNM"])).content.decode()
+        finance = client.get(reverse("dashboards:finance-overview") + "?programme=BNM&year_from=2023&year_to=2023"
+                             ).content.decode()
+    rule = "Engagé : ce que les marchés signés obligent à payer (TTC), réparti par année"
+    assert rule in programme and rule in finance
+    # The AMO contract (76 500 € HT, 91 800 € TTC) spread day by day from its start on 04/12/2023 to its
+    # acceptance on 28/05/2025: 28 days of 542 in 2023.
+    committed_2023 = "4\u00a0742,44\u00a0€"
+    assert committed_2023 in programme and committed_2023 in finance
+    assert "91\u00a0800,00\u00a0€" not in programme   # the whole amount in its first year, as the page once said

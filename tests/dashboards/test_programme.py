@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from freezegun import freeze_time
 
+from procurement.contracts.commitment_selectors import commitments
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import PurchaseOrder
-from procurement.dashboards.selectors import budget_against_committed, committed_by_section_year
+from procurement.dashboards.selectors import budget_against_committed
 from procurement.dashboards.timeline import build_timeline
 from procurement.programmes.services import phase_upsert
 from tests.contracts.factories import ContractFactory, awarded_lot
@@ -47,18 +48,21 @@ def programme():
     return programme
 
 
-def test_committed_per_section_and_year_against_a_hand_computed_budget(programme):
-    assert committed_by_section_year(programme) == {
-        ("investment", 2025): D("300000.00"),   # 250 000 × 1,20
-        ("operating", 2025): D("52750.00"),     # 50 000 × 1,055
-        ("operating", 2026): D("24000.00"),     # 10 000 × 1,20 + maintenance 10 000 × 1,20
-        ("operating", 2027): D("12000.00"),     # second maintenance year, from 03/03/2027
-    }
+def test_the_programme_budget_reads_the_finance_schedule(programme):
     rows = {(row.section, row.year): (row.budget_ttc, row.committed_ttc, row.remaining_ttc)
             for row in budget_against_committed(programme)}
-    assert rows[("investment", 2025)] == (D("350000.00"), D("300000.00"), D("50000.00"))
-    assert rows[("operating", 2026)] == (D("300000.00"), D("24000.00"), D("276000.00"))
-    assert rows[("operating", 2027)] == (D("0.00"), D("12000.00"), D("-12000.00"))
+    # The portal's 300 000 € TTC spread day by day from 03/03/2025 to 02/03/2028 (no acceptance
+    # recorded): 304 days of 1 096 in 2025; its maintenance waits for the acceptance (forecast only).
+    assert rows[("investment", 2025)] == (D("350000.00"), D("83211.68"), D("266788.32"))
+    assert rows[("investment", 2026)] == (D("0.00"), D("111908.75"), D("-111908.75"))
+    assert rows[("investment", 2028)] == (D("0.00"), D("16970.81"), D("-16970.81"))
+    # The orders, each in the year it was placed: 50 000 × 1,055, then 10 000 × 1,20.
+    assert rows[("operating", 2025)] == (D("300000.00"), D("52750.00"), D("247250.00"))
+    assert rows[("operating", 2026)] == (D("300000.00"), D("12000.00"), D("288000.00"))
+    finance = commitments(year_from=2025, year_to=2028, programme=programme)
+    assert {key: value[1] for key, value in rows.items()} == {
+        (section, year): finance.section_year(section, year).committed_ttc
+        for section in finance.sections for year in finance.years if (section, year) in rows}
 
 
 def phases(programme):
@@ -90,7 +94,7 @@ def test_programme_status_prints_the_issue_json(programme):
     assert {"reference": "BNM-2024-09", "procedure": "mapa", "state": "draft"} in data["procurements"]
     assert {row["procedure"] for row in data["procurements"]} <= {
         "dispense", "mapa", "appel_offres_ouvert"}
-    assert {"section": "investment", "year": 2025, "budget_ttc": "350000.00", "committed_ttc": "300000.00"} \
+    assert {"section": "investment", "year": 2025, "budget_ttc": "350000.00", "committed_ttc": "83211.68"} \
         in data["budget"]
 
 
@@ -113,7 +117,8 @@ def test_the_programme_page_shows_late_phases_and_commitments(client_for, financ
     assert "2 phases en retard" in content
     assert "27 jours" in content and "10 jours" in content
     assert "<svg" in content and "#a4161a" in content
-    assert "300\u00a0000,00\u00a0€" in content
+    assert "83\u00a0211,68\u00a0€" in content
+    assert 'id="committed-rule"' in content
 
 
 def test_the_programme_page_is_for_buyers_and_finance(client_for, evaluator, programme):

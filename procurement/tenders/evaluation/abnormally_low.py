@@ -19,8 +19,8 @@ class OabParameters:
     exclusion_factor: Decimal = Decimal("1.20")     # moyenne réduite: bids above factor × mean are set aside
     gap_percent: Decimal = Decimal("10")            # moyenne réduite: flagged below the new mean by this much
     sd_factor: Decimal = Decimal("1")               # mean minus k standard deviations
-    prozorro_mean_percent: Decimal = Decimal("40")  # best bid this far below the mean of the others
-    prozorro_next_percent: Decimal = Decimal("30")  # or this far below the next bid
+    lowest_gap_mean_percent: Decimal = Decimal("40")  # lowest bid this far below the mean of the others
+    lowest_gap_next_percent: Decimal = Decimal("30")  # or this far below the next bid
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,10 @@ def _mean(values) -> Decimal:
 def method_description(params: OabParameters) -> str:
     if params.method == AbnormallyLowMethod.MEAN_MINUS_SD:
         return f"Moyenne des offres moins {fmt(params.sd_factor)} écart(s) type(s) (écart type de la population)."
-    if params.method == AbnormallyLowMethod.PROZORRO:
-        return (f"Règle ProZorro : la meilleure offre est inférieure d'au moins {fmt(params.prozorro_mean_percent)} % "
-                f"à la moyenne des autres, ou d'au moins {fmt(params.prozorro_next_percent)} % à l'offre suivante.")
+    if params.method == AbnormallyLowMethod.LOWEST_BID_GAP:
+        return (f"Écart de l'offre la plus basse avec les autres offres : elle est signalée si elle est inférieure "
+                f"d'au moins {fmt(params.lowest_gap_mean_percent)} % à la moyenne des autres offres, ou d'au moins "
+                f"{fmt(params.lowest_gap_next_percent)} % à l'offre classée juste après elle.")
     return (f"Moyenne réduite : moyenne de toutes les offres, offres supérieures à {fmt(params.exclusion_factor)} × "
             f"cette moyenne écartées, offres inférieures de plus de {fmt(params.gap_percent)} % à la nouvelle "
             "moyenne signalées.")
@@ -54,8 +55,8 @@ def detect(amounts: Mapping[Hashable, Decimal], params: OabParameters | None = N
         return []
     if params.method == AbnormallyLowMethod.MEAN_MINUS_SD:
         return _mean_minus_sd(amounts, params)
-    if params.method == AbnormallyLowMethod.PROZORRO:
-        return _prozorro(amounts, params)
+    if params.method == AbnormallyLowMethod.LOWEST_BID_GAP:
+        return _lowest_bid_gap(amounts, params)
     return _reduced_mean(amounts, params)
 
 
@@ -86,18 +87,18 @@ def _mean_minus_sd(amounts, params: OabParameters) -> list[OabFlag]:
     ]
 
 
-def _prozorro(amounts, params: OabParameters) -> list[OabFlag]:
+def _lowest_bid_gap(amounts, params: OabParameters) -> list[OabFlag]:
     ordered = sorted(amounts.items(), key=lambda item: item[1])
     (best_key, best), (_next_key, following) = ordered[0], ordered[1]
     others = _mean(amount for _key, amount in ordered[1:])
-    below_mean = others * (1 - params.prozorro_mean_percent / HUNDRED)
-    below_next = following * (1 - params.prozorro_next_percent / HUNDRED)
+    below_mean = others * (1 - params.lowest_gap_mean_percent / HUNDRED)
+    below_next = following * (1 - params.lowest_gap_next_percent / HUNDRED)
     reasons = []
     if best <= below_mean:
-        reasons.append(f"au moins {fmt(params.prozorro_mean_percent)} % sous la moyenne des autres offres "
+        reasons.append(f"au moins {fmt(params.lowest_gap_mean_percent)} % sous la moyenne des autres offres "
                        f"({fmt(others)} €)")
     if best <= below_next:
-        reasons.append(f"au moins {fmt(params.prozorro_next_percent)} % sous l'offre suivante ({fmt(following)} €)")
+        reasons.append(f"au moins {fmt(params.lowest_gap_next_percent)} % sous l'offre suivante ({fmt(following)} €)")
     if not reasons:
         return []
     return [OabFlag(best_key, best, max(below_mean, below_next), f"{fmt(best)} € : {' et '.join(reasons)}.")]

@@ -38,7 +38,8 @@ class EvaluationSettingsForm(forms.ModelForm):
     class Meta:
         model = EvaluationSettings
         fields = ["consolidation", "tie_break", "dispersion_threshold_percent", "oab_method", "oab_exclusion_factor",
-                  "oab_gap_percent", "oab_sd_factor", "oab_prozorro_mean_percent", "oab_prozorro_next_percent"]
+                  "oab_gap_percent", "oab_sd_factor", "oab_lowest_gap_mean_percent",
+                  "oab_lowest_gap_next_percent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="regles", **kwargs)

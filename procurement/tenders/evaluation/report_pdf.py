@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from reportlab.platypus.flowables import KeepTogether
 
 from procurement.core.money import format_eur
+from procurement.documents.pdf_tables import column_widths, fitted_table
 from procurement.tenders.enums import AbnormallyLowDecision, ConsolidationMethod, PriceFormula, TieBreak
 from procurement.tenders.evaluation.scoring import FORMULA_TEXT, fmt
 
@@ -58,9 +59,20 @@ class _Styles:
         self.warn = ParagraphStyle("warn", parent=self.body, textColor=colors.HexColor("#8a3b00"))
 
 
-def _table(rows: list[list], styles: _Styles, widths=None, header: bool = True) -> Table:
-    data = [[Paragraph(_clean(cell).replace("\n", "<br/>"), styles.small) for cell in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+WIDTH = A4[0] - 3.2 * cm  # between the margins
+
+
+def _table(rows: list[list], styles: _Styles, header: bool = True) -> Table:
+    """Cells as Paragraphs; the header's labels in bold wrap between words, never inside one, and the
+    columns are as wide as their text needs within the page (``documents.pdf_tables``)."""
+    body = [[Paragraph(_clean(cell).replace("\n", "<br/>"), styles.small) for cell in row]
+            for row in (rows[1:] if header else rows)]
+    if header:
+        table = fitted_table([str(label) for label in rows[0]], body, available=WIDTH, style=styles.small, bold=BOLD,
+                             font=FONT, size=styles.small.fontSize, escape=_clean, repeatRows=1, hAlign="LEFT")
+    else:
+        table = Table(body, colWidths=column_widths(body, available=WIDTH, font=FONT, size=styles.small.fontSize),
+                      hAlign="LEFT")
     commands = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")))
@@ -115,7 +127,7 @@ def _committee(evaluation, styles) -> list:
         rows.append([member, "président" if member.is_chair else "membre", declared,
                      f"le {timezone.localtime(submission.submitted_at):%d/%m/%Y}" if submission else "non"])
     story = [_p("Commission d'évaluation", styles.h2)]
-    story.append(_table(rows, styles, [4 * cm, 2 * cm, 8 * cm, 3.5 * cm]) if state.members else
+    story.append(_table(rows, styles) if state.members else
                  _p("Aucune commission désignée.", styles.body))
     if state.closure is not None:
         story.append(_p(f"Tour clos par le président le {timezone.localtime(state.closure.closed_at):%d/%m/%Y} : "
@@ -133,10 +145,10 @@ def _bids(evaluation, styles) -> list:
             " ≠ montant déclaré" if bid.pk in mismatches else "")
         rows.append([bid.vendor.name, bid.vendor.siret or "—", admissible[bid.admissible],
                      bid.get_status_display() + (f" : {bid.status_reason}" if bid.status_reason else ""),
-                     format_eur(bid.final_amount_ht) or "—", f"{fmt(bid.vat_rate)} %" if bid.vat_rate is not None
+                     format_eur(bid.final_amount_ht) or "—", f"{fmt(bid.vat_rate)}\u00a0%" if bid.vat_rate is not None
                      else "—", format_eur(bid.final_amount_ttc) or "—", schedule_text])
     return [_p("Offres et recevabilité des candidatures", styles.h2),
-            _table(rows, styles, [3 * cm, 2.6 * cm, 2 * cm, 1.9 * cm, 2.3 * cm, 1.4 * cm, 2.3 * cm, 2.3 * cm])]
+            _table(rows, styles)]
 
 
 def _method(evaluation, styles) -> list:
@@ -148,7 +160,7 @@ def _method(evaluation, styles) -> list:
         rows.append([("\u00a0" * 4 * depth) + criterion.name, fmt(criterion.points), how])
     settings = evaluation.settings
     return [
-        _p("Critères et méthode", styles.h2), _table(rows, styles, [6 * cm, 1.6 * cm, 10 * cm]),
+        _p("Critères et méthode", styles.h2), _table(rows, styles),
         _p(f"Consolidation : {ConsolidationMethod(settings.consolidation).label} ; départage : "
            f"{TieBreak(settings.tie_break).label} ; dispersion signalée au-delà de "
            f"{fmt(settings.dispersion_threshold_percent)} % des points du critère.", styles.body),
@@ -163,8 +175,7 @@ def _prices(evaluation, styles) -> list:
         story.append(_p(f"Note du critère « {leaf.name} » ({fmt(leaf.points)} points, prix "
                         f"{'TTC' if leaf.price_basis == 'ttc' else 'HT'})", styles.h2))
         story.append(_table([["Candidat", "Calcul", "Note"]] + [[names[b], n.explanation, fmt(n.note)]
-                                                                for b, n in notes.items()],
-                            styles, [4.5 * cm, 10.5 * cm, 2.5 * cm]))
+                                                                for b, n in notes.items()], styles))
         story += [_p(w, styles.warn) for w in evaluation.consolidation.price_warnings.get(leaf.id, [])]
     for effect in evaluation.consolidation.effects:
         story.append(_p(effect_text(effect, names), styles.warn))
@@ -192,7 +203,7 @@ def _per_evaluator(evaluation, styles) -> list:
                 kept += f" : {evaluation.committee_notes[key].justification}"
             rows.append([names[bid.id], notes or "—", kept])
         story += [_p(f"{leaf.name} (sur {fmt(leaf.points)} points)", styles.body),
-                  _table(rows, styles, [4 * cm, 9.5 * cm, 4 * cm]), Spacer(1, 6)]
+                  _table(rows, styles), Spacer(1, 6)]
     return story
 
 
@@ -302,4 +313,4 @@ def _abnormally_low(evaluation, styles) -> list:
             decision = review.get_decision_display() + (
                 f" : {review.reason}" if review.decision != AbnormallyLowDecision.PENDING else "")
         rows.append([names[key], details.get(key) or (review.detection_detail if review else ""), asked, decision])
-    return [KeepTogether([*story, _table(rows, styles, [3.5 * cm, 6 * cm, 3.5 * cm, 4.5 * cm])])]
+    return [KeepTogether([*story, _table(rows, styles)])]

@@ -88,8 +88,8 @@ def oab_parameters(settings) -> OabParameters:
     return OabParameters(
         method=settings.oab_method, exclusion_factor=settings.oab_exclusion_factor,
         gap_percent=settings.oab_gap_percent, sd_factor=settings.oab_sd_factor,
-        prozorro_mean_percent=settings.oab_prozorro_mean_percent,
-        prozorro_next_percent=settings.oab_prozorro_next_percent,
+        lowest_gap_mean_percent=settings.oab_lowest_gap_mean_percent,
+        lowest_gap_next_percent=settings.oab_lowest_gap_next_percent,
     )
 
 

@@ -46,11 +46,17 @@ class EvaluationSettings(models.Model):
                                           decimal_places=2, default=Decimal("10"), validators=PERCENT)
     oab_sd_factor = models.DecimalField(_("nombre d'écarts types sous la moyenne"), max_digits=4, decimal_places=2,
                                         default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))])
-    oab_prozorro_mean_percent = models.DecimalField(_("ProZorro : écart sous la moyenne des autres (%)"),
-                                                    max_digits=5, decimal_places=2, default=Decimal("40"),
-                                                    validators=PERCENT)
-    oab_prozorro_next_percent = models.DecimalField(_("ProZorro : écart sous l'offre suivante (%)"), max_digits=5,
-                                                    decimal_places=2, default=Decimal("30"), validators=PERCENT)
+    oab_lowest_gap_mean_percent = models.DecimalField(
+        _("offre la plus basse : écart sous la moyenne des autres offres (%)"), max_digits=5, decimal_places=2,
+        default=Decimal("40"), validators=PERCENT,
+        help_text=_("Méthode de l'écart : l'offre la plus basse est signalée si elle est inférieure d'au moins ce "
+                    "pourcentage à la moyenne des autres offres."),
+    )
+    oab_lowest_gap_next_percent = models.DecimalField(
+        _("offre la plus basse : écart sous l'offre suivante (%)"), max_digits=5, decimal_places=2,
+        default=Decimal("30"), validators=PERCENT,
+        help_text=_("Ou si elle est inférieure d'au moins ce pourcentage à l'offre classée juste après elle."),
+    )
 
     history = HistoricalRecords()
 

@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 from procurement.tenders.enums import AbnormallyLowMethod
-from procurement.tenders.evaluation.abnormally_low import OabParameters, detect
+from procurement.tenders.evaluation.abnormally_low import OabParameters, detect, method_description
 
 
 def flagged(amounts, method, **params):
@@ -32,14 +32,14 @@ def test_mean_minus_one_standard_deviation():
     assert flagged(amounts, AbnormallyLowMethod.MEAN_MINUS_SD, sd_factor=D("2")) == []
 
 
-def test_prozorro_flags_the_best_bid_40_percent_below_the_mean_of_the_others():
-    assert flagged({"a": "50000", "b": "100000", "c": "110000"}, AbnormallyLowMethod.PROZORRO) == ["a"]
+def test_the_lowest_bid_gap_flags_the_lowest_bid_40_percent_below_the_mean_of_the_others():
+    assert flagged({"a": "50000", "b": "100000", "c": "110000"}, AbnormallyLowMethod.LOWEST_BID_GAP) == ["a"]
 
 
-def test_prozorro_flags_the_best_bid_30_percent_below_the_next_one():
+def test_the_lowest_bid_gap_flags_the_lowest_bid_30_percent_below_the_next_one():
     # 69 000 is only 31 % below the others' mean (100 500) but 31 % below the next bid (100 000).
-    assert flagged({"a": "69000", "b": "100000", "c": "101000"}, AbnormallyLowMethod.PROZORRO) == ["a"]
-    assert flagged({"a": "80000", "b": "100000", "c": "105000"}, AbnormallyLowMethod.PROZORRO) == []
+    assert flagged({"a": "69000", "b": "100000", "c": "101000"}, AbnormallyLowMethod.LOWEST_BID_GAP) == ["a"]
+    assert flagged({"a": "80000", "b": "100000", "c": "105000"}, AbnormallyLowMethod.LOWEST_BID_GAP) == []
 
 
 def test_a_single_bid_is_never_flagged():
@@ -50,3 +50,11 @@ def test_the_thresholds_are_configurable():
     amounts = {"a": "100000", "b": "100000", "c": "88000"}
     assert flagged(amounts, AbnormallyLowMethod.REDUCED_MEAN) == []
     assert flagged(amounts, AbnormallyLowMethod.REDUCED_MEAN, gap_percent=D("5")) == ["c"]
+
+
+def test_the_lowest_bid_gap_is_named_by_what_it_computes():
+    params = OabParameters(method=AbnormallyLowMethod.LOWEST_BID_GAP)
+    assert AbnormallyLowMethod.LOWEST_BID_GAP.label == "Écart de l'offre la plus basse avec les autres offres"
+    assert method_description(params) == (
+        "Écart de l'offre la plus basse avec les autres offres : elle est signalée si elle est inférieure d'au moins "
+        "40,00 % à la moyenne des autres offres, ou d'au moins 30,00 % à l'offre classée juste après elle.")
