@@ -66,7 +66,8 @@ MEASURE = """() => {
   }
   const carriers = [...document.querySelectorAll(
       'main h1, main h2, main h3, main p, main label, main a, main button, main input:not([type=hidden]), '
-      + 'main select, main textarea, main th, main td, main dt, main dd, main li, main img, main svg, header a, header button')]
+      + 'main select, main textarea, main th, main td, main dt, main dd, main li, main img, main svg, '
+      + 'header a, header button')]
       .filter(el => shown(el) && !el.closest('.table-scroll'));
   const overlaps = [];
   const boxes = carriers.map(el => el.getBoundingClientRect());

@@ -7,13 +7,11 @@ invoice. Nothing is done outside the pages but moving the server's clock between
 Screenshots: docs/screenshots/ao-<step>.png."""
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from reportlab.pdfgen import canvas
 
-from procurement.contracts.models import Contract, Invoice
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import Bid, Tender
 from tests.browser.conftest import menu, seen
