@@ -255,6 +255,9 @@ class LotDecisionForm(forms.Form):
         super().__init__(*args, prefix=name, **kwargs)
         if name == "award":
             self.fields["winner"] = forms.ModelChoiceField(label=_("Offre retenue"), queryset=bids)
+            self.fields["reason"].help_text = _(
+                "Obligatoire si l'offre retenue n'est pas la première du classement : le motif est conservé et "
+                "repris dans le rapport de présentation.")
             self.order_fields(["winner", "reason"])
         else:
             self.fields["reason"].required = True
