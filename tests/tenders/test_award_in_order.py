@@ -19,8 +19,10 @@ from tests.vendors.factories import VendorFactory, make_compliant
 
 pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time(DEMO_NOW)]
 
-NO_RANKING = ("Aucune note n'a été soumise pour ce lot : la commission d'évaluation signe ses déclarations, note "
-              "les offres et soumet ses notes avant l'attribution.")
+NO_RANKING = (
+    "Aucune note n'a été soumise pour ce lot : la commission d'évaluation signe ses déclarations, note "
+    "les offres et soumet ses notes avant l'attribution."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +38,21 @@ def mapa_lot():
     """An opened MAPA, one lot, three compliant bids nobody has scored yet."""
     tender = framework_tender(lots=1, opened=True, procedure=Procedure.MAPA, reference="MAPA-2026-07")
     lot = tender.lots.get()
-    names = [("Lectura Prêt Numérique SAS", "112000.00"), ("Kiosque Horizon", "118500.00"),
-             ("Médiathèque et Cie", "131000.00")]
-    bids = [BidFactory(lot=lot, compliant=True, amount_ht=Decimal(amount), vat_rate=Decimal("5.5"),
-                       vendor=VendorFactory(name=name, postal_code="69002", city="Lyon"))
-            for name, amount in names]
+    names = [
+        ("Lectura Prêt Numérique SAS", "112000.00"),
+        ("Kiosque Horizon", "118500.00"),
+        ("Médiathèque et Cie", "131000.00"),
+    ]
+    bids = [
+        BidFactory(
+            lot=lot,
+            compliant=True,
+            amount_ht=Decimal(amount),
+            vat_rate=Decimal("5.5"),
+            vendor=VendorFactory(name=name, postal_code="69002", city="Lyon"),
+        )
+        for name, amount in names
+    ]
     for bid in bids:
         make_compliant(bid.vendor, issued_on=date(2026, 10, 1))
     return lot, bids
@@ -60,7 +72,7 @@ def test_a_mapa_lot_without_ranking_shows_why_the_award_waits_and_refuses_it(cli
     page = text(client.get(lot_page(lot)))
     assert NO_RANKING in page
     assert "Étape suivante : terminer l'évaluation du lot." in page
-    assert 'action="%s"' % award_url(lot) not in page  # the award's form is not offered
+    assert f'action="{award_url(lot)}"' not in page  # the award's form is not offered
     response = client.post(award_url(lot), {"award-winner": bids[0].pk, "award-reason": ""}, follow=True)
     assert NO_RANKING in text(response)
     assert Lot.objects.get(pk=lot.pk).state == LotState.EVALUATING
@@ -92,8 +104,10 @@ def test_after_the_ranking_the_lot_is_awarded_then_letters_then_contract_from_th
     assert f'href="{create_url}"' in response_html(client, lot)
 
     form = text(client.get(create_url))
-    assert ("Lot 1 de la consultation MAPA-2026-07, attribué à Lectura Prêt Numérique SAS, accord-cadre : maximum "
-            "120 000,00 € HT par période, TVA 5,5 %") in form
+    assert (
+        "Lot 1 de la consultation MAPA-2026-07, attribué à Lectura Prêt Numérique SAS, accord-cadre : maximum "
+        "120 000,00 € HT par période, TVA 5,5 %"
+    ) in form
     assert "Courriers envoyés le 25/11/2026 : pas de délai de suspension pour cette procédure." in form
     assert f'<option value="{lot.pk}" selected>' in form
     assert 'value="2026-11-25"' in form  # the start date proposed
@@ -130,8 +144,10 @@ def test_awarding_another_bid_than_the_first_needs_a_reason_kept_in_the_rapport(
     score_by_one_evaluator(lot, bids)
     client = client_for(buyer)
     response = client.post(award_url(lot), {"award-winner": bids[1].pk, "award-reason": "  "}, follow=True)
-    assert ("L'offre retenue n'est pas la première du classement (Lectura Prêt Numérique SAS, 88,40 points sur "
-            "100) : motivez ce choix.") in text(response)
+    assert (
+        "L'offre retenue n'est pas la première du classement (Lectura Prêt Numérique SAS, 88,40 points sur "
+        "100) : motivez ce choix."
+    ) in text(response)
     assert Lot.objects.get(pk=lot.pk).state == LotState.EVALUATING
 
     reason = "Erreur matérielle reconnue dans l'offre de Lectura : délai de livraison impossible."
