@@ -386,8 +386,9 @@ class OpeningRowForm(BidRecordForm):
     def __init__(self, *args, bid, **kwargs):
         super().__init__(*args, prefix=f"offre-{bid.pk}", **kwargs)
         self.bid = bid
-        self.fields["admissible"].widget = forms.Select(choices=[("", "—"), *YES_NO])
-        self.fields["admissible"].choices = YES_NO
+        # A select whose empty first option must be changed: a bid not yet read is not admissible by default.
+        self.fields["admissible"].widget = forms.Select()
+        self.fields["admissible"].choices = [("", "—"), *YES_NO]
         for name in ("admissibility_reason", "status_reason"):
             self.fields[name].widget = forms.TextInput()
         self.fields["amount_ht"].widget.attrs.update(inputmode="decimal")

@@ -112,6 +112,15 @@ def test_a_cell_that_is_not_a_number_names_the_bid_and_stores_nothing(client_for
     assert not Bid.objects.filter(amount_ht__isnull=False).exists()
 
 
+def test_an_admissibility_left_unread_is_refused_on_its_cell(client_for, buyer, opened_lot):
+    lot, lectura, kiosque = opened_lot
+    grid = client_for(buyer).get(grid_url(lot)).content.decode()
+    assert '<option value="" selected>—</option>' in grid
+    response = client_for(buyer).post(grid_url(lot), {**row(lectura), **row(kiosque, admissible="")})
+    assert "Offre de Kiosque Horizon — Candidature recevable : Ce champ est obligatoire." in text(response)
+    assert not Bid.objects.filter(amount_ht__isnull=False).exists()
+
+
 def test_a_row_the_service_refuses_rolls_back_the_rows_before_it(client_for, buyer, opened_lot):
     lot, lectura, kiosque = opened_lot
     response = client_for(buyer).post(
