@@ -11,6 +11,7 @@ import pytest
 from procurement.contracts.models import Contract
 from procurement.tenders.enums import LotState, Procedure
 from procurement.tenders.models import Bid, Lot
+from procurement.vendors.models import Vendor
 from tests.browser.conftest import seen
 from tests.browser.test_layout_sweep import DESKTOP, MEASURE, PHONE
 from tests.documents.utils import framework_tender, score_by_one_evaluator
@@ -106,4 +107,33 @@ def test_a_buyer_opens_the_bids_in_one_grid_then_awards_in_order(journey):
     assert f"Marché {contract.reference} créé" in seen(page.locator("#etapes"))
     defects += shoot(journey, "6-marche-cree")
     assert not defects, defects
+    journey.finish()
+
+
+def test_a_buyer_registers_a_bid_from_a_company_not_yet_listed(journey):
+    UserFactory(username="acheteur", first_name="Claire", last_name="Morel", buyer=True)
+    tender = framework_tender(lots=1, published=True, reference="MAPA-2026-08")
+    page = journey.page
+    journey.login("acheteur")
+    journey.goto(f"/consultations/{tender.reference}/offres/nouvelle/")
+    journey.check()
+    page.get_by_label("Nouvelle entreprise : raison sociale").fill("Bibliolib SAS")
+    page.get_by_label("Nouvelle entreprise : SIRET").fill("732 829 320 00075")
+    page.get_by_label("Nouvelle entreprise : code postal").fill("75011")
+    page.get_by_label("Nouvelle entreprise : ville").fill("Paris")
+    page.get_by_label("Fichiers de l'offre").set_input_files(
+        files=[{"name": "offre.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}]
+    )
+    journey.submit(page.get_by_role("button", name="Enregistrer"))
+    assert "n'est pas valide (clé de contrôle incorrecte)" in seen(page.locator("main"))
+    defects = shoot(journey, "nouvelle-entreprise", at="fieldset")
+    assert not defects, defects
+    assert not Vendor.objects.filter(name="Bibliolib SAS").exists()
+    page.get_by_label("Nouvelle entreprise : SIRET").fill("732 829 320 00074")
+    page.get_by_label("Fichiers de l'offre").set_input_files(
+        files=[{"name": "offre.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}]
+    )
+    journey.submit(page.get_by_role("button", name="Enregistrer"), to=f"/consultations/{tender.reference}/")
+    journey.check()
+    assert Bid.objects.get().vendor.siret == "73282932000074"
     journey.finish()
