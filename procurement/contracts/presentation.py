@@ -129,3 +129,56 @@ def pending_revision_dates(contract, *, today: date) -> list[date]:
 def amendment_rows(contract) -> list[dict]:
     return [{"amendment": a, "change_share": format_percent(a.change_share),
              "cumulated_share": format_percent(a.cumulated_share)} for a in contract.amendments.all()]
+
+
+def _latest_letters(lot):
+    from procurement.tenders.models import LetterDocument
+    from procurement.tenders.models.documents import LetterKind
+
+    return (LetterDocument.objects.filter(lot=lot, kind=LetterKind.AWARD, sent_on__isnull=False)
+            .order_by("-version").first())
+
+
+def award_start_date(lot) -> date:
+    """The start proposed for a contract created from ``lot``: the first day it may be signed (the day
+    after the standstill), else today."""
+    from django.utils import timezone
+
+    letters = _latest_letters(lot)
+    today = timezone.localdate()
+    if letters is not None and letters.signable_from is not None:
+        return max(letters.signable_from, today)
+    return today
+
+
+def award_summary(lot) -> str:
+    """One sentence on the award the contract is created from: holder, amount, VAT, duration, and the
+    standstill the signature waits for (R.2182-1)."""
+    winner, tender = lot.winner, lot.tender
+    amount = winner.final_amount_ht
+    parts = [_("Lot %(number)s de la consultation %(reference)s, attribué à %(vendor)s") % {
+        "number": lot.number, "reference": tender.reference, "vendor": winner.vendor.name}]
+    if tender.is_framework:
+        parts.append(_("accord-cadre : maximum %(amount)s HT par période") % {
+            "amount": format_eur(lot.estimated_amount_ht)})
+    elif amount is not None:
+        parts.append(_("%(amount)s HT") % {"amount": format_eur(amount)})
+    if winner.vat_rate is not None:
+        parts.append(_("TVA %(rate)s") % {"rate": format_percent(winner.vat_rate)})
+    if tender.duration_months:
+        parts.append(_("%(months)s mois") % {"months": tender.duration_months})
+    sentence = ", ".join(str(part) for part in parts) + "."
+    letters = _latest_letters(lot)
+    if letters is None:
+        sentence += " " + _("Aucun courrier n'est encore généré pour ce lot : la date d'envoi des lettres de rejet "
+                            "reste à renseigner dans les clauses avant la signature.")
+    elif letters.signable_from is not None:
+        sentence += " " + _("Courriers envoyés le %(sent)s : délai de suspension jusqu'au %(end)s, signature "
+                            "possible à partir du %(start)s.") % {
+            "sent": short_date(letters.sent_on), "end": short_date(letters.standstill_end),
+            "start": short_date(letters.signable_from)}
+    else:
+        sentence += " " + _("Courriers envoyés le %(sent)s : pas de délai de suspension pour cette procédure.") % {
+            "sent": short_date(letters.sent_on)}
+    return sentence + " " + _("Le titulaire, le montant, la durée et la TVA sont repris de l'offre retenue ; "
+                              "complétez ensuite les clauses du marché.")

@@ -255,6 +255,9 @@ class LotDecisionForm(forms.Form):
         super().__init__(*args, prefix=name, **kwargs)
         if name == "award":
             self.fields["winner"] = forms.ModelChoiceField(label=_("Offre retenue"), queryset=bids)
+            self.fields["reason"].help_text = _(
+                "Obligatoire si l'offre retenue n'est pas la première du classement : le motif est conservé et "
+                "repris dans le rapport de présentation.")
             self.order_fields(["winner", "reason"])
         else:
             self.fields["reason"].required = True
@@ -265,7 +268,17 @@ class LotDecisionForm(forms.Form):
 
 class BidReceiveForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none(), empty_label=None)
-    vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"), widget=PlainSelect)
+    vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"), widget=PlainSelect,
+                                    required=False, empty_label=_("— Nouvelle entreprise (ci-dessous) —"),
+                                    help_text=_("Une entreprise absente de la liste : laissez « Nouvelle entreprise » "
+                                                "et renseignez-la ci-dessous ; elle est créée avec l'offre."))
+    new_vendor_name = forms.CharField(label=_("Nouvelle entreprise : raison sociale"), max_length=200, required=False)
+    new_vendor_siret = forms.CharField(label=_("Nouvelle entreprise : SIRET"), max_length=20, required=False,
+                                       help_text=_("14 chiffres ; la clé de contrôle est vérifiée."))
+    new_vendor_postal_code = forms.CharField(label=_("Nouvelle entreprise : code postal"), max_length=10,
+                                             required=False)
+    new_vendor_city = forms.CharField(label=_("Nouvelle entreprise : ville"), max_length=100, required=False)
+    new_vendor_is_sme = forms.BooleanField(label=_("Nouvelle entreprise : PME"), required=False)
     channel = forms.ChoiceField(label=_("Mode de dépôt"), choices=DepositChannel.choices,
                                 initial=DepositChannel.ELECTRONIC, widget=forms.RadioSelect)
     received_at = forms.DateTimeField(
@@ -290,15 +303,60 @@ class BidReceiveForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ",".join(BID_FILES)}),
     )
 
+    fieldsets_spec = (
+        (_("Lot et candidat"), ("lot", "vendor")),
+        (_("Nouvelle entreprise (absente de la liste des fournisseurs)"),
+         ("new_vendor_name", "new_vendor_siret", "new_vendor_postal_code", "new_vendor_city", "new_vendor_is_sme")),
+        (_("Dépôt"), ("channel", "received_at", "deposit_reason")),
+        (_("Candidature et offre"), ("candidature_form", "exclusion_declaration", "capacities", "files")),
+    )
+
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lot"].queryset = tender.lots.order_by("number")
+
+    @property
+    def fieldsets(self) -> list[dict]:
+        return [{"legend": legend, "fields": [self[name] for name in names]} for legend, names in self.fieldsets_spec]
 
     def clean_files(self):
         files = self.cleaned_data["files"]
         for upload in files:
             validate_upload(upload, label=str(self.fields["files"].label), allowed=BID_FILES)
         return files
+
+    NEW_VENDOR = ("new_vendor_name", "new_vendor_siret", "new_vendor_postal_code", "new_vendor_city")
+
+    def clean(self):
+        data = super().clean()
+        new_filled = any((data.get(name) or "").strip() for name in self.NEW_VENDOR) or data.get("new_vendor_is_sme")
+        if data.get("vendor") is not None:
+            if new_filled:
+                self.add_error("vendor", _("Choisissez un candidat de la liste ou renseignez une nouvelle "
+                                           "entreprise, pas les deux."))
+            return data
+        if "vendor" in self.errors:
+            return data
+        if not new_filled:
+            self.add_error("vendor", _("Choisissez le candidat dans la liste, ou renseignez la nouvelle entreprise "
+                                       "ci-dessous."))
+            return data
+        required = {"new_vendor_name": _("Indiquez la raison sociale de la nouvelle entreprise."),
+                    "new_vendor_siret": _("Indiquez le SIRET de la nouvelle entreprise."),
+                    "new_vendor_city": _("Indiquez la ville de la nouvelle entreprise.")}
+        for name, message in required.items():
+            if not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        return data
+
+    def new_vendor(self) -> dict | None:
+        """The new company's fields for the service, or None when a listed vendor is chosen."""
+        data = self.cleaned_data
+        if data.get("vendor") is not None:
+            return None
+        return {"name": data["new_vendor_name"], "siret": data["new_vendor_siret"],
+                "postal_code": data["new_vendor_postal_code"], "city": data["new_vendor_city"],
+                "is_sme": data["new_vendor_is_sme"]}
 
 
 class OpeningForm(forms.Form):
@@ -319,6 +377,29 @@ class BidRecordForm(forms.Form):
                                choices=[(s.value, s.label) for s in (BidStatus.COMPLIANT, *REASON_NEEDED)])
     status_reason = forms.CharField(label=_("Motif du statut"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpeningRowForm(BidRecordForm):
+    """One row of the lot's opening grid: the fields of the per-bid form, compact enough for a table
+    (a select for the admissibility, one-line reasons)."""
+
+    def __init__(self, *args, bid, **kwargs):
+        super().__init__(*args, prefix=f"offre-{bid.pk}", **kwargs)
+        self.bid = bid
+        # A select whose empty first option must be changed: a bid not yet read is not admissible by default.
+        self.fields["admissible"].widget = forms.Select()
+        self.fields["admissible"].choices = [("", "—"), *YES_NO]
+        for name in ("admissibility_reason", "status_reason"):
+            self.fields[name].widget = forms.TextInput()
+        self.fields["amount_ht"].widget.attrs.update(inputmode="decimal")
+        self.fields["vat_rate"].widget.attrs.update(inputmode="decimal")
+
+    def labelled_errors(self) -> list[str]:
+        """The row's form errors, each naming the bidder and the field (the page's summary)."""
+        vendor = self.bid.vendor.name
+        return [f"Offre de {vendor} — {self.fields[name].label} : {message}" if name in self.fields
+                else f"Offre de {vendor} : {message}"
+                for name, messages in self.errors.items() for message in messages]
 
 
 class RegulariseForm(forms.Form):

@@ -170,13 +170,31 @@ def _lot_common(lot) -> list[str]:
     return []
 
 
+NO_COMPLIANT_BID = "Aucune offre conforme ne peut être retenue."
+
+
+def lot_award_blockers(lot, *, now: datetime | None = None) -> list[str]:
+    """What refuses the award of ``lot`` whatever bid is chosen: the tender not opened, no compliant
+    bid, an abnormally low bid not decided, no final ranking (every procedure, MAPA included). The lot
+    page shows these sentences before its form; the ``award`` guard below starts with them, so the page,
+    the API and the service give the same reasons."""
+    from procurement.tenders.evaluation.gate import award_blockers
+
+    refusals = _lot_common(lot)
+    if refusals:
+        return refusals
+    if not any(bid.status == BidStatus.COMPLIANT for bid in lot.bids.all()):
+        return [NO_COMPLIANT_BID]
+    return award_blockers(lot)
+
+
 def _award(lot, *, winner=None, now: datetime, reason: str | None = None) -> list[str]:
     from procurement.tenders.evaluation.gate import award_refusals
     from procurement.vendors.selectors import vendor_missing_certificates
 
     refusals = _lot_common(lot)
     if winner is None:
-        return [*refusals, "Aucune offre retenue n'est désignée."]
+        return [*lot_award_blockers(lot, now=now), "Aucune offre retenue n'est désignée."]
     if winner.lot_id != lot.pk:
         refusals.append("L'offre retenue n'appartient pas à ce lot.")
     if winner.status != BidStatus.COMPLIANT:

@@ -27,6 +27,7 @@ urlpatterns = [
     path(f"{lot}supprimer/", lots.LotDeleteView.as_view(), name="lot-delete"),
     path(f"{lot}criteres/", lots.LotCriteriaView.as_view(), name="lot-criteria"),
     path(f"{lot}decision/<slug:name>/", lots.LotTransitionView.as_view(), name="lot-transition"),
+    path(f"{lot}ouverture/", bids.LotOpeningGridView.as_view(), name="lot-opening"),
     # Bids
     path("<slug:reference>/offres/nouvelle/", bids.BidReceiveView.as_view(), name="bid-receive"),
     path("<slug:reference>/ouverture/", bids.OpeningView.as_view(), name="opening"),

@@ -67,9 +67,36 @@ class ContractCreateView(ServiceFormView):
     required_ability = "create"
     form_class = ContractCreateForm
     title = gettext_lazy("Nouveau marché à partir d'un lot attribué")
-    intro = gettext_lazy("Le marché reprend le titulaire, le montant (ou le maximum de l'accord-cadre), la durée, "
-                         "les reconductions et la TVA de l'offre retenue ; complétez ensuite ses clauses.")
     success_message = gettext_lazy("Le marché est créé : complétez ses clauses avant la signature.")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # From the lot page (« Créer le marché »): the awarded lot is chosen and its award summarised.
+        lot_pk = request.GET.get("lot", "")
+        self.award_lot = (selectors.awarded_lots_without_contract().filter(pk=lot_pk).first()
+                          if lot_pk.isdigit() and len(lot_pk) < 12 else None)
+
+    @property
+    def intro(self):
+        lot = self.award_lot
+        if lot is None:
+            return self.default_intro
+        return presentation.award_summary(lot)
+
+    default_intro = gettext_lazy(
+        "Le marché reprend le titulaire, le montant (ou le maximum de l'accord-cadre), la durée, les reconductions "
+        "et la TVA de l'offre retenue ; complétez ensuite ses clauses.")
+
+    def get_form(self, data=None, files=None):
+        initial = {}
+        if self.award_lot is not None:
+            initial = {"lot": self.award_lot.pk, "start_date": presentation.award_start_date(self.award_lot)}
+        return ContractCreateForm(data=data, files=files, initial=initial)
+
+    def get_cancel_url(self):
+        if self.award_lot is not None:
+            return reverse("tenders:lot-detail", args=[self.award_lot.tender.reference, self.award_lot.number])
+        return super().get_cancel_url()
 
     def perform(self, form):
         data = form.cleaned_data

@@ -34,9 +34,17 @@ def evaluation_started(lot) -> bool:
             or AbnormallyLowReview.objects.filter(bid__lot=lot).exists())
 
 
-def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
-    """French sentences; ``reason`` None means "not known here" (the reason is then not checked)."""
-    evaluation = lot_evaluation(lot)
+def award_blockers(lot, *, evaluation=None) -> list[str]:
+    """What refuses the award of the lot whatever bid is chosen (French sentences): an abnormally low
+    bid not decided, or no final ranking. The lot page shows them before the form; the ``award``
+    guard runs them with the chosen bid's own checks (``award_refusals``)."""
+    evaluation = evaluation or lot_evaluation(lot)
+    refusals, _final = _evaluation_refusals(evaluation)
+    return refusals
+
+
+def _evaluation_refusals(evaluation) -> tuple[list[str], bool]:
+    """The refusals that do not depend on the chosen bid, and whether the ranking is final."""
     names = evaluation.names
     refusals = []
     flagged = {flag.key for flag in evaluation.oab_flags}
@@ -52,22 +60,32 @@ def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
                 f"L'offre de {names[bid_id]} est examinée comme anormalement basse : enregistrez la décision "
                 "(acceptée ou rejetée, motivée) avant d'attribuer."
             )
-    review = evaluation.oab_reviews.get(winner.pk)
-    if review is not None and review.decision == AbnormallyLowDecision.REJECTED:
-        refusals.append(f"L'offre de {names[winner.pk]} a été rejetée comme anormalement basse : "
-                        "elle ne peut pas être retenue.")
     # Every procedure, MAPA included: the award follows the committee's final ranking, never a lot
     # nobody evaluated (a lot priced only is ranked by its prices, without evaluators).
     if not evaluation.tree.roots:
         refusals.append("Le lot n'a aucun critère d'attribution : il n'a pas de classement.")
-        return refusals
+        return refusals, False
     if evaluation.round.has_qualitative and not evaluation.round.counted_user_ids and not evaluation.committee_notes:
         refusals.append("Aucune note n'a été soumise pour ce lot : la commission d'évaluation signe ses "
                         "déclarations, note les offres et soumet ses notes avant l'attribution.")
-        return refusals
+        return refusals, False
     if not evaluation.final:
         refusals.append("Le tour de notation est encore à l'aveugle : attendez que chaque évaluateur ait soumis "
                         "ses notes, ou que le président clôture le tour.")
+        return refusals, False
+    return refusals, True
+
+
+def award_refusals(lot, *, winner, reason: str | None = None) -> list[str]:
+    """French sentences; ``reason`` None means "not known here" (the reason is then not checked)."""
+    evaluation = lot_evaluation(lot)
+    names = evaluation.names
+    refusals, final = _evaluation_refusals(evaluation)
+    review = evaluation.oab_reviews.get(winner.pk)
+    if review is not None and review.decision == AbnormallyLowDecision.REJECTED:
+        refusals.append(f"L'offre de {names[winner.pk]} a été rejetée comme anormalement basse : "
+                        "elle ne peut pas être retenue.")
+    if not final:
         return refusals
     if winner.pk not in {ranked.bid_id for ranked in evaluation.ranking.ranked}:
         refusals.append(f"L'offre de {names.get(winner.pk, winner.vendor.name)} ne figure pas au classement "

@@ -211,3 +211,70 @@ def bid_negotiate(*, bid: Bid, amount_ht: Decimal, reason: str, by) -> Bid:
          reason=(f"Négociation avec {bid.vendor.name} : {format_eur(before)} HT → {format_eur(amount_ht)} HT. "
                  f"{reason.strip()}"))
     return bid
+
+
+OPENING_FIELDS = ("amount_ht", "vat_rate", "admissible", "admissibility_reason", "status", "status_reason")
+OPENING_LABELS = {"amount_ht": "Montant HT", "vat_rate": "Taux de TVA", "admissible": "Candidature recevable",
+                  "admissibility_reason": "Motif de recevabilité", "status": "Statut de l'offre",
+                  "status_reason": "Motif du statut"}
+
+
+def opening_cell_key(bid: Bid, field: str) -> str:
+    """The key of one cell of the opening grid in the errors: ``<bid id>.<field>`` (``__all__`` for the row)."""
+    return f"{bid.pk}.{field}"
+
+
+@transaction.atomic
+def lot_opening_record(*, lot: Lot, rows: list[dict], by) -> list[Bid]:
+    """What the opening reads in every bid of a lot, recorded at once: each row is ``{"bid": Bid, ...the
+    fields of bid_record_opening}``, run through that same service. All or nothing: any refused row and
+    nothing is stored; the ValidationError's keys are ``opening_cell_key`` and every message names the
+    bidder and the field."""
+    if not rows:
+        raise ValidationError("Aucune offre à enregistrer pour ce lot.")
+    errors: dict[str, list[str]] = {}
+    saved = []
+    for row in rows:
+        bid = row["bid"]
+        if bid.lot_id != lot.pk:
+            raise ValidationError(f"L'offre de {bid.vendor.name} n'appartient pas au lot {lot.number}.")
+        fields = {name: row[name] for name in OPENING_FIELDS if name in row}
+        try:
+            saved.append(bid_record_opening(bid=bid, by=by, **fields))
+        except ValidationError as error:
+            items = error.error_dict.items() if hasattr(error, "error_dict") else [("__all__", [error])]
+            for field, field_errors in items:
+                label = OPENING_LABELS.get(field)
+                prefix = f"Offre de {bid.vendor.name} — {label}" if label else f"Offre de {bid.vendor.name}"
+                for item in field_errors:
+                    for message in item.messages:
+                        errors.setdefault(opening_cell_key(bid, field), []).append(f"{prefix} : {message}")
+    if errors:
+        raise ValidationError(errors)  # the atomic block undoes the rows already recorded
+    return saved
+
+
+NEW_VENDOR_FIELDS = ("name", "siret", "postal_code", "city", "is_sme")
+
+
+@transaction.atomic
+def bid_receive_new_vendor(*, lot: Lot, vendor: dict, by, **bid) -> Bid:
+    """A bid from a company not yet in the vendor list: the vendor (checked as the vendors' page checks
+    it: SIRET key, unique, postal code) and its bid in one transaction. A refusal of either creates
+    nothing; the vendor's errors are keyed ``new_vendor_<field>``."""
+    from procurement.vendors.services import vendor_create
+
+    unknown = set(vendor) - set(NEW_VENDOR_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
+    try:
+        created = vendor_create(**vendor, actor=by)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise ValidationError({"new_vendor_siret": error.messages}) from error
+        raise ValidationError({
+            (f"new_vendor_{name}" if name in NEW_VENDOR_FIELDS else "new_vendor_siret"): [
+                message for item in items for message in item.messages]
+            for name, items in error.error_dict.items()
+        }) from error
+    return bid_receive(lot=lot, vendor=created, by=by, **bid)

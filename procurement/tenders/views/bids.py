@@ -17,12 +17,20 @@ from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.evaluation.rounds import load_round
 from procurement.tenders.exports import bids_register_xlsx
-from procurement.tenders.forms import BidReceiveForm, BidRecordForm, NegotiateForm, OpeningForm, RegulariseForm
+from procurement.tenders.forms import (
+    BidReceiveForm,
+    BidRecordForm,
+    NegotiateForm,
+    OpeningForm,
+    OpeningRowForm,
+    RegulariseForm,
+)
 from procurement.tenders.models import Bid, BidFile
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.services import bids
 from procurement.tenders.services.bid_files import bid_file_download_record
 from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
+from procurement.tenders.views.lots import LotMixin
 
 
 class BidReceiveView(ServiceFormView):
@@ -45,12 +53,15 @@ class BidReceiveView(ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return bids.bid_receive(
-            lot=data["lot"], vendor=data["vendor"], channel=data["channel"], received_at=data["received_at"],
-            deposit_reason=data["deposit_reason"], files=data["files"],
-            by=self.request.user, candidature_form=data["candidature_form"],
-            exclusion_declaration=data["exclusion_declaration"], capacities=data["capacities"],
-        )
+        bid = {"lot": data["lot"], "channel": data["channel"], "received_at": data["received_at"],
+               "deposit_reason": data["deposit_reason"], "files": data["files"], "by": self.request.user,
+               "candidature_form": data["candidature_form"],
+               "exclusion_declaration": data["exclusion_declaration"], "capacities": data["capacities"]}
+        new_vendor = form.new_vendor()
+        if new_vendor is not None:
+            # The company and its bid in one transaction: a refusal of either creates nothing.
+            return bids.bid_receive_new_vendor(vendor=new_vendor, **bid)
+        return bids.bid_receive(vendor=data["vendor"], **bid)
 
     def after_success(self, bid):
         if bid.status == BidStatus.LATE:
@@ -104,11 +115,6 @@ class BidRecordView(TenderAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         bid, tender = self.bid, self.tender
         bid.lot.tender = tender
-        record_initial = {
-            "amount_ht": bid.amount_ht, "vat_rate": bid.vat_rate, "status": bid.status,
-            "status_reason": bid.status_reason, "admissibility_reason": bid.admissibility_reason,
-            "admissible": {True: "oui", False: "non"}.get(bid.admissible),
-        }
         deciding = bid.lot.state == LotState.EVALUATING
         frozen = evaluation_started(bid.lot)
         can_regularise = deciding and bid.status == BidStatus.IRREGULAR
@@ -118,7 +124,7 @@ class BidRecordView(TenderAccessMixin, TemplateView):
             "tender": tender, "bid": bid, "lot": bid.lot, "abilities": self.abilities,
             "files": list(bid.files.all()), "late": bid.status == BidStatus.LATE,
             "frozen": frozen,
-            "record_form": None if frozen else BidRecordForm(initial=record_initial, prefix="record"),
+            "record_form": None if frozen else BidRecordForm(initial=record_initial(bid), prefix="record"),
             "regularise_form": RegulariseForm(prefix="regularise") if can_regularise else None,
             "negotiate_form": NegotiateForm(prefix="negotiate") if can_negotiate else None,
         }
@@ -155,6 +161,66 @@ class BidRecordView(TenderAccessMixin, TemplateView):
         if action == "regularise":
             return bids.bid_regularise(bid=self.bid, note=data["regularisation_note"], by=by)
         return bids.bid_negotiate(bid=self.bid, amount_ht=data["amount_ht"], reason=data["reason"], by=by)
+
+
+def record_initial(bid: Bid) -> dict:
+    """What the opening recorded for ``bid``, as the record form's initial values."""
+    return {
+        "amount_ht": bid.amount_ht, "vat_rate": bid.vat_rate, "status": bid.status,
+        "status_reason": bid.status_reason, "admissibility_reason": bid.admissibility_reason,
+        "admissible": {True: "oui", False: "non"}.get(bid.admissible),
+    }
+
+
+class LotOpeningGridView(LotMixin, TemplateView):
+    """Every opened bid of a lot on one grid (one row per bid, the opening's fields in columns), saved in
+    one submission: a wrong cell names the bid and the field, and nothing is stored."""
+
+    template_name = "tenders/opening_grid.html"
+    required_ability = "record_bids"
+
+    def bids(self) -> list[Bid]:
+        return list(self.lot.bids.on_time().select_related("vendor").order_by("received_at", "pk"))
+
+    def get_context_data(self, **kwargs):
+        frozen = self.lot.state != LotState.EVALUATING or evaluation_started(self.lot)
+        return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities, frozen=frozen,
+                                        lot_url=self.lot_url(), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        forms = [OpeningRowForm(bid=bid, initial=record_initial(bid)) for bid in self.bids()]
+        return self.render_to_response(self.get_context_data(forms=forms, errors=[]))
+
+    def post(self, request, *args, **kwargs):
+        forms = [OpeningRowForm(request.POST, bid=bid) for bid in self.bids()]
+        errors = [message for form in forms if not form.is_valid() for message in form.labelled_errors()]
+        if not errors:
+            try:
+                bids.lot_opening_record(lot=self.lot, by=request.user,
+                                        rows=[{"bid": form.bid, **form.cleaned_data} for form in forms])
+            except ValidationError as error:
+                errors = self.place_errors(forms, error)
+            else:
+                messages.success(request, _("L'ouverture des %(count)s offre(s) du lot %(number)s est enregistrée.")
+                                 % {"count": len(forms), "number": self.lot.number})
+                return redirect(self.lot_url() + "#offres")
+        return self.render_to_response(self.get_context_data(forms=forms, errors=errors), status=200)
+
+    @staticmethod
+    def place_errors(forms, error: ValidationError) -> list[str]:
+        """The service's errors (keyed ``<bid id>.<field>``) on their cells; all of them in the summary."""
+        if not hasattr(error, "error_dict"):
+            return error.messages
+        by_bid = {str(form.bid.pk): form for form in forms}
+        summary = []
+        for key, items in error.error_dict.items():
+            messages_ = [message for item in items for message in item.messages]
+            summary += messages_
+            bid_pk, _dot, field = key.partition(".")
+            form = by_bid.get(bid_pk)
+            if form is not None and field in form.fields:
+                form.add_error(field, messages_)
+        return summary
 
 
 class BidFileDownloadView(TenderAccessMixin, View):

@@ -14,11 +14,12 @@ from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
-from procurement.tenders.enums import BidStatus
+from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.forms import LotDecisionForm, LotForm, criteria_formset
-from procurement.tenders.guards import lot_criteria_errors, lot_refusals
-from procurement.tenders.models import Lot
+from procurement.tenders.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
+from procurement.tenders.models import LetterDocument, Lot
+from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.services import need
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
 from procurement.tenders.views.common import (
@@ -137,24 +138,27 @@ class LotDetailView(LotMixin, TemplateView):
             criteria_problems = lot_criteria_errors(lot)
         except ReferenceValueMissing as missing:
             criteria_problems = [str(missing)]
+        # What refuses the award whatever bid is chosen: the same guard as the service and the API.
+        self.award_blockers = lot_award_blockers(lot) if abilities["decide"] else []
         return super().get_context_data(
             tender=self.tender, lot=lot, abilities=abilities, criteria=criteria_rows(lot),
             criteria_problems=criteria_problems, register=bid_register(lot, abilities),
-            decisions=self.decisions(), state_label=state_label(lot.state, lot=True), **kwargs,
+            decisions=self.decisions(), state_label=state_label(lot.state, lot=True),
+            steps=award_steps(lot, abilities=abilities, blockers=self.award_blockers),
+            opening_grid=abilities.get("record_bids", False) and lot.state == LotState.EVALUATING, **kwargs,
         )
 
     def decisions(self) -> list[dict]:
         if not self.abilities["decide"]:
             return []
         lot = self.lot
-        compliant = [bid for bid in lot.bids.all() if bid.status == BidStatus.COMPLIANT]
         decisions = []
         for name in candidate_transitions(lot, LOT_TRANSITIONS):
             initial = {}
             if name == "award":
                 # The winner is chosen in the form, the ranking's first proposed once the ranking is
                 # final; the service checks the chosen bid.
-                refusals = [] if compliant else [_("Aucune offre conforme ne peut être retenue.")]
+                refusals = self.award_blockers
                 bids = lot.bids.filter(status=BidStatus.COMPLIANT).select_related("vendor")
                 ranking = lot_ranking(lot)
                 if ranking.final and ranking.ranked:
@@ -164,6 +168,48 @@ class LotDetailView(LotMixin, TemplateView):
             decisions.append({"name": name, "label": LOT_TRANSITION_LABELS[name], "refusals": refusals,
                               "form": LotDecisionForm(name=name, bids=bids, initial=initial)})
         return decisions
+
+
+def award_steps(lot, *, abilities, blockers: list[str]) -> dict | None:
+    """The award in order on the lot page: the final ranking and the award, then the letters, then the
+    contract (the contracts app adds its own step: the tenders app does not read contracts). Each step
+    is done, possible (with its button) or not yet possible (with why); ``next`` names the step to take."""
+    if not abilities.get("drive") or lot.tender.state not in (TenderState.OPENED, TenderState.COMPLETED):
+        return None
+    if lot.state not in (LotState.EVALUATING, LotState.AWARDED):
+        return None
+    awarded = lot.state == LotState.AWARDED
+    letters = (LetterDocument.objects.filter(lot=lot, kind=LetterKind.AWARD).order_by("-version").first()
+               if awarded else None)
+    evaluation_url = reverse("tenders:evaluation", args=[lot.tender.reference, lot.number])
+    award = {"label": _("Attribuer le lot"), "done": awarded, "possible": not awarded and not blockers,
+             "why": blockers, "url": "#decision"}
+    if awarded:
+        award["detail"] = _("Attribué à %(vendor)s le %(day)s.") % {
+            "vendor": lot.winner.vendor.name, "day": lot.decided_at.strftime("%d/%m/%Y") if lot.decided_at else "—"}
+    letters_step = {"label": _("Générer les courriers"), "done": letters is not None,
+                    "possible": awarded and letters is None, "url": "#courriers",
+                    "why": [] if awarded else [_("Le lot n'est pas encore attribué.")]}
+    if letters is not None:
+        letters_step["detail"] = _("Courriers version %(version)s envoyés le %(day)s.") % {
+            "version": letters.version, "day": letters.sent_on.strftime("%d/%m/%Y") if letters.sent_on else "—"}
+    if not awarded and blockers:
+        next_step = {"text": _("Étape suivante : terminer l'évaluation du lot. L'attribution attend le classement "
+                               "définitif de la commission (ou celui des prix pour un lot noté sur le seul prix)."),
+                     "url": evaluation_url, "button": _("Évaluation des offres")}
+    elif not awarded:
+        next_step = {"text": _("Étape suivante : attribuer le lot. La première offre du classement est proposée ; "
+                               "retenir une autre offre demande un motif, repris dans le rapport de présentation."),
+                     "url": "#decision", "button": _("Attribuer le lot")}
+    elif letters is None:
+        next_step = {"text": _("Étape suivante : générer les courriers — lettres de rejet aux autres candidats, "
+                               "lettre d'attribution et acte d'engagement du titulaire. Leur date d'envoi fait courir "
+                               "le délai de suspension avant la signature."),
+                     "url": "#courriers", "button": _("Générer les courriers")}
+    else:
+        next_step = None  # the contract: the contracts app's step says it
+    return {"award": award, "letters": letters_step, "next": next_step, "letters_done": letters is not None,
+            "letters_document": letters}
 
 
 class LotCriteriaView(LotMixin, TemplateView):

@@ -151,10 +151,11 @@ def test_the_award_form_proposes_the_first_of_the_final_ranking(client_for):
     assert f'<option value="{example.b.pk}">' in page
 
 
-def test_while_the_round_is_blind_the_award_form_proposes_no_winner(client_for):
+def test_while_the_round_is_blind_the_lot_page_says_why_and_offers_no_award_form(client_for):
     example = worked_example(submitted=2)
     buyer = example.tender.buyer or UserFactory(buyer=True)
     page = text(client_for(buyer).get(url("lot-detail", example.lot)))
-    assert f'<option value="{example.a.pk}">' in page
-    assert f'<option value="{example.b.pk}">' in page
-    assert '<option value="" selected>' in page
+    assert ("Le tour de notation est encore à l'aveugle : attendez que chaque évaluateur ait soumis ses notes, "
+            "ou que le président clôture le tour.") in page
+    assert f'<option value="{example.a.pk}"' not in page
+    assert "Étape suivante : terminer l'évaluation du lot." in page
