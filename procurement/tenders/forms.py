@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.forms import AmountField
 from procurement.core.uploads import BID_FILES, validate_upload
 from procurement.core.widgets import PlainSelect
 from procurement.programmes.models import Programme
@@ -399,8 +400,7 @@ class CaoDecisionForm(forms.Form):
 class CaoOpinionForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot du marché"), queryset=Lot.objects.none(), widget=PlainSelect)
     subject = forms.CharField(label=_("Objet de l'avenant"), max_length=500)
-    amount_change_ht = forms.DecimalField(label=_("Incidence HT présentée (€)"), max_digits=14, decimal_places=2,
-                                          localize=True)
+    amount_change_ht = AmountField(label=_("Incidence HT présentée (€)"))
     opinion = forms.ChoiceField(label=_("Avis"), choices=CaoOpinionKind.choices, widget=forms.RadioSelect,
                                 initial=CaoOpinionKind.FAVOURABLE)
 
