@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.forms import AmountField
@@ -370,7 +371,8 @@ class CaoMeetingForm(forms.Form):
         self.fields["attendees"].label_from_instance = lambda member: (
             f"{member.name} — {member.get_role_display()}")
         self.fields["tenders"].queryset = tenders
-        self.fields["tenders"].label_from_instance = lambda tender: f"{tender.reference} — {tender.object[:80]}"
+        self.fields["tenders"].label_from_instance = lambda tender: (
+            f"{tender.reference} — {Truncator(tender.object).words(12)}")
 
 
 class CaoDecisionForm(forms.Form):

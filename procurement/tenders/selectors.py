@@ -103,9 +103,13 @@ def cao_meetings_of_programme(*, programme) -> QuerySet:
 
 def cao_member_list(*, authority) -> QuerySet:
     """The authority's CAO members, in office first, by seat and name (one query)."""
+    from django.db.models import Case, When
+
+    from procurement.tenders.enums import CaoRole
     from procurement.tenders.models import CaoMember
 
-    return CaoMember.objects.filter(authority=authority).order_by("-active", "role", "name")
+    seat = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(CaoRole.values)))
+    return CaoMember.objects.filter(authority=authority).order_by("-active", seat, "name")
 
 
 def cao_meeting_list(*, authority) -> QuerySet:

@@ -30,6 +30,8 @@ PAGES = {
     "ressources": "/ressources/",
     "fournisseurs": "/fournisseurs/",
     "programme": "/tableaux-de-bord/programme/BNM/",
+    "cao": "/consultations/cao/",  # the Métropole's meetings (the only buyer: the page redirects to them)
+    "deliberations": "/programmes/deliberations/",
 }
 SCIENTIFIC = re.compile(r"\d[Ee][+-]?\d")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.generic import TemplateView
 from procurement.core.roles import RoleRequiredMixin
 from procurement.programmes.models import Authority
 from procurement.tenders import selectors
-from procurement.tenders.enums import BidStatus, CaoOutcome, LotState
+from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole, LotState
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm, now_minute
 from procurement.tenders.models import CaoMeeting, CaoMember, Lot
@@ -188,7 +189,8 @@ class CaoMeetingCreateView(CaoAccessMixin, ServiceFormView):
         return ""
 
     def members(self):
-        return CaoMember.objects.filter(authority=self.authority, active=True).order_by("role", "name")
+        seat = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(CaoRole.values)))
+        return CaoMember.objects.filter(authority=self.authority, active=True).order_by(seat, "name")
 
     def get_form(self, data=None, files=None):
         initial = {"held_at": now_minute(), "convened_on": timezone.localdate()}
@@ -253,7 +255,7 @@ class CaoMeetingDetailView(CaoAccessMixin, TemplateView):
                 agenda.append({"tender": tender, "lot": lot, "decision": decided.pop(lot.pk, None)})
         # Decisions on lots of consultations no longer on the agenda stay listed.
         agenda += [{"tender": d.lot.tender, "lot": d.lot, "decision": d} for d in decided.values()]
-        present = sorted(meeting.attendees.all(), key=lambda member: (member.role, member.name))
+        present = sorted(meeting.attendees.all(), key=lambda member: (CaoRole.values.index(member.role), member.name))
         try:
             reconvened_as = meeting.reconvened_as
         except CaoMeeting.reconvened_as.RelatedObjectDoesNotExist:
