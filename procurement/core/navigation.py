@@ -22,7 +22,6 @@ MENU = (
     MenuEntry(_("Fournisseurs"), "vendors:list", "vendors.read"),
     MenuEntry(_("CAO"), "tenders:cao", "tenders.drive"),
     MenuEntry(_("Programmes"), "programmes:list", "programmes.read"),
-    MenuEntry(_("Délibérations"), "programmes:council-acts", "programmes.read"),
     MenuEntry(_("Données de référence"), "core:reference-values", "reference.read"),
     MenuEntry(_("Modèles de documents"), "documents:variables", "templates.read"),
 )

@@ -83,3 +83,8 @@ def test_the_list_runs_the_same_number_of_queries_for_1_and_6_acts(client_for, b
         response = client.get(reverse("programmes:council-acts"))
     assert len(response.context["acts"]) == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_the_programmes_page_leads_to_the_council_acts(client_for, finance_user):
+    page = client_for(finance_user).get(reverse("programmes:list")).content.decode()
+    assert f'href="{reverse("programmes:council-acts")}"' in page

@@ -243,3 +243,11 @@ def test_the_cao_lists_run_a_constant_number_of_queries(client_for, buyer):
     for index in range(6):
         CaoMember.objects.create(authority=authority, name=f"Suppléant {index}", role=CaoRole.SUBSTITUTE)
     assert [list_queries(client, url) for url in urls] == before
+
+
+def test_the_menu_offers_the_cao_to_buyers_only(buyer, finance_user, evaluator):
+    from procurement.core.navigation import menu_for
+
+    assert "CAO" in [entry["label"] for entry in menu_for(buyer, "/")]
+    assert "CAO" not in [entry["label"] for entry in menu_for(finance_user, "/")]
+    assert "CAO" not in [entry["label"] for entry in menu_for(evaluator, "/")]
