@@ -23,6 +23,7 @@ from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm, now_minute
 from procurement.tenders.models import CaoMeeting, CaoMember, Lot
 from procurement.tenders.services.cao import (
+    Quorum,
     cao_decision_record,
     cao_meeting_record,
     cao_member_upsert,
@@ -92,7 +93,7 @@ class CaoAccessMixin(TenderAccessMixin):
 
 def quorum_facts(count) -> dict:
     """The quorum as the pages say it: present / seats, how many are needed, reached or not."""
-    return {"present": count.present, "seats": count.seats, "needed": count.seats // 2 + 1, "reached": count.reached}
+    return {"present": count.present, "seats": count.seats, "needed": count.needed, "reached": count.reached}
 
 
 # Home, members -----------------------------------------------------------------------------------
@@ -262,7 +263,8 @@ class CaoMeetingDetailView(CaoAccessMixin, TemplateView):
             reconvened_as = None
         return super().get_context_data(
             meeting=meeting, agenda=agenda, present=present, reconvened_as=reconvened_as,
-            needed=meeting.voting_seats // 2 + 1, opinions=list(meeting.opinions.all()),
+            needed=Quorum(seats=meeting.voting_seats, present=meeting.voting_present).needed,
+            opinions=list(meeting.opinions.all()),
             can_reconvene=not meeting.sits_validly and reconvened_as is None, **kwargs)
 
 

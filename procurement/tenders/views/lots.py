@@ -247,4 +247,4 @@ class LotTransitionView(LotMixin, View):
         if block is None or (block["decision"] is not None and block["decision"].outcome == CaoOutcome.AWARD
                              and block["decision"].bid_id == self.lot_winner_id):
             return
-        messages.info(self.request, format_html('<a href="{}">{}</a>', block["fix_url"], block["fix_label"]))
+        messages.warning(self.request, format_html('<a href="{}">{}</a>', block["fix_url"], block["fix_label"]))
