@@ -20,6 +20,7 @@ MENU = (
     MenuEntry(_("Mes évaluations"), "tenders:my-evaluations", "evaluation.sit"),
     MenuEntry(_("Ressources en ligne"), "resources:list", "resources.read"),
     MenuEntry(_("Fournisseurs"), "vendors:list", "vendors.read"),
+    MenuEntry(_("CAO"), "tenders:cao", "tenders.drive"),
     MenuEntry(_("Programmes"), "programmes:list", "programmes.read"),
     MenuEntry(_("Données de référence"), "core:reference-values", "reference.read"),
     MenuEntry(_("Modèles de documents"), "documents:variables", "templates.read"),

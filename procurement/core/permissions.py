@@ -51,6 +51,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "vendors.edit": BUYERS,
     "programmes.read": READERS,
     "programmes.edit": frozenset({ADMIN}),
+    # The council's delegations and deliberations that authorise signing: recorded by the buyers.
+    "council_acts.edit": BUYERS,
     "templates.read": BUYERS,  # the variables of the document templates, their versions
     "templates.edit": frozenset({ADMIN}),  # upload a version, put one back in force
     "admin": frozenset({ADMIN}),

@@ -236,6 +236,9 @@ def council_act_upsert(*, authority: Authority, kind: str, reference: str, adopt
                        amount_limit_ht: AmountInput | None = None, programme: Programme | None = None,
                        tender_references: list[str] = ()) -> CouncilAct:
     """Creates or updates the council's delegation or deliberation ``reference`` of the buyer."""
+    if programme is not None and programme.authority_id != authority.pk:
+        raise ValidationError(
+            {"programme": f"Le programme {programme.reference} est celui d'un autre acheteur public."})
     act = CouncilAct.objects.select_for_update().filter(authority=authority, reference=reference).first()
     act = act or CouncilAct(authority=authority, reference=reference)
     act.kind, act.adopted_on, act.object = kind, adopted_on, object.strip()

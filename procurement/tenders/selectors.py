@@ -104,3 +104,65 @@ def bid_file_downloads(*, bid: Bid) -> QuerySet:
 
     return (BidFileDownload.objects.filter(bid_file__bid=bid).select_related("user", "bid_file")
             .order_by("-downloaded_at", "-pk"))
+
+
+# The CAO -----------------------------------------------------------------------------------------
+
+
+def cao_member_list(*, authority) -> QuerySet:
+    """The authority's CAO members, in office first, by seat and name (one query)."""
+    from django.db.models import Case, When
+
+    from procurement.tenders.enums import CaoRole
+    from procurement.tenders.models import CaoMember
+
+    seat = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(CaoRole.values)))
+    return CaoMember.objects.filter(authority=authority).order_by("-active", seat, "name")
+
+
+def cao_meeting_list(*, authority) -> QuerySet:
+    """The authority's CAO meetings, latest first, with the meeting they follow or that followed them,
+    their agenda and their number of decisions (two queries)."""
+    from procurement.tenders.models import CaoMeeting
+
+    return (CaoMeeting.objects.filter(authority=authority)
+            .select_related("reconvened_from", "reconvened_as")
+            .prefetch_related(Prefetch("tenders", queryset=Tender.objects.order_by("reference")))
+            .annotate(decision_count=Count("decisions", distinct=True))
+            .order_by("-held_at"))
+
+
+def cao_meeting_detail(*, pk: int):
+    """A meeting with its attendance, agenda (lots and bids), decisions and opinions; 404 otherwise."""
+    from procurement.tenders.models import CaoDecision, CaoMeeting, CaoOpinion
+
+    lots = Lot.objects.select_related("winner__vendor").order_by("number")
+    meetings = CaoMeeting.objects.select_related("authority", "reconvened_from", "reconvened_as").prefetch_related(
+        "attendees",
+        Prefetch("tenders", queryset=Tender.objects.order_by("reference").prefetch_related(
+            Prefetch("lots", queryset=lots))),
+        Prefetch("decisions", queryset=CaoDecision.objects.select_related("lot__tender", "bid__vendor")
+                 .order_by("lot__tender__reference", "lot__number")),
+        Prefetch("opinions", queryset=CaoOpinion.objects.select_related("lot__tender").order_by("pk")),
+    )
+    return get_object_or_404(meetings, pk=pk)
+
+
+def cao_tenders_of(*, authority) -> QuerySet[Tender]:
+    """The authority's consultations that may go before its CAO: formalised ones past the draft."""
+    from procurement.tenders.enums import TenderState
+    from procurement.tenders.services.cao import formalised
+
+    tenders = Tender.objects.filter(programme__authority=authority).exclude(
+        state__in=(TenderState.DRAFT, TenderState.READY, TenderState.ABANDONED)).order_by("-reference")
+    return Tender.objects.filter(pk__in=[tender.pk for tender in tenders if formalised(tender)]).order_by("-reference")
+
+
+def cao_lot_status(*, lot: Lot) -> dict:
+    """What the CAO has decided on a lot (its last decision at a meeting sitting validly), or the
+    meetings of its tender that could decide it."""
+    from procurement.tenders.services.cao import latest_valid_decision
+
+    decision = latest_valid_decision(lot)
+    meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.sits_validly]
+    return {"decision": decision, "meeting": meetings[0] if meetings else None}

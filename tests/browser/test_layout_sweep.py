@@ -28,6 +28,7 @@ BEYOND_THE_MENU = {
         "besoin": "/consultations/nouvelle/",
         "finances-marches": "/tableaux-de-bord/finance/marches/",
         "programme": "/tableaux-de-bord/programme/BNM/",
+        "deliberations": "/programmes/deliberations/",
     },
     "finance": {"finances-marches": "/tableaux-de-bord/finance/marches/"},
 }

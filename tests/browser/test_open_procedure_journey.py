@@ -13,11 +13,11 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from procurement.tenders.enums import TenderState
-from procurement.tenders.models import Bid, Tender
+from procurement.tenders.models import Bid, BidFileDownload, Tender
 from tests.browser.conftest import menu, seen
 from tests.clock import DEMO_TODAY
 from tests.factories import UserFactory
-from tests.vendors.factories import VendorFactory
+from tests.vendors.factories import VendorFactory, make_compliant
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,6 +25,9 @@ PARIS = ZoneInfo("Europe/Paris")
 REFERENCE = "BNM-2027-04"
 TENDER = f"/consultations/{REFERENCE}/"
 LOT = f"{TENDER}lots/1/"
+EVALUATION = f"{LOT}evaluation/"
+KNOWN = "Médiaflux Solutions SAS"
+NEWCOMER = "Bibliolib SAS"
 
 
 CRITERIA = [("Prix", "price", "40", "proportional"), ("Valeur technique", "technical", "50", ""),
@@ -44,7 +47,8 @@ def people():
     UserFactory(username="sophie", first_name="Sophie", last_name="Lambert", evaluator=True)
     UserFactory(username="nadia", first_name="Nadia", last_name="Benali", evaluator=True)
     UserFactory(username="marc", first_name="Marc", last_name="Delorme", finance=True)
-    VendorFactory(name="Médiaflux Solutions SAS")
+    # A company the Métropole already knows, its certificates on file.
+    make_compliant(VendorFactory(name=KNOWN, postal_code="69002", city="Lyon"), issued_on=DEMO_TODAY)
 
 
 def test_an_open_procedure_from_the_need_to_the_first_invoice(journey, tmp_path):
@@ -109,17 +113,91 @@ def test_an_open_procedure_from_the_need_to_the_first_invoice(journey, tmp_path)
     journey.check("ao-04-publiee")
     assert Tender.objects.get(reference=REFERENCE).state == TenderState.PUBLISHED
 
-    # 2. Two bids before the deadline, deposited electronically.
+    # 2. Two bids before the deadline, deposited electronically; the second from a company not yet known.
     journey.travel(datetime.combine(deadline - timedelta(days=3), datetime.min.time(), PARIS) + timedelta(hours=10))
     journey.switch("claire")  # weeks later: a new session
     journey.goto(TENDER)
-    for vendor, file in (("Médiaflux Solutions SAS", "offre-mediaflux.pdf"),):
-        journey.submit(page.get_by_role("link", name="Enregistrer une offre reçue"))
-        page.locator("#id_vendor").select_option(label=vendor)
-        page.get_by_label("Fichiers de l'offre").set_input_files(offer_pdf(tmp_path, file, f"Offre de {vendor}"))
-        journey.check("ao-05-offre")
-        journey.submit(page.get_by_role("button", name="Enregistrer"))
+    journey.submit(page.get_by_role("link", name="Enregistrer une offre reçue"))
+    journey.check()
+    page.locator("#id_vendor").select_option(label=KNOWN)
+    page.get_by_label("Fichiers de l'offre").set_input_files(offer_pdf(tmp_path, "offre-mediaflux.pdf", KNOWN))
+    journey.submit(page.get_by_role("button", name="Enregistrer"), to=TENDER)
+    journey.check()
+    journey.submit(page.get_by_role("link", name="Enregistrer une offre reçue"))
+    page.get_by_label("Nouvelle entreprise : raison sociale").fill(NEWCOMER)
+    page.get_by_label("Nouvelle entreprise : SIRET").fill("732 829 320 00074")
+    page.get_by_label("Nouvelle entreprise : code postal").fill("75011")
+    page.get_by_label("Nouvelle entreprise : ville").fill("Paris")
+    page.get_by_label("Fichiers de l'offre").set_input_files(offer_pdf(tmp_path, "offre-bibliolib.pdf", NEWCOMER))
+    journey.check("ao-05-offre-nouvelle-entreprise", at="fieldset")
+    journey.submit(page.get_by_role("button", name="Enregistrer"), to=TENDER)
+    assert f"L'offre de {NEWCOMER} est enregistrée" in seen(page.locator(".messages"))
+    journey.check("ao-06-offres-scellees", at="#offres")
+    assert Bid.objects.count() == 2
+
+    # 3. The deadline passes: the buyer closes, records the opening and opens the bids in one grid.
+    journey.travel(datetime.combine(deadline + timedelta(days=1), datetime.min.time(), PARIS) + timedelta(hours=9))
+    journey.switch("claire")
+    journey.goto(TENDER)
+    journey.submit(page.get_by_role("button", name="Clôturer la réception des offres"))
+    journey.check()
+    journey.submit(page.get_by_role("link", name="Procès-verbal d'ouverture des plis"))
+    journey.check()
+    page.get_by_label("Personnes présentes").fill("Claire Morel (acheteuse), Julien Faure (comptable public)")
+    journey.submit(page.get_by_role("button", name="Enregistrer"), to=TENDER)
+    journey.submit(page.get_by_role("button", name="Ouvrir les plis"))
+    journey.check()
+    journey.goto(LOT)
+    journey.submit(page.get_by_role("link", name="Relever l'ouverture de toutes les offres du lot"),
+                   to=f"{LOT}ouverture/")
+    for name, amount in ((KNOWN, "318000"), (NEWCOMER, "342500")):
+        page.get_by_label(f"Montant HT (€), offre de {name}").fill(amount)
+        page.get_by_label(f"Taux de TVA (%), offre de {name}").fill("20")
+        page.get_by_label(f"Candidature recevable, offre de {name}").select_option("oui")
+    journey.check("ao-07-grille-ouverture")
+    journey.submit(page.get_by_role("button", name="Enregistrer l'ouverture du lot"), to=LOT)
+    assert "L'ouverture des 2 offre(s) du lot 1 est enregistrée." in seen(page.locator(".messages"))
+    journey.check()
+
+    # 4. The committee: two evaluators, Sophie chairs.
+    journey.submit(page.get_by_role("link", name="Évaluation des offres"))
+    journey.check()
+    journey.submit(page.get_by_role("link", name="Commission et règles d'évaluation"))
+    journey.check()
+    for name in ("Sophie Lambert", "Nadia Benali"):
+        page.get_by_label("Évaluateur").select_option(label=name)
+        journey.submit(page.get_by_role("button", name="Ajouter à la commission"))
+    journey.check("ao-08-commission")
+
+    # Each evaluator declares, reads a bid and scores both.
+    notes = {"sophie": {KNOWN: ("42", "8"), NEWCOMER: ("38", "9")},
+             "nadia": {KNOWN: ("44", "7"), NEWCOMER: ("36", "8")}}
+    for evaluator, grid in notes.items():
+        journey.switch(evaluator)
+        journey.submit(menu(page).get_by_role("link", name="Mes évaluations"))
         journey.check()
-        assert f"L'offre de {vendor} est enregistrée" in seen(page.locator(".messages"))
-    assert Bid.objects.count() == 1
+        journey.submit(page.get_by_role("link", name=f"{REFERENCE} — lot 1 — Portail et intégration"))
+        journey.check()
+        journey.submit(page.get_by_role("link", name="Signer ma déclaration d'intérêts"))
+        journey.check()
+        page.locator("#id_answer_0").check()
+        journey.submit(page.locator("main form button[type=submit]"), to=EVALUATION)
+        journey.submit(page.get_by_role("link", name="Noter les offres"))
+        journey.check(f"ao-09-notation-{evaluator}")
+        received = journey.download(page.get_by_role("link", name="offre-mediaflux.pdf"))
+        assert received.read_bytes().startswith(b"%PDF-")
+        for bidder, (technical, environmental) in grid.items():
+            page.get_by_label(f"Note de {bidder} sur « Valeur technique »").fill(technical)
+            page.get_by_label(f"Note de {bidder} sur « Performance environnementale »").fill(environmental)
+        journey.submit(page.get_by_role("button", name="Enregistrer et soumettre mes notes"), to=EVALUATION)
+        assert "Vos notes sont soumises" in seen(page.locator(".messages"))
+    assert BidFileDownload.objects.count() == 2
+
+    # 5. The ranking, read by the buyer.
+    journey.switch("claire")
+    journey.goto(EVALUATION)
+    journey.submit(page.get_by_role("link", name="Classement consolidé"))
+    journey.check("ao-10-classement")
+    first = seen(page.locator("section[aria-labelledby=classement] tbody tr").nth(0))
+    assert first.startswith("1") and KNOWN in first
     journey.finish()

@@ -165,3 +165,9 @@ def test_the_minutes_of_the_meeting_convened_again_say_why_it_sits_validly(clien
         in text
     assert "réunie le mardi 10 novembre 2026 sans atteindre le quorum" in text
     assert "Décision : Attribution à Médiaflux Solutions pour un montant de 268\u00a0400,00\u00a0€ HT." in text
+
+
+def test_a_quorum_needs_more_than_half_of_the_seats():
+    from procurement.tenders.services.cao import Quorum
+
+    assert [Quorum(seats=seats, present=0).needed for seats in (5, 6, 7)] == [3, 4, 4]

@@ -32,6 +32,11 @@ class Quorum:
     def reached(self) -> bool:
         return self.present * 2 > self.seats
 
+    @property
+    def needed(self) -> int:
+        """The fewest voting members present that make more than half of the seats."""
+        return self.seats // 2 + 1
+
 
 def quorum(*, members: Iterable[CaoMember], attendees: Iterable[CaoMember]) -> Quorum:
     """The quorum of a meeting of the CAO whose seat-holders are ``members`` (CGCT L.1411-5)."""

@@ -1,14 +1,38 @@
-"""The CAO's minutes (procès-verbal), generated as .docx from the template in force."""
+"""The CAO's pages: its members, its meetings (attendance and quorum, the second convocation), its
+decisions per lot, its opinions on amendments, and the minutes (procès-verbal) as .docx."""
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import TemplateView
 
 from procurement.core.roles import RoleRequiredMixin
-from procurement.tenders.models import CaoMeeting
-from procurement.tenders.services.cao import cao_minutes_render
+from procurement.programmes.models import Authority
+from procurement.tenders import selectors
+from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole, LotState
+from procurement.tenders.evaluation.selectors import lot_ranking
+from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm, now_minute
+from procurement.tenders.models import CaoMeeting, CaoMember, Lot
+from procurement.tenders.services.cao import (
+    Quorum,
+    cao_decision_record,
+    cao_meeting_record,
+    cao_member_upsert,
+    cao_minutes_render,
+    cao_opinion_record,
+    quorum,
+    ranking_first_bid_id,
+)
+from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -28,3 +52,325 @@ class CaoMinutesView(RoleRequiredMixin, View):
         response = HttpResponse(data, content_type=DOCX)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+# Access ------------------------------------------------------------------------------------------
+
+
+class CaoAccessMixin(TenderAccessMixin):
+    """The CAO's pages are the buyers' (``tenders.drive``): others get a 403, anonymous users the login.
+    The authority comes from the URL (``authority``) or from the meeting (``pk``)."""
+
+    grant = "tenders.drive"
+    authority = None
+    meeting = None
+
+    def has_ability(self) -> bool:
+        # Called once the user's role is checked: an anonymous user is sent to the login first.
+        if "pk" in self.kwargs:
+            self.meeting = get_object_or_404(CaoMeeting.objects.select_related("authority", "reconvened_from"),
+                                             pk=self.kwargs["pk"])
+            self.authority = self.meeting.authority
+        elif "authority" in self.kwargs:
+            self.authority = get_object_or_404(Authority, pk=self.kwargs["authority"])
+        self.load()
+        return super().has_ability()
+
+    def load(self) -> None:
+        """What the page loads once the meeting or the authority is known."""
+
+    def meetings_url(self) -> str:
+        return reverse("tenders:cao-meetings", args=[self.authority.pk])
+
+    def meeting_url(self, meeting=None) -> str:
+        return reverse("tenders:cao-meeting", args=[(meeting or self.meeting).pk])
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("meeting", self.meeting)
+        kwargs["authority"] = self.authority  # the URL's ``authority`` is its primary key
+        return super().get_context_data(**kwargs)
+
+
+def quorum_facts(count) -> dict:
+    """The quorum as the pages say it: present / seats, how many are needed, reached or not."""
+    return {"present": count.present, "seats": count.seats, "needed": count.needed, "reached": count.reached}
+
+
+# Home, members -----------------------------------------------------------------------------------
+
+
+class CaoIndexView(CaoAccessMixin, TemplateView):
+    """The CAO of the only public buyer, or the choice among several."""
+
+    template_name = "tenders/cao/index.html"
+
+    def get(self, request, *args, **kwargs):
+        authorities = list(Authority.objects.order_by("name"))
+        if len(authorities) == 1:
+            return redirect("tenders:cao-meetings", authority=authorities[0].pk)
+        return self.render_to_response(self.get_context_data(authorities=authorities))
+
+
+class CaoMembersView(CaoAccessMixin, TemplateView):
+    """The members (titulaires, suppléants, voix consultatives), the form to add one, and the button
+    that ends a member's term (they stay in the past meetings' attendance)."""
+
+    template_name = "tenders/cao/members.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", CaoMemberForm())
+        return super().get_context_data(members=list(selectors.cao_member_list(authority=self.authority)),
+                                        **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = CaoMemberForm(request.POST)
+        if form.is_valid():
+            try:
+                member = cao_member_upsert(authority=self.authority, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(member)s siège à la CAO.") % {"member": member})
+                return redirect("tenders:cao-members", authority=self.authority.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CaoMemberEndView(CaoAccessMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        member = get_object_or_404(CaoMember, pk=kwargs["member"], authority=self.authority)
+        try:
+            cao_member_upsert(authority=self.authority, name=member.name, role=member.role, title=member.title,
+                              active=False)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(member)s ne siège plus à la CAO.") % {"member": member})
+        return redirect("tenders:cao-members", authority=self.authority.pk)
+
+
+# Meetings ----------------------------------------------------------------------------------------
+
+
+class CaoMeetingListView(CaoAccessMixin, TemplateView):
+    template_name = "tenders/cao/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meetings=list(selectors.cao_meeting_list(authority=self.authority)),
+                                        **kwargs)
+
+
+class CaoMeetingCreateView(CaoAccessMixin, ServiceFormView):
+    """Records a meeting. ``?apres=<pk>``: the meeting convened again after that one, without quorum;
+    ``?consultation=<reference>``: that consultation on the agenda. The « Calculer le quorum » button
+    shows the quorum of the boxes ticked without saving anything."""
+
+    template_name = "tenders/cao/meeting_form.html"
+    form_class = CaoMeetingForm
+
+    previous = None
+
+    def load(self) -> None:
+        pk = self.request.GET.get("apres", "")
+        if pk.isdigit():
+            self.previous = CaoMeeting.objects.filter(pk=pk, authority=self.authority).first()
+
+    @property
+    def title(self):
+        if self.previous:
+            return _("Nouvelle convocation après la %(meeting)s") % {"meeting": self.previous}
+        return _("Enregistrer une réunion de la CAO")
+
+    @property
+    def intro(self):
+        if self.previous:
+            return _("La réunion sans quorum a conduit à convoquer à nouveau la commission : elle siège alors "
+                     "valablement quel que soit le nombre de présents (CGCT L.1411-5).")
+        return ""
+
+    def members(self):
+        seat = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(CaoRole.values)))
+        return CaoMember.objects.filter(authority=self.authority, active=True).order_by(seat, "name")
+
+    def get_form(self, data=None, files=None):
+        initial = {"held_at": now_minute(), "convened_on": timezone.localdate()}
+        reference = self.request.GET.get("consultation", "")
+        tenders = selectors.cao_tenders_of(authority=self.authority)
+        if reference:
+            initial["tenders"] = list(tenders.filter(reference=reference))
+        elif self.previous is not None:
+            initial["tenders"] = list(self.previous.tenders.all())
+        return CaoMeetingForm(data=data, members=self.members(), tenders=tenders, initial=initial)
+
+    def quorum_of(self, form):
+        attendees = form.cleaned_data.get("attendees", []) if form.is_bound and hasattr(form, "cleaned_data") else []
+        return quorum_facts(quorum(members=list(self.members()), attendees=attendees))
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        return super().get_context_data(previous=self.previous, quorum=self.quorum_of(form) if form else None,
+                                        **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "calculer" in request.POST:
+            form = self.get_form(request.POST)
+            form.is_valid()
+            return self.render_to_response(self.get_context_data(form=form, previewed=True))
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return cao_meeting_record(authority=self.authority, convened_on=data["convened_on"], held_at=data["held_at"],
+                                  attendees=data["attendees"], tenders=data["tenders"],
+                                  reconvened_from=self.previous, notes=data["notes"])
+
+    def after_success(self, result):
+        if result.quorum_reached:
+            messages.success(self.request, _("Réunion enregistrée : quorum atteint (%(present)s présents sur "
+                                             "%(seats)s).") % {"present": result.voting_present,
+                                                               "seats": result.voting_seats})
+        elif result.sits_validly:
+            messages.success(self.request, _("Réunion enregistrée : sur nouvelle convocation, elle siège "
+                                             "valablement sans condition de quorum."))
+        else:
+            messages.warning(self.request, _("Réunion enregistrée : quorum non atteint, elle ne peut pas décider. "
+                                             "Convoquez la commission à nouveau."))
+
+    def get_success_url(self, result):
+        return self.meeting_url(result)
+
+    def get_cancel_url(self):
+        return self.meeting_url(self.previous) if self.previous else self.meetings_url()
+
+
+class CaoMeetingDetailView(CaoAccessMixin, TemplateView):
+    template_name = "tenders/cao/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = selectors.cao_meeting_detail(pk=self.meeting.pk)
+        decided = {decision.lot_id: decision for decision in meeting.decisions.all()}
+        agenda = []
+        for tender in meeting.tenders.all():
+            for lot in tender.lots.all():
+                agenda.append({"tender": tender, "lot": lot, "decision": decided.pop(lot.pk, None)})
+        # Decisions on lots of consultations no longer on the agenda stay listed.
+        agenda += [{"tender": d.lot.tender, "lot": d.lot, "decision": d} for d in decided.values()]
+        present = sorted(meeting.attendees.all(), key=lambda member: (CaoRole.values.index(member.role), member.name))
+        try:
+            reconvened_as = meeting.reconvened_as
+        except CaoMeeting.reconvened_as.RelatedObjectDoesNotExist:
+            reconvened_as = None
+        return super().get_context_data(
+            meeting=meeting, agenda=agenda, present=present, reconvened_as=reconvened_as,
+            needed=Quorum(seats=meeting.voting_seats, present=meeting.voting_present).needed,
+            opinions=list(meeting.opinions.all()),
+            can_reconvene=not meeting.sits_validly and reconvened_as is None, **kwargs)
+
+
+class CaoMeetingMixin(CaoAccessMixin):
+    def get_cancel_url(self):
+        return self.meeting_url()
+
+
+class CaoDecisionView(CaoMeetingMixin, ServiceFormView):
+    """The decision on one lot at a meeting: the ranking's first proposed; another bid needs the
+    reason for the difference; the lot may be declared unsuccessful."""
+
+    template_name = "tenders/cao/decision_form.html"
+    form_class = CaoDecisionForm
+    required_ability = "drive"
+
+    def load_lot(self):
+        if getattr(self, "lot", None) is None:
+            self.lot = get_object_or_404(Lot.objects.select_related("tender__programme"), tender=self.tender,
+                                         number=self.kwargs["number"])
+            self.first_bid_id = ranking_first_bid_id(self.lot)
+            self.ranks = {}
+            if self.first_bid_id is not None:
+                self.ranks = {row.bid_id: row.rank for row in lot_ranking(self.lot).ranked}
+        return self.lot
+
+    @property
+    def title(self):
+        lot = self.load_lot()
+        return _("Décision de la %(meeting)s — %(reference)s, lot %(number)s") % {
+            "meeting": self.meeting, "reference": self.tender.reference, "number": lot.number}
+
+    def get_form(self, data=None, files=None):
+        lot = self.load_lot()
+        bids = lot.bids.filter(status=BidStatus.COMPLIANT).select_related("vendor").order_by("received_at", "pk")
+        initial = {"bid": self.first_bid_id}
+        existing = self.meeting.decisions.filter(lot=lot).first()
+        if existing is not None:
+            initial = {"outcome": existing.outcome, "bid": existing.bid_id,
+                       "difference_reason": existing.difference_reason, "reason": existing.reason}
+        return CaoDecisionForm(data=data, bids=bids, ranks=self.ranks, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        lot = self.load_lot()
+        first = next((bid for bid in lot.bids.all() if bid.pk == self.first_bid_id), None)
+        return super().get_context_data(lot=lot, first=first, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        # Declared unsuccessful: the bid proposed in the list is not retained.
+        bid = data["bid"] if data["outcome"] == CaoOutcome.AWARD else None
+        return cao_decision_record(meeting=self.meeting, lot=self.lot, outcome=data["outcome"], bid=bid,
+                                   reason=data["reason"], difference_reason=data["difference_reason"])
+
+    def after_success(self, result):
+        messages.success(self.request, _("Décision de la CAO enregistrée pour le lot %(number)s : %(outcome)s.") % {
+            "number": self.lot.number, "outcome": result.get_outcome_display().lower()})
+
+    def get_success_url(self, result):
+        return reverse("tenders:lot-detail", args=[self.tender.reference, self.lot.number]) + "#cao"
+
+
+class CaoOpinionView(CaoMeetingMixin, ServiceFormView):
+    """The CAO's opinion on an amendment of a contract it awarded (CGCT L.1414-4)."""
+
+    form_class = CaoOpinionForm
+    title = gettext_lazy("Avis de la CAO sur un projet d'avenant")
+    intro = gettext_lazy("Un avenant qui augmente de plus de 5 % le montant d'un marché attribué par la CAO lui est "
+                         "soumis pour avis.")
+
+    def get_form(self, data=None, files=None):
+        lots = Lot.objects.filter(tender__programme__authority=self.authority, state=LotState.AWARDED
+                                  ).select_related("tender").order_by("tender__reference", "number")
+        return CaoOpinionForm(data=data, lots=lots)
+
+    def perform(self, form):
+        return cao_opinion_record(meeting=self.meeting, **form.cleaned_data)
+
+    def after_success(self, result):
+        messages.success(self.request, _("Avis enregistré : %(opinion)s.") % {"opinion": result})
+
+    def get_success_url(self, result):
+        return self.meeting_url() + "#avis"
+
+
+# The CAO on the tender and lot pages -------------------------------------------------------------
+
+
+def cao_lot_block(lot) -> dict | None:
+    """What the CAO decided on a formalised lot, or what is awaited and where to record it (None when
+    the procedure needs no CAO)."""
+    from procurement.tenders.services.cao import formalised
+
+    tender = lot.tender
+    if not formalised(tender):
+        return None
+    status = selectors.cao_lot_status(lot=lot)
+    meeting, authority = status["meeting"], tender.programme.authority_id if tender.programme_id else None
+    if meeting is not None:
+        fix_url = reverse("tenders:cao-decision", args=[meeting.pk, tender.reference, lot.number])
+        fix_label = _("Enregistrer la décision de la %(meeting)s") % {"meeting": meeting}
+    elif authority is not None:
+        fix_url = (reverse("tenders:cao-meeting-create", args=[authority])
+                   + f"?consultation={tender.reference}")
+        fix_label = _("Enregistrer la réunion de la CAO")
+    else:
+        fix_url, fix_label = reverse("tenders:cao"), _("Commission d'appel d'offres")
+    return {"lot": lot, "decision": status["decision"], "fix_url": fix_url, "fix_label": fix_label,
+            "meetings_url": reverse("tenders:cao-meetings", args=[authority]) if authority else reverse("tenders:cao")}

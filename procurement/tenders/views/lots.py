@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,14 +15,16 @@ from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
-from procurement.tenders.enums import BidStatus, LotState, TenderState
+from procurement.tenders.enums import BidStatus, CaoOutcome, LotState, TenderState
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.forms import LotDecisionForm, LotForm, criteria_formset
 from procurement.tenders.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
 from procurement.tenders.models import LetterDocument, Lot
+from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.services import need
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
+from procurement.tenders.views.cao import cao_lot_block
 from procurement.tenders.views.common import (
     LOT_TRANSITION_LABELS,
     ServiceFormView,
@@ -145,7 +148,8 @@ class LotDetailView(LotMixin, TemplateView):
             criteria_problems=criteria_problems, register=bid_register(lot, abilities),
             decisions=self.decisions(), state_label=state_label(lot.state, lot=True),
             steps=award_steps(lot, abilities=abilities, blockers=self.award_blockers),
-            opening_grid=abilities.get("record_bids", False) and lot.state == LotState.EVALUATING, **kwargs,
+            opening_grid=abilities.get("record_bids", False) and lot.state == LotState.EVALUATING,
+            cao=cao_lot_block(lot) if self.tender.state in UNSEALED_STATES else None, **kwargs,
         )
 
     def decisions(self) -> list[dict]:
@@ -266,6 +270,7 @@ class LotTransitionView(LotMixin, View):
         winner_pk = request.POST.get(f"{name}-winner", "")
         if winner_pk.isdigit():
             winner = self.lot.bids.filter(pk=winner_pk).select_related("vendor").first()
+        self.lot_winner_id = winner.pk if winner else None
         try:
             lot = lot_transition(lot=self.lot, name=name, by=request.user, winner=winner,
                                  reason=request.POST.get(f"{name}-reason", ""))
@@ -273,7 +278,19 @@ class LotTransitionView(LotMixin, View):
             raise PermissionDenied(" ".join(refused.reasons)) from refused
         except TransitionRefused as refused:
             error_messages(request, refused.reasons)
+            self.lead_to_cao(name)
         else:
             messages.success(request, _("Le lot %(number)s est maintenant « %(state)s ».") % {
                 "number": lot.number, "state": lot.get_state_display()})
         return redirect(self.lot_url())
+
+    def lead_to_cao(self, name: str) -> None:
+        """An award refused while the CAO has not chosen this bidder: the message links to the page
+        where its decision is recorded."""
+        if name != "award":
+            return
+        block = cao_lot_block(self.lot)
+        if block is None or (block["decision"] is not None and block["decision"].outcome == CaoOutcome.AWARD
+                             and block["decision"].bid_id == self.lot_winner_id):
+            return
+        messages.warning(self.request, format_html('<a href="{}">{}</a>', block["fix_url"], block["fix_label"]))

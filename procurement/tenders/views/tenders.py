@@ -31,6 +31,7 @@ from procurement.tenders.forms import (
 )
 from procurement.tenders.guards import tender_refusals
 from procurement.tenders.models import Tender
+from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.qa_export import answered_questions, questions_answers_docx
 from procurement.tenders.services import need, qa
 from procurement.tenders.services.transitions import (
@@ -39,7 +40,7 @@ from procurement.tenders.services.transitions import (
     TransitionRefused,
     tender_transition,
 )
-from procurement.tenders.views.cao import DOCX
+from procurement.tenders.views.cao import DOCX, cao_lot_block
 from procurement.tenders.views.common import (
     TRANSITION_HELP,
     TRANSITION_LABELS,
@@ -137,6 +138,8 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
             **self.questions(bound["question_form"], bound["answer_form"], bound["push_back_form"]),
         }
         context["timeline"] = self.timeline(context.get("answer_limit"))
+        context["cao_rows"] = ([block for lot in lots if (block := cao_lot_block(lot)) is not None]
+                               if tender.state in UNSEALED_STATES else [])
         return super().get_context_data(**context, **kwargs)
 
     def advice(self) -> dict:
