@@ -26,6 +26,9 @@ urlpatterns = [
     path(f"{lot}modifier/", lots.LotUpdateView.as_view(), name="lot-update"),
     path(f"{lot}supprimer/", lots.LotDeleteView.as_view(), name="lot-delete"),
     path(f"{lot}criteres/", lots.LotCriteriaView.as_view(), name="lot-criteria"),
+    path(f"{lot}bordereau-des-prix/", lots.LotPriceLinesView.as_view(), name="lot-prices"),
+    path("<slug:reference>/modele-bordereau-des-prix.xlsx", lots.PriceLinesModelView.as_view(),
+         name="price-lines-model"),
     path(f"{lot}decision/<slug:name>/", lots.LotTransitionView.as_view(), name="lot-transition"),
     # Bids
     path("<slug:reference>/offres/nouvelle/", bids.BidReceiveView.as_view(), name="bid-receive"),
