@@ -107,6 +107,8 @@ CRITERION_FIELDS = (
     value("points", "Pondération en points sur 100", "60"),
     value("kind", "Nature du critère", "Valeur technique"),
     value("formula", "Méthode de notation du prix (vide pour un autre critère)", ""),
+    value("method", "Comment le critère est noté : formule du prix, somme des sous-critères ou échelle de la note",
+          "Somme des notes des sous-critères ci-dessous (60 points)."),
 )
 LOT_FIELDS = (
     value("number", "Numéro du lot", 1),
@@ -120,7 +122,10 @@ LOT_FIELDS = (
          *CRITERION_FIELDS,
          many("children", "Sous-critères du critère",
               value("name", "Intitulé du sous-critère", "Catalogue et nouveautés"),
-              value("points", "Points du sous-critère", "35"))),
+              value("points", "Points du sous-critère", "35"),
+              value("method", "Comment le sous-critère est noté",
+                    "Note de 0 à 35 points au vu du mémoire technique, donnée par chaque membre de la commission "
+                    "d'évaluation ; la note retenue est la moyenne de leurs notes, arrondie au centième."))),
     many("prices", "Lignes du bordereau des prix (BPU / DQE)",
          value("number", "Numéro de prix", "1.1"),
          value("label", "Désignation", "Licence de prêt d'un livre numérique"),

@@ -407,6 +407,30 @@ def leftover_tags(document_bytes: bytes) -> list[str]:
         ]
 
 
+# A part left to complete, as templates mark it: « [À compléter : …] », « [Niveau de service…] », « […] ».
+PLACEHOLDER = re.compile(r"\[\s*(?:[^\W\d_][^\[\]]{0,300}|…|\.\.\.)\]")
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+
+
+def placeholders(document_bytes: bytes) -> list[str]:
+    """The bracketed parts left to complete in a .docx (body, headers, footers, notes), each once, in
+    their order; a run split across the brackets is read whole, paragraph by paragraph."""
+    from html import unescape
+
+    found: dict[str, None] = {}
+    with zipfile.ZipFile(BytesIO(document_bytes)) as archive:
+        for name in archive.namelist():
+            if not TEXT_PARTS.match(name):
+                continue
+            xml = archive.read(name).decode("utf-8", "replace")
+            for paragraph in _PARAGRAPH.findall(xml):
+                text = unescape("".join(_TEXT.findall(paragraph)))
+                for match in PLACEHOLDER.findall(text):
+                    found.setdefault(match, None)
+    return list(found)
+
+
 def render_docx(template_bytes: bytes, context: dict[str, Any]) -> bytes:
     """Renders the template with ``context``; raises RenderError with a French message. Whatever its
     origin, the template is checked before any of it is compiled, and may read only ``context``."""

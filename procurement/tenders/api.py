@@ -38,11 +38,13 @@ from procurement.tenders.models import (
     DceGeneration,
     Lot,
     OpeningRecord,
+    PriceItem,
     Tender,
 )
 from procurement.tenders.services import bids as bid_services
 from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.need import criteria_replace, lot_save, tender_create, tender_update
+from procurement.tenders.services.price_lines import LineRow, price_lines_replace
 from procurement.tenders.services.transitions import (
     LOT_TRANSITIONS,
     TENDER_TRANSITIONS,
@@ -266,6 +268,21 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PriceLineSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=16, required=False, allow_blank=True, default="",
+                                   help_text="N° de prix ; vide : la position de la ligne.")
+    label = serializers.CharField(max_length=300)
+    unit = serializers.CharField(max_length=40)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+class PriceItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriceItem
+        fields = ["id", "lot", "number", "label", "unit", "quantity", "position"]
+        read_only_fields = fields
+
+
 def visible_lots(user):
     return Lot.objects.visible_to(user).select_related("tender")
 
@@ -279,7 +296,8 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
     lookup_value_regex = "[^/]+"  # a malformed identifier is a JSON 404 too
     permission_classes = [Abilities]
     role_checks = {"read": "tenders.read", "write": "tenders.drive"}
-    object_abilities = {"update": "edit", "partial_update": "edit", "criteria": "edit", "transition": "drive"}
+    object_abilities = {"update": "edit", "partial_update": "edit", "criteria": "edit", "price_lines": "edit",
+                        "transition": "drive"}
 
     def abilities_of(self, lot, user):
         return lot.get_abilities(user)
@@ -311,6 +329,19 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
         body.is_valid(raise_exception=True)
         created = criteria_replace(lot=lot, by=request.user, rows=body.validated_data)
         return Response(CriterionSerializer(created, many=True).data)
+
+    @extend_schema(request=PriceLineSerializer(many=True), responses={200: PriceItemSerializer(many=True),
+                                                                       **REFUSALS},
+                   summary="Remplace les lignes du bordereau des prix du lot (BPU / DQE), dans leur ordre")
+    @action(detail=True, methods=["post"], url_path="price-lines")
+    def price_lines(self, request, pk=None):
+        lot = self.get_object()
+        body = PriceLineSerializer(data=request.data, many=True)
+        body.is_valid(raise_exception=True)
+        rows = [LineRow(row["number"].strip(), row["label"].strip(), row["unit"].strip(), row["quantity"])
+                for row in body.validated_data]
+        created = price_lines_replace(lot=lot, by=request.user, rows=rows)
+        return Response(PriceItemSerializer(created, many=True).data)
 
     @extend_schema(request=LotTransitionSerializer, responses={200: LotSerializer, **REFUSALS},
                    summary="Décision sur le lot (409 avec les motifs si elle est refusée)")

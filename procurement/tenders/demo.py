@@ -19,6 +19,7 @@ from procurement.tenders.models import Tender
 from procurement.tenders.services import bids as bid_services
 from procurement.tenders.services import qa
 from procurement.tenders.services.need import criteria_replace, lot_save, tender_create
+from procurement.tenders.services.price_lines import LineRow, price_lines_replace
 from procurement.tenders.services.transitions import lot_transition, tender_transition
 from procurement.vendors.enums import ComplianceKind
 from procurement.vendors.models import Vendor
@@ -94,6 +95,10 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
                        estimated_amount_ht=Decimal(lot_entry["estimated_amount_ht"]),
                        options_amount_ht=Decimal(lot_entry.get("options_amount_ht", "0")))
         criteria_replace(lot=lot, by=buyer, rows=lot_entry["criteria"])
+        price_lines_replace(lot=lot, by=buyer, rows=[
+            LineRow(line["number"], line["label"], line["unit"], Decimal(line["quantity"]))
+            for line in lot_entry.get("prices", [])
+        ])
         lots.append((lot, lot_entry))
     notice = timezone.make_aware(datetime.combine(fields["notice_sent_on"], datetime.min.time()).replace(hour=9))
     from procurement.tenders.services.dce import dce_generate

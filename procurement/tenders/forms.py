@@ -251,6 +251,41 @@ def criteria_formset(*, data=None, initial=None):
     return formset_class(data=data, initial=initial, prefix="criteres")
 
 
+class PriceLineRowForm(forms.Form):
+    """A line of the lot's price schedule (BPU / DQE); a blank added row is ignored."""
+
+    number = forms.CharField(label=_("N° de prix"), max_length=16, required=False,
+                             help_text=_("Vide : la position de la ligne."))
+    label = forms.CharField(label=_("Désignation"), max_length=300)
+    unit = forms.CharField(label=_("Unité"), max_length=40)
+    quantity = forms.DecimalField(label=_("Quantité estimée"), max_digits=12, decimal_places=2, min_value=0,
+                                  localize=True)
+
+
+PRICE_LINE_EXTRA_ROWS = 5
+
+
+def price_lines_formset(*, data=None, initial=None):
+    """The lot's lines, an « Ordre » column to reorder them and a « Supprimer » box, and blank rows to
+    add lines."""
+    from procurement.tenders.services.price_lines import MAX_LINES
+
+    formset_class = forms.formset_factory(
+        PriceLineRowForm, extra=PRICE_LINE_EXTRA_ROWS, can_order=True, can_delete=True,
+        max_num=MAX_LINES, absolute_max=MAX_LINES + PRICE_LINE_EXTRA_ROWS, validate_max=True,
+    )
+    return formset_class(data=data, initial=initial, prefix="lignes")
+
+
+class PriceLinesImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier des lignes (.xlsx ou .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        help_text=_("Colonnes « désignation », « unité », « quantité » (et « n° de prix » si besoin), nommées "
+                    "sur la première ligne. Les lignes importées remplacent celles du lot."),
+    )
+
+
 class LotDecisionForm(forms.Form):
     """A lot's decision; the award names the winner among the lot's compliant bids."""
 

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from procurement.core.enums import ReferenceKind
-from procurement.core.legal_calendar import legal_deadline, short_date
+from procurement.core.legal_calendar import is_working_day, legal_deadline, long_date, short_date, why_not_working
 from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_flag
 from procurement.tenders.criteria_rules import CriterionNode, criteria_errors
-from procurement.tenders.enums import BidStatus, LotState, Procedure
+from procurement.tenders.enums import BidStatus, CriterionKind, LotState, Procedure
 
 
 def lot_criteria_tree(lot) -> list[CriterionNode]:
@@ -74,15 +74,56 @@ def _deadline_refusals(tender, *, notice: date | None) -> list[str]:
     return []
 
 
+def lot_is_priced(lot) -> bool:
+    """A lot whose offers are judged on their price (a price criterion): its BPU / DQE needs lines."""
+    return any(criterion.kind == CriterionKind.PRICE for criterion in lot.criteria.all())
+
+
+def price_line_refusals(lots) -> list[str]:
+    """Each priced lot without a line in its price schedule."""
+    return [
+        f"Lot {lot.number} : le bordereau des prix (BPU / DQE) n'a aucune ligne, alors que le lot est jugé sur "
+        "son prix ; saisissez ou importez ses lignes (page « Bordereau des prix » du lot)."
+        for lot in lots if lot_is_priced(lot) and not lot.price_items.all()
+    ]
+
+
+MAX_PLACEHOLDERS_SHOWN = 5
+
+
+def rc_date_warnings(tender, *, answers_until: date | None = None) -> list[str]:
+    """The dates the RC prints (notice, last day for answers, bid deadline) that fall on a Saturday, a
+    Sunday or a French public holiday (the legal calendar's rule): a warning before publishing, not a
+    refusal. ``answers_until``: the last day for answers, when the caller has it."""
+    dates = []
+    if tender.notice_sent_on:
+        dates.append(("L'envoi de l'avis de publicité", tender.notice_sent_on))
+    if answers_until:
+        dates.append(("Le dernier jour des réponses aux questions", answers_until))
+    if tender.bid_deadline:
+        dates.append(("La date limite de réception des offres", timezone.localtime(tender.bid_deadline).date()))
+    return [
+        f"{label} tombe le {long_date(day)}, {why_not_working(day)} : choisissez un jour ouvré avant de publier."
+        for label, day in dates if not is_working_day(day)
+    ]
+
+
 def _dce_refusals(tender) -> list[str]:
-    """The real DCE: generated, and after the last change of the lots, criteria or deadlines."""
-    latest = tender.dce_generations.order_by("-generated_at").first() if tender.pk else None
+    """The real DCE: generated, after the last change of the lots, criteria or deadlines, and with no
+    bracketed part left to complete."""
+    latest = tender.dce_generations.order_by("-generated_at", "-version").first() if tender.pk else None
     if latest is None:
         return ["Le dossier de consultation (DCE : RC, CCAP, CCTP, AE, BPU / DQE) n'a pas été généré."]
     if tender.content_changed_at and latest.generated_at < tender.content_changed_at:
         changed = timezone.localtime(tender.content_changed_at).strftime("%d/%m/%Y à %H:%M")
         return [f"Le DCE (version {latest.version}) est antérieur à la dernière modification des lots, des "
                 f"critères ou des dates ({changed}) : générez-le à nouveau."]
+    if latest.placeholders:
+        shown = " ; ".join(latest.placeholders[:MAX_PLACEHOLDERS_SHOWN])
+        more = len(latest.placeholders) - MAX_PLACEHOLDERS_SHOWN
+        return [f"Le DCE (version {latest.version}) contient encore des parties à compléter entre crochets : "
+                f"{shown}{f' (et {more} autre(s))' if more > 0 else ''}. Complétez les lots (description, "
+                "bordereau des prix) ou le modèle, puis générez-le à nouveau."]
     return []
 
 
@@ -98,6 +139,7 @@ def _mark_ready(tender, *, now: datetime) -> list[str]:
         refusals += [
             f"Lot {lot.number} : {error}" for error in lot_criteria_errors(lot, environmental_required=required)
         ]
+    refusals += price_line_refusals(lots)
     refusals += _deadline_refusals(tender, notice=tender.notice_sent_on)
     refusals += _dce_refusals(tender)
     return refusals

@@ -52,7 +52,7 @@ def _bids() -> QuerySet[Bid]:
 
 def _lots() -> QuerySet[Lot]:
     return Lot.objects.select_related("winner__vendor").prefetch_related(
-        "criteria", Prefetch("bids", queryset=_bids())
+        "criteria", "price_items", Prefetch("bids", queryset=_bids())
     ).order_by("number")
 
 

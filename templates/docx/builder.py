@@ -96,6 +96,10 @@ class Builder:
             for cell, value in zip(cells, [*values, *[""] * (len(headers) - len(values))], strict=True):
                 cell.text = value
         if widths:
+            # The grid's column widths too: LibreOffice reads them, not the cells' own.
+            table.autofit = False
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = Cm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, widths, strict=True):
                     cell.width = Cm(width)

@@ -87,12 +87,12 @@ def rc() -> Builder:
     doc.h("Lot {{ lot.number }} — {{ lot.title }}", 2)
     doc.table(["Critère", "Points", "Méthode de notation"], [
         ["{%tr for criterion in lot.criteria %}"],
-        ["{{ criterion.name }}", "{{ criterion.points }}", "{{ criterion.formula }}"],
+        ["{{ criterion.name }}", "{{ criterion.points }}", "{{ criterion.method }}"],
         ["{%tr for child in criterion.children %}"],
-        ["    dont {{ child.name }}", "{{ child.points }}", ""],
+        ["    dont {{ child.name }}", "{{ child.points }}", "{{ child.method }}"],
         ["{%tr endfor %}"],
         ["{%tr endfor %}"],
-    ], widths=[8, 2, 6.5])
+    ], widths=[5.5, 1.8, 9.2])
     doc.tag("{%p endfor %}")
 
     doc.h("Article 5 — Remise des offres")
@@ -190,22 +190,32 @@ def cctp() -> Builder:
     _identity(doc)
     doc.h("Article 1 — Contexte")
     doc.text("{{ authority.name }} engage la présente consultation : {{ tender.object }}. Le présent cahier "
-             "décrit le besoin de chaque lot ; les parties entre crochets sont à compléter par le service "
-             "prescripteur avant la publication.")
+             "décrit le besoin de chaque lot et les prestations attendues, dont le bordereau des prix unitaires "
+             "(BPU / DQE) donne le détail et les quantités estimées.")
     doc.tag("{%p for lot in lots %}")
     doc.h("Lot {{ lot.number }} — {{ lot.title }}")
     doc.h("Besoin", 2)
     doc.text("{{ lot.description }}")
     doc.h("Prestations attendues", 2)
+    doc.tag("{%p if lot.prices %}")
+    doc.text("Le titulaire exécute les prestations suivantes, rémunérées aux prix unitaires du bordereau ; les "
+             "quantités sont estimées et n'engagent pas l'acheteur :")
     doc.table(["N° de prix", "Désignation", "Unité", "Quantité estimée"], [
         ["{%tr for item in lot.prices %}"],
         ["{{ item.number }}", "{{ item.label }}", "{{ item.unit }}", "{{ item.quantity }}"],
         ["{%tr endfor %}"],
     ], widths=[2.5, 8.5, 2.5, 3])
+    doc.tag("{%p else %}")
+    doc.text("Le titulaire exécute l'ensemble des prestations décrites ci-dessus, rémunérées par un prix global.")
+    doc.tag("{%p endif %}")
     doc.h("Exigences", 2)
-    doc.bullet("[Niveau de service attendu, délais d'intervention et de mise à disposition.]")
-    doc.bullet("[Formats, normes et interopérabilité avec le système de la bibliothèque.]")
-    doc.bullet("[Statistiques d'usage à fournir, leur format et leur fréquence.]")
+    doc.bullet("Niveau de service et délais : ceux auxquels le titulaire s'engage dans son mémoire technique, jugé "
+               "au titre de la valeur technique ; ils ont valeur contractuelle.")
+    doc.bullet("Formats et interopérabilité : les données et les notices sont livrées dans des formats ouverts et "
+               "documentés (UNIMARC ou MARC 21, Dublin Core, CSV) et échangées avec le système de gestion des "
+               "bibliothèques par des protocoles standard (OAI-PMH, SIP2 ou interface de programmation documentée).")
+    doc.bullet("Statistiques d'usage : conformes au code de bonnes pratiques COUNTER (version 5 ou 5.1), mises à "
+               "disposition chaque mois et récupérables par le protocole SUSHI lorsque le service le permet.")
     doc.tag("{%p endfor %}")
     doc.h("Article 2 — Exigences communes à tous les lots")
     doc.bullet("Accessibilité : les services en ligne respectent le référentiel général d'amélioration de "

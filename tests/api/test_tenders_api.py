@@ -39,12 +39,18 @@ def test_a_buyer_takes_a_tender_from_draft_to_opened_through_the_api(api_for, bu
         assert created.status_code == 201, created.json()
         assert (created.json()["state"], created.json()["buyer"]) == ("draft", "acheteur")
         lot = post(api, "/api/lots/", {"tender": "API-2026-01", "title": "Presse en ligne",
+                                        "description": "Journaux et magazines en ligne.",
                                         "estimated_amount_ht": "250000.00"})
         assert lot.status_code == 201, lot.json()
         assert lot.json()["number"] == 1
         criteria = post(api, f"/api/lots/{lot.json()['id']}/criteria/", CRITERIA)
         assert criteria.status_code == 200, criteria.json()
         assert [c["name"] for c in criteria.json()][:2] == ["Prix", "Valeur technique"]
+        prices = post(api, f"/api/lots/{lot.json()['id']}/price-lines/", [
+            {"label": "Abonnement annuel au bouquet de presse", "unit": "an", "quantity": "1"},
+            {"number": "2", "label": "Accès simultané supplémentaire", "unit": "accès", "quantity": "50"}])
+        assert prices.status_code == 200, prices.json()
+        assert [(p["number"], p["position"]) for p in prices.json()] == [("1", 1), ("2", 2)]
         assert api.get("/api/tenders/API-2026-01/").json()["procedure"] == "appel_offres_ouvert"
         assert post(api, "/api/tenders/API-2026-01/dce/").status_code == 201
         for name, state in (("mark_ready", "ready"), ("publish", "published")):
@@ -66,7 +72,7 @@ def test_a_buyer_takes_a_tender_from_draft_to_opened_through_the_api(api_for, bu
 
 
 def test_an_evaluator_is_refused_with_403_and_the_tender_does_not_move(api_for, evaluator):
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     response = post(api_for(evaluator), f"/api/tenders/{lot.tender.reference}/transition/",
                     {"transition": "mark_ready"})
     assert response.status_code == 403

@@ -71,6 +71,7 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.submit(page.get_by_role("link", name="Ajouter un lot"))
     journey.check()
     page.get_by_role("textbox", name="Intitulé", exact=True).fill("Livres numériques")
+    page.get_by_label("Description du besoin").fill("Prêt de livres numériques aux usagers du réseau.")
     page.get_by_role("spinbutton", name="Montant estimé HT par période", exact=True).fill("120000")
     journey.submit(page.get_by_role("button", name="Enregistrer"), to=f"{NEW}/lots/1/")
     journey.check()
@@ -81,6 +82,19 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.check()
     criteria = seen(page.locator("section[aria-labelledby=criteres]"))
     assert "Performance environnementale" in criteria
+    # Its price lines, typed in the table.
+    journey.submit(page.get_by_role("link", name="Bordereau des prix"))
+    journey.check()
+    for row, (label, unit, quantity) in enumerate((("Abonnement annuel", "an", "1"),
+                                                    ("Licence de prêt d'un livre numérique", "licence", "1200")), 1):
+        page.get_by_label(f"Désignation, ligne {row}", exact=True).fill(label)
+        page.get_by_label(f"Unité, ligne {row}", exact=True).fill(unit)
+        page.get_by_label(f"Quantité estimée, ligne {row}", exact=True).fill(quantity)
+    journey.submit(page.get_by_role("button", name="Enregistrer le bordereau"), to=f"{NEW}/lots/1/bordereau-des-prix/")
+    journey.check()
+    assert "(2 ligne(s))" in seen(page.locator(".messages"))
+    journey.submit(page.get_by_role("link", name="Lot 1 — Livres numériques"))
+    journey.check()
 
     # Lot 2 with the keyboard alone: Tab to each field, type, Enter submits.
     journey.submit(page.get_by_role("link", name="Consultation BNM-2027-01"))
@@ -89,6 +103,8 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.check()
     tab_to(page, "#id_title")
     page.keyboard.type("Presse en ligne")
+    tab_to(page, "#id_description")
+    page.keyboard.type("Journaux et magazines en ligne.")
     tab_to(page, "#id_estimated_amount_ht")
     page.keyboard.type("45000")
     with page.expect_navigation():
@@ -101,6 +117,18 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.check()
     fill_criteria(page, CRITERIA)
     journey.submit(page.get_by_role("button", name="Enregistrer les critères"), to=f"{NEW}/lots/2/")
+    journey.check()
+    # Its price lines, imported from a spreadsheet saved as CSV.
+    journey.submit(page.get_by_role("link", name="Bordereau des prix"))
+    journey.check()
+    page.get_by_label("Fichier des lignes (.xlsx ou .csv)").set_input_files(files=[{
+        "name": "presse.csv", "mimeType": "text/csv",
+        "buffer": "désignation;unité;quantité\nAbonnement au bouquet de presse;an;1\n".encode()}])
+    journey.submit(page.get_by_role("button", name="Importer et remplacer les lignes"),
+                   to=f"{NEW}/lots/2/bordereau-des-prix/")
+    journey.check()
+    assert "1 ligne(s) importée(s)" in seen(page.locator(".messages"))
+    journey.submit(page.get_by_role("link", name="Lot 2 — Presse en ligne"))
     journey.check()
 
     # The advice: open procedure, (120 000 + 45 000) × 4 periods, the earliest legal deadline.

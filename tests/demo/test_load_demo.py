@@ -42,6 +42,16 @@ def test_the_in_progress_consultation_has_sealed_bids(demo):
     assert all(bid.amount_ht is None and bid.files.count() == 1 for bid in bids)
 
 
+def test_every_bnm_lot_has_price_lines_and_every_dce_is_free_of_placeholders(demo):
+    from procurement.tenders.models import DceGeneration, Lot
+
+    assert not Lot.objects.filter(tender__reference__startswith="BNM", price_items__isnull=True).exists()
+    assert Lot.objects.get(tender__reference="BNM-2024-02", number=1).price_items.count() == 3
+    generations = DceGeneration.objects.filter(tender__reference__startswith="BNM")
+    assert generations.count() == 4
+    assert [g.placeholders for g in generations] == [[], [], [], []]
+
+
 def test_loading_the_demo_twice_duplicates_nothing(demo):
     counts = (Vendor.objects.count(), Tender.objects.count(), Bid.objects.count())
     load_demo("--no-users")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from procurement.tenders.enums import BidStatus, CriterionKind, Nature, PriceFormula, Procedure, TenderState
-from procurement.tenders.models import Bid, Criterion, DceGeneration, Lot, OpeningRecord, Tender
+from procurement.tenders.models import Bid, Criterion, DceGeneration, Lot, OpeningRecord, PriceItem, Tender
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -90,6 +90,18 @@ class LotFactory(factory.django.DjangoModelFactory):
                          points=15, position=2)
         CriterionFactory(lot=self, name="Performance environnementale", kind=CriterionKind.ENVIRONMENTAL,
                          points=15, position=3)
+
+
+    @factory.post_generation
+    def prices(self, create, extracted, **kwargs):
+        """``LotFactory(prices=True)``: two lines in the lot's price schedule (BPU / DQE), which a lot
+        judged on its price needs to be marked ready."""
+        if not (create and extracted):
+            return
+        PriceItem.objects.create(lot=self, number="1", label="Abonnement annuel", unit="an",
+                                 quantity=Decimal("1"), position=1)
+        PriceItem.objects.create(lot=self, number="2", label="Licence de prêt", unit="licence",
+                                 quantity=Decimal("1200"), position=2)
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,7 @@ ATTEMPTS = 8
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_attempts_at_one_transition_succeed_exactly_once():
     buyer = UserFactory(username="acheteur-concurrent", buyer=True)
-    tender = LotFactory(criteria=True).tender
+    tender = LotFactory(criteria=True, prices=True).tender
     barrier = threading.Barrier(ATTEMPTS)
     outcomes = []
 

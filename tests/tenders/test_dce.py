@@ -64,7 +64,7 @@ def test_the_rc_prints_the_lots_the_criteria_and_their_weights(generated):
     assert "Valeur technique\n45\n" in text
     assert "dont Catalogue et nouveautés\n30\n" in text
     assert "Sobriété numérique et hébergement\n15\n" in text
-    assert "Proportionnelle au prix le plus bas : N = Nmax × Pmin / P" in text
+    assert "Formule proportionnelle au prix le plus bas : N = Nmax × Pmin / P ; N est la note, Nmax = 40 points" in text
     assert "vendredi 8 janvier 2027 à 12 h 00" in text
     assert f"lot 1 : 120{NBSP}000,00{NBSP}€ HT (cent vingt mille euros hors taxes)" in text
     assert "{{" not in text and "{%" not in text

@@ -87,7 +87,7 @@ def test_an_evaluator_cannot_download_the_questions_and_answers(client_for, eval
 def test_publishing_is_marking_published_and_says_the_app_sends_nothing(client_for, buyer):
     from freezegun import freeze_time
 
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     tender = tender_transition(tender=lot.tender, name="mark_ready", by=buyer)
     client = client_for(buyer)
     with freeze_time("2026-12-01 09:00"):

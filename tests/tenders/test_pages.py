@@ -218,7 +218,7 @@ def test_a_refused_transition_shows_its_reasons_and_keeps_the_state(client_for, 
 @pytest.mark.freeze_time(DEMO_NOW)
 def test_buyer_marks_a_complete_tender_ready_and_the_log_shows_it(client_for, buyer):
     tender = TenderFactory()
-    LotFactory(tender=tender, criteria=True)
+    LotFactory(tender=tender, criteria=True, prices=True)
     client = client_for(buyer)
     assert transition_url(tender, "mark_ready") in text(client.get(detail_url(tender)))
     response = client.post(transition_url(tender, "mark_ready"), follow=True)
@@ -230,7 +230,7 @@ def test_buyer_marks_a_complete_tender_ready_and_the_log_shows_it(client_for, bu
 
 def test_finance_sees_no_button_and_a_posted_transition_is_forbidden(client_for, finance_user):
     tender = TenderFactory()
-    LotFactory(tender=tender, criteria=True)
+    LotFactory(tender=tender, criteria=True, prices=True)
     client = client_for(finance_user)
     response = client.get(detail_url(tender))
     assert response.status_code == 200
@@ -255,7 +255,7 @@ def test_abandon_needs_a_reason(client_for, buyer):
 
 def test_an_abandoned_tender_is_relaunched_as_a_new_draft(client_for, buyer):
     tender = TenderFactory(reference="BNM-2026-03", state=TenderState.ABANDONED, abandon_reason="Offres trop chères")
-    LotFactory(tender=tender, criteria=True)
+    LotFactory(tender=tender, criteria=True, prices=True)
     client = client_for(buyer)
     assert "Relancer" in text(client.get(detail_url(tender)))
     response = client.post(reverse("tenders:relaunch", args=[tender.reference]),
@@ -269,7 +269,7 @@ def test_an_abandoned_tender_is_relaunched_as_a_new_draft(client_for, buyer):
 def test_the_detail_page_runs_a_bounded_number_of_queries(client_for, buyer, django_assert_max_num_queries):
     tender = TenderFactory(opened=True)
     for _ in range(3):
-        LotFactory(tender=tender, criteria=True)
+        LotFactory(tender=tender, criteria=True, prices=True)
     client = client_for(buyer)
     with django_assert_max_num_queries(40):
         assert client.get(detail_url(tender)).status_code == 200
@@ -281,7 +281,7 @@ def test_the_detail_page_runs_a_bounded_number_of_queries(client_for, buyer, dja
 @pytest.mark.parametrize("state", ["draft", "published", "closed", "opened", "abandoned"])
 def test_every_page_of_a_tender_renders_for_a_buyer(client_for, buyer, state):
     tender = TenderFactory(state=state, abandon_reason="Sans suite" if state == "abandoned" else "")
-    LotFactory(tender=tender, number=1, criteria=True)
+    LotFactory(tender=tender, number=1, criteria=True, prices=True)
     client = client_for(buyer)
     urls = [reverse("tenders:list"), reverse("tenders:create"), detail_url(tender),
             reverse("tenders:lot-detail", args=[tender.reference, 1])]
@@ -300,7 +300,7 @@ def test_every_page_of_a_tender_renders_for_a_buyer(client_for, buyer, state):
 
 def test_the_admin_pages_of_the_tenders_app_render(client_for, staff_user):
     tender = TenderFactory(opened=True)
-    lot = LotFactory(tender=tender, number=1, criteria=True)
+    lot = LotFactory(tender=tender, number=1, criteria=True, prices=True)
     client = client_for(staff_user)
     urls = [reverse("admin:tenders_tender_change", args=[tender.pk]),
             reverse("admin:tenders_lot_change", args=[lot.pk]), reverse("admin:tenders_criterion_changelist"),

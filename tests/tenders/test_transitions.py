@@ -39,7 +39,7 @@ def refusal(tender, name, user, reason=""):
 
 
 def test_a_complete_draft_becomes_ready_and_the_move_is_logged(buyer):
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     tender = tender_transition(tender=lot.tender, name="mark_ready", by=buyer)
     assert tender.state == TenderState.READY
     log = TransitionLog.objects.get(tender=tender)
@@ -60,7 +60,7 @@ def test_ready_is_refused_when_the_criteria_do_not_add_up_to_100(buyer):
 
 
 def test_sub_criteria_must_share_their_parents_points(buyer):
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     lot.criteria.filter(name="Accompagnement").update(points=10)
     reasons = refusal(lot.tender, "mark_ready", buyer)
     assert "Lot 1 : Les sous-critères de « Valeur technique » totalisent 40 points au lieu de 45." in reasons
@@ -74,7 +74,7 @@ def test_an_environmental_criterion_is_required_from_21_august_2026(buyer):
 
 
 def test_no_environmental_criterion_needed_for_a_consultation_started_on_20_august_2026(buyer):
-    lot = LotFactory(tender__consultation_start=date(2026, 8, 20))
+    lot = LotFactory(prices=True, tender__consultation_start=date(2026, 8, 20))
     CriterionFactory(lot=lot, name="Prix", kind=CriterionKind.PRICE, points=40, price_formula="proportional")
     CriterionFactory(lot=lot, name="Valeur technique", kind=CriterionKind.TECHNICAL, points=60)
     assert tender_transition(tender=lot.tender, name="mark_ready", by=buyer).state == TenderState.READY
@@ -82,22 +82,22 @@ def test_no_environmental_criterion_needed_for_a_consultation_started_on_20_augu
 
 def test_ready_is_refused_when_the_bid_deadline_is_shorter_than_30_days(buyer):
     # Notice on 1 December 2026: the first legal day is 31 December.
-    lot = LotFactory(criteria=True, tender__bid_deadline=paris(2026, 12, 30, 12, 0))
+    lot = LotFactory(criteria=True, prices=True, tender__bid_deadline=paris(2026, 12, 30, 12, 0))
     reasons = refusal(lot.tender, "mark_ready", buyer)
     assert ("La date limite du 30/12/2026 est trop proche : avec un avis envoyé le 01/12/2026, elle ne peut pas "
             "tomber avant le 31/12/2026 (CCP R.2161-3).") in reasons
-    ok = LotFactory(criteria=True, tender__bid_deadline=paris(2026, 12, 31, 12, 0))
+    ok = LotFactory(criteria=True, prices=True, tender__bid_deadline=paris(2026, 12, 31, 12, 0))
     assert tender_transition(tender=ok.tender, name="mark_ready", by=buyer).state == TenderState.READY
 
 
 def test_ready_is_refused_until_the_documents_are_ready(buyer):
-    lot = LotFactory(criteria=True, tender__dce=False)
+    lot = LotFactory(criteria=True, prices=True, tender__dce=False)
     assert any("dossier de consultation" in r for r in refusal(lot.tender, "mark_ready", buyer))
 
 
 @pytest.mark.parametrize("role", ["finance_user", "evaluator"])
 def test_only_buyers_drive_transitions(request, role):
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     with pytest.raises(NotAllowed):
         tender_transition(tender=lot.tender, name="mark_ready", by=request.getfixturevalue(role))
     assert Tender.objects.get(pk=lot.tender.pk).state == TenderState.DRAFT
@@ -108,7 +108,7 @@ def test_only_buyers_drive_transitions(request, role):
 
 
 def ready_tender(buyer, **kwargs):
-    lot = LotFactory(criteria=True, **kwargs)
+    lot = LotFactory(criteria=True, prices=True, **kwargs)
     return tender_transition(tender=lot.tender, name="mark_ready", by=buyer)
 
 
@@ -181,7 +181,7 @@ def test_abandon_needs_a_reason_and_is_possible_until_completion(buyer):
 
 
 def test_an_abandoned_tender_is_relaunched_as_a_prefilled_draft(buyer):
-    lot = LotFactory(criteria=True, tender__reference="BNM-2026-05")
+    lot = LotFactory(criteria=True, prices=True, tender__reference="BNM-2026-05")
     tender = tender_transition(tender=lot.tender, name="abandon", by=buyer, reason="Offres trop chères.")
     copy = tender_relaunch(tender=tender, by=buyer, consultation_start=date(2026, 12, 10))
     assert (copy.reference, copy.state, copy.relaunched_from) == ("BNM-2026-05-R1", TenderState.DRAFT, tender)
@@ -190,7 +190,7 @@ def test_an_abandoned_tender_is_relaunched_as_a_prefilled_draft(buyer):
 
 
 def test_a_stale_page_cannot_apply_a_transition_twice(buyer):
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     stale = Tender.objects.get(pk=lot.tender.pk)
     tender_transition(tender=lot.tender, name="mark_ready", by=buyer)
     reasons = refusal(stale, "mark_ready", buyer)
@@ -207,7 +207,7 @@ def opened_lot():
 
 
 def test_a_lot_is_awarded_to_a_compliant_bid_whose_certificates_are_valid(buyer):
-    lot = LotFactory(tender=TenderFactory(opened=True), criteria=True)
+    lot = LotFactory(tender=TenderFactory(opened=True), criteria=True, prices=True)
     bid = BidFactory(lot=lot, compliant=True)
     final_ranking(lot)
     make_compliant(bid.vendor, issued_on=date(2026, 10, 1))
@@ -263,7 +263,7 @@ def test_lots_are_decided_only_after_the_opening(buyer):
 def test_criteria_whose_points_do_not_add_up_are_refused_on_the_points_field(buyer):
     from django.core.exceptions import ValidationError
 
-    lot = LotFactory(criteria=True)
+    lot = LotFactory(criteria=True, prices=True)
     rows = [
         {"name": "Prix", "kind": "price", "points": "40", "price_formula": PriceFormula.PROPORTIONAL},
         {"name": "Technique", "kind": "technical", "points": "50"},

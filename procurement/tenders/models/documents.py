@@ -42,6 +42,10 @@ class DceGeneration(models.Model):
     template_versions = models.JSONField(_("versions des modèles"), default=dict, blank=True)
     archive = models.FileField(_("archive .zip"), upload_to=generated_file_path, blank=True)
     archive_name = models.CharField(_("nom de l'archive"), max_length=120, blank=True)
+    placeholders = models.JSONField(
+        _("parties à compléter"), default=list, blank=True,
+        help_text=_("Les passages entre crochets restés dans les documents générés (« pièce : [texte] »)."),
+    )
 
     history = HistoricalRecords()
 

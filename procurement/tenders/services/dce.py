@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 
 from procurement.documents.enums import TemplateKind
-from procurement.documents.rendering import RenderError, render_docx
+from procurement.documents.rendering import RenderError, placeholders, render_docx
 from procurement.documents.selectors import active_templates
 from procurement.documents.xlsx import PriceLine, PriceSheet, price_schedule_xlsx
 from procurement.tenders import price_schedule_layout
@@ -76,7 +76,10 @@ def dce_contexts(tender: Tender, *, version: int, on: date | None = None) -> dic
         "authority": authority_context(tender), "tender": tender_context(tender, lots),
         "document": document_context(version=version, on=on),
     }
-    lot_rows = [lot_context(lot) for lot in lots]
+    from procurement.tenders.evaluation.selectors import settings_for
+
+    consolidation = settings_for(tender).consolidation  # one look-up for all the lots
+    lot_rows = [lot_context(lot, consolidation=consolidation) for lot in lots]
     return {
         TemplateKind.RC: {**shared, "deadlines": deadlines_context(tender), "lots": lot_rows},
         TemplateKind.CCAP: {**shared, "lots": lot_rows, "terms": terms_context(tender)},
@@ -115,6 +118,17 @@ def dce_documents(tender: Tender, *, version: int, templates: dict, on: date | N
     return files
 
 
+def files_placeholders(files: list[GeneratedFile]) -> list[str]:
+    """« RC : [À compléter …] », for each bracketed part left in a generated document."""
+    found = []
+    for generated in files:
+        if generated.name.endswith(".docx"):
+            code = CODES.get(generated.kind, generated.kind)
+            where = f"{code} lot {generated.lot_number}" if generated.lot_number else code
+            found += [f"{where} : {text}" for text in placeholders(generated.data)]
+    return found
+
+
 def zip_files(files: list[GeneratedFile]) -> bytes:
     """The archive of the DCE. Office files are already compressed: they are stored as they are."""
     buffer = BytesIO()
@@ -147,6 +161,7 @@ def dce_generate(*, tender: Tender, by, on: date | None = None) -> DceGeneration
     generation = DceGeneration(
         tender=tender, version=version, generated_by=by, archive_name=archive_name(tender.reference, version),
         template_versions={str(kind): templates[kind].version for kind in DCE_KINDS},
+        placeholders=files_placeholders(files),
     )
     generation.archive.save(generation.archive_name, _content(zip_files(files), generation.archive_name), save=False)
     generation.save()
@@ -162,7 +177,7 @@ def dce_generate(*, tender: Tender, by, on: date | None = None) -> DceGeneration
 
 
 def dce_latest(tender: Tender) -> DceGeneration | None:
-    return tender.dce_generations.order_by("-generated_at").first()
+    return tender.dce_generations.order_by("-generated_at", "-version").first()
 
 
 def dce_is_current(tender: Tender, latest: DceGeneration | None = None) -> bool:

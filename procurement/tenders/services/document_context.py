@@ -13,7 +13,18 @@ from procurement.core.legal_calendar import long_date
 from procurement.core.money import amount_in_words, format_eur, format_percent
 from procurement.core.numbers import format_number
 from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_value
-from procurement.tenders.enums import Ccag, ExecutionMode, PlaceCodeType, PriceType, Procedure, Publicity
+from procurement.tenders.enums import (
+    Ccag,
+    ConsolidationMethod,
+    CriterionKind,
+    ExecutionMode,
+    PlaceCodeType,
+    PriceBasis,
+    PriceFormula,
+    PriceType,
+    Procedure,
+    Publicity,
+)
 
 OFFER_VALIDITY_DAYS = 120
 REVISION_FORMULA = "P = P0 × (0,125 + 0,875 × I / I0)"
@@ -120,23 +131,60 @@ def tender_context(tender, lots) -> dict:
     }
 
 
-def criteria_context(lot) -> list[dict]:
-    from procurement.tenders.enums import PriceFormula
+# What a non-price criterion's note is given on, by kind.
+NOTED_ON = {
+    CriterionKind.TECHNICAL: "au vu du mémoire technique",
+    CriterionKind.ENVIRONMENTAL: "au vu des engagements environnementaux du mémoire technique",
+    CriterionKind.SOCIAL: "au vu des engagements sociaux du mémoire technique",
+    CriterionKind.DELAY: "au vu des délais proposés dans l'offre",
+}
 
+
+def criterion_method(criterion, *, children=(), consolidation: str = ConsolidationMethod.MEAN) -> str:
+    """How a criterion is scored, as the RC states it: the price formula with its figures, the sum of
+    the sub-criteria, or the scale of a note given by the committee and how the notes are combined."""
+    from procurement.tenders.evaluation.scoring import FORMULA_TEXT
+
+    nmax = points(criterion.points)
+    if children:
+        total = points(sum((child.points for child in children), Decimal("0")))
+        return f"Somme des notes des sous-critères ci-dessous ({total} points)."
+    if criterion.kind == CriterionKind.PRICE:
+        formula = FORMULA_TEXT.get(criterion.price_formula)
+        if not formula:
+            return f"Note de 0 à {nmax} points selon le prix de l'offre."
+        basis = "TTC" if criterion.price_basis == PriceBasis.TTC else "HT"
+        label = str(PriceFormula(criterion.price_formula).label).split(" :")[0].lower()
+        return (f"Formule {label} : {formula} ; N est la note, Nmax = {nmax} points, P le prix {basis} de l'offre "
+                "(total du détail quantitatif estimatif), Pmin le plus bas, Pmax le plus élevé et Pmoy la "
+                "moyenne des offres admises. Notes arrondies au centième.")
+    noted_on = NOTED_ON.get(criterion.kind, "au vu de l'offre")
+    combined = "médiane" if consolidation == ConsolidationMethod.MEDIAN else "moyenne"
+    return (f"Note de 0 à {nmax} points {noted_on}, donnée par chaque membre de la commission "
+            f"d'évaluation ; la note retenue est la {combined} de leurs notes, arrondie au centième.")
+
+
+def criteria_context(lot, *, consolidation: str | None = None) -> list[dict]:
+    from procurement.tenders.evaluation.selectors import settings_for
+
+    if consolidation is None:
+        consolidation = settings_for(lot.tender).consolidation
     criteria = sorted(lot.criteria.all(), key=lambda c: (c.position, c.pk))
     formulas = dict(PriceFormula.choices)
     rows = []
     for criterion in (c for c in criteria if c.parent_id is None):
+        children = [child for child in criteria if child.parent_id == criterion.pk]
         rows.append({
             "name": criterion.name, "points": points(criterion.points), "kind": criterion.get_kind_display(),
             "formula": str(formulas.get(criterion.price_formula, "")),
-            "children": [{"name": child.name, "points": points(child.points)}
-                         for child in criteria if child.parent_id == criterion.pk],
+            "method": criterion_method(criterion, children=children, consolidation=consolidation),
+            "children": [{"name": child.name, "points": points(child.points),
+                          "method": criterion_method(child, consolidation=consolidation)} for child in children],
         })
     return rows
 
 
-def lot_context(lot) -> dict:
+def lot_context(lot, *, consolidation: str | None = None) -> dict:
     return {
         "number": lot.number,
         "title": lot.title,
@@ -145,7 +193,7 @@ def lot_context(lot) -> dict:
         "estimated_amount_words": amount_in_words(lot.estimated_amount_ht),
         "options_amount": format_eur(lot.options_amount_ht),
         "estimated_value": format_eur(lot.estimated_value_ht),
-        "criteria": criteria_context(lot),
+        "criteria": criteria_context(lot, consolidation=consolidation),
         "prices": [
             {"number": item.number, "label": item.label, "unit": item.unit, "quantity": quantity(item.quantity)}
             for item in sorted(lot.price_items.all(), key=lambda item: (item.position, item.pk))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,12 +18,18 @@ from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, CaoOutcome, LotState, TenderState
 from procurement.tenders.evaluation.selectors import lot_ranking
-from procurement.tenders.forms import LotDecisionForm, LotForm, criteria_formset
+from procurement.tenders.forms import (
+    LotDecisionForm,
+    LotForm,
+    PriceLinesImportForm,
+    criteria_formset,
+    price_lines_formset,
+)
 from procurement.tenders.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
 from procurement.tenders.models import LetterDocument, Lot
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.models.documents import LetterKind
-from procurement.tenders.services import need
+from procurement.tenders.services import need, price_lines
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
 from procurement.tenders.views.cao import cao_lot_block
 from procurement.tenders.views.common import (
@@ -257,6 +264,80 @@ class LotCriteriaView(LotMixin, TemplateView):
             else:
                 remaining += [message for item in errors for message in item.messages]
         return remaining
+
+
+def price_line_initial(lot) -> list[dict]:
+    return [{"number": item.number, "label": item.label, "unit": item.unit, "quantity": item.quantity,
+             "ORDER": position}
+            for position, item in enumerate(sorted(lot.price_items.all(), key=lambda i: (i.position, i.pk)), 1)]
+
+
+class LotPriceLinesView(LotMixin, TemplateView):
+    """The lot's price schedule (BPU / DQE): a table to add, edit, reorder and delete lines, and an
+    import from a spreadsheet. Shown read-only once the tender has left the draft."""
+
+    template_name = "tenders/lot_price_lines.html"
+
+    def get_context_data(self, **kwargs):
+        refusal = price_lines.editing_refusal(self.tender)
+        kwargs.setdefault("formset", price_lines_formset(initial=price_line_initial(self.lot)))
+        kwargs.setdefault("import_form", PriceLinesImportForm())
+        kwargs.setdefault("service_errors", [])
+        return super().get_context_data(
+            tender=self.tender, lot=self.lot, abilities=self.abilities, cancel_url=self.lot_url(),
+            editable=self.abilities["drive"] and not refusal, refusal=refusal,
+            items=sorted(self.lot.price_items.all(), key=lambda i: (i.position, i.pk)),
+            priced=price_lines.lot_is_priced(self.lot), max_lines=price_lines.MAX_LINES, **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not self.abilities["drive"]:
+            raise PermissionDenied(_("Seuls les acheteurs modifient le bordereau des prix."))
+        if request.POST.get("action") == "import":
+            return self.import_file(request)
+        formset = price_lines_formset(data=request.POST, initial=price_line_initial(self.lot))
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset))
+        numbered = [(index, form) for index, form in enumerate(formset.forms, start=1)]
+        positions = {id(form): index for index, form in numbered}
+        ordered = formset.ordered_forms
+        rows = [price_lines.LineRow(form.cleaned_data["number"].strip(), form.cleaned_data["label"].strip(),
+                                    form.cleaned_data["unit"].strip(), form.cleaned_data["quantity"])
+                for form in ordered]
+        try:
+            price_lines.price_lines_replace(
+                lot=self.lot, by=request.user, rows=rows,
+                where=lambda index: _("Ligne %(number)s") % {"number": positions[id(ordered[index])]})
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(formset=formset, service_errors=error.messages))
+        messages.success(request, _("Le bordereau des prix du lot %(number)s est enregistré (%(count)s ligne(s)).")
+                         % {"number": self.lot.number, "count": len(rows)})
+        return redirect(reverse("tenders:lot-prices", args=[self.tender.reference, self.lot.number]))
+
+    def import_file(self, request):
+        form = PriceLinesImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                items = price_lines.price_lines_import(lot=self.lot, by=request.user, file=form.cleaned_data["file"])
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("%(count)s ligne(s) importée(s) dans le bordereau des prix du lot "
+                                            "%(number)s.") % {"count": len(items), "number": self.lot.number})
+                return redirect(reverse("tenders:lot-prices", args=[self.tender.reference, self.lot.number]))
+        return self.render_to_response(self.get_context_data(import_form=form))
+
+
+class PriceLinesModelView(TenderAccessMixin, View):
+    """The model file of an import of price lines (.xlsx)."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            price_lines.price_lines_model_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="modele-bordereau-des-prix.xlsx"'
+        return response
 
 
 class LotTransitionView(LotMixin, View):

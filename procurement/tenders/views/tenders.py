@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
-from procurement.tenders.enums import Publicity
+from procurement.tenders.enums import Publicity, TenderState
 from procurement.tenders.forms import (
     AbandonForm,
     AnswerForm,
@@ -29,7 +29,7 @@ from procurement.tenders.forms import (
     TenderFilterForm,
     TenderForm,
 )
-from procurement.tenders.guards import tender_refusals
+from procurement.tenders.guards import rc_date_warnings, tender_refusals
 from procurement.tenders.models import Tender
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.qa_export import answered_questions, questions_answers_docx
@@ -140,6 +140,10 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
         context["timeline"] = self.timeline(context.get("answer_limit"))
         context["cao_rows"] = ([block for lot in lots if (block := cao_lot_block(lot)) is not None]
                                if tender.state in UNSEALED_STATES else [])
+        context["date_warnings"] = (
+            rc_date_warnings(tender, answers_until=context.get("answer_limit"))
+            if tender.state in (TenderState.DRAFT, TenderState.READY) else []
+        )
         return super().get_context_data(**context, **kwargs)
 
     def advice(self) -> dict:
