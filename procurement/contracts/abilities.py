@@ -26,6 +26,7 @@ def contract_abilities(contract, user) -> dict[str, bool]:
         "subcontract": buyer and state not in CLOSED,
         "decide_renewal": buyer and executing and contract.renewal_mode != RenewalMode.NONE,
         "revise": buyer and executing,
+        "invoice": can_handle_invoices(user) and state != ContractState.TO_SIGN,
     }
 
 

@@ -101,12 +101,15 @@ def test_a_refused_transition_comes_back_as_messages(client_for, buyer):
 
 
 @freeze_time("2026-02-02 10:00")
-def test_finance_reads_the_contract_without_any_button_and_cannot_post(client_for, finance_user):
+def test_finance_reads_the_contract_records_its_invoices_and_cannot_drive_it(client_for, finance_user):
     contract = ContractFactory(framework=True, notified=True)
     client = client_for(finance_user)
     html = client.get(detail(contract)).content.decode()
     assert "Consommation de l'accord-cadre" in html
     assert "Émettre un bon de commande" not in html and "Résilier" not in html
+    # Finance records the invoices it pays: the page offers it the form the view lets it use.
+    assert reverse("contracts:invoice-create", args=[contract.reference]) in html
+    assert client.get(reverse("contracts:invoice-create", args=[contract.reference])).status_code == 200
     assert client.post(reverse("contracts:transition", args=[contract.reference, "terminate"]),
                        {"reason": "x"}).status_code == 403
     assert client.get(reverse("contracts:order-create", args=[contract.reference])).status_code == 403

@@ -37,6 +37,7 @@ from procurement.tenders.enums import CaoOpinionKind
 from procurement.tenders.models import (
     Bid,
     BidFile,
+    BidFileDownload,
     BidPriceLine,
     CaoMeeting,
     CaoOpinion,
@@ -121,6 +122,7 @@ def complete_every_model() -> None:
                                 subject="Décision de reconduction à prendre")
     sushi_credential_set(platform=Platform.objects.order_by("pk").first(), library=Library.objects.order_by(
         "pk").first(), customer_id="BNM-0042", requestor_id="requerant-bnm", api_key="cle-sushi-secrete")
+    BidFileDownload.objects.create(bid_file=BidFile.objects.order_by("pk").first(), user=user)
     api_token_create(user=user)  # knox's table, not a project model, compared all the same
 
 
