@@ -19,8 +19,8 @@ from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Contract, Invoice, InvoiceLine, PurchaseOrder
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import short_date
-from procurement.core.money import MONEY_LIMIT, round_money, ttc
 from procurement.core.models import ReferenceValue
+from procurement.core.money import MONEY_LIMIT, round_money, ttc
 from procurement.core.selectors import ReferenceValueMissing, reference_confirmed, reference_days, reference_row
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from procurement.tenders.enums import CriterionKind, PriceFormula
 from procurement.tenders.evaluation.consolidation import BidSpec, CriteriaTree, CriterionSpec, consolidate
-from procurement.tenders.evaluation.scoring import ZERO, fmt, formula_warnings, price_note_values
 from procurement.tenders.evaluation.report_pdf import effect_text
+from procurement.tenders.evaluation.scoring import ZERO, fmt, formula_warnings, price_note_values
 
 HUNDRED = Decimal("100")
 PRICE_ID, TECHNICAL_ID, OTHER_ID = 1, 2, 3
@@ -52,7 +53,7 @@ def formula_refusal(prices: dict[int, Decimal], *, formula: str, max_points: Dec
     function, this delegates to it."""
     notes = price_note_values(prices, formula=formula, max_points=max_points)
     by_price = sorted({price: notes[key] for key, price in prices.items()}.items())
-    for (cheaper, cheaper_note), (dearer, dearer_note) in zip(by_price, by_price[1:], strict=False):
+    for (cheaper, cheaper_note), (dearer, dearer_note) in pairwise(by_price):
         if dearer_note >= cheaper_note:
             return (f"Les notes ne décroissent pas strictement avec le prix : {fmt(cheaper)} € et {fmt(dearer)} € "
                     f"obtiennent la même note ({fmt(cheaper_note)}) ; la formule neutralise les écarts de prix "

@@ -36,8 +36,9 @@ class Command(ProcurementCommand):
         lines = [f"Date limite de paiement : {short_date(result.deadline)}.",
                  f"Retard : {result.days_late} jour(s)."]
         if result.days_late:
+            unconfirmed = "" if result.rate_confirmed else ", taux à confirmer"
             lines += [f"Taux : {format_percent(result.rate)} (taux de la BCE au {short_date(result.rate_date)} "
-                      f"+ {result.margin.normalize()} points)" + ("" if result.rate_confirmed else ", taux à confirmer"),
+                      f"+ {result.margin.normalize()} points){unconfirmed}.",
                       f"Intérêts moratoires : {format_eur(result.interest)} ; indemnité forfaitaire : "
                       f"{format_eur(result.indemnity)} ; total dû : {format_eur(result.total)}."]
         lines += [f"Source : {source}" for source in result.sources]
