@@ -62,3 +62,19 @@ class InvoiceActionForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Pièces ou mentions manquantes (suspension)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LateInterestForm(forms.Form):
+    """The late-interest calculator's input; the service checks the dates against each other."""
+
+    amount_ttc = forms.DecimalField(label=_("Montant TTC de la facture"), max_digits=14, decimal_places=2,
+                                    min_value=Decimal("0.01"))
+    received_on = forms.DateField(label=_("Reçue le (dépôt sur Chorus Pro pour une facture électronique)"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    service_done_on = forms.DateField(label=_("Service fait constaté le (facultatif)"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    suspended_from = forms.DateField(label=_("Délai suspendu le (facultatif)"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    resumed_on = forms.DateField(label=_("Pièces complètes reçues le (facultatif)"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Payée le"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -39,6 +39,12 @@ def reference_known_until(kinds: Iterable[str]) -> date | None:
     return min(known) if known else None
 
 
+def reference_confirmed(row: ReferenceValue) -> bool:
+    """Whether a stored figure has been checked against its official source: a value entered
+    « à confirmer » (in its source or its note) is not, until an administrator removes the mention."""
+    return "à confirmer" not in f"{row.source} {row.note}".lower()
+
+
 def reference_value(kind: str, *, at: date) -> Decimal:
     return reference_row(kind, at=at).value
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path(f"{lot}modifier/", lots.LotUpdateView.as_view(), name="lot-update"),
     path(f"{lot}supprimer/", lots.LotDeleteView.as_view(), name="lot-delete"),
     path(f"{lot}criteres/", lots.LotCriteriaView.as_view(), name="lot-criteria"),
+    path(f"{lot}simuler-les-notes-de-prix/", lots.LotPriceSimulationView.as_view(), name="lot-price-simulation"),
     path(f"{lot}bordereau-des-prix/", lots.LotPriceLinesView.as_view(), name="lot-prices"),
     path("<slug:reference>/modele-bordereau-des-prix.xlsx", lots.PriceLinesModelView.as_view(),
          name="price-lines-model"),

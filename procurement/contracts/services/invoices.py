@@ -6,6 +6,7 @@ invoice's dates every time, never typed."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,8 +19,9 @@ from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Contract, Invoice, InvoiceLine, PurchaseOrder
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import short_date
-from procurement.core.money import round_money, ttc
-from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_value
+from procurement.core.models import ReferenceValue
+from procurement.core.money import MONEY_LIMIT, round_money, ttc
+from procurement.core.selectors import ReferenceValueMissing, reference_confirmed, reference_days, reference_row
 
 
 def _lock(invoice: Invoice) -> Invoice:
@@ -35,30 +37,116 @@ def _reference_error(error: ReferenceValueMissing) -> ValidationError:
     return ValidationError(str(error))
 
 
-def apply_deadline(invoice: Invoice) -> None:
-    """Sets ``payment_deadline`` from the invoice's dates and the deadline in force at receipt."""
+def deadline_for(*, received_on: date, service_done_on: date | None = None, interrupted_on: date | None = None,
+                 resumed_on: date | None = None) -> date | None:
+    """The payment deadline of an invoice with these dates, by the deadline in force at receipt."""
     try:
-        days = reference_days(ReferenceKind.PAYMENT_DEADLINE_DAYS, at=invoice.received_on)
+        days = reference_days(ReferenceKind.PAYMENT_DEADLINE_DAYS, at=received_on)
     except ReferenceValueMissing as error:
         raise _reference_error(error) from error
-    invoice.payment_deadline = payments.payment_deadline(
-        received_on=invoice.received_on, service_done_on=invoice.service_done_on, days=days,
-        interrupted_on=invoice.interrupted_on, resumed_on=invoice.resumed_on)
+    return payments.payment_deadline(received_on=received_on, service_done_on=service_done_on, days=days,
+                                     interrupted_on=interrupted_on, resumed_on=resumed_on)
 
 
-def late_interest_for(*, amount_ttc: Decimal, deadline: date, paid_on: date) -> payments.LateInterest | None:
-    """The late interest with the rates in force: ECB rate on the first day of the half-year in which
-    interest starts to run, the margin and the compensation in force that day."""
+def apply_deadline(invoice: Invoice) -> None:
+    """Sets ``payment_deadline`` from the invoice's dates and the deadline in force at receipt."""
+    invoice.payment_deadline = deadline_for(received_on=invoice.received_on, service_done_on=invoice.service_done_on,
+                                            interrupted_on=invoice.interrupted_on, resumed_on=invoice.resumed_on)
+
+
+def late_interest_references(*, deadline: date) -> dict[str, ReferenceValue]:
+    """The reference rows late interest reads for a payment due on ``deadline``: the ECB rate and the
+    margin in force on the first day of the half-year in which interest starts to run, the
+    compensation in force the day it starts."""
     runs_from = deadline + timedelta(days=1)
     rate_date = payments.half_year_start(runs_from)
     try:
-        ecb = reference_value(ReferenceKind.ECB_MAIN_RATE, at=rate_date)
-        margin = reference_value(ReferenceKind.LATE_INTEREST_MARGIN, at=rate_date)
-        compensation = reference_value(ReferenceKind.LATE_PAYMENT_COMPENSATION, at=runs_from)
+        return {"ecb": reference_row(ReferenceKind.ECB_MAIN_RATE, at=rate_date),
+                "margin": reference_row(ReferenceKind.LATE_INTEREST_MARGIN, at=rate_date),
+                "compensation": reference_row(ReferenceKind.LATE_PAYMENT_COMPENSATION, at=runs_from)}
     except ReferenceValueMissing as error:
         raise _reference_error(error) from error
-    return payments.late_interest(amount_ttc=amount_ttc, deadline=deadline, paid_on=paid_on, ecb_rate=ecb,
-                                  margin=margin, compensation=compensation)
+
+
+def late_interest_for(*, amount_ttc: Decimal, deadline: date, paid_on: date) -> payments.LateInterest | None:
+    """The late interest with the rates in force (see ``late_interest_references``)."""
+    rows = late_interest_references(deadline=deadline)
+    return payments.late_interest(amount_ttc=amount_ttc, deadline=deadline, paid_on=paid_on,
+                                  ecb_rate=rows["ecb"].value, margin=rows["margin"].value,
+                                  compensation=rows["compensation"].value)
+
+
+@dataclass(frozen=True)
+class LateInterestSimulation:
+    """What the late-interest calculator shows: the invoices' own deadline and interest, and the
+    reference rows they used."""
+
+    deadline: date
+    paid_on: date
+    days_late: int
+    rate: Decimal
+    rate_date: date
+    ecb_rate: Decimal
+    margin: Decimal
+    interest: Decimal
+    indemnity: Decimal
+    rate_confirmed: bool
+    sources: list[str]
+
+    @property
+    def total(self) -> Decimal:
+        return round_money(self.interest + self.indemnity)
+
+    def as_dict(self) -> dict:
+        return {"deadline": self.deadline.isoformat(), "days_late": self.days_late, "rate": f"{self.rate:.2f}",
+                "interest": f"{self.interest:.2f}", "indemnity": f"{self.indemnity:.2f}", "total": f"{self.total:.2f}",
+                "rate_confirmed": self.rate_confirmed, "sources": self.sources}
+
+
+def late_interest_simulation(*, amount_ttc: Decimal, received_on: date, paid_on: date,
+                             service_done_on: date | None = None, suspended_from: date | None = None,
+                             resumed_on: date | None = None) -> LateInterestSimulation:
+    """The deadline, days late, rate, interest and compensation an invoice with these dates and this
+    amount would get, by the same functions as a recorded invoice. Bad input: ValidationError naming
+    the field."""
+    if amount_ttc is None or amount_ttc <= 0:
+        raise ValidationError({"amount_ttc": "Le montant TTC doit être strictement positif."})
+    if amount_ttc >= MONEY_LIMIT or amount_ttc.as_tuple().exponent < -2:
+        raise ValidationError({"amount_ttc": "Le montant TTC doit avoir au plus deux décimales et rester "
+                                             "sous le montant maximal géré."})
+    if paid_on < received_on:
+        raise ValidationError({"paid_on": f"Le paiement du {short_date(paid_on)} précède la réception de la "
+                                          f"facture ({short_date(received_on)})."})
+    if (suspended_from is None) != (resumed_on is None):
+        field = "resumed_on" if suspended_from else "suspended_from"
+        raise ValidationError({field: "Une suspension du délai se donne avec sa date de début et sa date de reprise."})
+    if suspended_from is not None:
+        if suspended_from < received_on:
+            raise ValidationError({"suspended_from": f"La suspension du {short_date(suspended_from)} précède la "
+                                                     f"réception de la facture ({short_date(received_on)})."})
+        if resumed_on < suspended_from:
+            raise ValidationError({"resumed_on": f"La reprise du {short_date(resumed_on)} précède la suspension "
+                                                 f"({short_date(suspended_from)})."})
+    deadline = deadline_for(received_on=received_on, service_done_on=service_done_on, interrupted_on=suspended_from,
+                            resumed_on=resumed_on)
+    rows = late_interest_references(deadline=deadline)
+    late = late_interest_for(amount_ttc=amount_ttc, deadline=deadline, paid_on=paid_on)
+    try:
+        days_row = reference_row(ReferenceKind.PAYMENT_DEADLINE_DAYS, at=received_on)
+    except ReferenceValueMissing as error:
+        raise _reference_error(error) from error
+    sources = []
+    for row in (days_row, rows["ecb"], rows["margin"], rows["compensation"]):
+        text = f"{row.get_kind_display()} : {row.value_display} — {row.source}"
+        if text not in sources:
+            sources.append(text)
+    return LateInterestSimulation(
+        deadline=deadline, paid_on=paid_on, days_late=late.days if late else 0,
+        rate=rows["ecb"].value + rows["margin"].value,
+        rate_date=payments.half_year_start(deadline + timedelta(days=1)),
+        ecb_rate=rows["ecb"].value, margin=rows["margin"].value,
+        interest=late.interest if late else round_money(0), indemnity=late.compensation if late else round_money(0),
+        rate_confirmed=reference_confirmed(rows["ecb"]) and reference_confirmed(rows["margin"]), sources=sources)
 
 
 def _lines(lines: Iterable[tuple[Decimal, Decimal]]) -> list[tuple[Decimal, Decimal]]:

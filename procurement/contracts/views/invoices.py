@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from procurement.contracts import commitment_selectors as selectors
 from procurement.contracts.abilities import can_handle_invoices
-from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm
+from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
 from procurement.contracts.models import Invoice
 from procurement.contracts.services import invoices as services
 from procurement.contracts.views.common import ContractAccessMixin, add_service_errors
@@ -32,10 +33,36 @@ class InvoiceListView(ContractAccessMixin, TemplateView):
         return super().get_context_data(filter_form=form, page_obj=page, **kwargs)
 
 
+class LateInterestCalculatorView(ContractAccessMixin, TemplateView):
+    """The payment deadline and late interest of an invoice's dates, by the invoices' own functions;
+    read by GET, nothing stored."""
+
+    template_name = "contracts/late_interest.html"
+
+    def get_context_data(self, **kwargs):
+        form, result = LateInterestForm(self.request.GET or None), None
+        if form.is_valid():
+            try:
+                result = services.late_interest_simulation(**form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+        return super().get_context_data(form=form, result=result, **kwargs)
+
+
 def _invoice(request, pk: int) -> Invoice:
     invoice = get_object_or_404(Invoice.objects.select_related("contract__holder", "order").prefetch_related("lines"),
                                 pk=pk)
     return invoice
+
+
+def _calculator_query(invoice: Invoice) -> str:
+    """The calculator's form filled with the invoice's amount and dates (the payment date left to type
+    while it is unpaid)."""
+    values = {"amount_ttc": invoice.total_ttc, "received_on": invoice.received_on,
+              "service_done_on": invoice.service_done_on, "suspended_from": invoice.interrupted_on,
+              "resumed_on": invoice.resumed_on, "paid_on": invoice.paid_on}
+    return urlencode({name: value.isoformat() if hasattr(value, "isoformat") else value
+                      for name, value in values.items() if value is not None})
 
 
 class InvoiceDetailView(ContractAccessMixin, TemplateView):
@@ -48,6 +75,7 @@ class InvoiceDetailView(ContractAccessMixin, TemplateView):
             late = services.late_interest_for(amount_ttc=invoice.total_ttc, deadline=invoice.payment_deadline,
                                               paid_on=invoice.paid_on)
         return super().get_context_data(invoice=invoice, late=late, abilities=invoice.get_abilities(self.request.user),
+                                        late_interest_query=_calculator_query(invoice),
                                         action_form=InvoiceActionForm(), **kwargs)
 
 

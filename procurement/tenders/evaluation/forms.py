@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.enums import Role
+from procurement.core.money import MoneyError, to_decimal
 from procurement.core.numbers import format_number
 from procurement.tenders.enums import AbnormallyLowDecision
+from procurement.tenders.evaluation.simulator import SimulationError, simulate_price_notes
 from procurement.tenders.models import EvaluationSettings
 
 
@@ -117,3 +119,55 @@ class OabDecisionForm(forms.Form):
 class PriceScheduleForm(forms.Form):
     file = forms.FileField(label=_("Bordereau rempli par le candidat (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+MAX_SIMULATED_BIDS = 50
+
+
+def _number_lines(text: str, *, what: str) -> list[Decimal]:
+    """One number per line (« 100 000 », « 100000,50 »); blank lines are skipped; each bad line named."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_SIMULATED_BIDS:
+        raise forms.ValidationError(_("Au plus %(count)s lignes.") % {"count": MAX_SIMULATED_BIDS})
+    values = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            values.append(to_decimal(line))
+        except MoneyError:
+            raise forms.ValidationError(_("Ligne %(number)s : « %(text)s » n'est pas %(what)s.")
+                                        % {"number": number, "text": line.strip()[:40], "what": what}) from None
+    return values
+
+
+class PriceSimulationForm(forms.Form):
+    """The simulator's input; the simulator checks the values (positive prices, one note per price)."""
+
+    prices = forms.CharField(label=_("Prix des offres (HT), un par ligne"), widget=forms.Textarea(attrs={"rows": 6}),
+                             max_length=2000)
+    points = forms.DecimalField(label=_("Points du critère prix"), min_value=Decimal("0.01"),
+                                max_value=Decimal("100"), max_digits=5, decimal_places=2)
+    technical = forms.CharField(label=_("Notes techniques, une par ligne, dans l'ordre des prix (facultatif)"),
+                                widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=2000)
+    technical_points = forms.DecimalField(label=_("Points de la valeur technique (facultatif)"), required=False,
+                                          min_value=Decimal("0.01"), max_value=Decimal("100"), max_digits=5,
+                                          decimal_places=2,
+                                          help_text=_("Par défaut : 100 moins les points du prix."))
+
+    def clean_prices(self) -> list[Decimal]:
+        values = _number_lines(self.cleaned_data["prices"], what=_("un prix"))
+        if not values:
+            raise forms.ValidationError(_("Indiquez au moins un prix."))
+        return values
+
+    def clean_technical(self) -> list[Decimal] | None:
+        return _number_lines(self.cleaned_data["technical"], what=_("une note")) or None
+
+    def simulate(self):
+        """The simulation, or None with the simulator's refusal placed on its field."""
+        data = self.cleaned_data
+        try:
+            return simulate_price_notes(prices=data["prices"], points=data["points"], technical=data["technical"],
+                                        technical_points=data["technical_points"])
+        except SimulationError as error:
+            self.add_error(error.field if error.field in self.fields else None, str(error))
+            return None

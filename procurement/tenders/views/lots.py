@@ -16,7 +16,8 @@ from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders import selectors
-from procurement.tenders.enums import BidStatus, CaoOutcome, LotState, TenderState
+from procurement.tenders.enums import BidStatus, CaoOutcome, CriterionKind, LotState, TenderState
+from procurement.tenders.evaluation.forms import PriceSimulationForm
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.forms import (
     LotDecisionForm,
@@ -221,6 +222,32 @@ def award_steps(lot, *, abilities, blockers: list[str]) -> dict | None:
         next_step = None  # the contract: the contracts app's step says it
     return {"award": award, "letters": letters_step, "next": next_step, "letters_done": letters is not None,
             "letters_document": letters}
+
+
+class LotPriceSimulationView(LotMixin, TemplateView):
+    """« Simuler les notes de prix »: a form read by GET (nothing is stored), and a table per formula."""
+
+    template_name = "tenders/lot_price_simulation.html"
+
+    def get_context_data(self, **kwargs):
+        price = self.lot.criteria.filter(kind=CriterionKind.PRICE, parent__isnull=True).first()
+        if {"prices", "points"} & set(self.request.GET):
+            form = PriceSimulationForm(self.request.GET)
+            results = form.simulate() if form.is_valid() else None
+        else:
+            form, results = PriceSimulationForm(initial={"points": price.points if price else None}), None
+        tables = []
+        for result in results or []:
+            rows = [{"number": index + 1, "price": amount,
+                     "note": result.notes[index] if result.notes else None,
+                     "total": result.totals[index] if result.totals else None,
+                     "rank": result.ranking[index] if result.ranking else None}
+                    for index, amount in enumerate(form.cleaned_data["prices"])]
+            tables.append({"result": result, "rows": rows})
+        return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities, form=form,
+                                        tables=tables, has_technical=bool(results and results[0].totals is not None)
+                                        if results else False, lot_formula=price.price_formula if price else "",
+                                        cancel_url=self.lot_url(), **kwargs)
 
 
 class LotCriteriaView(LotMixin, TemplateView):
