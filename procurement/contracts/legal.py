@@ -7,7 +7,13 @@ from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 
-from procurement.contracts.rules import AdvanceRule, AmendmentLimits, advance_rule
+from procurement.contracts.rules import (
+    AdvanceRule,
+    AmendmentLimits,
+    advance_rule,
+    order_advance_principle,
+    order_advance_rule,
+)
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import ReferenceValueMissing, reference_value
 from procurement.tenders.enums import Nature
@@ -31,15 +37,28 @@ def large_buyer(authority) -> bool:
     return authority is None or authority.large_operating_budget
 
 
+def advance_figures(*, sme: bool, authority, at: date) -> dict:
+    return {
+        "min_amount": reference_value(ReferenceKind.ADVANCE_MIN_AMOUNT, at=at),
+        "min_months": reference_value(ReferenceKind.ADVANCE_MIN_MONTHS, at=at),
+        "min_rate": reference_value(ReferenceKind.ADVANCE_MIN_RATE, at=at),
+        "sme_rate": reference_value(ReferenceKind.ADVANCE_MIN_RATE_SME, at=at),
+        "sme_rate_applies": sme and large_buyer(authority),
+    }
+
+
 def advance_rule_at(*, amount_ht: Decimal, duration_months: int, sme: bool, authority, at: date) -> AdvanceRule:
-    return advance_rule(
-        amount_ht=amount_ht, duration_months=duration_months,
-        min_amount=reference_value(ReferenceKind.ADVANCE_MIN_AMOUNT, at=at),
-        min_months=reference_value(ReferenceKind.ADVANCE_MIN_MONTHS, at=at),
-        min_rate=reference_value(ReferenceKind.ADVANCE_MIN_RATE, at=at),
-        sme_rate=reference_value(ReferenceKind.ADVANCE_MIN_RATE_SME, at=at),
-        sme_rate_applies=sme and large_buyer(authority),
-    )
+    return advance_rule(amount_ht=amount_ht, duration_months=duration_months,
+                        **advance_figures(sme=sme, authority=authority, at=at))
+
+
+def order_advance_principle_at(*, at: date) -> str:
+    return order_advance_principle(min_amount=reference_value(ReferenceKind.ADVANCE_MIN_AMOUNT, at=at),
+                                   min_months=reference_value(ReferenceKind.ADVANCE_MIN_MONTHS, at=at))
+
+
+def order_advance_rule_at(*, amount_ht: Decimal, sme: bool, authority, at: date) -> AdvanceRule:
+    return order_advance_rule(amount_ht=amount_ht, **advance_figures(sme=sme, authority=authority, at=at))
 
 
 def retention_max_rate(*, sme: bool, authority, at: date) -> Decimal:

@@ -97,13 +97,40 @@ def contract_term_errors(contract) -> dict[str, str]:
     return errors
 
 
+def order_advance(order, figures: dict | None = None) -> dict:
+    """The advance of one purchase order of a framework (R.2191-3): due above the threshold HT when the
+    order runs over two months, at least the minimum rate of the order's amount TTC (R.2191-7).
+    ``figures`` are the contract's ``legal.advance_figures``, read once for a list of orders."""
+    from procurement.contracts.rules import advance_amount, order_advance_rule
+
+    contract = order.contract
+    try:
+        if figures is None:
+            figures = legal.advance_figures(sme=_sme(contract), authority=authority_of(contract),
+                                            at=terms_date(contract))
+    except ReferenceValueMissing as missing:
+        return {"order": order, "required": False, "reason": str(missing), "amount": None, "amount_display": ""}
+    rule = order_advance_rule(amount_ht=order.amount_ht, **figures)
+    amount = (advance_amount(amount_ht=order.amount_ht, vat_rate=order.vat_rate, rate=rule.min_rate,
+                             duration_months=12) if rule.required else None)
+    return {"order": order, "required": rule.required, "reason": rule.reason, "amount": amount,
+            "amount_display": format_eur(amount) if amount is not None else ""}
+
+
 def advance_summary(contract) -> dict:
-    """For the page: whether the advance is mandatory, its minimum rate and its amount."""
+    """For the page: whether the advance is mandatory, its minimum rate and its amount (on the initial
+    amount TTC); for a framework, order by order."""
     from procurement.contracts.rules import advance_amount
 
     if contract.is_framework:
-        return {"required": False, "reason": "Accord-cadre : l'avance s'apprécie pour chaque bon de commande.",
-                "amount": None, "amount_display": ""}
+        try:
+            principle = legal.order_advance_principle_at(at=terms_date(contract))
+            figures = legal.advance_figures(sme=_sme(contract), authority=authority_of(contract),
+                                            at=terms_date(contract))
+        except ReferenceValueMissing as missing:
+            principle, figures = str(missing), None
+        return {"required": False, "amount": None, "amount_display": "", "reason": principle,
+                "orders": [order_advance(order, figures) for order in contract.orders.all()]}
     try:
         rule = legal.advance_rule_at(amount_ht=contract.initial_amount_ht, duration_months=contract.duration_months,
                                      sme=_sme(contract), authority=authority_of(contract), at=terms_date(contract))
@@ -111,7 +138,7 @@ def advance_summary(contract) -> dict:
         return {"required": False, "reason": str(missing), "amount": None, "amount_display": ""}
     amount = None
     if contract.advance_granted and contract.advance_rate:
-        amount = advance_amount(amount_ht=contract.initial_amount_ht, rate=contract.advance_rate,
-                                duration_months=contract.duration_months)
+        amount = advance_amount(amount_ht=contract.initial_amount_ht, vat_rate=contract.vat_rate,
+                                rate=contract.advance_rate, duration_months=contract.duration_months)
     return {"required": rule.required, "reason": rule.reason, "amount": amount,
             "amount_display": format_eur(amount) if amount is not None else ""}

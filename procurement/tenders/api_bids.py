@@ -20,6 +20,7 @@ from procurement.tenders.enums import (
 )
 from procurement.tenders.evaluation.selectors import scores_visible_to
 from procurement.tenders.evaluation.services import score_record
+from procurement.tenders.forms import POSITIVE_PRICE, VAT_RANGE
 from procurement.tenders.models import (
     Bid,
     BidFile,
@@ -88,8 +89,10 @@ class BidSerializer(serializers.ModelSerializer):
 
 
 class BidOpeningSerializer(serializers.Serializer):
-    amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=Decimal("99.99"))
+    amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+                                         error_messages={"min_value": POSITIVE_PRICE})
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=Decimal("99.99"),
+                                        error_messages={"min_value": VAT_RANGE, "max_value": VAT_RANGE})
     admissible = serializers.BooleanField()
     admissibility_reason = serializers.CharField(required=False, allow_blank=True, default="")
     status = serializers.ChoiceField([BidStatus.COMPLIANT, BidStatus.IRREGULAR, BidStatus.UNACCEPTABLE,

@@ -114,6 +114,7 @@ class CriterionKind(models.TextChoices):
 class PriceFormula(models.TextChoices):
     PROPORTIONAL = "proportional", _("Proportionnelle au prix le plus bas : N = Nmax × Pmin / P")
     LINEAR = "linear", _("Linéaire entre le prix le plus bas et le plus élevé")
+    RELATIVE_GAP = "relative_gap", _("Écart relatif au prix le plus bas : N = Nmax × (1 − (P − Pmin) / Pmin)")
     MEAN = "mean", _("Relative à la moyenne des offres")
 
 

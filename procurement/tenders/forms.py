@@ -1,6 +1,9 @@
+
 """Forms of the tenders pages: they parse and check types; the services apply the rules."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -405,10 +408,17 @@ class OpeningForm(forms.Form):
     notes = forms.CharField(label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+POSITIVE_PRICE = "Un prix est strictement positif : un montant nul ou négatif est refusé."
+# The min/max validators of the forms and of the API format their message with %: hence %%.
+VAT_RANGE = "Le taux de TVA est compris entre 0 et 100 %% (exclu)."
+
+
 class BidRecordForm(forms.Form):
-    amount_ht = forms.DecimalField(label=_("Montant HT (€)"), max_digits=14, decimal_places=2, min_value=0)
+    amount_ht = forms.DecimalField(label=_("Montant HT (€)"), max_digits=14, decimal_places=2,
+                                   min_value=Decimal("0.01"), error_messages={"min_value": POSITIVE_PRICE})
     vat_rate = forms.DecimalField(label=_("Taux de TVA (%)"), max_digits=5, decimal_places=2, min_value=0,
-                                  max_value=99.99)
+                                  max_value=Decimal("99.99"),
+                                  error_messages={"min_value": VAT_RANGE, "max_value": VAT_RANGE})
     admissible = forms.TypedChoiceField(label=_("Candidature recevable"), choices=YES_NO,
                                         coerce=lambda value: value == "oui", widget=forms.RadioSelect)
     admissibility_reason = forms.CharField(label=_("Motif de recevabilité"), required=False,
@@ -449,7 +459,7 @@ class RegulariseForm(forms.Form):
 
 class NegotiateForm(forms.Form):
     amount_ht = forms.DecimalField(label=_("Montant HT après négociation (€)"), max_digits=14, decimal_places=2,
-                                   min_value=0)
+                                   min_value=Decimal("0.01"), error_messages={"min_value": POSITIVE_PRICE})
     reason = forms.CharField(label=_("Compte rendu de la négociation"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.contrib.messages import get_messages
@@ -130,6 +131,28 @@ def test_an_order_over_the_maximum_is_refused_on_the_form(client_for, buyer):
                                             "amount_ht": "10000.00"})
     assert response.status_code == 302
     assert PurchaseOrder.objects.filter(contract=contract).count() == 2
+
+
+def test_the_contract_page_shows_the_advance_on_the_amount_ttc(client_for, buyer):
+    contract = ContractFactory(notified=True, amount_ht=Decimal("120000.00"), vat_rate=Decimal("20"),
+                               advance_rate=Decimal("5"))
+    html = client_for(buyer).get(detail(contract)).content.decode()
+    assert "soit 7\u00a0200,00\u00a0€ (sur le montant initial TTC)" in html
+
+
+def test_a_framework_shows_the_advance_order_by_order(client_for, buyer):
+    contract = ContractFactory(framework=True, notified=True)
+    url = reverse("contracts:order-create", args=[contract.reference])
+    intro = unescape(client_for(buyer).get(url).content.decode())
+    assert "pour chaque bon de commande de plus de 50\u00a0000,00\u00a0€ HT dont l'exécution dépasse 2 mois" in intro
+    response = client_for(buyer).post(url, {"ordered_on": "2026-05-02", "description": "Abonnements",
+                                            "amount_ht": "60000.00"})
+    assert any("Au moins 3\u00a0600,00\u00a0€" in message for message in messages_of(response))
+    order_create(contract=contract, ordered_on=date(2026, 5, 3), amount_ht=Decimal("20000"), description="Petit",
+                 by=buyer)
+    html = client_for(buyer).get(detail(contract)).content.decode()
+    assert "au moins 3\u00a0600,00\u00a0€" in html  # 5 % of 72 000 € TTC
+    assert "Bon de commande de 20\u00a0000,00\u00a0€ HT, pas au-dessus de 50\u00a0000,00\u00a0€ HT" in html
 
 
 @freeze_time("2026-06-02 10:00")

@@ -1,7 +1,14 @@
 from decimal import Decimal
 
 from procurement.contracts.enums import AmendmentBasis
-from procurement.contracts.rules import AmendmentLimits, advance_amount, advance_rule, check_amendment, direct_payment
+from procurement.contracts.rules import (
+    AmendmentLimits,
+    advance_amount,
+    advance_rule,
+    check_amendment,
+    direct_payment,
+    order_advance_rule,
+)
 
 LIMITS_SERVICES = AmendmentLimits(eu_threshold=Decimal("216000"), de_minimis_share=Decimal("10"),
                                   max_share=Decimal("50"), cao_share=Decimal("5"))
@@ -28,10 +35,25 @@ def test_an_sme_of_a_large_buyer_gets_at_least_10_percent():
     assert rule.min_rate == Decimal("10.00")
 
 
+def test_the_advance_is_computed_on_the_initial_amount_ttc():
+    # R.2191-7: 5 % of 120 000 € HT at 20 % VAT, i.e. of 144 000 € TTC
+    assert advance_amount(amount_ht=Decimal("120000"), vat_rate=Decimal("20"), rate=Decimal("5"),
+                          duration_months=12) == Decimal("7200.00")
+
+
 def test_beyond_twelve_months_the_advance_is_computed_on_twelve_months():
-    # 10 % × 12 × 76 500 / 18
-    assert advance_amount(amount_ht=Decimal("76500"), rate=Decimal("10"), duration_months=18) == Decimal("5100.00")
-    assert advance_amount(amount_ht=Decimal("61500"), rate=Decimal("10"), duration_months=12) == Decimal("6150.00")
+    # 10 % × 12 × (76 500 × 1,2) / 18
+    assert advance_amount(amount_ht=Decimal("76500"), vat_rate=Decimal("20"), rate=Decimal("10"),
+                          duration_months=18) == Decimal("6120.00")
+    assert advance_amount(amount_ht=Decimal("61500"), vat_rate=Decimal("5.5"), rate=Decimal("10"),
+                          duration_months=12) == Decimal("6488.25")
+
+
+def test_a_framework_order_above_50_000_euros_carries_its_own_advance():
+    rule = order_advance_rule(amount_ht=Decimal("50000.01"), sme_rate_applies=False, **ADVANCE)
+    assert rule.required and rule.min_rate == Decimal("5.00")
+    assert "dépasse 2 mois (CCP R.2191-3)" in rule.reason and "montant TTC" in rule.reason
+    assert not order_advance_rule(amount_ht=Decimal("50000"), sme_rate_applies=False, **ADVANCE).required
 
 
 def test_a_de_minimis_change_below_10_percent_passes():

@@ -16,6 +16,7 @@ from procurement.contracts.services.amendments import amendment_create
 from procurement.contracts.services.indices import price_revision_apply
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare, subcontract_refuse
+from procurement.contracts.validation import advance_summary, order_advance
 from procurement.contracts.views.common import ContractAccessMixin, ServiceFormView, error_messages
 from procurement.core.money import format_eur
 
@@ -32,9 +33,10 @@ class OrderCreateView(ServiceFormView):
     @property
     def intro(self):
         usage = selectors.consumption(self.contract)
-        return _("Commandé : %(consumed)s HT sur un maximum de %(maximum)s HT ; reste %(remaining)s HT.") % {
+        ordered = _("Commandé : %(consumed)s HT sur un maximum de %(maximum)s HT ; reste %(remaining)s HT.") % {
             "consumed": format_eur(usage.consumed_ht), "maximum": format_eur(usage.maximum_ht),
             "remaining": format_eur(usage.remaining_ht)}
+        return f"{ordered} {advance_summary(self.contract)['reason']}"
 
     def perform(self, form):
         data = form.cleaned_data
@@ -44,6 +46,10 @@ class OrderCreateView(ServiceFormView):
     def after_success(self, order):
         messages.success(self.request, _("Bon de commande n° %(n)s enregistré : %(amount)s HT.") % {
             "n": order.number, "amount": format_eur(order.amount_ht)})
+        advance = order_advance(order)
+        if advance["required"]:
+            messages.info(self.request, _("%(reason)s Au moins %(amount)s.") % {
+                "reason": advance["reason"], "amount": advance["amount_display"]})
 
 
 class AmendmentCreateView(ServiceFormView):

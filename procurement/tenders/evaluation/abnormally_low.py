@@ -45,7 +45,9 @@ def method_description(params: OabParameters) -> str:
                 f"{fmt(params.lowest_gap_next_percent)} % à l'offre classée juste après elle.")
     return (f"Moyenne réduite : moyenne de toutes les offres, offres supérieures à {fmt(params.exclusion_factor)} × "
             f"cette moyenne écartées, offres inférieures de plus de {fmt(params.gap_percent)} % à la nouvelle "
-            "moyenne signalées.")
+            f"moyenne signalées ; l'offre la plus basse est aussi signalée si elle est inférieure d'au moins "
+            f"{fmt(params.lowest_gap_next_percent)} % à l'offre suivante (utile avec deux offres ou une offre "
+            "extrême).")
 
 
 def detect(amounts: Mapping[Hashable, Decimal], params: OabParameters | None = None) -> list[OabFlag]:
@@ -60,19 +62,36 @@ def detect(amounts: Mapping[Hashable, Decimal], params: OabParameters | None = N
     return _reduced_mean(amounts, params)
 
 
+REDUCED_MEAN_RULE = "Règle de la moyenne réduite"
+NEXT_BID_RULE = "Règle de l'écart avec l'offre suivante"
+
+
 def _reduced_mean(amounts, params: OabParameters) -> list[OabFlag]:
+    """The reduced mean, combined with the gap between the lowest bid and the next one: alone, the
+    reduced mean flags nothing with two bids, or when an extreme bid drags the first mean down so that
+    the others are set aside (10 / 100 / 110). Each flag says which rule flagged it."""
     first = _mean(amounts.values())
     ceiling = first * params.exclusion_factor
     kept = [amount for amount in amounts.values() if amount <= ceiling]
     second = _mean(kept)
     threshold = second * (1 - params.gap_percent / HUNDRED)
-    return [
-        OabFlag(key, amount, threshold,
-                f"{fmt(amount)} € < {fmt(threshold)} € : plus de {fmt(params.gap_percent)} % sous la moyenne réduite "
-                f"de {fmt(second)} € (moyenne de toutes les offres {fmt(first)} €, {len(amounts) - len(kept)} "
-                f"offre(s) au-delà de {fmt(ceiling)} € écartée(s)).")
-        for key, amount in amounts.items() if amount < threshold
-    ]
+    found: dict = {}  # key → [(threshold, reason)]
+    for key, amount in amounts.items():
+        if amount < threshold:
+            found[key] = [(threshold, (
+                f"{REDUCED_MEAN_RULE} : {fmt(amount)} € < {fmt(threshold)} €, plus de {fmt(params.gap_percent)} % "
+                f"sous la moyenne réduite de {fmt(second)} € (moyenne de toutes les offres {fmt(first)} €, "
+                f"{len(amounts) - len(kept)} offre(s) au-delà de {fmt(ceiling)} € écartée(s))."))]
+    ordered = sorted(amounts.items(), key=lambda item: item[1])
+    (best_key, best), (_next_key, following) = ordered[0], ordered[1]
+    below_next = following * (1 - params.lowest_gap_next_percent / HUNDRED)
+    if best < following and best <= below_next:
+        found.setdefault(best_key, []).append((below_next, (
+            f"{NEXT_BID_RULE} : {fmt(best)} € est inférieure d'au moins {fmt(params.lowest_gap_next_percent)} % "
+            f"à l'offre suivante ({fmt(following)} €, seuil {fmt(below_next)} €).")))
+    return [OabFlag(key, amount, max(limit for limit, _reason in found[key]),
+                    " ".join(reason for _limit, reason in found[key]))
+            for key, amount in amounts.items() if key in found]
 
 
 def _mean_minus_sd(amounts, params: OabParameters) -> list[OabFlag]:

@@ -14,6 +14,7 @@ from procurement.tenders.evaluation.scoring import (
     ZERO,
     PriceNote,
     fmt,
+    formula_refusal,
     formula_warnings,
     price_note_values,
     price_notes,
@@ -145,6 +146,7 @@ class Consolidation:
     dispersion: list[DispersionFlag] = field(default_factory=list)
     price: dict[int, dict[int, PriceNote]] = field(default_factory=dict)     # price leaf → bid → note
     price_warnings: dict[int, list[str]] = field(default_factory=dict)
+    price_refusals: dict[int, str] = field(default_factory=dict)             # price leaf → why refused
     effects: list[FormulaEffect] = field(default_factory=list)
     missing: list[tuple[int, int]] = field(default_factory=list)
 
@@ -221,6 +223,10 @@ def consolidate(*, tree: CriteriaTree, bids: list[BidSpec], evaluator_scores: di
         prices = {bid.id: bid.price(leaf.price_basis) for bid in bids}
         result.price[leaf.id] = price_notes(prices, formula=leaf.price_formula, max_points=leaf.points)
         result.price_warnings[leaf.id] = formula_warnings(prices, formula=leaf.price_formula)
+        refusal = formula_refusal(prices, formula=leaf.price_formula, max_points=leaf.points,
+                                  names={bid.id: bid.bidder for bid in bids})
+        if refusal:
+            result.price_refusals[leaf.id] = f"{leaf.name} : {refusal}"
         for bid in bids:
             result.leaf[(bid.id, leaf.id)] = result.price[leaf.id][bid.id].note
             result.source[(bid.id, leaf.id)] = "price"

@@ -33,6 +33,7 @@ def evaluation_as_dict(evaluation) -> dict:
         if criterion.is_price:
             item |= {"formula": FORMULA_TEXT.get(criterion.price_formula, FORMULA_TEXT["proportional"]),
                      "price_basis": criterion.price_basis,
+                     "refused": result.price_refusals.get(criterion.id) or None,
                      "warnings": result.price_warnings.get(criterion.id, []) + effects}
         criteria.append(item)
     reviews = evaluation.oab_reviews

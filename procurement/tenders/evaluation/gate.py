@@ -62,6 +62,7 @@ def _evaluation_refusals(evaluation) -> tuple[list[str], bool]:
             )
     # Every procedure, MAPA included: the award follows the committee's final ranking, never a lot
     # nobody evaluated (a lot priced only is ranked by its prices, without evaluators).
+    refusals += list(evaluation.consolidation.price_refusals.values())
     if not evaluation.tree.roots:
         refusals.append("Le lot n'a aucun critère d'attribution : il n'a pas de classement.")
         return refusals, False

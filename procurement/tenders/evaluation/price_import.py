@@ -53,8 +53,9 @@ def _unit_price(value, cell: str) -> tuple[Decimal | None, str | None]:
         return None, f"{cell} : « {value} » n'est pas un montant"
     if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
         return None, f"{cell} : « {value} » est hors des montants possibles (moins de {fmt(MONEY_LIMIT)} €)"
-    if amount < 0:
-        return None, f"{cell} : le prix unitaire {fmt(amount)} est négatif"
+    if amount <= 0:
+        return None, (f"{cell} : le prix unitaire {fmt(amount)} est {'nul' if amount == 0 else 'négatif'} ; "
+                      "un prix est strictement positif")
     if amount != round_money(amount):
         return None, f"{cell} : le prix unitaire {amount} a plus de deux décimales"
     return amount, None

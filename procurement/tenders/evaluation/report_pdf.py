@@ -176,6 +176,8 @@ def _prices(evaluation, styles) -> list:
                         f"{'TTC' if leaf.price_basis == 'ttc' else 'HT'})", styles.h2))
         story.append(_table([["Candidat", "Calcul", "Note"]] + [[names[b], n.explanation, fmt(n.note)]
                                                                 for b, n in notes.items()], styles))
+        if refusal := evaluation.consolidation.price_refusals.get(leaf.id):
+            story.append(_p(refusal, styles.warn))
         story += [_p(w, styles.warn) for w in evaluation.consolidation.price_warnings.get(leaf.id, [])]
     for effect in evaluation.consolidation.effects:
         story.append(_p(effect_text(effect, names), styles.warn))

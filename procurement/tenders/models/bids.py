@@ -76,13 +76,20 @@ class Bid(TimeStampedModel):
                 violation_error_message=_("Un pli enregistré après coup doit être motivé."),
             ),
             models.CheckConstraint(
-                condition=Q(amount_ht__isnull=True) | Q(amount_ht__gte=0), name="bid_amount_not_negative",
-                violation_error_message=_("Le montant d'une offre ne peut pas être négatif."),
+                condition=Q(amount_ht__isnull=True) | Q(amount_ht__gt=0), name="bid_amount_positive",
+                violation_error_message=_("Le montant d'une offre est strictement positif : un prix nul ou négatif "
+                                          "est refusé."),
+            ),
+            models.CheckConstraint(
+                condition=Q(negotiated_amount_ht__isnull=True) | Q(negotiated_amount_ht__gt=0),
+                name="bid_negotiated_amount_positive",
+                violation_error_message=_("Le montant négocié est strictement positif : un prix nul ou négatif "
+                                          "est refusé."),
             ),
             models.CheckConstraint(
                 condition=Q(vat_rate__isnull=True) | (Q(vat_rate__gte=0) & Q(vat_rate__lt=100)),
                 name="bid_vat_rate_range",
-                violation_error_message=_("Le taux de TVA est compris entre 0 et 100 %."),
+                violation_error_message=_("Le taux de TVA est compris entre 0 et 100 %% (exclu)."),
             ),
         ]
 

@@ -55,7 +55,8 @@ class EvaluationSettings(models.Model):
     oab_lowest_gap_next_percent = models.DecimalField(
         _("offre la plus basse : écart sous l'offre suivante (%)"), max_digits=5, decimal_places=2,
         default=Decimal("30"), validators=PERCENT,
-        help_text=_("Ou si elle est inférieure d'au moins ce pourcentage à l'offre classée juste après elle."),
+        help_text=_("Méthode de l'écart et moyenne réduite : l'offre la plus basse est signalée si elle est inférieure "
+                    "d'au moins ce pourcentage à l'offre classée juste après elle."),
     )
 
     history = HistoricalRecords()
@@ -67,7 +68,7 @@ class EvaluationSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(dispersion_threshold_percent__gte=0) & Q(dispersion_threshold_percent__lte=100),
                 name="evaluation_dispersion_threshold_range",
-                violation_error_message=_("Le seuil de dispersion est compris entre 0 et 100 %."),
+                violation_error_message=_("Le seuil de dispersion est compris entre 0 et 100 %%."),
             ),
         ]
 

@@ -45,7 +45,8 @@ class BidPriceLine(models.Model):
                             verbose_name=_("offre"))
     item = models.ForeignKey(PriceItem, on_delete=models.CASCADE, related_name="bid_lines",
                              verbose_name=_("ligne"))
-    unit_price_ht = MoneyField(_("prix unitaire HT"), validators=[MinValueValidator(Decimal("0"))])
+    unit_price_ht = MoneyField(_("prix unitaire HT"), validators=[MinValueValidator(
+        Decimal("0.01"), message=_("Un prix unitaire est strictement positif : un prix nul ou négatif est refusé."))])
 
     history = HistoricalRecords()
 
@@ -55,8 +56,9 @@ class BidPriceLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bid", "item"], name="bid_price_line_unique",
                                     violation_error_message=_("Ce prix est déjà renseigné pour cette offre.")),
-            models.CheckConstraint(condition=Q(unit_price_ht__gte=0), name="bid_price_line_not_negative",
-                                   violation_error_message=_("Un prix unitaire ne peut pas être négatif.")),
+            models.CheckConstraint(condition=Q(unit_price_ht__gt=0), name="bid_price_line_positive",
+                                   violation_error_message=_("Un prix unitaire est strictement positif : un prix "
+                                                             "nul ou négatif est refusé.")),
         ]
 
     def __str__(self) -> str:

@@ -165,6 +165,9 @@ def bid_record_opening(
         errors["admissibility_reason"] = "Motivez l'irrecevabilité de la candidature."
     if errors:
         raise ValidationError(errors)
+    if amount_ht is not None and amount_ht <= 0:
+        raise ValidationError({"amount_ht": "Le montant d'une offre est strictement positif : un prix nul ou "
+                                            "négatif est refusé."})
     bid.amount_ht, bid.vat_rate = amount_ht, vat_rate
     bid.admissible, bid.admissibility_reason = admissible, admissibility_reason.strip()
     bid.status, bid.status_reason = status, status_reason.strip()
@@ -203,6 +206,9 @@ def bid_negotiate(*, bid: Bid, amount_ht: Decimal, reason: str, by) -> Bid:
         raise ValidationError("Seules les offres conformes sont négociées.")
     if not reason.strip():
         raise ValidationError({"reason": "Résumez la négociation (points négociés, échanges)."})
+    if amount_ht is None or amount_ht <= 0:
+        raise ValidationError({"amount_ht": "Le montant négocié est strictement positif : un prix nul ou négatif "
+                                            "est refusé."})
     before = bid.final_amount_ht
     bid.negotiated_amount_ht = amount_ht
     bid.full_clean()

@@ -228,6 +228,7 @@ class ResultsView(EvaluationMixin, TemplateView):
             for leaf in tree.qualitative_leaves
         ]
         prices = [{"criterion": leaf, "warnings": result.price_warnings.get(leaf.id, []),
+                   "refusal": result.price_refusals.get(leaf.id, ""),
                    "notes": [{"bidder": names[b], "note": n} for b, n in result.price.get(leaf.id, {}).items()]}
                   for leaf in tree.price_leaves]
         dispersion = [{"flag": f, "bidder": names[f.bid_id], "criterion": tree.by_id[f.criterion_id].name}

@@ -58,3 +58,23 @@ def test_the_lowest_bid_gap_is_named_by_what_it_computes():
     assert method_description(params) == (
         "Écart de l'offre la plus basse avec les autres offres : elle est signalée si elle est inférieure d'au moins "
         "40,00 % à la moyenne des autres offres, ou d'au moins 30,00 % à l'offre classée juste après elle.")
+
+
+def test_the_default_method_flags_an_extreme_bid_by_the_gap_to_the_next_one_and_says_so():
+    # 10 / 100 / 110: mean 73,33, ceiling 88 sets 100 and 110 aside, the reduced mean is 10 itself.
+    [flag] = detect({"a": D("10"), "b": D("100"), "c": D("110")})
+    assert flag.key == "a"
+    assert flag.explanation == ("Règle de l'écart avec l'offre suivante : 10,00 € est inférieure d'au moins "
+                                "30,00 % à l'offre suivante (100,00 €, seuil 70,00 €).")
+
+
+def test_the_default_method_flags_the_lower_of_two_far_apart_bids():
+    assert flagged({"a": "50000", "b": "100000"}, AbnormallyLowMethod.REDUCED_MEAN) == ["a"]
+    assert flagged({"a": "90000", "b": "100000"}, AbnormallyLowMethod.REDUCED_MEAN) == []
+
+
+def test_a_bid_flagged_by_both_rules_names_both():
+    # Mean 112 000; 200 000 set aside; new mean 90 000; 60 000 < 81 000 and ≤ 70 % of 95 000.
+    [flag] = detect({"a": D("100000"), "b": D("95000"), "c": D("105000"), "d": D("60000"), "e": D("200000")})
+    assert flag.explanation.startswith("Règle de la moyenne réduite : 60\u202f000,00 € < 81\u202f000,00 €")
+    assert "Règle de l'écart avec l'offre suivante : 60\u202f000,00 €" in flag.explanation

@@ -161,3 +161,19 @@ def test_a_winner_left_out_of_the_ranking_is_refused(buyer):
     assert kept.pk != unpriced.pk
     assert ("L'offre de Sans Prix SARL ne figure pas au classement final de la commission."
             in refusals(lot, unpriced, buyer))
+
+
+def test_a_price_formula_that_neutralises_the_price_gaps_is_refused_on_the_page_and_at_the_award(client_for,
+                                                                                                  buyer):
+    example = worked_example()
+    example.lot.criteria.filter(kind="price").update(price_formula="mean")
+    BidFactory(lot=example.lot, compliant=True, vendor__name="Biblio Services", amount_ht=D("104000.00"))
+    # Mean 105 333,33: 100 000 and 104 000 are both below it and both get 40 / 40.
+    url = reverse("tenders:evaluation-results", args=[example.tender.reference, example.lot.number])
+    content = html.unescape(client_for(buyer).get(url).content.decode())
+    assert ("Formule refusée pour ces offres : les prix de 100\u202f000,00 € et de 104\u202f000,00 € (Lectura "
+            "Numérique et Biblio Services) obtiennent 40,00 et 40,00 points") in content
+    reasons = refusals(example.lot, example.a, buyer)
+    assert any("CE, 3 novembre 2014, n° 373362" in reason for reason in reasons)
+    example.lot.refresh_from_db()
+    assert example.lot.state == LotState.EVALUATING

@@ -50,7 +50,7 @@ def test_every_error_names_its_sheet_and_cell(bid):
     reading = read_price_schedule(workbook({"4": "abc", "9": None, "6": -3}), lot_number=2, items=items(bid))
     assert reading.errors == [
         "Lot 2!E9 : « abc » n'est pas un montant",
-        "Lot 2!E11 : le prix unitaire -3,00 est négatif",
+        "Lot 2!E11 : le prix unitaire -3,00 est négatif ; un prix est strictement positif",
         "Lot 2!E14 : prix unitaire manquant",
     ]
 
