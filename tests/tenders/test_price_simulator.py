@@ -43,7 +43,7 @@ def test_the_mean_formula_capped_at_the_top_note_is_refused_with_its_reason(caps
     _, out, _ = run_cli(capsys, "--prices", *PRICES, "--points", "40", "--format", "json")
     mean = by_formula(out)["mean"]
     assert "notes" not in mean
-    assert "100\u202f000,00 € et 110\u202f000,00 € obtiennent la même note (40,00)" in mean["refused"]
+    assert "les prix de 100\u202f000,00 € et de 110\u202f000,00 € obtiennent 40,00 et 40,00 points" in mean["refused"]
     assert "373362" in mean["refused"]
 
 

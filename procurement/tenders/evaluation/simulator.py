@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import pairwise
 
 from procurement.tenders.enums import CriterionKind, PriceFormula
+from procurement.tenders.evaluation import scoring
 from procurement.tenders.evaluation.consolidation import BidSpec, CriteriaTree, CriterionSpec, consolidate
 from procurement.tenders.evaluation.report_pdf import effect_text
-from procurement.tenders.evaluation.scoring import ZERO, fmt, formula_warnings, price_note_values
+from procurement.tenders.evaluation.scoring import ZERO, fmt, formula_warnings
 
 HUNDRED = Decimal("100")
 PRICE_ID, TECHNICAL_ID, OTHER_ID = 1, 2, 3
@@ -46,19 +46,8 @@ class FormulaSimulation:
 
 
 def formula_refusal(prices: dict[int, Decimal], *, formula: str, max_points: Decimal) -> str:
-    """Why ``formula`` may not be used for these prices ("" when it may): the notes must strictly
-    decrease with the price over the bids received (CE 3 nov. 2014, n° 373362).
-
-    The one call the simulator makes for the refusal: when the evaluation gets its own refusal
-    function, this delegates to it."""
-    notes = price_note_values(prices, formula=formula, max_points=max_points)
-    by_price = sorted({price: notes[key] for key, price in prices.items()}.items())
-    for (cheaper, cheaper_note), (dearer, dearer_note) in pairwise(by_price):
-        if dearer_note >= cheaper_note:
-            return (f"Les notes ne décroissent pas strictement avec le prix : {fmt(cheaper)} € et {fmt(dearer)} € "
-                    f"obtiennent la même note ({fmt(cheaper_note)}) ; la formule neutralise les écarts de prix "
-                    "(CE, 3 novembre 2014, n° 373362).")
-    return ""
+    """Why ``formula`` may not be used for these prices ("" when it may): the evaluation's own rule."""
+    return scoring.formula_refusal(prices, formula=formula, max_points=max_points)
 
 
 def _check(prices: Sequence[Decimal], points: Decimal, technical: Sequence[Decimal] | None,
