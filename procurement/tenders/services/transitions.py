@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from procurement.tenders.abilities import can_drive
 from procurement.tenders.guards import LOT_GUARDS, TENDER_GUARDS, lot_refusals, tender_refusals
 from procurement.tenders.models import Bid, Lot, Tender, TransitionLog
+from procurement.tenders.procedure import notice_date_at_publication
 
 REASON_REQUIRED = {"abandon", "declare_unsuccessful"}
 
@@ -73,8 +74,8 @@ def tender_transition(*, tender: Tender, name: str, by, reason: str = "", now: d
     source = locked.state
     try:
         if name == "publish":
-            today = timezone.localdate(now)
-            locked.notice_sent_on = max(today, locked.notice_sent_on or today)
+            locked.notice_sent_on = notice_date_at_publication(planned=locked.notice_sent_on,
+                                                               today=timezone.localdate(now))
         method(by=by, reason=reason)
         locked.save()
     except TransitionNotAllowed:
