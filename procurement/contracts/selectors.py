@@ -5,7 +5,7 @@ DECP needs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from procurement.contracts.enums import DECP_GROUP, EXECUTING, SubcontractStatus
+from procurement.contracts.enums import DECP_GROUP, SubcontractStatus
 from procurement.contracts.models import (
     Amendment,
     Contract,
@@ -29,7 +29,6 @@ from procurement.tenders.enums import LotState
 from procurement.tenders.models import Lot
 
 ZERO = Decimal("0.00")
-RENEWAL_DUE_DAYS = 90
 
 
 def _sum_of(model, field: str):
@@ -41,7 +40,7 @@ def contract_list(*, user, state: str = "", holder=None, programme=None, renewal
                   today: date | None = None) -> QuerySet[Contract]:
     """The contracts ``user`` may read, with ``ordered_ht`` (orders) and ``amended_ht`` (net change by
     amendments) computed by the database. ``renewal_due``: executing contracts whose renewal decision
-    deadline falls in the next 90 days, or has passed while the period still runs."""
+    deadline falls within the renewal horizon, or has passed while the period still runs."""
     today = today or timezone.localdate()
     contracts = (
         Contract.objects.visible_to(user)
@@ -55,8 +54,7 @@ def contract_list(*, user, state: str = "", holder=None, programme=None, renewal
     if programme is not None:
         contracts = contracts.filter(lot__tender__programme=programme)
     if renewal_due:
-        horizon = today + timedelta(days=RENEWAL_DUE_DAYS)
-        contracts = contracts.filter(state__in=EXECUTING, renewal_deadline__lte=horizon, period_end__gte=today)
+        contracts = contracts.renewal_due(today=today, overdue=True)
     return contracts.order_by("-start_date", "reference")
 
 
