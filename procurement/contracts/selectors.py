@@ -23,6 +23,7 @@ from procurement.contracts.models import (
     PurchaseOrder,
     Subcontract,
 )
+from procurement.contracts.rules import amount_after_amendments
 from procurement.contracts.schedule import Period
 from procurement.core.money import MoneyField, round_money
 from procurement.tenders.enums import LotState
@@ -101,8 +102,7 @@ def awarded_lots_without_contract() -> QuerySet[Lot]:
 
 def amended_amount(contract) -> Decimal:
     """The initial amount (a framework's maximum) after every amendment."""
-    change = sum((a.amount_change_ht for a in contract.amendments.all()), Decimal("0"))
-    return round_money(contract.initial_amount_ht + change)
+    return amount_after_amendments(contract.initial_amount_ht, (a.amount_change_ht for a in contract.amendments.all()))
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,8 @@ def period_maximum(contract, period: Period, amendments) -> Decimal | None:
     """The maximum of a period: the yearly maximum plus the amendments signed by its end."""
     if contract.yearly_maximum_ht is None:
         return None
-    change = sum((a.yearly_maximum_change_ht for a in amendments if a.signed_on <= period.end), Decimal("0"))
-    return round_money(contract.yearly_maximum_ht + change)
+    return amount_after_amendments(contract.yearly_maximum_ht,
+                                   (a.yearly_maximum_change_ht for a in amendments if a.signed_on <= period.end))
 
 
 def consumption(contract, *, extra: PurchaseOrder | None = None) -> Consumption:
@@ -155,9 +155,9 @@ def consumption(contract, *, extra: PurchaseOrder | None = None) -> Consumption:
         ))
     total = round_money(sum((order.amount_ht for order in orders), Decimal("0")))
     maximum = contract.maximum_ht if contract.maximum_ht is not None else contract.initial_amount_ht
-    change = sum((a.amount_change_ht for a in amendments), Decimal("0"))
-    return Consumption(minimum_ht=contract.minimum_ht, maximum_ht=round_money(maximum + change), consumed_ht=total,
-                       periods=rows)
+    return Consumption(minimum_ht=contract.minimum_ht,
+                       maximum_ht=amount_after_amendments(maximum, (a.amount_change_ht for a in amendments)),
+                       consumed_ht=total, periods=rows)
 
 
 # DECP -----------------------------------------------------------------------------------------
