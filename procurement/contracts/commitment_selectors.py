@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from procurement.contracts.enums import EXECUTING, ContractState, MaintenanceStart, RenewalDecisionKind
+from procurement.contracts.enums import ContractState, MaintenanceStart, RenewalDecisionKind
 from procurement.contracts.models import Amendment, Contract, Invoice, PriceRevision, PurchaseOrder, RenewalDecision
+from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.contracts.schedule import months_later
 from procurement.core.money import round_money
 from procurement.programmes.models import BudgetLine, Programme
@@ -236,11 +237,10 @@ def late_interest_paid(*, year: int | None = None) -> QuerySet[Invoice]:
     return invoices.filter(paid_on__year=year) if year else invoices
 
 
-def renewal_decisions_due(*, today: date | None = None, days: int = 120) -> QuerySet[Contract]:
+def renewal_decisions_due(*, today: date | None = None, days: int = RENEWAL_DUE_DAYS) -> QuerySet[Contract]:
     """Executing contracts whose renewal decision deadline falls within ``days`` days."""
     today = today or timezone.localdate()
-    return (Contract.objects.filter(state__in=EXECUTING, renewal_deadline__gte=today,
-                                    renewal_deadline__lte=today + timedelta(days=days))
+    return (Contract.objects.renewal_due(today=today, days=days)
             .select_related("holder", "budget_line").order_by("renewal_deadline", "reference"))
 
 

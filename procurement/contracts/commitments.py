@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from procurement.contracts import schedule as calendar
+from procurement.contracts.rules import amount_after_amendments
 from procurement.core.money import round_money
 
 COMMITTED, FORECAST, ESTIMATE = 0, 1, 2
@@ -116,9 +117,9 @@ def obligation_rows(terms: ContractTerms) -> list[tuple]:
             rows.append((key, line, COMMITTED, ordered_on, ordered_on, _cents(amount), _basis_points(rate), AT_DATE))
         if terms.yearly_maximum_ht is not None:
             for period in periods:
-                change = sum((c for signed, _, c in terms.amendments if signed <= period.end), Decimal("0"))
-                rows.append((key, line, ESTIMATE, period.start, period.end,
-                             _cents(terms.yearly_maximum_ht + change), vat, SPREAD))
+                maximum = amount_after_amendments(terms.yearly_maximum_ht,
+                                                  (c for signed, _, c in terms.amendments if signed <= period.end))
+                rows.append((key, line, ESTIMATE, period.start, period.end, _cents(maximum), vat, SPREAD))
     elif terms.amount_ht is not None:
         if terms.max_renewals == 0:
             first = periods[0]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from procurement.contracts.enums import AmendmentBasis, ContractState, RenewalDecisionKind
 from procurement.contracts.models import Amendment, Contract, IndexSeries, PriceRevisionClause, Subcontract
+from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
@@ -50,7 +52,9 @@ class ContractFilterForm(forms.Form):
                                     queryset=Vendor.objects.none(), widget=PlainSelect)
     programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
                                        queryset=Programme.objects.order_by("reference"), widget=PlainSelect)
-    renewal_due = forms.BooleanField(label=_("Reconduction à décider dans les 90 jours"), required=False)
+    renewal_due = forms.BooleanField(
+        label=format_lazy(_("Reconduction à décider dans les {days} jours"), days=RENEWAL_DUE_DAYS), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

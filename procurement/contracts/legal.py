@@ -17,6 +17,7 @@ from procurement.contracts.rules import (
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import ReferenceValueMissing, reference_value
 from procurement.tenders.enums import Nature
+from procurement.tenders.procedure import eu_threshold_kind
 
 
 def legality_threshold(*, at: date) -> Decimal:
@@ -72,9 +73,7 @@ def retention_max_rate(*, sme: bool, authority, at: date) -> Decimal:
 
 
 def eu_threshold(*, nature: str, at: date) -> Decimal:
-    kind = (ReferenceKind.EU_THRESHOLD_WORKS if nature == Nature.WORKS
-            else ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_SUBCENTRAL)
-    return reference_value(kind, at=at)
+    return reference_value(eu_threshold_kind(nature), at=at)
 
 
 def amendment_limits(*, nature: str, at: date) -> AmendmentLimits:

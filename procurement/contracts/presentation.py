@@ -12,6 +12,7 @@ from procurement.contracts.guards import contract_refusals, standstill_of
 from procurement.contracts.services.indices import revision_dates
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import format_eur, format_percent
+from procurement.core.numbers import format_number
 
 STATE_LABELS = dict(ContractState.choices)
 
@@ -99,7 +100,7 @@ def _execution_events(contract, *, today: date) -> list[dict]:
             "n": order.number, "amount": format_eur(order.amount_ht)}, who=_name(order.by), reason=order.description))
     for revision in contract.revisions.all():
         events.append(_event(revision.revision_on, _("Révision des prix : coefficient %(c)s, P = %(p)s HT") % {
-            "c": f"{revision.coefficient.normalize():f}".replace(".", ","), "p": format_eur(revision.price_ht)},
+            "c": format_number(revision.coefficient), "p": format_eur(revision.price_ht)},
             who=_name(revision.by)))
     for sub in contract.subcontracts.all():
         events.append(_event(sub.declared_on, _("Déclaration de sous-traitance (DC4) : %(vendor)s") % {

@@ -4,6 +4,7 @@ the relevant date and passes them here; no figure is written in this module."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,6 +30,12 @@ def above(part: Decimal, whole: Decimal, percent: Decimal) -> bool:
 def reaches(part: Decimal, whole: Decimal, percent: Decimal) -> bool:
     """``part`` is ``percent`` % of ``whole`` or more, compared exactly."""
     return part * HUNDRED >= percent * whole
+
+
+def amount_after_amendments(amount_ht: Decimal, changes: Iterable[Decimal]) -> Decimal:
+    """An amount (the initial amount, a framework's maximum, a yearly maximum) once the amendments'
+    changes to it are added, to the cent."""
+    return round_money(amount_ht + sum(changes, Decimal("0")))
 
 
 # Advance (R.2191-3, R.2191-7) ------------------------------------------------------------------

@@ -5,7 +5,7 @@ DECP needs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from procurement.contracts.enums import DECP_GROUP, EXECUTING, SubcontractStatus
+from procurement.contracts.enums import DECP_GROUP, SubcontractStatus
 from procurement.contracts.models import (
     Amendment,
     Contract,
@@ -23,13 +23,13 @@ from procurement.contracts.models import (
     PurchaseOrder,
     Subcontract,
 )
+from procurement.contracts.rules import amount_after_amendments
 from procurement.contracts.schedule import Period
 from procurement.core.money import MoneyField, round_money
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import Lot
 
 ZERO = Decimal("0.00")
-RENEWAL_DUE_DAYS = 90
 
 
 def _sum_of(model, field: str):
@@ -41,7 +41,7 @@ def contract_list(*, user, state: str = "", holder=None, programme=None, renewal
                   today: date | None = None) -> QuerySet[Contract]:
     """The contracts ``user`` may read, with ``ordered_ht`` (orders) and ``amended_ht`` (net change by
     amendments) computed by the database. ``renewal_due``: executing contracts whose renewal decision
-    deadline falls in the next 90 days, or has passed while the period still runs."""
+    deadline falls within the renewal horizon, or has passed while the period still runs."""
     today = today or timezone.localdate()
     contracts = (
         Contract.objects.visible_to(user)
@@ -55,8 +55,7 @@ def contract_list(*, user, state: str = "", holder=None, programme=None, renewal
     if programme is not None:
         contracts = contracts.filter(lot__tender__programme=programme)
     if renewal_due:
-        horizon = today + timedelta(days=RENEWAL_DUE_DAYS)
-        contracts = contracts.filter(state__in=EXECUTING, renewal_deadline__lte=horizon, period_end__gte=today)
+        contracts = contracts.renewal_due(today=today, overdue=True)
     return contracts.order_by("-start_date", "reference")
 
 
@@ -103,8 +102,7 @@ def awarded_lots_without_contract() -> QuerySet[Lot]:
 
 def amended_amount(contract) -> Decimal:
     """The initial amount (a framework's maximum) after every amendment."""
-    change = sum((a.amount_change_ht for a in contract.amendments.all()), Decimal("0"))
-    return round_money(contract.initial_amount_ht + change)
+    return amount_after_amendments(contract.initial_amount_ht, (a.amount_change_ht for a in contract.amendments.all()))
 
 
 @dataclass(frozen=True)
@@ -138,8 +136,8 @@ def period_maximum(contract, period: Period, amendments) -> Decimal | None:
     """The maximum of a period: the yearly maximum plus the amendments signed by its end."""
     if contract.yearly_maximum_ht is None:
         return None
-    change = sum((a.yearly_maximum_change_ht for a in amendments if a.signed_on <= period.end), Decimal("0"))
-    return round_money(contract.yearly_maximum_ht + change)
+    return amount_after_amendments(contract.yearly_maximum_ht,
+                                   (a.yearly_maximum_change_ht for a in amendments if a.signed_on <= period.end))
 
 
 def consumption(contract, *, extra: PurchaseOrder | None = None) -> Consumption:
@@ -157,9 +155,9 @@ def consumption(contract, *, extra: PurchaseOrder | None = None) -> Consumption:
         ))
     total = round_money(sum((order.amount_ht for order in orders), Decimal("0")))
     maximum = contract.maximum_ht if contract.maximum_ht is not None else contract.initial_amount_ht
-    change = sum((a.amount_change_ht for a in amendments), Decimal("0"))
-    return Consumption(minimum_ht=contract.minimum_ht, maximum_ht=round_money(maximum + change), consumed_ht=total,
-                       periods=rows)
+    return Consumption(minimum_ht=contract.minimum_ht,
+                       maximum_ht=amount_after_amendments(maximum, (a.amount_change_ht for a in amendments)),
+                       consumed_ht=total, periods=rows)
 
 
 # DECP -----------------------------------------------------------------------------------------

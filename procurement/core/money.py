@@ -8,12 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import models
 from num2words import num2words
 
+from procurement.core.numbers import NBSP, format_number
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 MONEY_MAX_DIGITS = 14
 # The first amount a money field cannot store (MONEY_MAX_DIGITS digits, two of them decimals).
 MONEY_LIMIT = Decimal(10) ** (MONEY_MAX_DIGITS - 2)
-NBSP = "\u00a0"
 
 
 class MoneyError(ValueError):
@@ -78,22 +79,10 @@ def format_eur(value: Decimal | int | str | None, *, cents: bool = True) -> str:
     """French formatting: ``1 234,56 €`` with no-break spaces, so the figure never wraps."""
     if value is None or value == "":
         return ""
-    amount = round_money(value)
-    if not cents:
-        amount = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    whole, _, fraction = f"{abs(amount):f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = NBSP.join(groups) + (f",{fraction}" if cents else "")
-    return f"{sign}{text}{NBSP}€"
+    return f"{format_number(round_money(value), places=2 if cents else 0)}{NBSP}€"
 
 
 def format_percent(value: Decimal | int | str) -> str:
-    from procurement.core.numbers import format_number
-
     return f"{format_number(to_decimal(value))}{NBSP}%"
 
 

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from procurement.contracts import commitment_selectors as selectors
+from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.core.roles import RoleRequiredMixin
 from procurement.dashboards.finance import chart, filtered_commitments
 from procurement.dashboards.finance_exports import commitments_pdf, commitments_xlsx
 from procurement.programmes.enums import BudgetSection
 
 WATCH_DAYS = 15
-RENEWAL_DAYS = 120
 
 
 class FinanceMixin(RoleRequiredMixin):
@@ -36,8 +36,8 @@ class FinanceOverviewView(FinanceMixin, TemplateView):
         context.update(
             chart=chart(table) if table is not None and table.years else None,
             section_rows=section_rows(table) if table is not None else [],
-            today=today, watch_days=WATCH_DAYS, renewal_days=RENEWAL_DAYS,
-            renewals=list(selectors.renewal_decisions_due(today=today, days=RENEWAL_DAYS)),
+            today=today, watch_days=WATCH_DAYS, renewal_days=RENEWAL_DUE_DAYS,
+            renewals=list(selectors.renewal_decisions_due(today=today)),
             invoices=list(selectors.invoices_near_deadline(today=today, days=WATCH_DAYS)),
             late=list(selectors.late_interest_paid()[:20]),
         )

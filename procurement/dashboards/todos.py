@@ -30,7 +30,6 @@ from procurement.tenders.services.qa import answer_limit
 
 # The horizons the finance page already watches: the home shows the same lists.
 INVOICE_DAYS = 15
-RENEWAL_DAYS = 120
 WEEK_DAYS = 7
 
 
@@ -181,7 +180,7 @@ def deadlines_this_week(*, user, today: date, now: datetime) -> TodoGroup:
 
 
 def renewals_to_decide(*, today: date) -> TodoGroup:
-    contracts = renewal_decisions_due(today=today, days=RENEWAL_DAYS)
+    contracts = renewal_decisions_due(today=today)
     items = [Todo(_("Décider de la reconduction de %(reference)s — %(holder)s")
                   % {"reference": contract.reference, "holder": contract.holder.name},
                   reverse("contracts:detail", args=[contract.reference]) + "#reconduction",

@@ -27,6 +27,8 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from procurement.core.numbers import THIN_SPACE, format_number
+
 # The parts of a .docx whose text the reader sees (body, headers, footers, notes).
 TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 LEFTOVER = re.compile(r"\{\{|\{%|\{#")
@@ -306,7 +308,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
                                  expression=expression)
         self.loop_items += len(value)
         if self.loop_items > MAX_LOOP_ITEMS:
-            limit = f"{MAX_LOOP_ITEMS:,}".replace(",", "\u202f")
+            limit = format_number(MAX_LOOP_ITEMS, space=THIN_SPACE)
             raise UnsafeTemplate(f"les boucles du modèle parcourent plus de {limit} éléments (à « for … in "
                                  f"{expression} »).", expression=expression)
         return value

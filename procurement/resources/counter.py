@@ -23,6 +23,8 @@ from celus_nibbler.reader import CsvReader, JsonCounter5SheetReader
 from celus_nibbler.utils import colnum_to_colletters
 from celus_nigiri.csv_detect import detect_file_encoding
 
+from procurement.core.numbers import THIN_SPACE, format_number
+
 SUPPORTED_EXTENSIONS = (".tsv", ".csv", ".xlsx", ".json")
 RELEASES = {"5": "counter5", "5.0": "counter5", "5.1": "counter51"}
 FAMILIES = {"TR": "TR", "TR_B1": "TR", "DR": "DR", "DR_D1": "DR", "PR": "PR", "PR_P1": "PR"}
@@ -191,7 +193,7 @@ def _count(value, *, where: str) -> int:
     if number < 0:
         raise CounterError(f"{where}nombre négatif « {text[:40]} » refusé")
     if number > ABSURD_COUNT:
-        limit = f"{ABSURD_COUNT:,}".replace(",", "\u202f")
+        limit = format_number(ABSURD_COUNT, space=THIN_SPACE)
         raise CounterError(f"{where}nombre aberrant « {text[:40]} » refusé (au-delà de {limit} usages par mois)")
     return int(number)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from procurement.core.money import format_eur
-from procurement.core.numbers import format_number
+from procurement.core.numbers import NBSP, format_number
 
 POOR_COST_PER_USE_FACTOR = Decimal("3")
 
@@ -14,7 +14,7 @@ def trend_text(value: Decimal | None) -> str:
     if value is None:
         return "—"
     sign = "+" if value > 0 else ""
-    return f"{sign}{value}".replace(".", ",") + "\u00a0%"
+    return f"{sign}{format_number(value, places=1)}{NBSP}%"
 
 
 def cost_per_use_rows(values) -> list[tuple[str, Decimal | None, str]]:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from procurement.contracts.models import PriceRevision, PurchaseOrder
-from procurement.contracts.selectors import RENEWAL_DUE_DAYS
+from procurement.contracts.models import Contract, PriceRevision, PurchaseOrder
 from procurement.core.money import HUNDRED, round_money, ttc
 from procurement.resources.enums import LibraryTier
 from procurement.resources.models import Library, Resource, UsageCount, UsageReport
@@ -255,9 +254,10 @@ def report_list(*, unmatched_only: bool = False) -> QuerySet[UsageReport]:
 
 def renewal_candidates(*, today: date | None = None) -> list[tuple[Resource, bool]]:
     """Resources whose contract has a next renewal decision deadline, earliest first, each with
-    ``near`` (the deadline falls within the 90 days the contracts list uses, or has passed)."""
+    ``near`` (the contract's renewal is due, as the contracts list's filter says: the deadline falls
+    within the renewal horizon, or has passed while the period still runs)."""
     today = today or timezone.localdate()
-    horizon = today + timedelta(days=RENEWAL_DUE_DAYS)
+    due = set(Contract.objects.renewal_due(today=today, overdue=True).values_list("pk", flat=True))
     resources = (resource_list().filter(contract__renewal_deadline__isnull=False, contract__period_end__gte=today)
                  .order_by("contract__renewal_deadline", "name"))
-    return [(resource, resource.contract.renewal_deadline <= horizon) for resource in resources]
+    return [(resource, resource.contract_id in due) for resource in resources]

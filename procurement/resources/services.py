@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
-from procurement.contracts.services.renewals import renewal_decide
+from procurement.contracts.services.renewals import renewal_decide, renewal_decision_check
 from procurement.resources.counter import ParsedReport, read_report
 from procurement.resources.enums import ReportSource, ResourceDecision
 from procurement.resources.models import (
@@ -165,16 +165,8 @@ def resource_renewal_decide(*, resource: Resource, decision: str, reason: str, b
         kind = RenewalDecisionKind.RENEW if decision == ResourceDecision.RENEW else RenewalDecisionKind.REFUSE
         contract_row = renewal_decide(contract=contract, decision=kind, by=by, reason=reason.strip(), today=today)
     else:
-        # Checked as renewal_decide would: the renewal must still be possible and the notice not passed.
-        from procurement.contracts.schedule import decision_deadline
-        from procurement.core.legal_calendar import short_date
-
-        if contract.renewal_deadline is None or number > contract.max_renewals:
-            raise ValidationError("Aucune reconduction ne peut plus suivre sur ce marché.")
-        deadline = decision_deadline(end=contract.current_periods()[-1].end, notice_months=contract.notice_months)
-        if today > deadline:
-            raise ValidationError(f"Le préavis est dépassé : la décision devait être prise au plus tard le "
-                                  f"{short_date(deadline)}.")
+        # Keeping a tacit renewal records nothing on the contract, but passes the same guard.
+        renewal_decision_check(contract, today=today)
     value = resource_value(resource=resource, year=year)
     row = ResourceRenewalDecision(
         resource=resource, contract=contract, renewal_number=number, decision=decision, reason=reason.strip(),

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from procurement.core.enums import ReferenceKind
-from procurement.core.legal_calendar import is_working_day, legal_deadline, long_date, short_date, why_not_working
+from procurement.core.legal_calendar import is_working_day, long_date, short_date, why_not_working
 from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_flag
+from procurement.tenders import procedure as procedure_rules
 from procurement.tenders.criteria_rules import CriterionNode, criteria_errors
 from procurement.tenders.enums import BidStatus, CriterionKind, LotState, Procedure
 
@@ -46,12 +47,12 @@ def lot_criteria_errors(lot, *, environmental_required: bool | None = None) -> l
     return criteria_errors(lot_criteria_tree(lot), environmental_required=environmental_required)
 
 
-def earliest_bid_deadline(tender, *, notice: date) -> date | None:
+def tender_earliest_bid_deadline(tender, *, notice: date) -> date | None:
     """The first day the bid deadline may fall on, for a notice sent on ``notice``."""
     if tender.procedure != Procedure.OPEN:
         return None
     days = reference_days(ReferenceKind.OPEN_MIN_DAYS_ELECTRONIC, at=tender.consultation_start)
-    return legal_deadline(notice, days).end
+    return procedure_rules.earliest_bid_deadline(notice=notice, min_days=days).end
 
 
 def _deadline_refusals(tender, *, notice: date | None) -> list[str]:
@@ -61,7 +62,7 @@ def _deadline_refusals(tender, *, notice: date | None) -> list[str]:
         return ["La date limite de réception des offres n'est pas fixée."]
     deadline_day = timezone.localtime(tender.bid_deadline).date()
     try:
-        earliest = earliest_bid_deadline(tender, notice=notice)
+        earliest = tender_earliest_bid_deadline(tender, notice=notice)
     except ReferenceValueMissing as error:
         return [str(error)]
     if earliest and deadline_day < earliest:
@@ -147,8 +148,8 @@ def _mark_ready(tender, *, now: datetime) -> list[str]:
 
 def _publish(tender, *, now: datetime) -> list[str]:
     # The notice goes out today: the deadline must still be legal counted from today.
-    today = timezone.localdate(now)
-    return _deadline_refusals(tender, notice=max(today, tender.notice_sent_on or today))
+    notice = procedure_rules.notice_date_at_publication(planned=tender.notice_sent_on, today=timezone.localdate(now))
+    return _deadline_refusals(tender, notice=notice)
 
 
 def _close(tender, *, now: datetime) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from procurement.core.enums import ReferenceKind
-from procurement.core.legal_calendar import legal_deadline, short_date
+from procurement.core.legal_calendar import LegalDeadline, legal_deadline, short_date
 from procurement.core.money import format_eur, format_percent, round_money
 from procurement.core.selectors import reference_known_until, reference_row
 from procurement.tenders.enums import Nature, Procedure, Publicity
@@ -53,6 +53,27 @@ def procedure_rules_known_until() -> date | None:
     return reference_known_until(PROCEDURE_RULE_KINDS)
 
 
+def eu_threshold_kind(nature: str) -> ReferenceKind:
+    """The European threshold a need of this nature is measured against (R.2124-1, avis annexé au
+    CCP): the works threshold, or the supplies and services one for local authorities (sub-central
+    buyers)."""
+    if nature == Nature.WORKS:
+        return ReferenceKind.EU_THRESHOLD_WORKS
+    return ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_SUBCENTRAL
+
+
+def notice_date_at_publication(*, planned: date | None, today: date) -> date:
+    """The day the notice is taken as sent when the tender is published on ``today``: the planned day,
+    or today when that day has passed or was never set (a notice cannot be sent in the past)."""
+    return max(today, planned or today)
+
+
+def earliest_bid_deadline(*, notice: date, min_days: int) -> LegalDeadline:
+    """The first day the bid deadline may fall on: ``min_days`` days from the notice's sending
+    (R.2161-3 for an open procedure), counted by the legal calendar."""
+    return legal_deadline(notice, min_days)
+
+
 def rules_in_force(*, nature: str, at: date) -> ProcedureRules:
     works = nature == Nature.WORKS
 
@@ -63,9 +84,7 @@ def rules_in_force(*, nature: str, at: date) -> ProcedureRules:
     return ProcedureRules(
         at=at,
         nature=nature,
-        eu_threshold=figure(
-            ReferenceKind.EU_THRESHOLD_WORKS if works else ReferenceKind.EU_THRESHOLD_SUPPLIES_SERVICES_SUBCENTRAL
-        ),
+        eu_threshold=figure(eu_threshold_kind(nature)),
         dispense_threshold=figure(
             ReferenceKind.DISPENSE_THRESHOLD_WORKS if works else ReferenceKind.DISPENSE_THRESHOLD_SUPPLIES_SERVICES
         ),
@@ -214,7 +233,7 @@ def advise(
 
     if notice_date is not None:
         if min_days is not None:
-            deadline = legal_deadline(notice_date, min_days)
+            deadline = earliest_bid_deadline(notice=notice_date, min_days=min_days)
             earliest = deadline.end
             reasons.append(
                 f"Avis envoyé le {short_date(notice_date)} : {deadline.reason[0].lower()}{deadline.reason[1:]}"

@@ -31,6 +31,7 @@ from django.db.models import Prefetch
 
 from procurement.contracts.enums import DECP_GROUP
 from procurement.contracts.models import Amendment, Contract, Subcontract
+from procurement.contracts.rules import amount_after_amendments
 from procurement.contracts.selectors import decp_fields
 from procurement.core.enums import ReferenceKind
 from procurement.core.money import round_money
@@ -123,7 +124,7 @@ def _modifications(contract, *, published_on: date) -> list[dict]:
     rows = []
     amount = contract.initial_amount_ht
     for amendment in contract.amendments.all():
-        amount = round_money(amount + amendment.amount_change_ht)
+        amount = amount_after_amendments(amount, [amendment.amount_change_ht])
         modification = {
             "id": amendment.number,
             "dateNotificationModification": amendment.signed_on.isoformat(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,11 +36,28 @@ contract_reference_validator = RegexValidator(
 percent_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
+# How far ahead the contracts list, the dashboards and the to-do lists look for renewal decisions:
+# four months, longer than a quarter, so that at least one meeting of the assembly (which meets at
+# least once a quarter, CGCT L.2121-7) falls before the notice deadline when the decision needs its
+# deliberation.
+RENEWAL_DUE_DAYS = 120
+
+
 class ContractQuerySet(models.QuerySet):
     def visible_to(self, user):
         from procurement.contracts.abilities import can_read
 
         return self if can_read(user) else self.none()
+
+    def renewal_due(self, *, today: date, days: int = RENEWAL_DUE_DAYS, overdue: bool = False):
+        """Executing contracts whose next renewal decision is due within ``days`` days of ``today``
+        (the deadline falls between today and the horizon). With ``overdue``, also those whose
+        deadline has passed while their current period still runs."""
+        horizon = today + timedelta(days=days)
+        due = self.filter(state__in=EXECUTING, renewal_deadline__lte=horizon)
+        if overdue:
+            return due.filter(period_end__gte=today)
+        return due.filter(renewal_deadline__gte=today)
 
 
 class Contract(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):

@@ -33,8 +33,7 @@ class Reminder:
 
 
 def _renewals(today: date, horizon: date) -> list[Reminder]:
-    contracts = (Contract.objects.filter(state__in=EXECUTING, renewal_deadline__gte=today,
-                                         renewal_deadline__lte=horizon)
+    contracts = (Contract.objects.renewal_due(today=today, days=(horizon - today).days)
                  .select_related("holder").order_by("renewal_deadline", "reference"))
     return [Reminder(
         kind=ReminderKind.RENEWAL_DECISION, object_key=f"contract:{c.pk}:renewal:{c.renewal_count + 1}",

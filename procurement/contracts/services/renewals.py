@@ -16,33 +16,43 @@ from procurement.contracts.services.common import apply_schedule, lock, require_
 from procurement.core.legal_calendar import short_date
 
 
+def renewal_decision_check(contract: Contract, *, today: date, decision: str | None = None) -> date:
+    """The one guard of a decision on the next renewal, taken on ``today``: the contract runs and
+    provides a renewal, one may still follow, none was decided yet, and the notice deadline has not
+    passed. ``decision``, when given, is also checked against the renewal mode (a tacit renewal
+    takes no decision to renew). Returns the notice deadline; raises ``ValidationError`` in French."""
+    require_executing(contract, "Une décision de reconduction")
+    if contract.renewal_mode == RenewalMode.NONE:
+        raise ValidationError("Ce marché ne prévoit pas de reconduction.")
+    number = contract.renewal_count + 1
+    current = contract.current_periods()[-1]
+    if number > contract.max_renewals:
+        raise ValidationError(f"Le nombre maximal de reconductions ({contract.max_renewals}) est atteint : le marché "
+                              f"s'achève le {short_date(current.end)}.")
+    if contract.renewal_mode == RenewalMode.TACIT and decision == RenewalDecisionKind.RENEW:
+        raise ValidationError({"decision": "La reconduction est tacite : elle a lieu sans décision ; seul un refus "
+                                           "s'enregistre."})
+    if contract.renewal_decisions.filter(renewal_number=number).exists():
+        raise ValidationError(f"La reconduction n° {number} a déjà fait l'objet d'une décision.")
+    deadline = decision_deadline(end=current.end, notice_months=contract.notice_months)
+    if today > deadline:
+        after = (f" Le marché sera reconduit le {short_date(current.end + ONE_DAY)}."
+                 if contract.renewal_mode == RenewalMode.TACIT else
+                 f" Le marché s'achèvera le {short_date(current.end)}.")
+        raise ValidationError(
+            f"Le préavis de {contract.notice_months} mois est dépassé : la décision sur la reconduction n° {number} "
+            f"devait être prise au plus tard le {short_date(deadline)}.{after}"
+        )
+    return deadline
+
+
 @transaction.atomic
 def renewal_decide(*, contract: Contract, decision: str, by, reason: str = "", today: date | None = None
                    ) -> RenewalDecision:
     today = today or timezone.localdate()
     locked = lock(contract)
-    require_executing(locked, "Une décision de reconduction")
-    if locked.renewal_mode == RenewalMode.NONE:
-        raise ValidationError("Ce marché ne prévoit pas de reconduction.")
     number = locked.renewal_count + 1
-    current = locked.current_periods()[-1]
-    if number > locked.max_renewals:
-        raise ValidationError(f"Le nombre maximal de reconductions ({locked.max_renewals}) est atteint : le marché "
-                              f"s'achève le {short_date(current.end)}.")
-    if locked.renewal_mode == RenewalMode.TACIT and decision == RenewalDecisionKind.RENEW:
-        raise ValidationError({"decision": "La reconduction est tacite : elle a lieu sans décision ; seul un refus "
-                                           "s'enregistre."})
-    if locked.renewal_decisions.filter(renewal_number=number).exists():
-        raise ValidationError(f"La reconduction n° {number} a déjà fait l'objet d'une décision.")
-    deadline = decision_deadline(end=current.end, notice_months=locked.notice_months)
-    if today > deadline:
-        after = (f" Le marché sera reconduit le {short_date(current.end + ONE_DAY)}."
-                 if locked.renewal_mode == RenewalMode.TACIT else
-                 f" Le marché s'achèvera le {short_date(current.end)}.")
-        raise ValidationError(
-            f"Le préavis de {locked.notice_months} mois est dépassé : la décision sur la reconduction n° {number} "
-            f"devait être prise au plus tard le {short_date(deadline)}.{after}"
-        )
+    deadline = renewal_decision_check(locked, today=today, decision=decision)
     if decision == RenewalDecisionKind.REFUSE and not reason.strip():
         raise ValidationError({"reason": "Motivez le refus de reconduction."})
     row = RenewalDecision(contract=locked, renewal_number=number, decision=decision, decided_on=today,

@@ -11,12 +11,13 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import EXECUTING, RenewalMode
-from procurement.contracts.guards import contract_refusals
+from procurement.contracts.guards import CONTRACT_GUARDS, contract_refusals
 from procurement.contracts.models import Contract, ContractRenewal, ContractTransitionLog
 from procurement.contracts.schedule import ONE_DAY
 from procurement.contracts.services.common import apply_schedule, lock
 
-CONTRACT_TRANSITIONS = ("sign", "transmit", "notify", "renew", "end", "terminate")
+# The transitions are the guards' names, in the order the page shows their buttons.
+CONTRACT_TRANSITIONS = tuple(CONTRACT_GUARDS)
 REASON_REQUIRED = {"terminate"}
 
 

@@ -3,6 +3,7 @@
 from django import template
 
 from procurement.contracts.enums import ContractState, SubcontractStatus
+from procurement.core.numbers import format_number
 
 register = template.Library()
 
@@ -29,6 +30,4 @@ def contract_badge(state) -> str:
 @register.filter
 def decimal_fr(value) -> str:
     """``1.0425`` → ``1,0425`` (no trailing zeros)."""
-    if value is None:
-        return ""
-    return f"{value.normalize():f}".replace(".", ",")
+    return format_number(value)

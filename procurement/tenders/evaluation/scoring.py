@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
+from procurement.core.numbers import THIN_SPACE, format_number
 from procurement.tenders.enums import PriceFormula
 
 POINT = Decimal("0.01")
 ZERO = Decimal("0")
-THIN_SPACE = "\u202f"
 
 FORMULA_TEXT = {
     PriceFormula.PROPORTIONAL: "N = Nmax × Pmin / P",
@@ -42,15 +42,8 @@ def round_score(value: Decimal) -> Decimal:
 
 
 def fmt(value: Decimal) -> str:
-    """``1234.5`` → ``1 234,50`` (notes and prices in explanations)."""
-    whole, _, fraction = f"{round_score(value):f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{THIN_SPACE.join(groups) or '0'},{fraction}"
+    """``1234.5`` → ``1 234,50`` (notes and prices in explanations, to the hundredth like ``round_score``)."""
+    return format_number(value, places=2, space=THIN_SPACE)
 
 
 @dataclass(frozen=True)

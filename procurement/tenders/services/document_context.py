@@ -45,7 +45,7 @@ def points(value: Decimal) -> str:
 
 def score(value: Decimal) -> str:
     """« 37,80 »: a note with two decimals."""
-    return f"{Decimal(value):.2f}".replace(".", ",")
+    return format_number(value, places=2)
 
 
 def quantity(value: Decimal) -> str:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from procurement.tenders.abilities import can_drive
-from procurement.tenders.guards import lot_refusals, tender_refusals
+from procurement.tenders.guards import LOT_GUARDS, TENDER_GUARDS, lot_refusals, tender_refusals
 from procurement.tenders.models import Bid, Lot, Tender, TransitionLog
+from procurement.tenders.procedure import notice_date_at_publication
 
 REASON_REQUIRED = {"abandon", "declare_unsuccessful"}
 
@@ -27,8 +28,10 @@ class NotAllowed(TransitionRefused):
     """The user may not drive this transition (HTTP 403)."""
 
 
-TENDER_TRANSITIONS = ("mark_ready", "back_to_draft", "publish", "close", "open_bids", "complete", "abandon")
-LOT_TRANSITIONS = ("award", "declare_unsuccessful", "abandon")
+# The transitions are the guards' names, in the order the pages show their buttons: a transition
+# cannot exist without the guard that says why it is refused.
+TENDER_TRANSITIONS = tuple(TENDER_GUARDS)
+LOT_TRANSITIONS = tuple(LOT_GUARDS)
 
 
 CONCURRENT = "Une autre personne vient de modifier"
@@ -71,8 +74,8 @@ def tender_transition(*, tender: Tender, name: str, by, reason: str = "", now: d
     source = locked.state
     try:
         if name == "publish":
-            today = timezone.localdate(now)
-            locked.notice_sent_on = max(today, locked.notice_sent_on or today)
+            locked.notice_sent_on = notice_date_at_publication(planned=locked.notice_sent_on,
+                                                               today=timezone.localdate(now))
         method(by=by, reason=reason)
         locked.save()
     except TransitionNotAllowed:
