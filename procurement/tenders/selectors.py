@@ -164,5 +164,5 @@ def cao_lot_status(*, lot: Lot) -> dict:
     from procurement.tenders.services.cao import latest_valid_decision
 
     decision = latest_valid_decision(lot)
-    meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.sits_validly]
+    meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.can_decide]
     return {"decision": decision, "meeting": meetings[0] if meetings else None}
