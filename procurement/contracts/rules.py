@@ -137,9 +137,10 @@ def check_amendment(*, basis: str, change_ht: Decimal, previous_changes: list[De
                                     share=limits.cao_share, through_cao=through_cao)
     if cao_needed and not cao_opinion_recorded:
         refusals.append(("cao_opinion_on", (
-            f"Avec cette modification, les avenants augmentent le montant de {format_percent(share_percent(net, initial_ht))} "
-            f"au total (plus de {format_percent(limits.cao_share)}) d'un marché attribué par la commission d'appel "
-            "d'offres : recueillez d'abord l'avis de la CAO et enregistrez sa date et sa référence (CGCT L.1414-4)."
+            "Avec cette modification, les avenants augmentent le montant de "
+            f"{format_percent(share_percent(net, initial_ht))} au total (plus de {format_percent(limits.cao_share)}) "
+            "d'un marché attribué par la commission d'appel d'offres : recueillez d'abord l'avis de la CAO et "
+            "enregistrez sa date et sa référence (CGCT L.1414-4)."
         )))
     return AmendmentCheck(change_share=change_share, cumulated_ht=round_money(cumulated),
                           cumulated_share=cumulated_share, net_change_ht=round_money(net),

@@ -24,11 +24,11 @@ from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMember
 from procurement.tenders.models import CaoMeeting, CaoMember, Lot
 from procurement.tenders.services.cao import (
     Quorum,
+    cannot_decide_reason,
     cao_decision_record,
     cao_meeting_record,
     cao_member_upsert,
     cao_minutes_render,
-    cannot_decide_reason,
     cao_opinion_record,
     quorum,
     ranking_first_bid_id,
