@@ -22,7 +22,7 @@ TERM_FIELDS = (
     "yearly_maximum_ht", "start_date", "duration_months", "renewal_mode", "renewal_months", "max_renewals",
     "notice_months", "maintenance_yearly_ht", "maintenance_start", "accepted_on", "advance_granted", "advance_rate",
     "advance_declined", "advance_repayment", "guarantee_kind", "retention_rate", "delay_penalties",
-    "rejection_letters_sent_on", "signature_authorisation",
+    "rejection_letters_sent_on", "rejection_letters_electronic", "signature_authorisation",
     "signatory_name", "signatory_role",
 )
 
