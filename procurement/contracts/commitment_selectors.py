@@ -4,6 +4,7 @@ and year, invoices near their deadline, late interest paid, renewal decisions to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,9 @@ from procurement.contracts.enums import ContractState, MaintenanceStart, Renewal
 from procurement.contracts.models import Amendment, Contract, Invoice, PriceRevision, PurchaseOrder, RenewalDecision
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.contracts.schedule import months_later
+from procurement.core.enums import ReferenceKind
 from procurement.core.money import round_money
+from procurement.core.selectors import Unconfirmed
 from procurement.programmes.models import BudgetLine, Programme
 from procurement.programmes.selectors import budget_table
 
@@ -257,3 +260,13 @@ def invoice_list(*, status: str = "", contract: Contract | None = None) -> Query
     elif status == "interrupted":
         invoices = invoices.unpaid().filter(interrupted_on__isnull=False, resumed_on__isnull=True)
     return invoices.order_by("-received_on", "number")
+
+
+def with_rate_confirmation(invoices: Iterable) -> list:
+    """The invoices, each with ``rate_unconfirmed``: its late interest uses an ECB rate entered « à
+    confirmer » (one query for the whole list)."""
+    unconfirmed = Unconfirmed(ReferenceKind.ECB_MAIN_RATE)
+    invoices = list(invoices)
+    for invoice in invoices:
+        invoice.rate_unconfirmed = bool(invoice.late_days) and unconfirmed.at(invoice.late_interest_rate_date)
+    return invoices

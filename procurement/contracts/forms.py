@@ -95,8 +95,8 @@ class ContractTermsForm(forms.ModelForm):
         (_("Avance, garantie et pénalités"), ("advance_granted", "advance_rate", "advance_declined",
                                                "advance_repayment", "guarantee_kind", "retention_rate",
                                                "delay_penalties")),
-        (_("Signature"), ("rejection_letters_sent_on", "signature_authorisation", "signatory_name",
-                          "signatory_role")),
+        (_("Signature"), ("rejection_letters_sent_on", "rejection_letters_electronic", "signature_authorisation",
+                          "signatory_name", "signatory_role")),
     )
 
     class Meta:

@@ -23,18 +23,26 @@ from procurement.tenders.enums import BidStatus, LotState
 
 
 def standstill_of(contract):
-    """The standstill before signature (R.2182-1), from the day the rejection letters were sent:
-    ``None`` when it is required but that day is not recorded."""
-    from procurement.tenders.services.letters import NO_STANDSTILL, standstill
+    """The standstill before signature (R.2182-1): the longest of the lot's latest rejection letters (11
+    days each when sent electronically, 16 otherwise) and of the sending recorded on the contract;
+    ``None`` when it is required but no sending day is known."""
+    from procurement.tenders.models import LetterDocument
+    from procurement.tenders.models.documents import LetterKind
+    from procurement.tenders.rules import NO_STANDSTILL, longest_standstill, standstill
 
     lot = contract.lot
     bid_count = sum(1 for bid in lot.bids.all() if bid.status != BidStatus.LATE)
-    sent_on = contract.rejection_letters_sent_on
-    window = standstill(procedure=lot.tender.procedure, sent_on=sent_on or timezone.localdate(),
-                        bid_count=bid_count)
-    if window.required and sent_on is None:
-        return None
-    return window if window.required else NO_STANDSTILL
+    procedure = lot.tender.procedure
+    rejections = LetterDocument.objects.filter(lot=lot, kind=LetterKind.REJECTION, sent_on__isnull=False)
+    latest = rejections.order_by("-version").values_list("version", flat=True).first()
+    sendings = [(letter.sent_on, letter.sent_electronically) for letter in rejections.filter(version=latest)]
+    if contract.rejection_letters_sent_on:
+        sendings.append((contract.rejection_letters_sent_on, contract.rejection_letters_electronic))
+    if not sendings:
+        window = standstill(procedure=procedure, sent_on=timezone.localdate(), bid_count=bid_count)
+        return None if window.required else NO_STANDSTILL
+    return longest_standstill(standstill(procedure=procedure, sent_on=sent_on, bid_count=bid_count,
+                                         electronic=electronic) for sent_on, electronic in sendings)
 
 
 def legality_control_due(contract, *, on: date) -> bool:

@@ -122,6 +122,14 @@ class AmendmentCheck:
     refusals: list[tuple[str, str]]  # (form field, French reason)
 
 
+def cao_opinion_needed(*, change_ht: Decimal, net_change_ht: Decimal, initial_ht: Decimal, share: Decimal,
+                       through_cao: bool) -> bool:
+    """CGCT L.1414-4: an amendment that raises the amount of a contract the CAO awarded, when the
+    increase of all the contract's amendments together (this one included, signed sum) exceeds
+    ``share`` % of the initial amount: two +4 % amendments need the opinion at the second."""
+    return through_cao and change_ht > 0 and above(net_change_ht, initial_ht, share)
+
+
 OTHER_BASES = ("la clause de réexamen (R.2194-1), les prestations supplémentaires (R.2194-2), "
                "les circonstances imprévisibles (R.2194-5) ou une modification non substantielle (R.2194-7)")
 
@@ -156,14 +164,16 @@ def check_amendment(*, basis: str, change_ht: Decimal, previous_changes: list[De
                                        "titulaire."))
     if basis != AmendmentBasis.DE_MINIMIS and not justification.strip():
         refusals.append(("justification", f"Justifiez le recours à la base {AmendmentBasis(basis).label}."))
-    cao_needed = through_cao and change_ht > 0 and above(change_ht, initial_ht, limits.cao_share)
+    net = sum(previous_changes, Decimal("0")) + change_ht
+    cao_needed = cao_opinion_needed(change_ht=change_ht, net_change_ht=net, initial_ht=initial_ht,
+                                    share=limits.cao_share, through_cao=through_cao)
     if cao_needed and not cao_opinion_recorded:
         refusals.append(("cao_opinion_on", (
-            f"Cette modification augmente le montant de {format_percent(change_share)} (plus de "
-            f"{format_percent(limits.cao_share)}) d'un marché attribué par la commission d'appel d'offres : "
-            "recueillez d'abord l'avis de la CAO et enregistrez sa date et sa référence (CGCT L.1414-4)."
+            "Avec cette modification, les avenants augmentent le montant de "
+            f"{format_percent(share_percent(net, initial_ht))} au total (plus de {format_percent(limits.cao_share)}) "
+            "d'un marché attribué par la commission d'appel d'offres : recueillez d'abord l'avis de la CAO et "
+            "enregistrez sa date et sa référence (CGCT L.1414-4)."
         )))
-    net = sum(previous_changes, Decimal("0")) + change_ht
     return AmendmentCheck(change_share=change_share, cumulated_ht=round_money(cumulated),
                           cumulated_share=cumulated_share, net_change_ht=round_money(net),
                           cao_opinion_needed=cao_needed, refusals=refusals)

@@ -6,7 +6,7 @@ from procurement.core.models import ReferenceValue
 
 @admin.register(ReferenceValue)
 class ReferenceValueAdmin(SimpleHistoryAdmin):
-    list_display = ["kind", "value", "valid_from", "valid_to", "source"]
-    list_filter = ["kind"]
+    list_display = ["kind", "value", "valid_from", "valid_to", "confirmed", "source"]
+    list_filter = ["confirmed", "kind"]
     search_fields = ["kind", "source", "note"]
     date_hierarchy = "valid_from"

@@ -42,6 +42,11 @@ class ReferenceValue(TimeStampedModel):
     valid_to = models.DateField(_("en vigueur jusqu'au (inclus)"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300)
     note = models.TextField(_("remarque"), blank=True)
+    confirmed = models.BooleanField(
+        _("valeur confirmée"), default=True,
+        help_text=_("Décochez une valeur saisie « à confirmer » (pas encore vérifiée sur le texte publié) : les "
+                    "pages dont un chiffre l'utilise le signalent jusqu'à sa confirmation."),
+    )
 
     history = HistoricalRecords()
     objects = ReferenceValueQuerySet.as_manager()

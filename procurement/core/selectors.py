@@ -39,10 +39,27 @@ def reference_known_until(kinds: Iterable[str]) -> date | None:
     return min(known) if known else None
 
 
-def reference_confirmed(row: ReferenceValue) -> bool:
-    """Whether a stored figure has been checked against its official source: a value entered
-    « à confirmer » (in its source or its note) is not, until an administrator removes the mention."""
-    return "à confirmer" not in f"{row.source} {row.note}".lower()
+class Unconfirmed:
+    """The periods of ``kind`` whose value was entered « à confirmer », read once: a list page asks
+    ``at(day)`` for each row without a query each."""
+
+    def __init__(self, kind: str):
+        self.periods = list(ReferenceValue.objects.filter(kind=kind, confirmed=False)
+                            .values_list("valid_from", "valid_to"))
+
+    def at(self, day: date | None) -> bool:
+        return day is not None and any(start <= day and (end is None or day <= end) for start, end in self.periods)
+
+
+def reference_confirmed(kind: str, *, at: date) -> bool:
+    """Whether the value of ``kind`` in force at ``at`` is confirmed (true when there is none: the
+    missing value is refused elsewhere)."""
+    return not Unconfirmed(kind).at(at)
+
+
+def unconfirmed_reference_values() -> list[ReferenceValue]:
+    """The values still « à confirmer », for the administrator."""
+    return list(ReferenceValue.objects.filter(confirmed=False).order_by("kind", "valid_from"))
 
 
 def reference_value(kind: str, *, at: date) -> Decimal:

@@ -24,7 +24,9 @@ class ReferenceValueListView(RoleRequiredMixin, TemplateView):
         for row in rows:
             group = groups.setdefault(row.kind, {"label": labels.get(row.kind, row.kind), "rows": []})
             group["rows"].append({"row": row, "in_force": row.pk in in_force_ids})
-        return super().get_context_data(today=today, groups=list(groups.values()), **kwargs)
+        unconfirmed = [row for row in rows if not row.confirmed]
+        unconfirmed.sort(key=lambda row: (row.kind, row.valid_from))
+        return super().get_context_data(today=today, groups=list(groups.values()), unconfirmed=unconfirmed, **kwargs)
 
 
 def page_not_found(request, exception=None):

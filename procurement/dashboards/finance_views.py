@@ -39,7 +39,7 @@ class FinanceOverviewView(FinanceMixin, TemplateView):
             today=today, watch_days=WATCH_DAYS, renewal_days=RENEWAL_DUE_DAYS,
             renewals=list(selectors.renewal_decisions_due(today=today)),
             invoices=list(selectors.invoices_near_deadline(today=today, days=WATCH_DAYS)),
-            late=list(selectors.late_interest_paid()[:20]),
+            late=selectors.with_rate_confirmation(selectors.late_interest_paid()[:20]),
         )
         return super().get_context_data(**context, **kwargs)
 

@@ -178,6 +178,9 @@ class PushBackForm(forms.Form):
 
 
 class LotForm(forms.ModelForm):
+    """The lot and its amounts: the initial period's, then one per renewal of the tender (left empty, a
+    renewal takes the initial period's amount), and the options."""
+
     class Meta:
         model = Lot
         fields = ["number", "title", "description", "estimated_amount_ht", "options_amount_ht"]
@@ -187,6 +190,38 @@ class LotForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Laissez vide pour prendre le numéro suivant.")
+        tender = self.instance.tender
+        self.fields["estimated_amount_ht"].help_text = _(
+            "Période initiale de %(months)s mois ; pour un accord-cadre, son maximum sur la période. "
+            "Chaque reconduction reprend ce montant, sauf montant propre ci-dessous.") % {
+            "months": tender.duration_months}
+        amounts = list(self.instance.renewal_amounts_ht or [])
+        fields = dict(self.fields)
+        options = fields.pop("options_amount_ht")
+        for number in range(1, tender.renewals + 1):
+            initial = amounts[number - 1] if number - 1 < len(amounts) else None
+            fields[self.renewal_field(number)] = forms.DecimalField(
+                label=_("Montant estimé HT de la reconduction %(number)s") % {"number": number},
+                help_text=_("%(months)s mois ; vide : le montant de la période initiale.") % {
+                    "months": tender.renewal_months},
+                required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+                initial=Decimal(initial) if initial not in (None, "") else None,
+            )
+        fields["options_amount_ht"] = options
+        self.fields = fields
+
+    @staticmethod
+    def renewal_field(number: int) -> str:
+        return f"renewal_{number}_amount_ht"
+
+    def clean(self):
+        cleaned = super().clean()
+        amounts = [cleaned.pop(self.renewal_field(number), None)
+                   for number in range(1, self.instance.tender.renewals + 1)]
+        while amounts and amounts[-1] is None:
+            amounts.pop()
+        cleaned["renewal_amounts_ht"] = [f"{amount:.2f}" if amount is not None else None for amount in amounts]
+        return cleaned
 
 
 class CriterionRowForm(forms.Form):

@@ -136,9 +136,38 @@ class ProcedureAdvice:
         }
 
 
-def estimated_value(*, value_ht_per_period: Decimal, renewals: int = 0) -> Decimal:
-    """R.2121-1: the whole need, every renewal period included."""
-    return round_money(value_ht_per_period * (1 + renewals))
+@dataclass(frozen=True)
+class Period:
+    """A period of the contract: the initial one, then each renewal, with its own length and amount HT
+    (for a framework agreement, its maximum over the period)."""
+
+    months: int
+    amount_ht: Decimal
+
+
+def need_periods(*, initial_months: int, initial_ht: Decimal, renewals: int, renewal_months: int,
+                 renewal_amounts_ht: list | tuple = ()) -> list[Period]:
+    """The periods of a need: the initial one, then ``renewals`` renewals of ``renewal_months`` months,
+    each at its own amount in ``renewal_amounts_ht`` when given (None or missing: the initial amount)."""
+    periods = [Period(initial_months, Decimal(initial_ht))]
+    for index in range(renewals):
+        amount = renewal_amounts_ht[index] if index < len(renewal_amounts_ht) else None
+        periods.append(Period(renewal_months, Decimal(amount) if amount not in (None, "") else Decimal(initial_ht)))
+    return periods
+
+
+def estimated_value(*, periods: list[Period], options_ht: Decimal = Decimal("0")) -> Decimal:
+    """R.2121-1: the whole need, every period (the initial one and each renewal, at its own amount) and
+    the options included. 36 months at 150 k€ + one 12-month renewal at 50 k€ = 200 k€."""
+    return round_money(sum((period.amount_ht for period in periods), Decimal("0")) + options_ht)
+
+
+def periods_text(periods: list[Period]) -> str:
+    """``36 mois à 150 000,00 € HT + reconduction 1 : 12 mois à 50 000,00 € HT``, for the explanation."""
+    parts = [f"période initiale de {periods[0].months} mois à {format_eur(periods[0].amount_ht)} HT"]
+    parts += [f"reconduction {number} de {period.months} mois à {format_eur(period.amount_ht)} HT"
+              for number, period in enumerate(periods[1:], start=1)]
+    return " + ".join(parts)
 
 
 def small_lots(*, lots: list[LotValue], total_ht: Decimal, rules: ProcedureRules) -> list[LotValue]:

@@ -3,31 +3,21 @@ their page shows, each in a fixed number of queries."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Count, ExpressionWrapper, F, Prefetch, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from procurement.core.money import MoneyField
 from procurement.tenders.models import Bid, Lot, Question, Tender, TransitionLog
 
 
 def tender_list(*, user, state: str = "", procedure: str = "", year: int | None = None, programme=None
                 ) -> QuerySet[Tender]:
-    """The tenders ``user`` may see, with ``lot_count`` and ``estimated_value`` (R.2121-1: every lot,
-    every renewal period and the options) computed by the database."""
-    lot_value = ExpressionWrapper(
-        F("lots__estimated_amount_ht") * (F("renewals") + 1) + F("lots__options_amount_ht"),
-        output_field=MoneyField(),
-    )
+    """The tenders ``user`` may see, with ``lot_count`` and their lots prefetched for
+    ``estimated_value`` (R.2121-1: every lot, every period at its own amount and the options)."""
     tenders = (
         Tender.objects.visible_to(user)
         .select_related("programme")
-        .annotate(
-            lot_count=Count("lots"),
-            estimated_value=Coalesce(Sum(lot_value), Value(Decimal("0")), output_field=MoneyField()),
-        )
+        .prefetch_related(Prefetch("lots", queryset=Lot.objects.order_by("number")))
+        .annotate(lot_count=Count("lots"))
     )
     if state:
         tenders = tenders.filter(state=state)
@@ -164,5 +154,5 @@ def cao_lot_status(*, lot: Lot) -> dict:
     from procurement.tenders.services.cao import latest_valid_decision
 
     decision = latest_valid_decision(lot)
-    meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.sits_validly]
+    meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.can_decide]
     return {"decision": decision, "meeting": meetings[0] if meetings else None}

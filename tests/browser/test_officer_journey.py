@@ -72,7 +72,7 @@ def test_an_officer_builds_generates_and_publishes_a_tender(journey):
     journey.check()
     page.get_by_role("textbox", name="Intitulé", exact=True).fill("Livres numériques")
     page.get_by_label("Description du besoin").fill("Prêt de livres numériques aux usagers du réseau.")
-    page.get_by_role("spinbutton", name="Montant estimé HT par période", exact=True).fill("120000")
+    page.get_by_role("spinbutton", name="Montant estimé HT de la période initiale", exact=True).fill("120000")
     journey.submit(page.get_by_role("button", name="Enregistrer"), to=f"{NEW}/lots/1/")
     journey.check()
     journey.submit(page.get_by_role("link", name="Modifier les critères"))

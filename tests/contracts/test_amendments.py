@@ -70,12 +70,20 @@ def test_additional_services_and_unforeseeable_changes_are_limited_to_half_each(
 def test_a_cao_contract_needs_the_cao_opinion_above_5_percent(buyer):
     contract = ContractFactory(notified=True)  # open procedure: the CAO chose the holder
     [message] = errors(contract, AmendmentBasis.DE_MINIMIS, "4900.01", buyer)["cao_opinion_on"]
-    assert message.startswith("Cette modification augmente le montant de 5\u00a0%")
+    assert message.startswith("Avec cette modification, les avenants augmentent le montant de 5\u00a0% au total")
     assert "CGCT L.1414-4" in message
     amendment = amend(contract, AmendmentBasis.DE_MINIMIS, "4900.01", buyer, cao_opinion_on=date(2026, 5, 20),
                       cao_opinion_reference="CAO du 20/05/2026, avis favorable")
     assert amendment.cao_opinion_on == date(2026, 5, 20)
     assert amend(contract, AmendmentBasis.DE_MINIMIS, "-1000.00", buyer).number == 2  # a decrease needs no opinion
+
+
+def test_two_rises_of_4_percent_need_the_cao_opinion_at_the_second(buyer):
+    contract = ContractFactory(notified=True)  # open procedure, initial amount 98,000 € HT
+    assert amend(contract, AmendmentBasis.DE_MINIMIS, "3920.00", buyer).number == 1  # +4 %: no opinion
+    [message] = errors(contract, AmendmentBasis.DE_MINIMIS, "3920.00", buyer)["cao_opinion_on"]
+    assert message.startswith("Avec cette modification, les avenants augmentent le montant de 8\u00a0% au total")
+    assert contract.amendments.count() == 1
 
 
 def test_the_cao_opinion_precedes_the_amendment(buyer):

@@ -103,6 +103,19 @@ def test_a_rise_above_5_percent_of_a_cao_contract_needs_the_cao_opinion():
     assert check(AmendmentBasis.DE_MINIMIS, "10001", through_cao=False).refusals == []
 
 
+def test_the_cao_opinion_counts_the_cumulated_increase_of_all_amendments():
+    assert check(AmendmentBasis.DE_MINIMIS, "8000", through_cao=True).refusals == []  # +4 %
+    second = check(AmendmentBasis.DE_MINIMIS, "8000", previous=["8000"], through_cao=True)  # +4 % then +4 %
+    assert second.cao_opinion_needed
+    [(field, message)] = second.refusals
+    assert field == "cao_opinion_on" and "8\u00a0%" in message and "L.1414-4" in message
+    assert check(AmendmentBasis.DE_MINIMIS, "8000", previous=["8000"], through_cao=True, cao=True).refusals == []
+    # a decrease in between keeps the cumulated increase at or under 5 %: no opinion
+    assert not check(AmendmentBasis.DE_MINIMIS, "8000", previous=["8000", "-6000"], through_cao=True).cao_opinion_needed
+    # a decrease never needs it
+    assert not check(AmendmentBasis.DE_MINIMIS, "-1000", previous=["12000"], through_cao=True).cao_opinion_needed
+
+
 def test_a_new_holder_amendment_names_the_new_holder_and_other_bases_are_justified():
     assert [f for f, _ in check(AmendmentBasis.NEW_HOLDER, "0").refusals] == ["new_holder"]
     assert check(AmendmentBasis.NEW_HOLDER, "0", new_holder=True).refusals == []

@@ -35,6 +35,14 @@ def test_a_standstill_ending_on_a_sunday_moves_to_monday(buyer):
     assert contract_transition(contract=contract, name="sign", by=buyer, on=date(2026, 1, 27)).state == "signed"
 
 
+def test_rejection_letters_not_sent_electronically_make_the_signature_wait_16_days(buyer):
+    contract = ContractFactory(rejection_letters_electronic=False)  # sent on Monday 12/01/2026 + 16 = 28/01
+    assert refusals(contract, "sign", date(2026, 1, 24), buyer) == [
+        "Le délai de suspension court jusqu'au mercredi 28 janvier 2026 : le marché peut être signé à partir du "
+        "29/01/2026 (CCP R.2182-1)."]
+    assert contract_transition(contract=contract, name="sign", by=buyer, on=date(2026, 1, 29)).state == "signed"
+
+
 def test_without_the_rejection_letters_date_the_standstill_cannot_be_computed(buyer):
     contract = ContractFactory(rejection_letters_sent_on=None)
     assert "lettres de rejet n'est pas renseignée" in refusals(contract, "sign", date(2026, 3, 1), buyer)[0]

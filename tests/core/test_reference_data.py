@@ -7,7 +7,13 @@ from django.db import IntegrityError
 
 from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
-from procurement.core.selectors import ReferenceValueMissing, reference_flag, reference_value
+from procurement.core.selectors import (
+    ReferenceValueMissing,
+    reference_confirmed,
+    reference_flag,
+    reference_value,
+    unconfirmed_reference_values,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +76,28 @@ def test_the_database_refuses_a_period_that_ends_before_it_starts():
 def test_every_seeded_value_has_a_source():
     assert not ReferenceValue.objects.filter(source="").exists()
     assert ReferenceValue.objects.count() >= 60
+
+
+@pytest.mark.parametrize(
+    ("day", "threshold"),
+    [(date(2020, 7, 23), "40000"), (date(2020, 7, 24), "70000"), (date(2020, 12, 7), "70000"),
+     (date(2020, 12, 8), "100000")],
+)
+def test_the_works_dispense_was_70000_from_24_july_to_7_december_2020(day, threshold):
+    assert reference_value(ReferenceKind.DISPENSE_THRESHOLD_WORKS, at=day) == Decimal(threshold)
+
+
+def test_the_sme_retention_cap_and_advance_follow_their_decrees():
+    with pytest.raises(ReferenceValueMissing):  # décret 2024-1251: not before 1 April 2025
+        reference_value(ReferenceKind.RETENTION_MAX_RATE_SME, at=date(2025, 3, 31))
+    assert reference_value(ReferenceKind.RETENTION_MAX_RATE_SME, at=date(2025, 4, 1)) == Decimal("3")
+    assert "2024-1251" in ReferenceValue.objects.get(kind=ReferenceKind.RETENTION_MAX_RATE_SME).source
+    # décret 2019-1344: from 2020, not 2022
+    assert reference_value(ReferenceKind.ADVANCE_MIN_RATE_SME, at=date(2020, 6, 1)) == Decimal("10")
+
+
+def test_the_ecb_rate_of_2026_h2_is_to_confirm():
+    assert not reference_confirmed(ReferenceKind.ECB_MAIN_RATE, at=date(2026, 7, 1))
+    assert reference_confirmed(ReferenceKind.ECB_MAIN_RATE, at=date(2026, 6, 30))
+    assert [(row.kind, row.valid_from) for row in unconfirmed_reference_values()] == [
+        ("ecb_main_rate", date(2026, 7, 1))]

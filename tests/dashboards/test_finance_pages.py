@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from procurement.contracts.models import PurchaseOrder
 from procurement.contracts.services.invoices import invoice_pay, invoice_receive
+from procurement.core.models import ReferenceValue
 from tests.clock import DEMO_NOW
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory
@@ -99,6 +100,33 @@ def test_late_payment_appears_with_its_figures(line, buyer, finance_user, client
     assert "10 jours de retard" in html and "29,34\u00a0€" in html and "40,00\u00a0€" in html
     overview = client.get(reverse("dashboards:finance-overview")).content.decode()
     assert "F-1" in overview
+
+
+def test_a_late_interest_at_an_ecb_rate_to_confirm_says_so_on_every_page(line, buyer, finance_user, client_for):
+    contract = framework(line, 1)
+    paid_in_h1 = invoice_receive(contract=contract, number="F-1", issued_on=date(2026, 3, 1),
+                                 received_on=date(2026, 3, 2), service_done_on=date(2026, 3, 1),
+                                 lines=[(D("5.5"), D("10000.00"))], by=buyer, today=TODAY)
+    invoice_pay(invoice=paid_in_h1, on=date(2026, 4, 11), by=finance_user, today=TODAY)
+    # Received 01/07/2026, deadline 31/07, paid 10/08: interest runs in 2026 H2, its ECB rate « à confirmer ».
+    paid_in_h2 = invoice_receive(contract=contract, number="F-2", issued_on=date(2026, 7, 1),
+                                 received_on=date(2026, 7, 1), service_done_on=date(2026, 7, 1),
+                                 lines=[(D("5.5"), D("10000.00"))], by=buyer, today=TODAY)
+    invoice_pay(invoice=paid_in_h2, on=date(2026, 8, 10), by=finance_user, today=TODAY)
+    client = client_for(finance_user)
+    detail = client.get(reverse("contracts:invoice-detail", args=[paid_in_h2.pk])).content.decode()
+    assert "Taux à confirmer : le taux de la BCE au 01/07/2026 a été saisi « à confirmer »" in detail
+    assert "Taux à confirmer" not in client.get(
+        reverse("contracts:invoice-detail", args=[paid_in_h1.pk])).content.decode()
+    for url in (reverse("dashboards:finance-overview"), reverse("contracts:invoices")):
+        html = client.get(url).content.decode()
+        assert html.count("taux à confirmer") == 1, url
+    reference = client.get(reverse("core:reference-values")).content.decode()
+    assert "Valeurs à confirmer" in reference and "BCE, taux au 1er juillet 2026 (à confirmer)" in reference
+    ReferenceValue.objects.filter(kind="ecb_main_rate", valid_from=date(2026, 7, 1)).update(confirmed=True)
+    assert "Taux à confirmer" not in client.get(
+        reverse("contracts:invoice-detail", args=[paid_in_h2.pk])).content.decode()
+    assert "Valeurs à confirmer" not in client.get(reverse("core:reference-values")).content.decode()
 
 
 @pytest.mark.freeze_time(DEMO_NOW)

@@ -120,6 +120,36 @@ def test_a_meeting_without_quorum_cannot_decide_and_the_meeting_convened_again_c
     assert CaoDecision.objects.get().meeting == second
 
 
+def test_a_meeting_convened_again_with_no_voting_member_present_cannot_decide(client_for, buyer):
+    lot, chosen, members = formalised_lot()
+    authority = members[CaoRole.PRESIDENT][0].authority
+    client = client_for(buyer)
+    client.post(create_url(authority), meeting_data(members, full=2, tenders=[lot.tender]))
+    failed = CaoMeeting.objects.get()
+    only_advisory = {**meeting_data(members, full=0, president=False, tenders=[lot.tender]),
+                     "convened_on": "2026-11-21", "held_at": "2026-11-24T10:00"}
+    client.post(create_url(authority, apres=failed.pk), only_advisory)
+    second = CaoMeeting.objects.get(reconvened_from=failed)
+    assert (second.voting_present, second.sits_validly, second.can_decide) == (0, True, False)
+
+    page = client.get(reverse("tenders:cao-meeting", args=[second.pk])).content.decode()
+    assert "aucun membre à voix délibérative n&#x27;est présent" in page
+    assert decision_url(second, lot) not in page
+    form_page = client.get(decision_url(second, lot)).content.decode()
+    assert "Aucun membre à voix délibérative n&#x27;est présent" in form_page
+
+    response = client.post(decision_url(second, lot), {"outcome": CaoOutcome.AWARD, "bid": chosen.pk})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()[0] == (
+        "Aucun membre à voix délibérative n'est présent à la CAO du 24/11/2026 : réunie sur nouvelle convocation, "
+        "elle siège sans condition de quorum, mais sans votant elle ne peut pas décider.")
+    assert not CaoDecision.objects.exists()
+    response = client.post(reverse("tenders:cao-opinion", args=[second.pk]),
+                           {"lot": lot.pk, "subject": "Extension", "amount_change_ht": "12500,00",
+                            "opinion": CaoOpinionKind.FAVOURABLE})
+    assert response.status_code == 200 and not CaoOpinion.objects.exists()
+
+
 def test_a_member_of_another_authority_is_refused_in_french_and_nothing_is_stored(client_for, buyer):
     _lot, _chosen, members = formalised_lot()
     authority = members[CaoRole.PRESIDENT][0].authority

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
@@ -12,11 +13,8 @@ from procurement.tenders.enums import LotState, Procedure
 from procurement.tenders.models import LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.ranking import CriterionScore, LotRanking, RankedBid
-from procurement.tenders.services.letters import (
-    letters_generate,
-    rapport_presentation_generate,
-    standstill,
-)
+from procurement.tenders.rules import standstill
+from procurement.tenders.services.letters import letters_generate, rapport_presentation_generate
 from tests.documents.utils import NBSP, awarded_lot, docx_text, sent
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +62,42 @@ def test_standstill_of_letters_sent_on_15_december_2026_ends_on_monday_28():
 def test_no_standstill_for_a_single_bid_or_an_adapted_procedure():
     assert not standstill(procedure=Procedure.OPEN, sent_on=date(2026, 12, 15), bid_count=1).required
     assert not standstill(procedure=Procedure.MAPA, sent_on=date(2026, 12, 15), bid_count=3).required
+
+
+def test_a_letter_not_sent_electronically_gives_16_days():
+    # 15 + 16 = 31 December 2026, a Thursday; signing from Friday 1 January 2027.
+    window = standstill(procedure=Procedure.OPEN, sent_on=date(2026, 12, 15), bid_count=3, electronic=False)
+    assert (window.days, window.end, window.signable_from) == (16, date(2026, 12, 31), date(2027, 1, 1))
+
+
+def test_the_award_letter_gives_the_longest_standstill_of_the_lot(awarded, buyer):
+    lot, bids, ranking = awarded
+    documents = letters_generate(lot=lot, ranking=ranking, sent_on=sent(15), by=buyer, not_electronic=[bids[2].pk])
+    by_bid = {(d.kind, d.bid_id): d for d in documents}
+    electronic, paper = by_bid[(LetterKind.REJECTION, bids[1].pk)], by_bid[(LetterKind.REJECTION, bids[2].pk)]
+    assert (electronic.sent_electronically, electronic.standstill_end) == (True, date(2026, 12, 28))
+    assert (paper.sent_electronically, paper.standstill_end, paper.signable_from) == (
+        False, date(2026, 12, 31), date(2027, 1, 1))
+    award = by_bid[(LetterKind.AWARD, bids[0].pk)]
+    assert (award.standstill_end, award.signable_from) == (date(2026, 12, 31), date(2027, 1, 1))
+    assert "Ce délai expire le jeudi 31 décembre 2026 à minuit" in read(paper)
+
+
+def test_the_lot_page_records_which_letters_were_not_sent_electronically(awarded, buyer, client_for):
+    lot, bids, _ranking = awarded
+    client = client_for(buyer)
+    page = client.get(reverse("tenders:lot-detail", args=[lot.tender.reference, lot.number])).content.decode()
+    assert "Lettres de rejet envoyées autrement que par voie électronique" in page
+    assert f'name="not_electronic" value="{bids[2].pk}"' in page
+    url = reverse("tenders:letters-generate", args=[lot.tender.reference, lot.number])
+    response = client.post(url, {"sent_on": "2026-12-15", "not_electronic": ["abc"]}, follow=True)
+    assert "« Envoi autrement que par voie électronique » : choix invalide." in response.content.decode()
+    response = client.post(url, {"sent_on": "2026-12-15", "not_electronic": [str(bids[0].pk)]}, follow=True)
+    assert "une offre choisie n&#x27;est pas une offre rejetée de ce lot" in response.content.decode()
+    assert not LetterDocument.objects.exists()
+    client.post(url, {"sent_on": "2026-12-15", "not_electronic": [str(bids[2].pk)]})
+    assert LetterDocument.objects.get(kind=LetterKind.REJECTION, bid=bids[2]).sent_electronically is False
+    assert LetterDocument.objects.get(kind=LetterKind.REJECTION, bid=bids[1]).sent_electronically is True
 
 
 def test_an_awarded_lot_gets_a_rejection_letter_per_other_bid_the_award_letter_and_the_ae(awarded, buyer):

@@ -44,6 +44,37 @@ def test_the_lot_number_defaults_to_the_next_one(client_for, buyer):
     assert list(tender.lots.values_list("number", "title")) == [(1, "Livres numériques"), (2, "Presse en ligne")]
 
 
+def test_the_lot_form_asks_each_period_amount_and_the_procedure_follows_their_sum(client_for, buyer):
+    tender = TenderFactory(duration_months=36, renewals=1, renewal_months=12, procedure="")
+    client = client_for(buyer)
+    url = reverse("tenders:lot-create", args=[tender.reference])
+    page = text(client.get(url))
+    assert "Montant estimé HT de la période initiale" in page and "Période initiale de 36 mois" in page
+    assert "Montant estimé HT de la reconduction 1" in page and "12 mois ; vide : le montant" in page
+
+    refused = client.post(url, {"title": "Bouquet presse", "estimated_amount_ht": "150000",
+                                "renewal_1_amount_ht": "-50000", "options_amount_ht": "0"})
+    assert refused.status_code == 200 and refused.context["form"].errors["renewal_1_amount_ht"]
+    assert not Lot.objects.exists()
+
+    response = client.post(url, {"title": "Bouquet presse", "estimated_amount_ht": "150000",
+                                 "renewal_1_amount_ht": "50000", "options_amount_ht": "0"})
+    assert response.status_code == 302
+    lot = Lot.objects.get()
+    assert (lot.renewal_amounts_ht, lot.estimated_value_ht) == (["50000.00"], Decimal("200000.00"))
+    tender.refresh_from_db()
+    assert tender.procedure == "mapa"  # not 300 000 € (150 000 × 2 periods), an open procedure
+
+    # left empty, the renewal takes the initial period's amount
+    client.post(reverse("tenders:lot-update", args=[tender.reference, 1]), {
+        "number": "1", "title": "Bouquet presse", "estimated_amount_ht": "150000", "renewal_1_amount_ht": "",
+        "options_amount_ht": "0"})
+    lot.refresh_from_db()
+    assert (lot.renewal_amounts_ht, lot.estimated_value_ht) == ([], Decimal("300000.00"))
+    tender.refresh_from_db()
+    assert tender.procedure == "appel_offres_ouvert"
+
+
 def test_a_lot_is_edited_and_deleted_in_draft_only(client_for, buyer):
     tender = TenderFactory()
     lot = LotFactory(tender=tender, number=1)

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from procurement.core.money import format_eur
 from procurement.tenders.enums import Nature, Procedure
 from procurement.tenders.management.commands.advise_procedure import Command
-from procurement.tenders.procedure import LotValue, advise, estimated_value, rules_in_force
+from procurement.tenders.procedure import LotValue, Period, advise, estimated_value, need_periods, rules_in_force
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +69,29 @@ def test_works_use_their_own_thresholds():
     assert (advice.procedure, advice.eu_threshold_ht) == (Procedure.OPEN, Decimal("5404000"))
 
 
+def same_amount(amount: str, renewals: int) -> list[Period]:
+    return need_periods(initial_months=12, initial_ht=Decimal(amount), renewals=renewals, renewal_months=12)
+
+
 def test_renewals_count_in_the_estimated_value():
-    assert estimated_value(value_ht_per_period=Decimal("300000"), renewals=3) == Decimal("1200000.00")
+    assert estimated_value(periods=same_amount("300000", 3)) == Decimal("1200000.00")
     # 60 000 € a year looks like a MAPA, but renewed three times it is a formalised procedure.
-    total = estimated_value(value_ht_per_period=Decimal("60000"), renewals=3)
+    total = estimated_value(periods=same_amount("60000", 3))
     assert advice_for(str(total)).procedure == Procedure.OPEN
+
+
+def test_each_period_has_its_own_duration_and_amount():
+    # 36 months at 150 k€ + one 12-month renewal at 50 k€: 200 k€, a MAPA under the 216 k€ threshold.
+    periods = need_periods(initial_months=36, initial_ht=Decimal("150000"), renewals=1, renewal_months=12,
+                           renewal_amounts_ht=["50000.00"])
+    assert periods == [Period(36, Decimal("150000")), Period(12, Decimal("50000.00"))]
+    assert estimated_value(periods=periods) == Decimal("200000.00")
+    assert advice_for("200000.00").procedure == Procedure.MAPA
+    # a renewal without its own amount takes the initial period's; options are added
+    periods = need_periods(initial_months=12, initial_ht=Decimal("100"), renewals=3, renewal_months=12,
+                           renewal_amounts_ht=["50", None])
+    assert [period.amount_ht for period in periods] == [Decimal("100"), Decimal("50"), Decimal("100"), Decimal("100")]
+    assert estimated_value(periods=periods, options_ht=Decimal("10")) == Decimal("360.00")
 
 
 def test_the_open_procedure_gives_30_days_and_the_earliest_bid_deadline():
@@ -142,6 +161,18 @@ def test_the_command_follows_its_contract(capsys):
     assert len(data["reasons"]) >= 4
 
 
+def test_the_command_takes_each_period_with_its_own_amount(capsys):
+    status, out, _ = run_cli(capsys, "--nature", "services", "--period", "36:150000", "--period", "12:50000",
+                             "--date", "2026-11-25", "--format", "json")
+    data = json.loads(out)
+    assert status == 0
+    assert (data["estimated_value_ht"], data["procedure"], data["eu_threshold_ht"]) == (
+        "200000.00", "mapa", "216000.00")
+    assert data["reasons"][0] == (
+        f"Valeur estimée : période initiale de 36 mois à {format_eur(150000)} HT + reconduction 1 de 12 mois à "
+        f"{format_eur(50000)} HT = {format_eur(200000)} HT (CCP R.2121-1 à R.2121-9).")
+
+
 def test_the_command_without_notice_date_gives_no_deadline(capsys):
     _, out, _ = run_cli(capsys, "--nature", "supplies", "--value-ht", "30000", "--date", "2026-11-25",
                         "--format", "json")
@@ -159,6 +190,12 @@ def test_the_command_without_notice_date_gives_no_deadline(capsys):
         (["--nature", "services", "--value-ht", "1000", "--date", "2019-06-01"], "Aucune valeur"),
         (["--nature", "services", "--value-ht", "1000", "--date", "2026-12-01", "--notice-date", "2026-11-01"],
          "avant le lancement"),
+        (["--nature", "services", "--period", "36"], "attendu DURÉE_EN_MOIS:MONTANT_HT"),
+        (["--nature", "services", "--period", "0:1000"], "au moins un mois"),
+        (["--nature", "services", "--period", "trois:1000"], "n'est pas un nombre de mois"),
+        (["--nature", "services", "--period", "12:-5"], "« -5 » doit être un montant strictement positif"),
+        (["--nature", "services", "--period", "12:1000", "--value-ht", "1000"], "soit les périodes"),
+        (["--nature", "services"], "--value-ht (ou --period)"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_french_line(capsys, args, message):

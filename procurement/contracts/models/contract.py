@@ -119,6 +119,9 @@ class Contract(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel)
     delay_penalties = models.TextField(_("pénalités de retard"), blank=True)
     # Signature
     rejection_letters_sent_on = models.DateField(_("envoi des lettres de rejet"), null=True, blank=True)
+    rejection_letters_electronic = models.BooleanField(
+        _("lettres de rejet envoyées par voie électronique"), default=True,
+        help_text=_("Délai de suspension de 11 jours par voie électronique, 16 jours autrement (R.2182-1)."))
     signature_authorisation = models.ForeignKey(
         "programmes.CouncilAct", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("autorisation de signer"),

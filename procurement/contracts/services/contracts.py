@@ -11,7 +11,6 @@ from procurement.contracts import legal
 from procurement.contracts.enums import ContractState, GroupKind, RenewalMode
 from procurement.contracts.models import Contract
 from procurement.contracts.services.common import apply_schedule, lock
-from procurement.core.money import round_money
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import LetterDocument, Lot
@@ -23,7 +22,7 @@ TERM_FIELDS = (
     "yearly_maximum_ht", "start_date", "duration_months", "renewal_mode", "renewal_months", "max_renewals",
     "notice_months", "maintenance_yearly_ht", "maintenance_start", "accepted_on", "advance_granted", "advance_rate",
     "advance_declined", "advance_repayment", "guarantee_kind", "retention_rate", "delay_penalties",
-    "rejection_letters_sent_on", "signature_authorisation",
+    "rejection_letters_sent_on", "rejection_letters_electronic", "signature_authorisation",
     "signatory_name", "signatory_role",
 )
 
@@ -60,8 +59,8 @@ def _defaults(lot: Lot) -> dict:
     }
     if tender.is_framework:
         # The lot's estimate is the framework's maximum per period (the tenders' convention).
-        terms["yearly_maximum_ht"] = lot.estimated_amount_ht
-        terms["maximum_ht"] = round_money(lot.estimated_amount_ht * tender.periods)
+        terms["yearly_maximum_ht"] = max(period.amount_ht for period in lot.periods())
+        terms["maximum_ht"] = lot.periods_amount_ht
     else:
         terms["amount_ht"] = winner.final_amount_ht
         try:

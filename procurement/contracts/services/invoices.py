@@ -21,7 +21,7 @@ from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import short_date
 from procurement.core.models import ReferenceValue
 from procurement.core.money import MONEY_LIMIT, round_money, ttc
-from procurement.core.selectors import ReferenceValueMissing, reference_confirmed, reference_days, reference_row
+from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_row
 
 
 def _lock(invoice: Invoice) -> Invoice:
@@ -146,7 +146,7 @@ def late_interest_simulation(*, amount_ttc: Decimal, received_on: date, paid_on:
         rate_date=payments.half_year_start(deadline + timedelta(days=1)),
         ecb_rate=rows["ecb"].value, margin=rows["margin"].value,
         interest=late.interest if late else round_money(0), indemnity=late.compensation if late else round_money(0),
-        rate_confirmed=reference_confirmed(rows["ecb"]) and reference_confirmed(rows["margin"]), sources=sources)
+        rate_confirmed=rows["ecb"].confirmed and rows["margin"].confirmed, sources=sources)
 
 
 def _lines(lines: Iterable[tuple[Decimal, Decimal]]) -> list[tuple[Decimal, Decimal]]:

@@ -19,6 +19,8 @@ from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilter
 from procurement.contracts.models import Invoice
 from procurement.contracts.services import invoices as services
 from procurement.contracts.views.common import ContractAccessMixin, add_service_errors
+from procurement.core.enums import ReferenceKind
+from procurement.core.selectors import reference_confirmed
 
 PAGE_SIZE = 50
 
@@ -30,6 +32,7 @@ class InvoiceListView(ContractAccessMixin, TemplateView):
         form = InvoiceFilterForm(self.request.GET or None)
         status = form.cleaned_data.get("status", "") if form.is_valid() else ""
         page = Paginator(selectors.invoice_list(status=status), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page.object_list = selectors.with_rate_confirmation(page.object_list)
         return super().get_context_data(filter_form=form, page_obj=page, **kwargs)
 
 
@@ -74,7 +77,9 @@ class InvoiceDetailView(ContractAccessMixin, TemplateView):
         if invoice.paid_on and invoice.late_days:
             late = services.late_interest_for(amount_ttc=invoice.total_ttc, deadline=invoice.payment_deadline,
                                               paid_on=invoice.paid_on)
-        return super().get_context_data(invoice=invoice, late=late, abilities=invoice.get_abilities(self.request.user),
+        rate_unconfirmed = late is not None and not reference_confirmed(ReferenceKind.ECB_MAIN_RATE, at=late.rate_date)
+        return super().get_context_data(invoice=invoice, late=late, rate_unconfirmed=rate_unconfirmed,
+                                        abilities=invoice.get_abilities(self.request.user),
                                         late_interest_query=_calculator_query(invoice),
                                         action_form=InvoiceActionForm(), **kwargs)
 

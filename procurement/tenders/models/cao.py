@@ -95,6 +95,12 @@ class CaoMeeting(TimeStampedModel):
         """With quorum, or convened again after a meeting without quorum (CGCT L.1411-5)."""
         return self.quorum_reached or self.is_second_convocation
 
+    @property
+    def can_decide(self) -> bool:
+        """Sits validly and has voting members present: convened again, the CAO sits without quorum,
+        but with no voting member present nobody can decide or give an opinion."""
+        return self.sits_validly and self.voting_present > 0
+
 
 class CaoDecision(TimeStampedModel):
     """The CAO's choice for a lot: the holder, or the lot declared unsuccessful."""

@@ -98,6 +98,9 @@ class LetterDocument(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     template_version = models.PositiveIntegerField(_("version du modèle"))
     sent_on = models.DateField(_("envoyé le"), null=True, blank=True)
+    sent_electronically = models.BooleanField(
+        _("envoyé par voie électronique"), default=True,
+        help_text=_("Délai de suspension de 11 jours par voie électronique, 16 jours autrement (R.2182-1)."))
     standstill_end = models.DateField(_("fin du délai de suspension"), null=True, blank=True)
     signable_from = models.DateField(_("signature possible à partir du"), null=True, blank=True)
     generated_at = models.DateTimeField(_("généré le"), default=timezone.now)

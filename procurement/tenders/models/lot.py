@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from procurement.core.models import ProtectedStateMixin, TimeStampedModel
-from procurement.core.money import MoneyField, round_money
+from procurement.core.money import MoneyField
 from procurement.tenders.enums import LotState
 from procurement.tenders.guards import lot_guard
 from procurement.tenders.models.tender import VisibleToQuerySet
@@ -27,8 +28,13 @@ class Lot(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     title = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(_("description du besoin"), blank=True)
     estimated_amount_ht = MoneyField(
-        _("montant estimé HT par période"), validators=[MinValueValidator(Decimal("0.01"))],
-        help_text=_("Pour un accord-cadre : son maximum par période."),
+        _("montant estimé HT de la période initiale"), validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Pour un accord-cadre : son maximum sur la période. Chaque reconduction reprend ce montant, "
+                    "sauf montant propre."),
+    )
+    renewal_amounts_ht = models.JSONField(
+        _("montants estimés HT des reconductions"), default=list, blank=True,
+        help_text=_("Un montant par reconduction, dans l'ordre (vide : le montant de la période initiale)."),
     )
     options_amount_ht = MoneyField(
         _("options et prestations supplémentaires HT"), default=Decimal("0"),
@@ -66,9 +72,40 @@ class Lot(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     def __str__(self) -> str:
         return f"Lot {self.number} — {self.title}"
 
+    def clean(self):
+        super().clean()
+        amounts = self.renewal_amounts_ht or []
+        try:
+            wrong = not isinstance(amounts, list) or any(
+                amount is not None and Decimal(str(amount)) <= 0 for amount in amounts)
+        except (ArithmeticError, ValueError):
+            wrong = True
+        if wrong:
+            raise ValidationError({"renewal_amounts_ht": _(
+                "Les montants des reconductions sont des montants HT positifs, un par reconduction.")})
+
+    def periods(self) -> list:
+        """The initial period and each renewal of the tender, at this lot's amount for each."""
+        from procurement.tenders.procedure import need_periods
+
+        tender = self.tender
+        return need_periods(initial_months=tender.duration_months, initial_ht=self.estimated_amount_ht,
+                            renewals=tender.renewals, renewal_months=tender.renewal_months,
+                            renewal_amounts_ht=self.renewal_amounts_ht or [])
+
     @property
     def estimated_value_ht(self) -> Decimal:
-        return round_money(self.estimated_amount_ht * self.tender.periods + self.options_amount_ht)
+        """R.2121-1: every period at its own amount, and the options."""
+        from procurement.tenders.procedure import estimated_value
+
+        return estimated_value(periods=self.periods(), options_ht=self.options_amount_ht)
+
+    @property
+    def periods_amount_ht(self) -> Decimal:
+        """Every period's amount without the options: a framework agreement's maximum over its duration."""
+        from procurement.tenders.procedure import estimated_value
+
+        return estimated_value(periods=self.periods())
 
     def get_abilities(self, user) -> dict[str, bool]:
         from procurement.tenders.abilities import lot_abilities

@@ -158,6 +158,11 @@ class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
         """R.2121-1: all lots, options and renewals; a framework's maximum over its whole duration."""
         return sum((lot.estimated_value_ht for lot in self.lots.all()), Decimal("0"))
 
+    @property
+    def estimated_value(self) -> Decimal:
+        """The same, for the lists and the API (their lots prefetched)."""
+        return self.estimated_value_ht()
+
     def get_abilities(self, user) -> dict[str, bool]:
         from procurement.tenders.abilities import tender_abilities
 

@@ -119,6 +119,20 @@ def ranking_first_bid_id(lot: Lot) -> int | None:
     return first.bid_id if first else None
 
 
+def cannot_decide_reason(meeting: CaoMeeting, *, act: str = "décider") -> str:
+    """Why the meeting cannot decide (``act``: "décider", "rendre d'avis"), or "" when it can: without
+    quorum it must be convened again; convened again it sits without quorum (CGCT L.1411-5), but
+    still needs at least one voting member present."""
+    if not meeting.sits_validly:
+        return (f"La {meeting} n'a pas le quorum ({meeting.voting_present} présents sur "
+                f"{meeting.voting_seats} membres à voix délibérative) : elle ne peut pas {act}. "
+                "Convoquez-la à nouveau ; elle siégera alors valablement sans condition de quorum.")
+    if not meeting.can_decide:
+        return (f"Aucun membre à voix délibérative n'est présent à la {meeting} : réunie sur nouvelle "
+                f"convocation, elle siège sans condition de quorum, mais sans votant elle ne peut pas {act}.")
+    return ""
+
+
 @transaction.atomic
 def cao_decision_record(*, meeting: CaoMeeting, lot: Lot, outcome: str, bid: Bid | None = None,
                         reason: str = "", difference_reason: str = "") -> CaoDecision:
@@ -127,10 +141,9 @@ def cao_decision_record(*, meeting: CaoMeeting, lot: Lot, outcome: str, bid: Bid
     meeting = CaoMeeting.objects.select_for_update().get(pk=meeting.pk)
     lot = Lot.objects.select_related("tender__programme").get(pk=lot.pk)
     errors = []
-    if not meeting.sits_validly:
-        errors.append(f"La {meeting} n'a pas le quorum ({meeting.voting_present} présents sur "
-                      f"{meeting.voting_seats} membres à voix délibérative) : elle ne peut pas décider. "
-                      "Convoquez-la à nouveau ; elle siégera alors valablement sans condition de quorum.")
+    refusal = cannot_decide_reason(meeting, act="décider")
+    if refusal:
+        errors.append(refusal)
     programme = lot.tender.programme
     if programme is not None and programme.authority_id != meeting.authority_id:
         errors.append("Cette CAO n'est pas celle de l'acheteur de la consultation.")
@@ -164,7 +177,7 @@ def latest_valid_decision(lot: Lot, *, at: datetime | None = None) -> CaoDecisio
     if at is not None:
         decisions = decisions.filter(meeting__held_at__lte=at)
     for decision in decisions.order_by("-meeting__held_at", "-pk"):
-        if decision.meeting.sits_validly:
+        if decision.meeting.can_decide:
             return decision
     return None
 
@@ -194,8 +207,9 @@ def award_cao_refusals(lot: Lot, *, winner: Bid, at: datetime) -> list[str]:
 def cao_opinion_record(*, meeting: CaoMeeting, lot: Lot, subject: str, amount_change_ht: Decimal,
                        opinion: str = CaoOpinionKind.FAVOURABLE) -> CaoOpinion:
     """The CAO's opinion on a planned amendment of a contract it awarded (CGCT L.1414-4)."""
-    if not meeting.sits_validly:
-        raise ValidationError(f"La {meeting} n'a pas le quorum : elle ne peut pas rendre d'avis.")
+    refusal = cannot_decide_reason(meeting, act="rendre d'avis")
+    if refusal:
+        raise ValidationError(refusal)
     opinion_row = CaoOpinion(meeting=meeting, lot=lot, subject=subject.strip(),
                              amount_change_ht=round_money(amount_change_ht), opinion=opinion)
     opinion_row.full_clean()

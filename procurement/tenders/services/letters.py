@@ -6,8 +6,8 @@ is abandoned or unsuccessful. And the rapport de présentation (R.2184-1) of an 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -16,17 +16,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from procurement.core.enums import ReferenceKind
-from procurement.core.legal_calendar import legal_deadline, long_date
+from procurement.core.legal_calendar import long_date
 from procurement.core.money import amount_in_words, format_eur, format_percent
-from procurement.core.selectors import reference_days
 from procurement.documents.enums import TemplateKind
 from procurement.documents.rendering import RenderError, render_docx
 from procurement.documents.selectors import active_template
-from procurement.tenders.enums import BidStatus, LotState, Procedure, TenderState
+from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models import Bid, LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.ranking import LotRanking, RankedBid
+from procurement.tenders.rules import NO_STANDSTILL, Standstill, longest_standstill, standstill
 from procurement.tenders.services.document_context import (
     authority_context,
     company_context,
@@ -41,32 +40,6 @@ from procurement.tenders.services.document_context import (
 CODES = {LetterKind.REJECTION: "REJET", LetterKind.AWARD: "ATTRIBUTION", LetterKind.ABANDON: "SANS-SUITE",
          LetterKind.AE: "AE", LetterKind.RAPPORT: "RAPPORT-PRESENTATION"}
 LETTER_KINDS = (LetterKind.REJECTION, LetterKind.AWARD, LetterKind.ABANDON, LetterKind.AE)
-
-
-@dataclass(frozen=True)
-class Standstill:
-    required: bool
-    days: int = 0
-    end: date | None = None
-    signable_from: date | None = None
-
-    def context(self) -> dict:
-        return {"required": self.required, "days": self.days,
-                "end": long_date(self.end) if self.end else "",
-                "signable_from": long_date(self.signable_from) if self.signable_from else ""}
-
-
-NO_STANDSTILL = Standstill(required=False)
-
-
-def standstill(*, procedure: str, sent_on: date, bid_count: int) -> Standstill:
-    """R.2182-1: 11 days from sending the letters electronically, moved to the next working day; the
-    contract may be signed from the day after. Only for formalised procedures with several bids."""
-    if procedure != Procedure.OPEN or bid_count < 2:
-        return NO_STANDSTILL
-    days = reference_days(ReferenceKind.STANDSTILL_DAYS_ELECTRONIC, at=sent_on)
-    end = legal_deadline(sent_on, days).end
-    return Standstill(required=True, days=days, end=end, signable_from=end + timedelta(days=1))
 
 
 def _require_final(ranking: LotRanking) -> None:
@@ -119,6 +92,7 @@ class _Batch:
 
     def __init__(self, *, lot: Lot, version: int, by, sent_on: date | None, window: Standstill = NO_STANDSTILL):
         self.lot, self.version, self.by, self.sent_on, self.window = lot, version, by, sent_on, window
+        self.electronic = True
         self.templates: dict = {}
         self.documents: list[LetterDocument] = []
 
@@ -134,6 +108,7 @@ class _Batch:
             lot=self.lot, bid=bid, kind=kind, version=self.version, name=name, size=len(data),
             sha256=hashlib.sha256(data).hexdigest(), template_version=template.version, sent_on=self.sent_on,
             standstill_end=self.window.end, signable_from=self.window.signable_from,
+            sent_electronically=self.electronic,
             generated_by=self.by,
         )
         document.file.save(name, ContentFile(data, name=name), save=False)
@@ -153,8 +128,11 @@ def _check(lot: Lot, ranking: LotRanking) -> Lot:
 
 
 @transaction.atomic
-def letters_generate(*, lot: Lot, ranking: LotRanking, sent_on: date, by) -> list[LetterDocument]:
-    """The letters of a decided lot, as its next version of letters."""
+def letters_generate(*, lot: Lot, ranking: LotRanking, sent_on: date, by,
+                     not_electronic: Iterable[int] = ()) -> list[LetterDocument]:
+    """The letters of a decided lot, as its next version of letters. The rejection letters of the bids
+    in ``not_electronic`` (their ids) are not sent electronically: their standstill is longer, and the
+    award letter gives the lot's, the longest (R.2182-1)."""
     lot = _check(lot, ranking)
     tender = lot.tender
     bids = _bids(lot)
@@ -173,16 +151,25 @@ def letters_generate(*, lot: Lot, ranking: LotRanking, sent_on: date, by) -> lis
         raise ValidationError("Le lot n'est pas encore décidé : aucun courrier à produire.")
     _require_final(ranking)
     by_bid = {ranked.bid_id: ranked for ranked in ranking.ranked}
-    window = standstill(procedure=tender.procedure, sent_on=sent_on, bid_count=len(bids))
+    not_electronic = set(not_electronic)
+    rejected = [bid for bid in bids if bid.pk != lot.winner_id]
+    strangers = not_electronic - {bid.pk for bid in rejected}
+    if strangers:
+        raise ValidationError("« Envoi autrement que par voie électronique » : une offre choisie n'est pas une "
+                              "offre rejetée de ce lot.")
+    windows = {bid.pk: standstill(procedure=tender.procedure, sent_on=sent_on, bid_count=len(bids),
+                                  electronic=bid.pk not in not_electronic) for bid in rejected}
+    window = longest_standstill(windows.values())
     batch = _Batch(lot=lot, version=version, by=by, sent_on=sent_on, window=window)
     winner = _winner(lot.winner, by_bid.get(lot.winner_id))
     common = {**shared, "sent_on": long_date(sent_on), "winner": winner, "standstill": window.context(),
               "bid_count": len(ranking.ranked)}
-    for bid in bids:
-        if bid.pk == lot.winner_id:
-            continue
+    for bid in rejected:
+        batch.window, batch.electronic = windows[bid.pk], bid.pk not in not_electronic
         batch.add(LetterKind.REJECTION, {**common, "bidder": company_context(bid.vendor),
+                                         "standstill": windows[bid.pk].context(),
                                          "result": _result(bid, by_bid.get(bid.pk))}, bid)
+    batch.window, batch.electronic = window, True
     batch.add(LetterKind.AWARD, common, lot.winner)
     batch.add(LetterKind.AE, {**shared, "holder": company_context(lot.winner.vendor),
                               "offer": _offer(lot.winner)}, lot.winner)

@@ -12,7 +12,7 @@ from procurement.core.money import format_eur
 from procurement.tenders.criteria_rules import CriterionNode, structure_errors
 from procurement.tenders.enums import CriterionKind, LotState, TenderState
 from procurement.tenders.models import Criterion, Lot, Tender
-from procurement.tenders.procedure import LotValue, ProcedureAdvice, advise, rules_in_force
+from procurement.tenders.procedure import LotValue, ProcedureAdvice, advise, periods_text, rules_in_force
 
 TENDER_FIELDS = (
     "reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type", "duration_months",
@@ -38,9 +38,8 @@ def tender_advice(*, tender: Tender) -> ProcedureAdvice | None:
     if not lots:
         return None
     total = sum((lot.estimated_value_ht for lot in lots), Decimal("0"))
-    periods = f" × {tender.periods} périodes" if tender.renewals else ""
     parts = [
-        f"lot {lot.number} ({format_eur(lot.estimated_amount_ht)} HT{periods}"
+        f"lot {lot.number} ({periods_text(lot.periods())}"
         + (f" + options {format_eur(lot.options_amount_ht)} HT" if lot.options_amount_ht else "") + ")"
         for lot in lots
     ]
@@ -93,7 +92,7 @@ def lot_save(*, tender: Tender, by, lot: Lot | None = None, **fields) -> Lot:
     lot = lot or Lot(tender=tender)
     if lot.pk is None and "number" not in fields:
         lot.number = (tender.lots.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    for key in ("number", "title", "description", "estimated_amount_ht", "options_amount_ht"):
+    for key in ("number", "title", "description", "estimated_amount_ht", "renewal_amounts_ht", "options_amount_ht"):
         if key in fields:
             setattr(lot, key, fields[key])
     lot.full_clean()
@@ -179,7 +178,8 @@ def tender_relaunch(*, tender: Tender, by, consultation_start) -> Tender:
         lots = undecided
     for number, lot in enumerate(lots.order_by("number"), start=1):
         new_lot = Lot(tender=copy, number=number, title=lot.title, description=lot.description,
-                      estimated_amount_ht=lot.estimated_amount_ht, options_amount_ht=lot.options_amount_ht)
+                      estimated_amount_ht=lot.estimated_amount_ht, renewal_amounts_ht=lot.renewal_amounts_ht,
+                      options_amount_ht=lot.options_amount_ht)
         new_lot.full_clean()
         new_lot.save()
         mapping = {}

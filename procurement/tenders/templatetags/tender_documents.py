@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from procurement.core.permissions import may
 from procurement.tenders.abilities import can_drive
-from procurement.tenders.enums import LotState, TenderState
+from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.services.dce import GENERATION_STATES, dce_is_current
 
@@ -56,6 +56,9 @@ def letters_section(context):
         "letters": [group for key, group in groups.items() if not key[0]],
         "rapports": [group for key, group in groups.items() if key[0]],
         "can_generate": can_drive(user) and decided,
+        "rejected_bids": ([bid for bid in lot.bids.select_related("vendor").order_by("received_at", "pk")
+                           if bid.pk != lot.winner_id and bid.status != BidStatus.LATE]
+                          if lot.state == LotState.AWARDED else []),
         "can_report": can_drive(user) and decided and lot.state == LotState.AWARDED,
         "today": timezone.localdate(),
         "csrf_token": context.get("csrf_token"),

@@ -24,6 +24,7 @@ from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMember
 from procurement.tenders.models import CaoMeeting, CaoMember, Lot
 from procurement.tenders.services.cao import (
     Quorum,
+    cannot_decide_reason,
     cao_decision_record,
     cao_meeting_record,
     cao_member_upsert,
@@ -230,6 +231,9 @@ class CaoMeetingCreateView(CaoAccessMixin, ServiceFormView):
             messages.success(self.request, _("Réunion enregistrée : quorum atteint (%(present)s présents sur "
                                              "%(seats)s).") % {"present": result.voting_present,
                                                                "seats": result.voting_seats})
+        elif result.sits_validly and not result.can_decide:
+            messages.warning(self.request, _("Réunion enregistrée sur nouvelle convocation, mais aucun membre à voix "
+                                             "délibérative n'est présent : elle ne peut pas décider."))
         elif result.sits_validly:
             messages.success(self.request, _("Réunion enregistrée : sur nouvelle convocation, elle siège "
                                              "valablement sans condition de quorum."))
@@ -310,7 +314,8 @@ class CaoDecisionView(CaoMeetingMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         lot = self.load_lot()
         first = next((bid for bid in lot.bids.all() if bid.pk == self.first_bid_id), None)
-        return super().get_context_data(lot=lot, first=first, **kwargs)
+        return super().get_context_data(lot=lot, first=first, cannot_decide=cannot_decide_reason(self.meeting),
+                                        **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data

@@ -87,6 +87,13 @@ def _sent_on(value: str) -> date:
         raise ValidationError(_("« Date d'envoi » : « %(value)s » n'est pas une date.") % {"value": value}) from None
 
 
+def _bid_ids(values: list[str]) -> list[int]:
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise ValidationError(_("« Envoi autrement que par voie électronique » : choix invalide.")) from None
+
+
 class LettersGenerateView(LotMixin, View):
     http_method_names = ["post"]
     grant = "tenders.drive"
@@ -95,7 +102,8 @@ class LettersGenerateView(LotMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             documents = letters_generate(lot=self.lot, ranking=lot_ranking(self.lot),
-                                         sent_on=_sent_on(request.POST.get("sent_on", "")), by=request.user)
+                                         sent_on=_sent_on(request.POST.get("sent_on", "")), by=request.user,
+                                         not_electronic=_bid_ids(request.POST.getlist("not_electronic")))
         except ValidationError as error:
             error_messages(request, error.messages)
         else:

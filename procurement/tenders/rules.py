@@ -1,0 +1,46 @@
+"""Rules of the award that the tenders and the contracts apps share, as one function each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from procurement.core.enums import ReferenceKind
+from procurement.core.legal_calendar import legal_deadline, long_date
+from procurement.core.selectors import reference_days
+from procurement.tenders.enums import Procedure
+
+
+@dataclass(frozen=True)
+class Standstill:
+    required: bool
+    days: int = 0
+    end: date | None = None
+    signable_from: date | None = None
+
+    def context(self) -> dict:
+        return {"required": self.required, "days": self.days,
+                "end": long_date(self.end) if self.end else "",
+                "signable_from": long_date(self.signable_from) if self.signable_from else ""}
+
+
+NO_STANDSTILL = Standstill(required=False)
+
+
+def standstill(*, procedure: str, sent_on: date, bid_count: int, electronic: bool = True) -> Standstill:
+    """R.2182-1: 11 days from sending the rejection letter electronically, 16 days otherwise (the days
+    in force at ``sent_on``), moved to the next working day; the contract may be signed from the day
+    after. Only for formalised procedures with several bids."""
+    if procedure != Procedure.OPEN or bid_count < 2:
+        return NO_STANDSTILL
+    kind = ReferenceKind.STANDSTILL_DAYS_ELECTRONIC if electronic else ReferenceKind.STANDSTILL_DAYS_OTHER
+    days = reference_days(kind, at=sent_on)
+    end = legal_deadline(sent_on, days).end
+    return Standstill(required=True, days=days, end=end, signable_from=end + timedelta(days=1))
+
+
+def longest_standstill(windows: Iterable[Standstill]) -> Standstill:
+    """The standstill of a lot: the contract waits for the last of its rejection letters' periods."""
+    required = [window for window in windows if window.required]
+    return max(required, key=lambda window: window.signable_from) if required else NO_STANDSTILL
