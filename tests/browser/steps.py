@@ -95,7 +95,7 @@ def write_the_need(journey, purchase: Purchase, *, today: date, shots: str) -> N
     journey.check()
     page.get_by_role("textbox", name="Intitulé", exact=True).fill(purchase.lot)
     page.get_by_label("Description").fill(purchase.description)
-    page.get_by_role("spinbutton", name="Montant estimé HT par période", exact=True).fill(purchase.amount_ht)
+    page.get_by_role("spinbutton", name="Montant estimé HT de la période initiale", exact=True).fill(purchase.amount_ht)
     journey.submit(page.get_by_role("button", name="Enregistrer"), to=purchase.lot_page)
     journey.check()
     journey.submit(page.get_by_role("link", name="Modifier les critères"))
