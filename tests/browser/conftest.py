@@ -28,6 +28,17 @@ PASSWORD = "mot-de-passe-de-test"  # tests.factories.UserFactory
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
+def pytest_collection_modifyitems(items):
+    """A browser test runs against the live server in a transaction-less database: without
+    ``serialized_rollback`` its flush would take the data migrations' rows (groups, reference values)
+    from the tests after it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if item.get_closest_marker("browser") and marker and marker.kwargs.get("transaction") \
+                and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid} : ajoutez serialized_rollback=True à django_db")
+
+
 @pytest.fixture(scope="package")
 def browser():
     """One Chromium for the package. Playwright's sync API keeps an asyncio loop running in this

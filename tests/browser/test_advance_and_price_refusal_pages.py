@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 from tests.tenders.evaluation.factories import worked_example
 from tests.tenders.factories import BidFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sweep(journey, path: str, name: str, at: str) -> list[str]:

@@ -8,7 +8,7 @@ from tests.browser.test_layout_sweep import DESKTOP, MEASURE, PHONE
 from tests.factories import UserFactory
 from tests.tenders.factories import LotFactory, TenderFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SIMULATION = ("/consultations/SIM-2027-01/lots/1/simuler-les-notes-de-prix/?prices=100000%0A110000%0A125000%0A160000"
               "&points=40&technical=42%0A49%0A50%0A58&technical_points=60")

@@ -10,7 +10,7 @@ from tests.programmes.factories import ProgrammeFactory
 from tests.tenders.cao_factories import cao_members
 from tests.tenders.factories import LotFactory, TenderFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WIDTHS = {1366: 900, 390: 844}
 

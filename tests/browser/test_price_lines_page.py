@@ -8,7 +8,7 @@ from tests.browser.test_layout_sweep import DESKTOP, MEASURE, PHONE
 from tests.factories import UserFactory
 from tests.tenders.factories import LotFactory, TenderFactory
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_price_lines_page_fits_a_desktop_and_a_phone(journey):
