@@ -46,10 +46,14 @@ def test_a_rate_to_confirm_is_said_so(capsys):
     assert (data["deadline"], data["days_late"], data["rate_confirmed"]) == ("2026-07-02", 49, False)
 
 
-def test_service_done_later_and_a_suspension_move_the_deadline(capsys):
+# One command per test: run_from_argv closes the database connections when it ends, as from a shell.
+def test_a_service_done_later_moves_the_deadline(capsys):
     _, out, _ = run_cli(capsys, "--amount-ttc", "12000", "--received", "2026-03-02", "--service-done", "2026-03-10",
                         "--paid", "2026-04-20", "--format", "json")
     assert json.loads(out)["deadline"] == "2026-04-09"
+
+
+def test_a_suspension_moves_the_deadline(capsys):
     _, out, _ = run_cli(capsys, "--amount-ttc", "12000", "--received", "2026-03-02", "--suspended-from", "2026-03-05",
                         "--resumed-on", "2026-03-20", "--paid", "2026-04-20", "--format", "json")
     assert json.loads(out)["deadline"] == "2026-04-19"  # 30 new days from the resumption
