@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.models import Amendment, Contract, IndexValue, PriceRevision, PurchaseOrder
 from procurement.contracts.selectors import consumption
+from procurement.demo.loaders.contracts import load_demo_contracts
 from tests.clock import DEMO_TODAY, load_demo
 from tests.shared_rows import module_rows
 

@@ -1,6 +1,6 @@
 import pytest
 
-from procurement.programmes.demo import DEMO_PROGRAMME_PATH, load_demo_programme
+from procurement.demo.loaders.programmes import DEMO_PROGRAMME_PATH, load_demo_programme
 
 
 @pytest.fixture

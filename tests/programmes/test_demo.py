@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.fr import siret
 
-from procurement.programmes.demo import DEMO_PROGRAMME_PATH, load_demo_programme
+from procurement.demo.loaders.programmes import DEMO_PROGRAMME_PATH, load_demo_programme
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from procurement.programmes.demo import DEMO_GOVERNANCE_PATH, load_demo_governance, plan_date
+from procurement.demo.loaders.programmes import DEMO_GOVERNANCE_PATH, load_demo_governance, plan_date
 from procurement.programmes.governance import late_days
 from procurement.programmes.models import BodyDecision, CouncilAct, Phase
 from procurement.programmes.services import phase_upsert

@@ -6,8 +6,8 @@ from django.conf import settings
 from stdnum.fr import siret as fr_siret
 from stdnum.fr import tva as fr_tva
 
+from procurement.demo.loaders.vendors import load_demo_vendors
 from procurement.vendors import selectors
-from procurement.vendors.demo import load_demo_vendors
 from procurement.vendors.enums import ComplianceKind
 from procurement.vendors.models import ComplianceDocument, Contact, Vendor
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from reportlab.pdfgen import canvas
 
-from procurement.tenders.cao_demo import demo_cao_data, load_demo_cao
+from procurement.demo.loaders.cao import demo_cao_data, load_demo_cao
 from procurement.tenders.models import Tender
 from procurement.tenders.services import bids as bid_services
 from procurement.tenders.services import qa
@@ -142,7 +142,7 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
             bid_services.bid_record_opening(bid=bid, by=buyer, amount_ht=Decimal(data["amount_ht"]),
                                             vat_rate=Decimal(data["vat_rate"]), admissible=True)
         if lot_entry.get("evaluation"):  # issue #6: committee, declarations, notes, abnormally low bids
-            from procurement.tenders.evaluation.demo import evaluate_demo_lot
+            from procurement.demo.loaders.evaluation import evaluate_demo_lot
 
             evaluate_demo_lot(lot=lot, data=lot_entry["evaluation"], buyer=buyer)
     load_demo_cao(tender=tender, data=cao or {})  # issue #12: the CAO chooses before the award

@@ -6,15 +6,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.timezone import localdate
 
-from procurement.contracts.demo import load_demo_contracts
-from procurement.contracts.demo_invoices import load_demo_invoices
 from procurement.core.commands import ProcurementCommand, UsageError, iso_date
-from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
-from procurement.programmes.demo import load_demo_governance, load_demo_programme
-from procurement.resources.demo import load_demo_resources
-from procurement.tenders.demo import load_demo_tenders
+from procurement.demo.loaders.contracts import load_demo_contracts
+from procurement.demo.loaders.invoices import load_demo_invoices
+from procurement.demo.loaders.programmes import load_demo_governance, load_demo_programme
+from procurement.demo.loaders.resources import load_demo_resources
+from procurement.demo.loaders.tenders import load_demo_tenders
+from procurement.demo.loaders.users import DEMO_BUYER, DEMO_USERS, create_demo_users
+from procurement.demo.loaders.vendors import load_demo_vendors
 from procurement.tenders.procedure import procedure_rules_known_until
-from procurement.vendors.demo import load_demo_vendors
 
 User = get_user_model()
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "bnm"
