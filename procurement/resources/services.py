@@ -5,7 +5,9 @@ the contracts through the contracts services."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +27,9 @@ from procurement.resources.models import (
     UsageCount,
     UsageReport,
 )
+
+if TYPE_CHECKING:
+    from procurement.contracts.models import Contract
 
 
 def match_library(institution: str) -> Library | None:
@@ -119,6 +124,21 @@ def library_upsert(*, code: str, name: str, commune: str, population: int, is_ne
         identifier.full_clean()
         identifier.save()
     return library
+
+
+@transaction.atomic
+def resource_upsert(*, name: str, kind: str, platform_name: str, report_id: str, publisher: str = "",
+                    contract: Contract | None = None, share_percent: Decimal = Decimal("100"),
+                    metric: str = "") -> Resource:
+    """Creates or updates the resource called ``name``; its platform, matched by name, is created if new."""
+    platform, _ = Platform.objects.get_or_create(name=platform_name)
+    resource = Resource.objects.filter(name=name).first() or Resource(name=name)
+    resource.kind, resource.platform, resource.publisher = kind, platform, publisher
+    resource.contract, resource.share_percent = contract, share_percent
+    resource.report_id, resource.metric = report_id, metric
+    resource.full_clean()
+    resource.save()
+    return resource
 
 
 @transaction.atomic

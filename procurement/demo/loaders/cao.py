@@ -1,30 +1,20 @@
-"""Demo data: the Métropole's CAO and its meetings on the BNM's formalised tenders, from the ``cao``
+"""The Métropole's CAO and its meetings on the BNM's formalised tenders, from the ``cao``
 section of fixtures/bnm/governance.json, loaded through the services before the lots are awarded."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
-from django.utils import timezone
-
+from procurement.demo.loaders.fixtures import FIXTURES, read_fixture
 from procurement.tenders.enums import CaoOutcome
 from procurement.tenders.models import CaoMeeting, Lot, Tender
 from procurement.tenders.services.cao import cao_decision_record, cao_meeting_record, cao_member_upsert
 
-DEMO_GOVERNANCE_PATH = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "governance.json"
 
-
-def demo_cao_data(path: Path = DEMO_GOVERNANCE_PATH) -> dict:
+def demo_cao_data(path: Path = FIXTURES / "governance.json") -> dict:
     if not Path(path).exists():
         return {}
-    return json.loads(Path(path).read_text(encoding="utf-8")).get("cao") or {}
-
-
-def _at(text: str) -> datetime:
-    return timezone.make_aware(datetime.fromisoformat(text))
+    return read_fixture(path).get("cao") or {}
 
 
 def load_demo_cao(*, tender: Tender, data: dict) -> list[CaoMeeting]:
@@ -42,12 +32,12 @@ def load_demo_cao(*, tender: Tender, data: dict) -> list[CaoMeeting]:
     def record(entry: dict) -> CaoMeeting:
         if entry["key"] in recorded:
             return recorded[entry["key"]]
-        held_at = _at(entry["held_at"])
+        held_at = entry["held_at"]
         meeting = CaoMeeting.objects.filter(authority=authority, held_at=held_at).first()
         if meeting is None:
             previous = record(by_key[entry["reconvened_from"]]) if entry.get("reconvened_from") else None
             meeting = cao_meeting_record(
-                authority=authority, convened_on=datetime.fromisoformat(entry["convened_on"]).date(),
+                authority=authority, convened_on=entry["convened_on"],
                 held_at=held_at, attendees=[members[name] for name in entry.get("attendees") or []],
                 tenders=Tender.objects.filter(reference__in=entry.get("tenders") or []),
                 reconvened_from=previous, notes=entry.get("notes", ""))

@@ -6,8 +6,7 @@ Nothing dated after ``today`` is loaded. Idempotent: a contract already there is
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,26 +20,17 @@ from procurement.contracts.services.contracts import acceptance_record, contract
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare
 from procurement.contracts.services.transitions import contract_transition, renew_due_contracts
+from procurement.demo.loaders.fixtures import FIXTURES, at_hour, read_fixture
 from procurement.programmes.models import BudgetLine, CouncilAct
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import Lot
 from procurement.vendors.models import Vendor
 
-DECIMAL_TERMS = ("maintenance_yearly_ht", "retention_rate", "advance_rate", "amount_ht", "minimum_ht", "maximum_ht",
-                 "yearly_maximum_ht")
-SIGNATURE_KEYS = {"signatory_name": "signatory_name", "signatory_role": "signatory_role"}
-
-
-def _day(text: str) -> date:
-    return date.fromisoformat(text)
+SIGNATURE_KEYS = ("signatory_name", "signatory_role")
 
 
 def _month(text: str) -> date:
     return date.fromisoformat(f"{text}-01")
-
-
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
 def _load_series(entry: dict, *, buyer, today: date) -> IndexSeries:
@@ -56,11 +46,8 @@ def _load_series(entry: dict, *, buyer, today: date) -> IndexSeries:
 
 def _terms(entry: dict, lot: Lot) -> dict:
     terms = dict(entry.get("terms", {}))
-    for name in DECIMAL_TERMS:
-        if terms.get(name) is not None:
-            terms[name] = Decimal(terms[name])
-    for key, field in SIGNATURE_KEYS.items():
-        terms[field] = entry["signature"][key]
+    for key in SIGNATURE_KEYS:
+        terms[key] = entry["signature"][key]
     programme = lot.tender.programme
     terms["signature_authorisation"] = CouncilAct.objects.get(  # the delegation or the deliberation
         authority=programme.authority, reference=entry["signature"]["council_act"])
@@ -76,16 +63,16 @@ def _events(entry: dict) -> list[tuple[date, str, dict]]:
     """The execution steps after notification, in date order."""
     events = []
     if entry.get("accepted_on"):
-        events.append((_day(entry["accepted_on"]), "acceptance", {}))
+        events.append((entry["accepted_on"], "acceptance", {}))
     for order in entry.get("orders", []):
-        events.append((_day(order["on"]), "order", order))
+        events.append((order["on"], "order", order))
     for amendment in entry.get("amendments", []):
-        events.append((_day(amendment["signed_on"]), "amendment", amendment))
+        events.append((amendment["signed_on"], "amendment", amendment))
     for day in entry.get("revisions", []):
-        events.append((_day(day), "revision", {}))
+        events.append((day, "revision", {}))
     for sub in entry.get("subcontracts", []):
-        events.append((_day(sub["declared_on"]), "subcontract", sub))
-        events.append((_day(sub["accepted_on"]), "subcontract_accept", sub))
+        events.append((sub["declared_on"], "subcontract", sub))
+        events.append((sub["accepted_on"], "subcontract_accept", sub))
     return sorted(events, key=lambda event: event[0])
 
 
@@ -98,21 +85,21 @@ def _run(contract: Contract, kind: str, day: date, data: dict, *, buyer, today: 
     if kind == "acceptance":
         return acceptance_record(contract=contract, accepted_on=day, by=buyer)
     if kind == "order":
-        order_create(contract=contract, ordered_on=day, amount_ht=Decimal(data["amount_ht"]),
+        order_create(contract=contract, ordered_on=day, amount_ht=data["amount_ht"],
                      description=data["description"], by=buyer)
     elif kind == "amendment":
         amendment_create(contract=contract, basis=data["basis"], object=data["object"],
                          justification=data.get("justification", ""), signed_on=day, by=buyer,
-                         amount_change_ht=Decimal(data["amount_change_ht"]),
-                         yearly_maximum_change_ht=Decimal(data.get("yearly_maximum_change_ht", "0")))
+                         amount_change_ht=data["amount_change_ht"],
+                         yearly_maximum_change_ht=data.get("yearly_maximum_change_ht", Decimal("0")))
     elif kind == "revision":
         indices.price_revision_apply(contract=contract, revision_on=day, by=buyer, today=today)
     elif kind == "subcontract":
         subcontract_declare(contract=contract, vendor=Vendor.objects.get(name=data["vendor"]),
-                            services=data["services"], amount_ttc=Decimal(data["amount_ttc"]), declared_on=day,
+                            services=data["services"], amount_ttc=data["amount_ttc"], declared_on=day,
                             by=buyer)
     elif kind == "subcontract_accept":
-        sub = contract.subcontracts.get(vendor__name=data["vendor"], declared_on=_day(data["declared_on"]))
+        sub = contract.subcontracts.get(vendor__name=data["vendor"], declared_on=data["declared_on"])
         subcontract_accept(subcontract=sub, decided_on=day, payment_terms=data["payment_terms"], by=buyer)
     return contract
 
@@ -123,22 +110,22 @@ def _load(entry: dict, *, buyer, today: date) -> Contract:
     if lot is None or lot.state != LotState.AWARDED:
         raise ValueError(f"Le lot {entry['lot']} de {entry['tender']} n'est pas attribué : chargez d'abord les "
                          "consultations de démonstration.")
-    contract = contract_create(lot=lot, by=buyer, reference=entry["reference"], start_date=_day(entry["start_date"]),
+    contract = contract_create(lot=lot, by=buyer, reference=entry["reference"], start_date=entry["start_date"],
                                **_terms(entry, lot))
     clause = entry.get("revision_clause")
     if clause:
         indices.revision_clause_save(
             contract=contract, by=buyer, series=IndexSeries.objects.get(code=clause["series"]),
             base_month=_month(clause["base_month"]), index_lag_months=clause["index_lag_months"],
-            fixed_part=Decimal(clause["fixed_part"]), coefficient_decimals=clause["coefficient_decimals"],
-            coefficient_rounding=clause["coefficient_rounding"], base_price_ht=Decimal(clause["base_price_ht"]),
+            fixed_part=clause["fixed_part"], coefficient_decimals=clause["coefficient_decimals"],
+            coefficient_rounding=clause["coefficient_rounding"], base_price_ht=clause["base_price_ht"],
             every_months=clause["every_months"])
     steps = [("sign", entry["signed_on"], ""), ("transmit", entry.get("transmitted_on"),
                                                  entry.get("legality_reference", "")),
              ("notify", entry["notified_on"], "")]
     for name, day, reason in steps:
-        if day and _day(day) <= today:
-            contract = contract_transition(contract=contract, name=name, by=buyer, on=_day(day), now=_at(_day(day)),
+        if day and day <= today:
+            contract = contract_transition(contract=contract, name=name, by=buyer, on=day, now=at_hour(day, 10),
                                            reason=reason)
     if not contract.is_executing:
         return contract
@@ -151,9 +138,9 @@ def _load(entry: dict, *, buyer, today: date) -> Contract:
 
 
 @transaction.atomic
-def load_demo_contracts(*, path: Path, buyer, today: date) -> list[Contract]:
+def load_demo_contracts(*, path: Path = FIXTURES / "contracts.json", buyer, today: date) -> list[Contract]:
     """The BNM contracts (fixtures/bnm/contracts.json), from the demo tenders' awarded lots."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = read_fixture(path)
     for series in data.get("index_series", []):
         _load_series(series, buyer=buyer, today=today)
     loaded = []

@@ -4,18 +4,12 @@ review of an abnormally low bid. Read from a lot's ``evaluation`` key in fixture
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from procurement.tenders.evaluation import services
 from procurement.tenders.models import CommitteeMember, Lot
-
-
-def _at(text: str) -> datetime:
-    return timezone.make_aware(datetime.fromisoformat(text))
 
 
 def evaluate_demo_lot(*, lot: Lot, data: dict, buyer) -> None:
@@ -28,9 +22,9 @@ def evaluate_demo_lot(*, lot: Lot, data: dict, buyer) -> None:
     if review:
         bid = lot.bids.get(vendor__name=review["vendor"])
         opened = services.oab_request_justification(bid=bid, by=buyer,
-                                                    requested_on=date.fromisoformat(review["requested_on"]))
+                                                    requested_on=review["requested_on"])
         services.oab_decide(review=opened, decision=review["decision"], reason=review["reason"], by=buyer,
-                            received_on=date.fromisoformat(review["received_on"]), now=_at(review["decided_at"]))
+                            received_on=review["received_on"], now=review["decided_at"])
 
 
 def _score(lot: Lot, data: dict, *, buyer, evaluators: list) -> None:
@@ -40,11 +34,11 @@ def _score(lot: Lot, data: dict, *, buyer, evaluators: list) -> None:
     criteria = {criterion.name: criterion for criterion in lot.criteria.all()}
     bids = {bid.vendor.name: bid for bid in lot.bids.select_related("vendor")}
     for index, user in enumerate(evaluators):
-        services.conflict_declare(lot=lot, user=user, has_conflict=False, now=_at(data["declared_at"]))
+        services.conflict_declare(lot=lot, user=user, has_conflict=False, now=data["declared_at"])
         entries = []
         for row in data["scores"]:
             comment = row["comments"][index] if "comments" in row else row["comment"]
             entries.append(services.ScoreEntry(bids[row["vendor"]], criteria[row["criterion"]],
                                                Decimal(row["values"][index]), comment))
         services.scores_record(lot=lot, evaluator=user, entries=entries)
-        services.scores_submit(lot=lot, evaluator=user, now=_at(data["submitted_at"]))
+        services.scores_submit(lot=lot, evaluator=user, now=data["submitted_at"])

@@ -4,7 +4,6 @@ nothing twice. It also imputes the portal's maintenance on its operating budget 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,38 +13,35 @@ from django.db import transaction
 from procurement.contracts.models import Contract, Invoice
 from procurement.contracts.services import invoices as services
 from procurement.contracts.services.commitments import maintenance_line_set
+from procurement.demo.loaders.fixtures import FIXTURES, read_fixture
 from procurement.programmes.models import BudgetLine
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def _lines(entry: dict, contract: Contract) -> list[tuple[Decimal, Decimal]]:
     if entry.get("lines"):
-        return [(Decimal(line["vat_rate"]), Decimal(line["amount_ht"])) for line in entry["lines"]]
+        return [(line["vat_rate"], line["amount_ht"]) for line in entry["lines"]]
     order = contract.orders.get(number=entry["order"])
     return [(order.vat_rate, order.amount_ht)]
 
 
 def _load(entry: dict, *, by, today: date) -> Invoice | None:
     contract = Contract.objects.get(reference=entry["contract"])
-    received = _day(entry["received_on"])
+    received = entry["received_on"]
     if received > today:
         return None
     invoice = Invoice.objects.filter(contract=contract, number=entry["number"]).first()
-    done = _day(entry.get("service_done_on"))
+    done = entry.get("service_done_on")
     if invoice is None:
         order = contract.orders.get(number=entry["order"]) if entry.get("order") else None
         invoice = services.invoice_receive(
-            contract=contract, number=entry["number"], issued_on=_day(entry["issued_on"]), received_on=received,
+            contract=contract, number=entry["number"], issued_on=entry["issued_on"], received_on=received,
             lines=_lines(entry, contract), order=order, by=by, today=today,
             service_done_on=done if done and done <= received else None)
     steps = [("service_done_on", done, services.invoice_accept_service, {}),
-             ("interrupted_on", _day(entry.get("interrupted_on")), services.invoice_interrupt,
+             ("interrupted_on", entry.get("interrupted_on"), services.invoice_interrupt,
               {"reason": entry.get("interruption_reason", "")}),
-             ("resumed_on", _day(entry.get("resumed_on")), services.invoice_resume, {}),
-             ("paid_on", _day(entry.get("paid_on")), services.invoice_pay, {})]
+             ("resumed_on", entry.get("resumed_on"), services.invoice_resume, {}),
+             ("paid_on", entry.get("paid_on"), services.invoice_pay, {})]
     for name, day, service, extra in sorted((s for s in steps if s[1]), key=lambda s: s[1]):
         if day <= today and getattr(invoice, name) is None:
             invoice = service(invoice=invoice, on=day, by=by, today=today, **extra)
@@ -53,8 +49,8 @@ def _load(entry: dict, *, by, today: date) -> Invoice | None:
 
 
 @transaction.atomic
-def load_demo_invoices(*, path: Path, by, today: date) -> list[Invoice]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+def load_demo_invoices(*, path: Path = FIXTURES / "invoices.json", by, today: date) -> list[Invoice]:
+    data = read_fixture(path)
     for item in data.get("imputations", []):
         contract = Contract.objects.select_related("budget_line").get(reference=item["contract"])
         line = BudgetLine.objects.get(programme=contract.budget_line.programme, label=item["maintenance_budget_line"])

@@ -1,27 +1,36 @@
-"""Demo data: the Bibliothèque numérique métropolitaine programme, loaded through the services.
+"""The Bibliothèque numérique métropolitaine programme (fixtures/bnm/programme.json) and its
+governance (fixtures/bnm/governance.json), loaded through the programmes services.
 
 Loading twice gives the same rows: the buyer is matched by SIRET, the programme by reference,
 a line by (programme, label) and a credit by (line, year). The credits of a line listed in the
 file become exactly the file's; lines absent from the file are left alone.
 """
 
-import json
-from decimal import Decimal
+from __future__ import annotations
+
+import calendar
+from datetime import date
 from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from procurement.demo.loaders.fixtures import FIXTURES, pick, place, read_fixture
 from procurement.programmes.models import Programme
 from procurement.programmes.services import (
     authority_upsert,
+    body_meeting_record,
+    body_upsert,
     budget_credits_set,
     budget_line_upsert,
+    council_act_upsert,
+    milestone_upsert,
+    phase_upsert,
     programme_upsert,
 )
 
-DEMO_PROGRAMME_PATH = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "programme.json"
+DEMO_PROGRAMME_PATH = FIXTURES / "programme.json"
+DEMO_GOVERNANCE_PATH = FIXTURES / "governance.json"
 
 AUTHORITY_FIELDS = ("name", "siret", "kind", "large_operating_budget", "street", "postal_code", "city")
 PROGRAMME_FIELDS = ("reference", "name", "description", "envelope_ttc", "start_year", "end_year")
@@ -31,94 +40,40 @@ LINE_FIELDS = (
 )
 
 
-def _pick(data: object, fields: tuple[str, ...]) -> dict:
-    if not isinstance(data, dict):
-        raise ValidationError("un objet JSON est attendu.")
-    missing = [field for field in fields if field not in data]
-    if missing:
-        raise ValidationError(f"champ(s) manquant(s) : {', '.join(missing)}.")
-    return {field: data[field] for field in fields}
-
-
-def _with_place(error: ValidationError, where: str) -> ValidationError:
-    """The same refusal, naming the place in the file and the field, for whoever edits the file."""
-    if hasattr(error, "error_dict"):
-        parts = [
-            " ".join(messages) if field == NON_FIELD_ERRORS else f"{field} : {' '.join(messages)}"
-            for field, messages in error.message_dict.items()
-        ]
-    else:
-        parts = error.messages
-    return ValidationError(f"{where} : " + " ; ".join(parts))
-
-
 @transaction.atomic
 def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH) -> Programme:
     """Creates or updates the demo programme described by the JSON file at ``path``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path} : JSON invalide, ligne {exc.lineno} colonne {exc.colno}.") from exc
-    if not isinstance(data, dict):
-        raise ValidationError(f"{path} : un objet JSON est attendu.")
-
-    try:
-        authority = authority_upsert(**_pick(data.get("authority"), AUTHORITY_FIELDS))
-    except ValidationError as exc:
-        raise _with_place(exc, "authority") from exc
-    try:
-        programme = programme_upsert(authority=authority, **_pick(data.get("programme"), PROGRAMME_FIELDS))
-    except ValidationError as exc:
-        raise _with_place(exc, "programme") from exc
-
+    data = read_fixture(path)
+    with place("authority"):
+        authority = authority_upsert(**pick(data.get("authority"), AUTHORITY_FIELDS))
+    with place("programme"):
+        programme = programme_upsert(authority=authority, **pick(data.get("programme"), PROGRAMME_FIELDS))
     for index, line_data in enumerate(data.get("budget_lines") or []):
         where = f"budget_lines[{index}]"
-        try:
-            line = budget_line_upsert(programme=programme, **_pick(line_data, LINE_FIELDS))
-        except ValidationError as exc:
-            raise _with_place(exc, where) from exc
+        with place(where):
+            line = budget_line_upsert(programme=programme, **pick(line_data, LINE_FIELDS))
         amounts = {}
         for position, credit_data in enumerate(line_data.get("credits") or []):
-            try:
-                credit = _pick(credit_data, ("year", "amount_ttc"))
-            except ValidationError as exc:
-                raise _with_place(exc, f"{where}.credits[{position}]") from exc
+            with place(f"{where}.credits[{position}]"):
+                credit = pick(credit_data, ("year", "amount_ttc"))
             amounts[credit["year"]] = credit["amount_ttc"]
-        try:
+        with place(f"{where}.credits"):
             budget_credits_set(budget_line=line, amounts=amounts, replace=True)
-        except ValidationError as exc:
-            raise _with_place(exc, f"{where}.credits") from exc
     return programme
 
 
-# Governance: phases, milestones, bodies, council acts (fixtures/bnm/governance.json) ---------------
-
-import calendar  # noqa: E402
-from datetime import date  # noqa: E402
-
-from procurement.programmes.services import (  # noqa: E402
-    body_meeting_record,
-    body_upsert,
-    council_act_upsert,
-    milestone_upsert,
-    phase_upsert,
-)
-
-DEMO_GOVERNANCE_PATH = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "governance.json"
-
-
-def plan_date(text: str | None, *, end: bool) -> date | None:
+def plan_date(value: str | date | None, *, end: bool) -> date | None:
     """``2025-06`` is a month of the plan: its first day as a start, its last day as an end;
     ``2025-06-27`` is that day."""
-    if text is None:
-        return None
+    if value is None or isinstance(value, date):
+        return value
     try:
-        if len(text) == 7:
-            year, month = (int(part) for part in text.split("-"))
+        if len(value) == 7:
+            year, month = (int(part) for part in value.split("-"))
             return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return date.fromisoformat(text)
+        return date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"« {text} » n'est ni un mois AAAA-MM ni une date AAAA-MM-JJ.") from exc
+        raise ValidationError(f"« {value} » n'est ni un mois AAAA-MM ni une date AAAA-MM-JJ.") from exc
 
 
 @transaction.atomic
@@ -126,14 +81,11 @@ def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
     """Phases, milestones, bodies with their meetings and decisions, and the council's acts, of the
     programme named in the file (loaded before by ``load_demo_programme``). Idempotent: phases are
     matched by position, milestones, bodies and acts by name or reference, meetings by day."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path} : JSON invalide, ligne {exc.lineno} colonne {exc.colno}.") from exc
+    data = read_fixture(path)
     programme = Programme.objects.select_related("authority").get(reference=data["programme"])
     phases = {}
     for index, entry in enumerate(data.get("phases") or []):
-        try:
+        with place(f"phases[{index}]"):
             phases[entry["position"]] = phase_upsert(
                 programme=programme, position=entry["position"], name=entry["name"],
                 description=entry.get("description", ""),
@@ -141,34 +93,26 @@ def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
                 planned_end=plan_date(entry["planned_end"], end=True),
                 actual_start=plan_date(entry.get("actual_start"), end=False),
                 actual_end=plan_date(entry.get("actual_end"), end=True))
-        except ValidationError as exc:
-            raise _with_place(exc, f"phases[{index}]") from exc
     for index, entry in enumerate(data.get("milestones") or []):
-        try:
+        with place(f"milestones[{index}]"):
             milestone_upsert(programme=programme, name=entry["name"], phase=phases.get(entry.get("phase")),
                              planned_on=plan_date(entry["planned_on"], end=True),
                              actual_on=plan_date(entry.get("actual_on"), end=True))
-        except ValidationError as exc:
-            raise _with_place(exc, f"milestones[{index}]") from exc
     for index, entry in enumerate(data.get("bodies") or []):
-        try:
+        with place(f"bodies[{index}]"):
             body = body_upsert(programme=programme, kind=entry["kind"], name=entry["name"],
                                composition=entry.get("composition", ""))
             for meeting in entry.get("meetings") or []:
                 body_meeting_record(
-                    body=body, held_on=date.fromisoformat(meeting["held_on"]), agenda=meeting.get("agenda", ""),
+                    body=body, held_on=meeting["held_on"], agenda=meeting.get("agenda", ""),
                     attendees=meeting.get("attendees", ""),
                     decisions=[(d["subject"], d["decision"]) for d in meeting.get("decisions") or []])
-        except ValidationError as exc:
-            raise _with_place(exc, f"bodies[{index}]") from exc
     for index, entry in enumerate(data.get("council_acts") or []):
-        try:
+        with place(f"council_acts[{index}]"):
             council_act_upsert(
                 authority=programme.authority, kind=entry["kind"], reference=entry["reference"],
-                adopted_on=date.fromisoformat(entry["adopted_on"]), object=entry["object"],
+                adopted_on=entry["adopted_on"], object=entry["object"],
                 valid_to=plan_date(entry.get("valid_to"), end=True), amount_limit_ht=entry.get("amount_limit_ht"),
                 programme=Programme.objects.get(reference=entry["programme"]) if entry.get("programme") else None,
                 tender_references=entry.get("tender_references") or [])
-        except ValidationError as exc:
-            raise _with_place(exc, f"council_acts[{index}]") from exc
     return programme

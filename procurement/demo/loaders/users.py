@@ -1,4 +1,7 @@
-"""Demo users, one or more per group, with invented names. Created only by ``load_demo``."""
+"""Demo users, one or more per group, with invented names. Created only by ``load_demo``.
+
+No app has a service for user accounts (they are made in the admin), so this loader writes them
+itself: it is the demo's one direct write."""
 
 import secrets
 from dataclasses import dataclass

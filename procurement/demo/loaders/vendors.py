@@ -1,4 +1,4 @@
-"""Demo suppliers for the BNM programme, loaded from ``fixtures/bnm/vendors.json`` through the services.
+"""The BNM's suppliers (fixtures/bnm/vendors.json), loaded through the vendors services.
 
 Document dates in the file are offsets from ``today`` so that the demo always shows valid
 certificates, one expiring soon and one expired.
@@ -6,12 +6,12 @@ certificates, one expiring soon and one expired.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import transaction
 
+from procurement.demo.loaders.fixtures import FIXTURES, read_fixture
 from procurement.vendors import services
 from procurement.vendors.models import Vendor
 from procurement.vendors.validators import compact_number
@@ -21,11 +21,10 @@ CONTACT_KEYS = ("first_name", "last_name", "role", "email", "phone", "is_primary
 
 
 def _document_values(entry: dict, *, today: date) -> dict:
-    issued_on = today - timedelta(days=entry["issued_days_ago"])
     expires_in = entry.get("expires_in_days")
     return {
         "kind": entry["kind"],
-        "issued_on": issued_on,
+        "issued_on": today - timedelta(days=entry["issued_days_ago"]),
         "expires_on": None if expires_in is None else today + timedelta(days=expires_in),
         "reference": entry.get("reference", ""),
         "notes": entry.get("notes", ""),
@@ -33,11 +32,10 @@ def _document_values(entry: dict, *, today: date) -> dict:
 
 
 @transaction.atomic
-def load_demo_vendors(*, path: Path, today: date) -> list[Vendor]:
+def load_demo_vendors(*, path: Path = FIXTURES / "vendors.json", today: date) -> list[Vendor]:
     """Creates or updates each vendor by SIRET and replaces its contacts and documents (idempotent)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
     vendors = []
-    for entry in data["vendors"]:
+    for entry in read_fixture(path)["vendors"]:
         values = {key: entry[key] for key in VENDOR_KEYS if key in entry}
         siret = compact_number(entry["siret"])
         vendor = Vendor.objects.filter(siret=siret).first()

@@ -1,7 +1,5 @@
 import os
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.timezone import localdate
@@ -17,7 +15,6 @@ from procurement.demo.loaders.vendors import load_demo_vendors
 from procurement.tenders.procedure import procedure_rules_known_until
 
 User = get_user_model()
-FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "bnm"
 
 
 class Command(ProcurementCommand):
@@ -45,19 +42,18 @@ class Command(ProcurementCommand):
             # The demo's steps are recorded in the names of its buyer and evaluators.
             raise UsageError(f"--no-users : les utilisateurs de démonstration {', '.join(missing)} n'existent pas "
                              "encore ; lancez d'abord load_demo sans --no-users.")
+        # Each loader reads its fixtures/bnm file and goes through the apps' services, in the order
+        # the programme lived it; the buyer is the acting user of every step.
         with transaction.atomic():
             users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
-            programme = load_demo_programme(path=FIXTURES / "programme.json")
-            load_demo_governance(path=FIXTURES / "governance.json")
-            vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
+            programme = load_demo_programme()
+            load_demo_governance()
+            vendors = load_demo_vendors(today=today)
             buyer = User.objects.filter(username=DEMO_BUYER).first()
-            tenders = load_demo_tenders(
-                path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
-            )
-            contracts = load_demo_contracts(path=FIXTURES / "contracts.json", buyer=buyer, today=today)
-            invoices = load_demo_invoices(path=FIXTURES / "invoices.json", by=buyer, today=today)
-            resources = load_demo_resources(path=FIXTURES / "resources.json", counter_dir=FIXTURES / "counter",
-                                            by=buyer)
+            tenders = load_demo_tenders(buyer=buyer, today=today, programme=programme)
+            contracts = load_demo_contracts(buyer=buyer, today=today)
+            invoices = load_demo_invoices(by=buyer, today=today)
+            resources = load_demo_resources(by=buyer)
         data = {
             "today": today.isoformat(),
             "programme": programme.reference,
