@@ -20,7 +20,7 @@ from procurement.contracts.services.contracts import acceptance_record, contract
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare
 from procurement.contracts.services.transitions import contract_transition, renew_due_contracts
-from procurement.demo.loaders.fixtures import FIXTURES, at_hour, read_fixture
+from procurement.demo.loaders.fixtures import FIXTURES, at_hour, month_day, read_fixture
 from procurement.programmes.models import BudgetLine, CouncilAct
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import Lot
@@ -29,15 +29,11 @@ from procurement.vendors.models import Vendor
 SIGNATURE_KEYS = ("signatory_name", "signatory_role")
 
 
-def _month(text: str) -> date:
-    return date.fromisoformat(f"{text}-01")
-
-
 def _load_series(entry: dict, *, buyer, today: date) -> IndexSeries:
     series = IndexSeries.objects.filter(code=entry["code"]).first() or indices.series_create(
         code=entry["code"], name=entry["name"], source=entry.get("source", ""), note=entry.get("note", ""), by=buyer)
     for month, value in entry["values"].items():
-        day = _month(month)
+        day = month_day(month)
         if day <= today:  # a month's value is not known before the month
             indices.index_value_set(series=series, month=day, value=Decimal(value), note=entry.get("note", ""),
                                     by=buyer)
@@ -116,7 +112,7 @@ def _load(entry: dict, *, buyer, today: date) -> Contract:
     if clause:
         indices.revision_clause_save(
             contract=contract, by=buyer, series=IndexSeries.objects.get(code=clause["series"]),
-            base_month=_month(clause["base_month"]), index_lag_months=clause["index_lag_months"],
+            base_month=month_day(clause["base_month"]), index_lag_months=clause["index_lag_months"],
             fixed_part=clause["fixed_part"], coefficient_decimals=clause["coefficient_decimals"],
             coefficient_rounding=clause["coefficient_rounding"], base_price_ht=clause["base_price_ht"],
             every_months=clause["every_months"])

@@ -7,6 +7,7 @@ datetime (Europe/Paris), an amount (a key ending in ``_ht``, ``_ttc``, ``_rate``
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Iterator
@@ -57,6 +58,12 @@ def read_fixture(path: Path | str) -> dict:
     if not isinstance(data, dict):
         raise ValidationError(f"{path} : un objet JSON est attendu.")
     return _parsed(data)
+
+
+def month_day(text: str, *, end: bool = False) -> date:
+    """A month of the files (``2025-06``): its first day, or its last with ``end``."""
+    year, month = (int(part) for part in text.split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
 
 
 def at_hour(day: date, hour: int) -> datetime:

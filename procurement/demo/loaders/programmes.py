@@ -8,14 +8,13 @@ file become exactly the file's; lines absent from the file are left alone.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from procurement.demo.loaders.fixtures import FIXTURES, pick, place, read_fixture
+from procurement.demo.loaders.fixtures import FIXTURES, month_day, pick, place, read_fixture
 from procurement.programmes.models import Programme
 from procurement.programmes.services import (
     authority_upsert,
@@ -68,10 +67,7 @@ def plan_date(value: str | date | None, *, end: bool) -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
-        if len(value) == 7:
-            year, month = (int(part) for part in value.split("-"))
-            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return date.fromisoformat(value)
+        return month_day(value, end=end) if len(value) == 7 else date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"« {value} » n'est ni un mois AAAA-MM ni une date AAAA-MM-JJ.") from exc
 
