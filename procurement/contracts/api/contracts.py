@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from procurement.api.params import choice_param, int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, ErrorSerializer, TransitionSerializer
 from procurement.contracts import selectors
@@ -25,7 +26,6 @@ from procurement.contracts.exports.ocds import ocds_package
 from procurement.contracts.models import Contract, PurchaseOrder
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.transitions import CONTRACT_TRANSITIONS, contract_transition
-from procurement.tenders.api import choice_param, int_param
 
 
 class ContractSerializer(serializers.ModelSerializer):

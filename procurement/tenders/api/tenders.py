@@ -1,4 +1,4 @@
-"""REST resources for tenders, lots, criteria, bids and evaluators' notes.
+"""REST resources for tenders, lots and criteria (bids and evaluators' notes are in ``bids``).
 
 The permissions are the pages' own: ``tender_abilities`` / ``lot_abilities`` /
 ``evaluation_abilities`` and the models' ``visible_to``. Bids stay sealed until the opening
@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from procurement.api.params import choice_param, int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, TransitionSerializer
 from procurement.tenders import selectors
@@ -51,29 +52,6 @@ from procurement.tenders.services.transitions import (
     lot_transition,
     tender_transition,
 )
-
-
-def int_param(request, name: str) -> int | None:
-    """An integer filter of the query string; a wrong value is a 400 naming it."""
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError({name: f"« {value[:40]} » n'est pas un identifiant (nombre entier)."}) from None
-    if name.startswith("year") and not 1 <= number <= 9999:  # a date beyond these cannot be built
-        raise ValidationError({name: f"« {value[:40]} » n'est pas une année (de 1 à 9999)."})
-    return number
-
-
-def choice_param(request, name: str, choices) -> str:
-    value = request.query_params.get(name, "")
-    if value and value not in dict(choices):
-        raise ValidationError({name: f"« {value[:40]} » n'est pas une valeur possible."})
-    return value
-
-
 
 # Tenders -----------------------------------------------------------------------------------------
 
@@ -283,10 +261,6 @@ class PriceItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def visible_lots(user):
-    return Lot.objects.visible_to(user).select_related("tender")
-
-
 class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Lots of the visible consultations; buyers add and change them while the consultation is a
@@ -303,7 +277,7 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
         return lot.get_abilities(user)
 
     def get_queryset(self):
-        lots = visible_lots(self.request.user).order_by("tender__reference", "number")
+        lots = selectors.lots_visible_to(user=self.request.user).order_by("tender__reference", "number")
         if self.action == "list" and (reference := self.request.query_params.get("tender")):
             lots = lots.filter(tender__reference=reference)
         return lots
@@ -370,8 +344,8 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
     object_abilities: dict = {}
 
     def get_queryset(self):
-        criteria = Criterion.objects.filter(lot__in=visible_lots(self.request.user)).order_by("lot", "parent_id",
-                                                                                              "position", "pk")
+        criteria = selectors.criteria_visible_to(user=self.request.user).order_by("lot", "parent_id", "position",
+                                                                                 "pk")
         if self.action == "list" and (lot := int_param(self.request, "lot")) is not None:
             criteria = criteria.filter(lot_id=lot)
         return criteria
