@@ -144,7 +144,7 @@ def _renew(contract, *, on: date) -> list[str]:
 def _maximum_reached(contract) -> bool:
     if not contract.is_framework:
         return False
-    from procurement.contracts.selectors import consumption
+    from procurement.contracts.selectors.contracts import consumption
 
     return consumption(contract).remaining_ht <= 0
 

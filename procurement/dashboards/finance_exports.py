@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from procurement.contracts.commitment_selectors import Commitments
+from procurement.contracts.selectors.finance import Commitments
 from procurement.core.exports import xlsx_append
 from procurement.core.money import format_eur
 from procurement.dashboards.finance import chart

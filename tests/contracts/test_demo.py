@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.models import Amendment, Contract, IndexValue, PriceRevision, PurchaseOrder
-from procurement.contracts.selectors import consumption
+from procurement.contracts.selectors.contracts import consumption
 from tests.clock import DEMO_TODAY, load_demo
 from tests.shared_rows import module_rows
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from freezegun import freeze_time
 
-from procurement.contracts.commitment_selectors import commitments
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import PurchaseOrder
+from procurement.contracts.selectors.finance import commitments
 from procurement.dashboards.selectors import budget_against_committed
 from procurement.dashboards.timeline import build_timeline
 from procurement.programmes.services import phase_upsert
