@@ -8,7 +8,17 @@ from django.db.models.functions import Coalesce
 
 from procurement.core.money import MoneyField, round_money
 from procurement.programmes.enums import BudgetSection
-from procurement.programmes.models import BudgetCredit, BudgetLine, Programme
+from procurement.programmes.models import (
+    BodyDecision,
+    BodyMeeting,
+    BudgetCredit,
+    BudgetLine,
+    CouncilAct,
+    GovernanceBody,
+    Milestone,
+    Phase,
+    Programme,
+)
 
 ZERO = Decimal("0.00")
 
@@ -182,15 +192,6 @@ def budget_by_section_year(*, programme: Programme) -> list[dict]:
 
 
 # Governance -------------------------------------------------------------------------------------
-
-from procurement.programmes.governance import (  # noqa: E402
-    BodyDecision,
-    BodyMeeting,
-    CouncilAct,
-    GovernanceBody,
-    Milestone,
-    Phase,
-)
 
 
 def phase_list(*, programme: Programme) -> QuerySet[Phase]:

@@ -5,6 +5,7 @@ leaves the stored data unchanged. Refusals are ``ValidationError`` with French m
 """
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,18 @@ from stdnum.fr import siret as stdnum_siret
 
 from procurement.core.money import MoneyError, round_money
 from procurement.programmes.enums import AuthorityKind, BudgetSection
-from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
+from procurement.programmes.models import (
+    Authority,
+    BodyDecision,
+    BodyMeeting,
+    BudgetCredit,
+    BudgetLine,
+    CouncilAct,
+    GovernanceBody,
+    Milestone,
+    Phase,
+    Programme,
+)
 
 AmountInput = Decimal | int | str
 
@@ -155,17 +167,6 @@ def budget_credit_set(*, budget_line: BudgetLine, year: int, amount_ttc: AmountI
 
 
 # Governance: phases, milestones, bodies, meetings, decisions, council acts ------------------------
-
-from datetime import date  # noqa: E402
-
-from procurement.programmes.governance import (  # noqa: E402
-    BodyDecision,
-    BodyMeeting,
-    CouncilAct,
-    GovernanceBody,
-    Milestone,
-    Phase,
-)
 
 
 def _save(instance):
