@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from procurement.contracts.legal import eu_threshold
+from procurement.contracts.rules.figures import eu_threshold
 from procurement.core.enums import ReferenceKind
 from procurement.tenders.enums import Nature
 from procurement.tenders.procedure import (
