@@ -12,7 +12,7 @@ from procurement.contracts.rules.amendments import AmendmentLimits
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import ReferenceValueMissing, reference_value
 from procurement.tenders.enums import Nature
-from procurement.tenders.procedure import eu_threshold_kind
+from procurement.tenders.rules.procedure import eu_threshold_kind
 
 
 def legality_threshold(*, at: date) -> Decimal:

@@ -28,7 +28,7 @@ def standstill_of(contract):
     ``None`` when it is required but no sending day is known."""
     from procurement.tenders.models import LetterDocument
     from procurement.tenders.models.documents import LetterKind
-    from procurement.tenders.rules import NO_STANDSTILL, longest_standstill, standstill
+    from procurement.tenders.rules.deadlines import NO_STANDSTILL, longest_standstill, standstill
 
     lot = contract.lot
     bid_count = sum(1 for bid in lot.bids.all() if bid.status != BidStatus.LATE)

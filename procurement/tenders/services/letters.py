@@ -24,8 +24,8 @@ from procurement.documents.selectors import active_template
 from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models import Bid, LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
-from procurement.tenders.ranking import LotRanking, RankedBid
-from procurement.tenders.rules import NO_STANDSTILL, Standstill, longest_standstill, standstill
+from procurement.tenders.rules.deadlines import NO_STANDSTILL, Standstill, longest_standstill, standstill
+from procurement.tenders.rules.ranking import LotRanking, RankedBid
 from procurement.tenders.services.document_context import (
     authority_context,
     company_context,

@@ -13,7 +13,7 @@ from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.programmes.demo import load_demo_governance, load_demo_programme
 from procurement.resources.demo import load_demo_resources
 from procurement.tenders.demo import load_demo_tenders
-from procurement.tenders.procedure import procedure_rules_known_until
+from procurement.tenders.rules.procedure import procedure_rules_known_until
 from procurement.vendors.demo import load_demo_vendors
 
 User = get_user_model()
