@@ -19,7 +19,8 @@ from django.utils.text import slugify
 from procurement.core.legal_calendar import long_date
 from procurement.core.money import amount_in_words, format_eur, format_percent
 from procurement.documents.enums import TemplateKind
-from procurement.documents.rendering import RenderError, render_docx
+from procurement.documents.rendering.docx import render_docx
+from procurement.documents.rendering.errors import RenderError
 from procurement.documents.selectors import active_template
 from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models import Bid, LetterDocument, Lot
