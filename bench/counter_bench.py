@@ -25,7 +25,8 @@ django.setup()
 
 from celus_nibbler import eat  # noqa: E402
 
-from procurement.resources.counter import FAMILIES, RELEASES, _peek, read_report  # noqa: E402
+from procurement.resources.counter.codes import FAMILIES, RELEASES  # noqa: E402
+from procurement.resources.counter.reader import _peek, read_report  # noqa: E402
 
 FILES = [ROOT / "fixtures/bnm/counter/2025" / name for name in (
     "numilib_tr_b1_bml.tsv", "kiosque-media_dr_d1_bml.json", "cinebib_pr_p1_bml.json", "apprendreplus_pr_p1_bml.csv")]

@@ -6,11 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from procurement.api.auth import TokenObtainView
-from procurement.contracts.api import ContractViewSet, DecpView, OcdsView, OrderViewSet
-from procurement.contracts.api_finance import CommitmentsView, InvoiceViewSet
+from procurement.contracts.api.contracts import ContractViewSet, DecpView, OcdsView, OrderViewSet
+from procurement.contracts.api.finance import CommitmentsView, InvoiceViewSet
 from procurement.core.security import csp_extra
-from procurement.tenders.api import CriterionViewSet, LotViewSet, TenderViewSet
-from procurement.tenders.api_bids import BidViewSet, ScoreViewSet
+from procurement.tenders.api.bids import BidViewSet, ScoreViewSet
+from procurement.tenders.api.tenders import CriterionViewSet, LotViewSet, TenderViewSet
 from procurement.vendors.api import VendorViewSet
 
 app_name = "api"

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from procurement.contracts import schedule as calendar
-from procurement.contracts.rules import amount_after_amendments
+from procurement.contracts.rules.amounts import amount_after_amendments
 from procurement.core.money import round_money
 
 COMMITTED, FORECAST, ESTIMATE = 0, 1, 2

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from procurement.contracts.enums import AmendmentBasis, ContractState, RenewalDecisionKind
 from procurement.contracts.models import Amendment, Contract, IndexSeries, PriceRevisionClause, Subcontract
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
-from procurement.contracts.selectors import awarded_lots_without_contract
+from procurement.contracts.selectors.contracts import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
 from procurement.core.uploads import validate_upload

@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from procurement.contracts.enums import ContractState, SubcontractStatus
-from procurement.contracts.guards import contract_refusals, standstill_of
+from procurement.contracts.rules.guards import contract_refusals, standstill_of
 from procurement.contracts.services.indices import revision_dates
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import format_eur, format_percent

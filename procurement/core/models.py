@@ -1,8 +1,10 @@
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +14,22 @@ from procurement.core.enums import ReferenceKind, Unit, unit_of
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TransitionLogBase(models.Model):
+    """One row of a transitions journal: which transition, from which state to which, by whom and
+    when. Each app's journal adds what it logs (its object, the reason) and is written by its
+    transition service only."""
+
+    transition = models.CharField(_("transition"), max_length=32)
+    source = models.CharField(_("état de départ"), max_length=16)
+    target = models.CharField(_("état d'arrivée"), max_length=16)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("par"))
+    at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         abstract = True

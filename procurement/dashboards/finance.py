@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from procurement.contracts.commitment_selectors import Commitments, commitments
+from procurement.contracts.selectors.finance import Commitments, commitments
 from procurement.core.money import format_eur
 from procurement.core.widgets import PlainSelect
 from procurement.programmes.enums import BudgetSection

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from procurement.contracts import commitment_selectors as selectors
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
+from procurement.contracts.selectors import finance as selectors
 from procurement.core.roles import RoleRequiredMixin
+from procurement.dashboards.exports.finance import commitments_pdf, commitments_xlsx
 from procurement.dashboards.finance import chart, filtered_commitments
-from procurement.dashboards.finance_exports import commitments_pdf, commitments_xlsx
 from procurement.programmes.enums import BudgetSection
 
 WATCH_DAYS = 15

@@ -24,7 +24,8 @@ from procurement.core.uploads import validate_upload
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
 from procurement.documents.models import TemplateVersion
-from procurement.documents.rendering import RenderError, UnsafeTemplate, render_docx, variable_uses
+from procurement.documents.rendering.docx import render_docx, variable_uses
+from procurement.documents.rendering.errors import RenderError, UnsafeTemplate
 
 UPLOAD_LABEL = "Modèle"
 SHIPPED_NOTE = "Modèle livré avec l'application."

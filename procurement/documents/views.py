@@ -18,7 +18,7 @@ from procurement.core.roles import RoleRequiredMixin
 from procurement.documents import selectors, services
 from procurement.documents.forms import TemplateUploadForm
 from procurement.documents.models import TemplateVersion
-from procurement.documents.rendering import FILTERS
+from procurement.documents.rendering.sandbox import FILTERS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

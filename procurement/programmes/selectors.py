@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from procurement.core.money import MoneyField, round_money
 from procurement.programmes.enums import BudgetSection
-from procurement.programmes.models import BudgetCredit, BudgetLine, Programme
+from procurement.programmes.models import BudgetCredit, BudgetLine, Programme, governance
 
 ZERO = Decimal("0.00")
 
@@ -183,40 +183,32 @@ def budget_by_section_year(*, programme: Programme) -> list[dict]:
 
 # Governance -------------------------------------------------------------------------------------
 
-from procurement.programmes.governance import (  # noqa: E402
-    BodyDecision,
-    BodyMeeting,
-    CouncilAct,
-    GovernanceBody,
-    Milestone,
-    Phase,
-)
 
-
-def phase_list(*, programme: Programme) -> QuerySet[Phase]:
+def phase_list(*, programme: Programme) -> QuerySet[governance.Phase]:
     """The programme's phases in order (one query)."""
-    return Phase.objects.filter(programme=programme).order_by("position")
+    return governance.Phase.objects.filter(programme=programme).order_by("position")
 
 
-def milestone_list(*, programme: Programme) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(programme=programme).select_related("phase").order_by("planned_on", "name")
+def milestone_list(*, programme: Programme) -> QuerySet[governance.Milestone]:
+    milestones = governance.Milestone.objects.filter(programme=programme)
+    return milestones.select_related("phase").order_by("planned_on", "name")
 
 
-def body_list(*, programme: Programme) -> QuerySet[GovernanceBody]:
+def body_list(*, programme: Programme) -> QuerySet[governance.GovernanceBody]:
     """The bodies with their meetings (latest first) and each meeting's decisions, in three queries."""
-    meetings = BodyMeeting.objects.order_by("-held_on").prefetch_related(
-        Prefetch("decisions", queryset=BodyDecision.objects.order_by("pk"))
+    meetings = governance.BodyMeeting.objects.order_by("-held_on").prefetch_related(
+        Prefetch("decisions", queryset=governance.BodyDecision.objects.order_by("pk"))
     )
     return (
-        GovernanceBody.objects.filter(programme=programme)
+        governance.GovernanceBody.objects.filter(programme=programme)
         .order_by("kind", "name")
         .prefetch_related(Prefetch("meetings", queryset=meetings))
     )
 
 
-def council_act_list(*, authority_id: int | None = None) -> QuerySet[CouncilAct]:
+def council_act_list(*, authority_id: int | None = None) -> QuerySet[governance.CouncilAct]:
     """Delegations and deliberations (of a buyer), latest first."""
-    acts = CouncilAct.objects.select_related("authority", "programme")
+    acts = governance.CouncilAct.objects.select_related("authority", "programme")
     if authority_id is not None:
         acts = acts.filter(authority_id=authority_id)
     return acts.order_by("-adopted_on", "reference")

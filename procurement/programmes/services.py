@@ -5,6 +5,7 @@ leaves the stored data unchanged. Refusals are ``ValidationError`` with French m
 """
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from procurement.core.money import MoneyError, round_money
 from procurement.programmes.enums import AuthorityKind, BudgetSection
-from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme
+from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme, governance
 
 AmountInput = Decimal | int | str
 
@@ -156,17 +157,6 @@ def budget_credit_set(*, budget_line: BudgetLine, year: int, amount_ttc: AmountI
 
 # Governance: phases, milestones, bodies, meetings, decisions, council acts ------------------------
 
-from datetime import date  # noqa: E402
-
-from procurement.programmes.governance import (  # noqa: E402
-    BodyDecision,
-    BodyMeeting,
-    CouncilAct,
-    GovernanceBody,
-    Milestone,
-    Phase,
-)
-
 
 def _save(instance):
     instance.full_clean()
@@ -176,10 +166,11 @@ def _save(instance):
 
 @transaction.atomic
 def phase_upsert(*, programme: Programme, position: int, name: str, planned_start: date, planned_end: date,
-                 actual_start: date | None = None, actual_end: date | None = None, description: str = "") -> Phase:
+                 actual_start: date | None = None, actual_end: date | None = None,
+                 description: str = "") -> governance.Phase:
     """Creates the phase at ``position`` of the programme, or updates it."""
-    phase = Phase.objects.select_for_update().filter(programme=programme, position=position).first()
-    phase = phase or Phase(programme=programme, position=position)
+    phase = governance.Phase.objects.select_for_update().filter(programme=programme, position=position).first()
+    phase = phase or governance.Phase(programme=programme, position=position)
     phase.name, phase.description = name, description
     phase.planned_start, phase.planned_end = planned_start, planned_end
     phase.actual_start, phase.actual_end = actual_start, actual_end
@@ -187,9 +178,10 @@ def phase_upsert(*, programme: Programme, position: int, name: str, planned_star
 
 
 @transaction.atomic
-def phase_record_actual(*, phase: Phase, actual_start: date | None = None, actual_end: date | None = None) -> Phase:
+def phase_record_actual(*, phase: governance.Phase, actual_start: date | None = None,
+                        actual_end: date | None = None) -> governance.Phase:
     """Records when a phase really started and ended (the end may stay open)."""
-    locked = Phase.objects.select_for_update().get(pk=phase.pk)
+    locked = governance.Phase.objects.select_for_update().get(pk=phase.pk)
     if actual_start is not None:
         locked.actual_start = actual_start
     locked.actual_end = actual_end
@@ -198,33 +190,33 @@ def phase_record_actual(*, phase: Phase, actual_start: date | None = None, actua
 
 @transaction.atomic
 def milestone_upsert(*, programme: Programme, name: str, planned_on: date, actual_on: date | None = None,
-                     phase: Phase | None = None) -> Milestone:
-    milestone = Milestone.objects.select_for_update().filter(programme=programme, name=name).first()
-    milestone = milestone or Milestone(programme=programme, name=name)
+                     phase: governance.Phase | None = None) -> governance.Milestone:
+    milestone = governance.Milestone.objects.select_for_update().filter(programme=programme, name=name).first()
+    milestone = milestone or governance.Milestone(programme=programme, name=name)
     milestone.planned_on, milestone.actual_on, milestone.phase = planned_on, actual_on, phase
     return _save(milestone)
 
 
 @transaction.atomic
-def body_upsert(*, programme: Programme, kind: str, name: str, composition: str = "") -> GovernanceBody:
-    body = GovernanceBody.objects.select_for_update().filter(programme=programme, name=name).first()
-    body = body or GovernanceBody(programme=programme, name=name)
+def body_upsert(*, programme: Programme, kind: str, name: str, composition: str = "") -> governance.GovernanceBody:
+    body = governance.GovernanceBody.objects.select_for_update().filter(programme=programme, name=name).first()
+    body = body or governance.GovernanceBody(programme=programme, name=name)
     body.kind, body.composition = kind, composition
     return _save(body)
 
 
 @transaction.atomic
-def body_meeting_record(*, body: GovernanceBody, held_on: date, agenda: str = "", attendees: str = "",
-                        decisions: list[tuple[str, str]] = ()) -> BodyMeeting:
+def body_meeting_record(*, body: governance.GovernanceBody, held_on: date, agenda: str = "", attendees: str = "",
+                        decisions: list[tuple[str, str]] = ()) -> governance.BodyMeeting:
     """Records a meeting of a body and its decisions ``[(subject, decision), …]`` (re-recording the same
     day updates it; decisions of the same subject are updated)."""
-    meeting = BodyMeeting.objects.select_for_update().filter(body=body, held_on=held_on).first()
-    meeting = meeting or BodyMeeting(body=body, held_on=held_on)
+    meeting = governance.BodyMeeting.objects.select_for_update().filter(body=body, held_on=held_on).first()
+    meeting = meeting or governance.BodyMeeting(body=body, held_on=held_on)
     meeting.agenda, meeting.attendees = agenda, attendees
     _save(meeting)
     for subject, text in decisions:
-        decision = BodyDecision.objects.filter(meeting=meeting, subject=subject).first()
-        decision = decision or BodyDecision(meeting=meeting, subject=subject)
+        decision = governance.BodyDecision.objects.filter(meeting=meeting, subject=subject).first()
+        decision = decision or governance.BodyDecision(meeting=meeting, subject=subject)
         decision.decision = text
         _save(decision)
     return meeting
@@ -234,13 +226,13 @@ def body_meeting_record(*, body: GovernanceBody, held_on: date, agenda: str = ""
 def council_act_upsert(*, authority: Authority, kind: str, reference: str, adopted_on: date, object: str,
                        valid_from: date | None = None, valid_to: date | None = None,
                        amount_limit_ht: AmountInput | None = None, programme: Programme | None = None,
-                       tender_references: list[str] = ()) -> CouncilAct:
+                       tender_references: list[str] = ()) -> governance.CouncilAct:
     """Creates or updates the council's delegation or deliberation ``reference`` of the buyer."""
     if programme is not None and programme.authority_id != authority.pk:
         raise ValidationError(
             {"programme": f"Le programme {programme.reference} est celui d'un autre acheteur public."})
-    act = CouncilAct.objects.select_for_update().filter(authority=authority, reference=reference).first()
-    act = act or CouncilAct(authority=authority, reference=reference)
+    act = governance.CouncilAct.objects.select_for_update().filter(authority=authority, reference=reference).first()
+    act = act or governance.CouncilAct(authority=authority, reference=reference)
     act.kind, act.adopted_on, act.object = kind, adopted_on, object.strip()
     act.valid_from, act.valid_to = valid_from or adopted_on, valid_to
     act.amount_limit_ht = _optional_money(amount_limit_ht, field="amount_limit_ht")

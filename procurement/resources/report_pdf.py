@@ -8,20 +8,18 @@ from io import BytesIO
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from procurement.core.money import format_eur
 from procurement.core.numbers import format_number
-from procurement.documents.pdf_tables import fitted_table
+from procurement.documents.pdf.fonts import BOLD, FONT
+from procurement.documents.pdf.styles import report_styles
+from procurement.documents.pdf.tables import fitted_table
+from procurement.documents.pdf.text import clean
 from procurement.resources import presentation
 from procurement.resources.charts import bar_chart_drawing
-from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _clean, _fonts
-
-# The award report's fonts (Vera, bundled with reportlab, has the French accents) and escaping.
-_text = _clean
-
 
 WIDTH = A4[0] - 3.2 * cm  # between the margins
 CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10)
@@ -29,7 +27,7 @@ CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10)
 
 def _table(header: list[str], body: list[list]) -> Table:
     """Header labels wrap between words; columns as wide as their text needs within the page."""
-    table = fitted_table(header, body, available=WIDTH, style=CELL, bold=BOLD, font=FONT, size=8, escape=_text,
+    table = fitted_table(header, body, available=WIDTH, style=CELL, bold=BOLD, font=FONT, size=8, escape=clean,
                          repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -40,18 +38,15 @@ def _table(header: list[str], body: list[list]) -> Table:
 
 
 def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
-    _fonts()
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=9, leading=12)
-    h1 = ParagraphStyle("h1", parent=base["Title"], fontName=BOLD, fontSize=15, leading=19)
-    h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=10)
+    styles = report_styles(body=(9, 12), h1=(15, 19), h2=(11.5, 14))
+    body, h1, h2 = styles.body, styles.h1, styles.h2
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=1.6 * cm, rightMargin=1.6 * cm,
                                  topMargin=1.5 * cm, bottomMargin=1.5 * cm,
                                  title=f"Valeur des ressources en ligne {year}", author="Procurement")
     story = [
-        Paragraph(_text(f"Ressources en ligne : valeur {year}"), h1),
-        Paragraph(_text(f"Édité le {timezone.localdate():%d/%m/%Y}. Coût TTC payé dans l'année (bons de commande "
+        Paragraph(clean(f"Ressources en ligne : valeur {year}"), h1),
+        Paragraph(clean(f"Édité le {timezone.localdate():%d/%m/%Y}. Coût TTC payé dans l'année (bons de commande "
                         "des marchés, révisions comprises, au prorata de la part de chaque ressource) ; usages "
                         "COUNTER de la métrique retenue pour chaque ressource."), body),
         Paragraph("Coût par usage", h2),
@@ -59,9 +54,9 @@ def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
     header = ["Ressource", "Coût TTC", "Métrique", "Usages", "Coût par usage", f"Évolution des usages sur {year - 1}"]
     rows = []
     for value in values:
-        rows.append([Paragraph(_text(value.resource.name), body), _text(format_eur(value.cost_ttc)), value.metric,
+        rows.append([Paragraph(clean(value.resource.name), body), clean(format_eur(value.cost_ttc)), value.metric,
                      format_number(value.uses),
-                     _text(format_eur(value.cost_per_use)) if value.cost_per_use is not None else "—",
+                     clean(format_eur(value.cost_per_use)) if value.cost_per_use is not None else "—",
                      presentation.trend_text(value.uses_trend)])
     story += [_table(header, rows), Spacer(1, 8),
               bar_chart_drawing(rows=presentation.cost_per_use_rows(values), title="Coût par usage (TTC)", font=FONT)]
@@ -69,15 +64,15 @@ def value_report_pdf(*, year: int, values, equity, renewals) -> bytes:
     header = ["Strate", "Bibliothèques", "Population"] + [value.resource.name for value in values]
     rows = []
     for tier in equity.tiers:
-        rows.append([Paragraph(_text(tier.label), body), format_number(tier.libraries), format_number(tier.population)]
-                    + [_text(format_number(tier.per_thousand(value.resource.pk), places=1)) for value in values])
+        rows.append([Paragraph(clean(tier.label), body), format_number(tier.libraries), format_number(tier.population)]
+                    + [clean(format_number(tier.per_thousand(value.resource.pk), places=1)) for value in values])
     story += [_table(header, rows), Spacer(1, 8)]
     for value in values:
         story.append(bar_chart_drawing(rows=presentation.tier_rows(equity, value.resource),
                                        title=f"{value.resource.name} : usages pour 1 000 habitants", font=FONT))
     story.append(Paragraph("Reconductions à décider", h2))
     if renewals:
-        rows = [[Paragraph(_text(resource.name), body), resource.contract.reference,
+        rows = [[Paragraph(clean(resource.name), body), resource.contract.reference,
                   f"{resource.contract.renewal_deadline:%d/%m/%Y}", "oui" if near else "non"]
                  for resource, near in renewals]
         story.append(_table(["Ressource", "Marché", "Décision avant le", "Proche"], rows))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
 from procurement.contracts.services.renewals import renewal_decide, renewal_decision_check
-from procurement.resources.counter import ParsedReport, read_report
+from procurement.resources.counter.reader import ParsedReport, read_report
 from procurement.resources.enums import ReportSource, ResourceDecision
 from procurement.resources.models import (
     InstitutionIdentifier,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 def match_library(institution: str) -> Library | None:
     """The library one of whose identifiers appears in the report's Institution_ID."""
-    from procurement.resources.counter import institution_tokens
+    from procurement.resources.counter.reader import institution_tokens
 
     tokens = institution_tokens(institution)
     found = InstitutionIdentifier.objects.filter(value__in=tokens).select_related("library").first()
@@ -69,7 +69,7 @@ def usage_report_save(*, parsed: ParsedReport, source: str = ReportSource.FILE, 
 def usage_reports_save_many(*, items: list[tuple[ParsedReport, str]], by=None, now=None) -> list[UsageReport]:
     """``usage_report_save`` for many reports at once (the demo's hundreds of files): the same
     replacement rule, in a fixed number of queries."""
-    from procurement.resources.counter import institution_tokens
+    from procurement.resources.counter.reader import institution_tokens
 
     now = now or timezone.now()
     platforms = {platform.name.lower(): platform for platform in Platform.objects.all()}

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from procurement.resources import presentation, selectors
 from procurement.resources.abilities import list_abilities
 from procurement.resources.charts import bar_chart_svg
-from procurement.resources.counter import CounterError, error_line
+from procurement.resources.counter.errors import CounterError, error_line
 from procurement.resources.forms import RenewalDecisionForm, ReportUploadForm
 from procurement.resources.report_pdf import value_report_pdf
 from procurement.resources.services import resource_renewal_decide, usage_report_import

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from procurement.tenders.models import Bid, Lot, Question, Tender, TransitionLog
+from procurement.tenders.models import Bid, Criterion, Lot, Question, Tender, TransitionLog
 
 
 def tender_list(*, user, state: str = "", procedure: str = "", year: int | None = None, programme=None
@@ -34,6 +34,30 @@ def tender_years(*, user) -> list[int]:
     """The years in which the visible tenders started, newest first (the list's filter)."""
     days = Tender.objects.visible_to(user).dates("consultation_start", "year", order="DESC")
     return [day.year for day in days]
+
+
+def lots_visible_to(*, user) -> QuerySet[Lot]:
+    """The lots of the consultations ``user`` may see, with their tender."""
+    return Lot.objects.visible_to(user).select_related("tender")
+
+
+def criteria_visible_to(*, user) -> QuerySet[Criterion]:
+    """The award criteria of the lots ``user`` may see."""
+    return Criterion.objects.filter(lot__in=Lot.objects.visible_to(user))
+
+
+def bids_visible_to(*, user, lot: int | None = None, tender_reference: str = "") -> QuerySet[Bid]:
+    """The bids of the consultations ``user`` may see (sealed or not: the caller hides what the
+    user may not read), with their files, in the register's order; optionally of one lot or one
+    consultation."""
+    bids = (Bid.objects.visible_to(user)
+            .select_related("lot__tender", "vendor").prefetch_related(Prefetch("files"))
+            .order_by("lot__tender__reference", "lot__number", "received_at", "pk"))
+    if lot is not None:
+        bids = bids.filter(lot_id=lot)
+    if tender_reference:
+        bids = bids.filter(lot__tender__reference=tender_reference)
+    return bids
 
 
 def _bids() -> QuerySet[Bid]:

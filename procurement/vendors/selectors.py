@@ -26,8 +26,22 @@ from procurement.vendors.validators import compact_number
 # --- Compliance summaries -----------------------------------------------------------------------
 
 
+class _StatusDisplay:
+    """The French label and the badge of a compliance ``status``."""
+
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(ComplianceStatus(self.status).label)
+
+    @property
+    def badge(self) -> str:
+        return STATUS_BADGE[self.status]
+
+
 @dataclass(frozen=True)
-class KindCompliance:
+class KindCompliance(_StatusDisplay):
     """Where a vendor stands for one kind of certificate on a given day."""
 
     kind: str
@@ -39,17 +53,9 @@ class KindCompliance:
     def label(self) -> str:
         return str(ComplianceKind(self.kind).label)
 
-    @property
-    def status_label(self) -> str:
-        return str(ComplianceStatus(self.status).label)
-
-    @property
-    def badge(self) -> str:
-        return STATUS_BADGE[self.status]
-
 
 @dataclass(frozen=True)
-class ComplianceSummary:
+class ComplianceSummary(_StatusDisplay):
     """The worst status over the required certificates, with the ones that need attention."""
 
     parts: tuple[KindCompliance, ...]
@@ -59,14 +65,6 @@ class ComplianceSummary:
         if not self.parts:
             return ComplianceStatus.VALID
         return max((part.status for part in self.parts), key=STATUS_SEVERITY.__getitem__)
-
-    @property
-    def status_label(self) -> str:
-        return str(ComplianceStatus(self.status).label)
-
-    @property
-    def badge(self) -> str:
-        return STATUS_BADGE[self.status]
 
     @property
     def problems(self) -> list[KindCompliance]:

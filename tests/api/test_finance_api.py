@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from procurement.contracts.commitment_selectors import commitments, commitments_json
 from procurement.contracts.models import Invoice
+from procurement.contracts.selectors.finance import commitments, commitments_json
 from tests.contracts.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from procurement.contracts.enums import AmendmentBasis
 from procurement.contracts.models import Amendment
-from procurement.contracts.selectors import amended_amount
+from procurement.contracts.selectors.contracts import amended_amount
 from procurement.contracts.services.amendments import amendment_create
 from procurement.tenders.enums import Nature, Procedure
 from tests.contracts.factories import ContractFactory, awarded_lot

@@ -3,7 +3,7 @@ period maxima, the DECP modifications and the commitments schedule call it."""
 
 from decimal import Decimal
 
-from procurement.contracts.rules import amount_after_amendments
+from procurement.contracts.rules.amounts import amount_after_amendments
 
 
 def test_the_amount_after_amendments_adds_their_changes_to_the_cent():

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from procurement.contracts.models import Amendment, Contract, IndexValue, PriceRevision, PurchaseOrder
-from procurement.contracts.selectors import consumption
+from procurement.contracts.selectors.contracts import consumption
 from procurement.demo.loaders.contracts import load_demo_contracts
 from tests.clock import DEMO_TODAY, load_demo
 from tests.shared_rows import module_rows

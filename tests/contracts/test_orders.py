@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from procurement.contracts.models import PurchaseOrder
-from procurement.contracts.selectors import consumption
+from procurement.contracts.selectors.contracts import consumption
 from procurement.contracts.services.amendments import amendment_create
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.transitions import renew_due_contracts

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from procurement.contracts.commitment_selectors import renewal_decisions_due
 from procurement.contracts.models import Contract
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
-from procurement.contracts.selectors import contract_list
+from procurement.contracts.selectors.contracts import contract_list
+from procurement.contracts.selectors.finance import renewal_decisions_due
 from procurement.contracts.services.reminders import due_reminders
 from procurement.resources.enums import ResourceDecision
 from procurement.resources.selectors import renewal_candidates

@@ -1,14 +1,9 @@
 from decimal import Decimal
 
 from procurement.contracts.enums import AmendmentBasis
-from procurement.contracts.rules import (
-    AmendmentLimits,
-    advance_amount,
-    advance_rule,
-    check_amendment,
-    direct_payment,
-    order_advance_rule,
-)
+from procurement.contracts.rules.advances import advance_amount, advance_rule, order_advance_rule
+from procurement.contracts.rules.amendments import AmendmentLimits, check_amendment
+from procurement.contracts.rules.thresholds import direct_payment
 
 LIMITS_SERVICES = AmendmentLimits(eu_threshold=Decimal("216000"), de_minimis_share=Decimal("10"),
                                   max_share=Decimal("50"), cao_share=Decimal("5"))

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from procurement.contracts.enums import SubcontractStatus
-from procurement.contracts.selectors import decp_fields
+from procurement.contracts.selectors.contracts import decp_fields
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare, subcontract_refuse
 from tests.contracts.factories import ContractFactory
 from tests.vendors.factories import VendorFactory

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from freezegun import freeze_time
 
-from procurement.contracts.commitment_selectors import commitments
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import PurchaseOrder
-from procurement.dashboards.selectors import budget_against_committed
+from procurement.contracts.selectors.finance import commitments
+from procurement.dashboards.selectors.programme import budget_against_committed
 from procurement.dashboards.timeline import build_timeline
 from procurement.programmes.services import phase_upsert
 from tests.contracts.factories import ContractFactory, awarded_lot
@@ -153,7 +153,7 @@ def test_the_programme_page_runs_a_constant_number_of_queries(client_for, buyer,
 
 
 def test_the_timeline_places_bars_by_date():
-    from procurement.dashboards.selectors import PhaseRow
+    from procurement.dashboards.selectors.programme import PhaseRow
 
     row = PhaseRow(name="Réalisation", position=1, planned_start=date(2025, 1, 1), planned_end=date(2025, 12, 31),
                    actual_start=date(2025, 1, 1), actual_end=None, late_days=0)

@@ -14,9 +14,9 @@ from django.conf import settings
 
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
-from procurement.documents.rendering import render_docx
+from procurement.documents.rendering.docx import render_docx
 from procurement.documents.xlsx import PriceLine, PriceSheet, price_schedule_xlsx
-from procurement.tenders import price_schedule_layout
+from procurement.tenders.rules import price_schedule_layout
 
 SHIPPED = Path(settings.BASE_DIR) / "templates" / "docx"
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

@@ -9,8 +9,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table
 
-from procurement.documents.pdf_tables import CELL_PADDING, column_widths, fitted_table
-from procurement.tenders.evaluation.report_pdf import BOLD, FONT, _fonts, build_report_pdf
+from procurement.documents.pdf.fonts import BOLD, FONT, register_fonts
+from procurement.documents.pdf.tables import CELL_PADDING, column_widths, fitted_table
+from procurement.tenders.evaluation.report_pdf import build_report_pdf
 from procurement.tenders.evaluation.selectors import lot_evaluation
 from tests.contracts.factories import ContractFactory
 from tests.resources.factories import LibraryFactory, PlatformFactory, ResourceFactory, order, usage
@@ -46,7 +47,7 @@ def assert_headers_wrap_between_words(tables: list[Table]) -> None:
 
 
 def test_the_longest_word_of_each_column_fits_and_the_text_shares_the_rest():
-    _fonts()
+    register_fonts()
     style = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9.5)
     header = ["Candidat", "SIRET", "Candidature", "Offre", "Montant HT", "TVA", "Montant TTC", "Bordereau (DQE)"]
     body = [
@@ -72,7 +73,7 @@ def test_the_longest_word_of_each_column_fits_and_the_text_shares_the_rest():
 
 
 def test_a_table_narrower_than_the_page_keeps_its_natural_widths():
-    _fonts()
+    register_fonts()
     widths = column_widths([["Rang", "Total"], ["1", "87,50"]], available=500, font=FONT, size=8)
     assert widths == [
         pytest.approx(stringWidth("Rang", FONT, 8) + 2 * CELL_PADDING + 1),

@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
-from procurement.documents.rendering import RenderError, find_variables, leftover_tags, render_docx
+from procurement.documents.rendering.docx import find_variables, leftover_tags, render_docx
+from procurement.documents.rendering.errors import RenderError
 from procurement.documents.xlsx import PriceLine, PriceSheet, price_schedule_xlsx
-from procurement.tenders import price_schedule_layout as layout
+from procurement.tenders.rules import price_schedule_layout as layout
 from tests.documents.utils import docx_text
 
 SHIPPED = Path(settings.BASE_DIR) / "templates" / "docx"

@@ -16,7 +16,8 @@ from freezegun import freeze_time
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
 from procurement.documents.models import TemplateVersion
-from procurement.documents.rendering import RenderError, render_docx
+from procurement.documents.rendering.docx import render_docx
+from procurement.documents.rendering.errors import RenderError
 from procurement.documents.selectors import active_template
 from procurement.documents.services import shipped_template_path
 from procurement.tenders.models import DceGeneration

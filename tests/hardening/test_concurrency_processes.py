@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from procurement.contracts.models import ContractTransitionLog, PurchaseOrder
-from procurement.contracts.selectors import consumption
+from procurement.contracts.selectors.contracts import consumption
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.transitions import TransitionRefused, contract_transition
 from tests.contracts.factories import ContractFactory

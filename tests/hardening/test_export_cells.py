@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from procurement.contracts.models import PurchaseOrder
 from procurement.core.exports import csv_row, formula_like
-from procurement.resources.counter_writer import Item, Report, to_delimited, to_xlsx
+from procurement.resources.counter.writer import Item, Report, to_delimited, to_xlsx
 from procurement.tenders.management.commands.generate_dce import Command as GenerateDce
 from procurement.tenders.models import PriceItem
 from tests.contracts.factories import ContractFactory, awarded_lot

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from procurement.contracts.forms import OrderForm
 from procurement.contracts.models import PurchaseOrder
-from procurement.contracts.selectors import consumption
+from procurement.contracts.selectors.contracts import consumption
 from procurement.contracts.services.orders import order_create
 from procurement.core.commands import positive_amount
 from procurement.core.money import MONEY_MAX_DIGITS, MoneyError, round_money, to_decimal

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from procurement.demo.loaders.programmes import DEMO_GOVERNANCE_PATH, load_demo_governance, plan_date
-from procurement.programmes.governance import late_days
 from procurement.programmes.models import BodyDecision, CouncilAct, Phase
+from procurement.programmes.models.governance import late_days
 from procurement.programmes.services import phase_upsert
 from tests.programmes.factories import CouncilActFactory, ProgrammeFactory
 

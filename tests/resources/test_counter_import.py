@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from procurement.resources.counter import CounterError, error_line, read_report
+from procurement.resources.counter.errors import CounterError, error_line
+from procurement.resources.counter.reader import read_report
 from procurement.resources.models import UsageCount, UsageReport
 from procurement.resources.services import usage_report_import
 from tests.resources.factories import LibraryFactory, PlatformFactory

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from procurement.resources.counter.sushi import SushiError, fetch_report, harvest
 from procurement.resources.enums import ReportSource
 from procurement.resources.models import SushiCredential, UsageReport
 from procurement.resources.services import sushi_credential_set
-from procurement.resources.sushi import SushiError, fetch_report, harvest
 from tests.resources.factories import LibraryFactory, PlatformFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_the_harvest_command_reports_each_library_in_json(server, credential, mo
 
     from django.core.management import call_command
 
-    monkeypatch.setattr("procurement.resources.sushi.time.sleep", lambda _: None)
+    monkeypatch.setattr("procurement.resources.counter.sushi.time.sleep", lambda _: None)
     server.handler.script = [(200, [QUEUED]), (200, REPORT)]
     out = StringIO()
     call_command("harvest_sushi", "--platform", "Apprendre", "--report", "PR_P1", "--begin", "2025-01", "--end",

@@ -12,8 +12,8 @@ from procurement.documents.enums import TemplateKind
 from procurement.tenders.enums import LotState, Procedure
 from procurement.tenders.models import LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
-from procurement.tenders.ranking import CriterionScore, LotRanking, RankedBid
-from procurement.tenders.rules import standstill
+from procurement.tenders.rules.deadlines import standstill
+from procurement.tenders.rules.ranking import CriterionScore, LotRanking, RankedBid
 from procurement.tenders.services.letters import letters_generate, rapport_presentation_generate
 from tests.documents.utils import NBSP, awarded_lot, docx_text, sent
 

@@ -12,8 +12,8 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from procurement.tenders.enums import TenderState
-from procurement.tenders.guards import tender_refusals
 from procurement.tenders.models import PriceItem, Tender
+from procurement.tenders.rules.guards import tender_refusals
 from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.price_lines import LineRow, price_lines_replace
 from tests.clock import DEMO_NOW

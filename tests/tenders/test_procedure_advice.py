@@ -7,7 +7,7 @@ import pytest
 from procurement.core.money import format_eur
 from procurement.tenders.enums import Nature, Procedure
 from procurement.tenders.management.commands.advise_procedure import Command
-from procurement.tenders.procedure import LotValue, Period, advise, estimated_value, need_periods, rules_in_force
+from procurement.tenders.rules.procedure import LotValue, Period, advise, estimated_value, need_periods, rules_in_force
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from procurement.contracts.legal import eu_threshold
+from procurement.contracts.rules.figures import eu_threshold
 from procurement.core.enums import ReferenceKind
 from procurement.tenders.enums import Nature
-from procurement.tenders.procedure import (
+from procurement.tenders.rules.procedure import (
     earliest_bid_deadline,
     eu_threshold_kind,
     notice_date_at_publication,

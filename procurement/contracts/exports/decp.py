@@ -31,8 +31,8 @@ from django.db.models import Prefetch
 
 from procurement.contracts.enums import DECP_GROUP
 from procurement.contracts.models import Amendment, Contract, Subcontract
-from procurement.contracts.rules import amount_after_amendments
-from procurement.contracts.selectors import decp_fields
+from procurement.contracts.rules.amounts import amount_after_amendments
+from procurement.contracts.selectors.contracts import decp_fields
 from procurement.core.enums import ReferenceKind
 from procurement.core.money import round_money
 from procurement.core.selectors import ReferenceValueMissing, reference_value

@@ -24,7 +24,7 @@ from procurement.contracts.enums import (
     MaintenanceStart,
     RenewalMode,
 )
-from procurement.contracts.guards import contract_guard
+from procurement.contracts.rules.guards import contract_guard
 from procurement.core.models import ProtectedStateMixin, TimeStampedModel
 from procurement.core.money import MoneyField, VatRateField, round_money
 
@@ -276,7 +276,7 @@ class Contract(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel)
 
     def clean(self) -> None:
         super().clean()
-        from procurement.contracts.validation import contract_term_errors
+        from procurement.contracts.rules.terms import contract_term_errors
 
         errors = contract_term_errors(self)
         if errors:

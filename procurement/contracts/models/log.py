@@ -3,25 +3,19 @@ deadline, and the renewals carried out."""
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
+from procurement.core.models import TransitionLogBase
 
 
-class ContractTransitionLog(models.Model):
+class ContractTransitionLog(TransitionLogBase):
     """Who moved a contract, when, from which state to which, and why. Written by the transition
     service only; read-only in the admin."""
 
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="transition_logs",
                                  verbose_name=_("marché"))
-    transition = models.CharField(_("transition"), max_length=32)
-    source = models.CharField(_("état de départ"), max_length=16)
-    target = models.CharField(_("état d'arrivée"), max_length=16)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+", verbose_name=_("par"))
-    at = models.DateTimeField(_("le"), default=timezone.now)
     effective_on = models.DateField(_("date d'effet"))
     reason = models.TextField(_("motif"), blank=True)
 

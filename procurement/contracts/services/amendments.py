@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from procurement.contracts import legal
 from procurement.contracts.enums import AmendmentBasis
 from procurement.contracts.models import Amendment, Contract
-from procurement.contracts.rules import AmendmentCheck, check_amendment
+from procurement.contracts.rules.amendments import AmendmentCheck, check_amendment
+from procurement.contracts.rules.figures import amendment_limits
 from procurement.contracts.services.common import lock, require_executing
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import round_money
@@ -29,7 +29,7 @@ def amendment_check(*, contract: Contract, basis: str, amount_change_ht: Decimal
                     new_holder=None, cao_opinion_on: date | None = None, cao_opinion_reference: str = "",
                     justification: str = "") -> AmendmentCheck:
     """The check of a planned amendment (pure over the contract's saved amendments)."""
-    limits = legal.amendment_limits(nature=contract.lot.tender.nature, at=signed_on)
+    limits = amendment_limits(nature=contract.lot.tender.nature, at=signed_on)
     return check_amendment(
         basis=basis, change_ht=amount_change_ht,
         previous_changes=[amendment.amount_change_ht for amendment in contract.amendments.all()],

@@ -7,9 +7,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from procurement.contracts import legal
 from procurement.contracts.enums import ContractState, GroupKind, RenewalMode
 from procurement.contracts.models import Contract
+from procurement.contracts.rules.figures import advance_rule_at
 from procurement.contracts.services.common import apply_schedule, lock
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders.enums import LotState
@@ -64,7 +64,7 @@ def _defaults(lot: Lot) -> dict:
     else:
         terms["amount_ht"] = winner.final_amount_ht
         try:
-            rule = legal.advance_rule_at(amount_ht=winner.final_amount_ht or 0, duration_months=tender.duration_months,
+            rule = advance_rule_at(amount_ht=winner.final_amount_ht or 0, duration_months=tender.duration_months,
                                          sme=winner.vendor.is_sme, authority=authority_of_lot(lot),
                                          at=tender.consultation_start)
         except ReferenceValueMissing:

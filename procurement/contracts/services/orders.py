@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from procurement.contracts.models import Contract, PurchaseOrder
-from procurement.contracts.selectors import consumption
+from procurement.contracts.selectors.contracts import consumption
 from procurement.contracts.services.common import lock, require_executing
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import format_eur, round_money

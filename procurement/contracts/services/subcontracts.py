@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from procurement.contracts import legal
 from procurement.contracts.enums import CLOSED, SubcontractStatus
 from procurement.contracts.models import Contract, Subcontract
-from procurement.contracts.rules import direct_payment
+from procurement.contracts.rules.figures import direct_payment_threshold
+from procurement.contracts.rules.thresholds import direct_payment
 from procurement.contracts.services.common import lock
 
 
@@ -50,7 +50,7 @@ def subcontract_accept(*, subcontract: Subcontract, decided_on: date, payment_te
     locked.status, locked.decided_on = SubcontractStatus.ACCEPTED, decided_on
     locked.payment_terms = payment_terms.strip()
     locked.direct_payment = direct_payment(amount_ttc=locked.amount_ttc,
-                                           threshold_ttc=legal.direct_payment_threshold(at=decided_on))
+                                           threshold_ttc=direct_payment_threshold(at=decided_on))
     locked.full_clean()
     locked.save()
     return locked

@@ -11,8 +11,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import EXECUTING, RenewalMode
-from procurement.contracts.guards import CONTRACT_GUARDS, contract_refusals
 from procurement.contracts.models import Contract, ContractRenewal, ContractTransitionLog
+from procurement.contracts.rules.guards import CONTRACT_GUARDS, contract_refusals
 from procurement.contracts.schedule import ONE_DAY
 from procurement.contracts.services.common import apply_schedule, lock
 

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from procurement.contracts import selectors
 from procurement.contracts.forms import AmendmentForm, OrderForm, RevisionForm, SubcontractDecisionForm, SubcontractForm
 from procurement.contracts.models import Subcontract
+from procurement.contracts.rules.terms import advance_summary, order_advance
+from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services.amendments import amendment_create
 from procurement.contracts.services.indices import price_revision_apply
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare, subcontract_refuse
-from procurement.contracts.validation import advance_summary, order_advance
 from procurement.contracts.views.common import ContractAccessMixin, ServiceFormView, error_messages
 from procurement.core.money import format_eur
 

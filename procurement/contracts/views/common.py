@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from procurement.contracts import selectors
 from procurement.contracts.abilities import can_read, list_abilities
+from procurement.contracts.selectors import contracts as selectors
 
 TRANSITION_LABELS = {
     "sign": gettext_lazy("Signer le marché"),

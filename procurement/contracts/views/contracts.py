@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.contracts import presentation, selectors
+from procurement.contracts import presentation
 from procurement.contracts.enums import RenewalMode
 from procurement.contracts.forms import (
     AcceptanceForm,
@@ -28,8 +28,10 @@ from procurement.contracts.forms import (
     SubcontractDecisionForm,
     TransmitForm,
 )
-from procurement.contracts.guards import legality_control_due, standstill_of
 from procurement.contracts.models import PriceRevisionClause
+from procurement.contracts.rules.guards import legality_control_due, standstill_of
+from procurement.contracts.rules.terms import advance_summary
+from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services import contracts as contract_services
 from procurement.contracts.services.indices import CLAUSE_FIELDS, revision_clause_save
 from procurement.contracts.services.renewals import renewal_decide
@@ -39,7 +41,6 @@ from procurement.contracts.services.transitions import (
     TransitionRefused,
     contract_transition,
 )
-from procurement.contracts.validation import advance_summary
 from procurement.contracts.views.common import (
     TRANSITION_LABELS,
     ContractAccessMixin,

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from procurement.contracts import selectors
 from procurement.contracts.abilities import index_abilities
 from procurement.contracts.forms import IndexImportForm, IndexSeriesForm, IndexValueForm
+from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services import indices
 from procurement.contracts.services.indices import month_label
 from procurement.contracts.views.common import ServiceFormMixin

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from procurement.contracts import commitment_selectors as selectors
 from procurement.contracts.abilities import can_handle_invoices
 from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
 from procurement.contracts.models import Invoice
+from procurement.contracts.selectors import finance as selectors
 from procurement.contracts.services import invoices as services
 from procurement.contracts.views.common import ContractAccessMixin, add_service_errors
 from procurement.core.enums import ReferenceKind

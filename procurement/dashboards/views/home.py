@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
-from procurement.dashboards.todos import committee_lot_count, home_todos
+from procurement.dashboards.selectors.todos import committee_lot_count, home_todos
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from procurement.core.roles import RoleRequiredMixin
-from procurement.dashboards.selectors import budget_against_committed, phase_rows
+from procurement.dashboards.selectors.programme import budget_against_committed, phase_rows
 from procurement.dashboards.timeline import build_timeline
 from procurement.programmes.models import Programme
 from procurement.programmes.selectors import body_list, milestone_list, programme_detail

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from procurement.contracts.models import Contract
 from procurement.demo.loaders.fixtures import FIXTURES, read_fixture
-from procurement.resources.counter import SUPPORTED_EXTENSIONS, ParsedReport, read_report
+from procurement.resources.counter.reader import SUPPORTED_EXTENSIONS, ParsedReport, read_report
 from procurement.resources.models import Resource
 from procurement.resources.services import library_upsert, resource_upsert, usage_reports_save_many
 

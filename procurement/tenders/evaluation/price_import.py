@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from procurement.core.money import MONEY_LIMIT, MoneyError, round_money, to_decimal
-from procurement.tenders import price_schedule_layout as layout
 from procurement.tenders.evaluation.scoring import fmt
+from procurement.tenders.rules import price_schedule_layout as layout
 
 MAX_EMPTY_ROWS = 20  # the item list ends after this many empty rows in column A
 

@@ -5,10 +5,8 @@ the decisions on abnormally low bids."""
 
 from __future__ import annotations
 
-import os
 from io import BytesIO
 
-import reportlab
 from django.utils import timezone
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -16,46 +14,29 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
 from procurement.core.money import format_eur
-from procurement.documents.pdf_tables import column_widths, fitted_table
+from procurement.documents.pdf.fonts import BOLD, FONT
+from procurement.documents.pdf.styles import report_styles
+from procurement.documents.pdf.tables import column_widths, fitted_table
+from procurement.documents.pdf.text import clean
 from procurement.tenders.enums import AbnormallyLowDecision, ConsolidationMethod, PriceFormula, TieBreak
 from procurement.tenders.evaluation.scoring import FORMULA_TEXT, fmt
 
-FONT, BOLD = "EvalVera", "EvalVera-Bold"
 PALETTE = [colors.HexColor(c) for c in ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6",
                                          "#a50021", "#3a3a3a")]
 SOURCES = {"committee": "note arrêtée par la commission", "missing": "note manquante"}
 
 
-def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    pdfmetrics.registerFont(TTFont(FONT, os.path.join(folder, "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, os.path.join(folder, "VeraBd.ttf")))
-
-
-def _clean(text) -> str:
-    """The bundled font has no narrow no-break space; XML characters are escaped for Paragraph."""
-    text = str(text).replace("\u202f", "\u00a0")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class _Styles:
     def __init__(self):
-        base = getSampleStyleSheet()
-        self.body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=9, leading=12)
+        shared = report_styles(body=(9, 12), h1=(16, 20), h2=(12, 15))
+        self.body, self.h1, self.h2 = shared.body, shared.h1, shared.h2
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=9.5)
-        self.h1 = ParagraphStyle("h1", parent=base["Title"], fontName=BOLD, fontSize=16, leading=20)
-        self.h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, fontSize=12, leading=15,
-                                 spaceBefore=10)
         self.warn = ParagraphStyle("warn", parent=self.body, textColor=colors.HexColor("#8a3b00"))
 
 
@@ -64,12 +45,12 @@ WIDTH = A4[0] - 3.2 * cm  # between the margins
 
 def _table(rows: list[list], styles: _Styles, header: bool = True) -> Table:
     """Cells as Paragraphs; the header's labels in bold wrap between words, never inside one, and the
-    columns are as wide as their text needs within the page (``documents.pdf_tables``)."""
-    body = [[Paragraph(_clean(cell).replace("\n", "<br/>"), styles.small) for cell in row]
+    columns are as wide as their text needs within the page (``documents.pdf.tables``)."""
+    body = [[Paragraph(clean(cell).replace("\n", "<br/>"), styles.small) for cell in row]
             for row in (rows[1:] if header else rows)]
     if header:
         table = fitted_table([str(label) for label in rows[0]], body, available=WIDTH, style=styles.small, bold=BOLD,
-                             font=FONT, size=styles.small.fontSize, escape=_clean, repeatRows=1, hAlign="LEFT")
+                             font=FONT, size=styles.small.fontSize, escape=clean, repeatRows=1, hAlign="LEFT")
     else:
         table = Table(body, colWidths=column_widths(body, available=WIDTH, font=FONT, size=styles.small.fontSize),
                       hAlign="LEFT")
@@ -81,11 +62,10 @@ def _table(rows: list[list], styles: _Styles, header: bool = True) -> Table:
 
 
 def _p(text, style) -> Paragraph:
-    return Paragraph(_clean(text), style)
+    return Paragraph(clean(text), style)
 
 
 def build_report_pdf(evaluation) -> bytes:
-    _fonts()
     styles = _Styles()
     buffer = BytesIO()
     tender, lot = evaluation.tender, evaluation.lot

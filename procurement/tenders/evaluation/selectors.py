@@ -19,7 +19,7 @@ from procurement.tenders.evaluation.consolidation import (
 )
 from procurement.tenders.evaluation.rounds import RoundState, load_round, user_label
 from procurement.tenders.evaluation.sensitivity import Sensitivity, TopCriterion, sensitivity
-from procurement.tenders.ranking import CriterionScore, LotRanking, RankedBid
+from procurement.tenders.rules.ranking import CriterionScore, LotRanking, RankedBid
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from simple_history.models import HistoricalRecords
 from procurement.core.models import ProtectedStateMixin, TimeStampedModel
 from procurement.core.money import MoneyField
 from procurement.tenders.enums import LotState
-from procurement.tenders.guards import lot_guard
 from procurement.tenders.models.tender import VisibleToQuerySet
+from procurement.tenders.rules.guards import lot_guard
 
 
 class LotQuerySet(VisibleToQuerySet):
@@ -86,7 +86,7 @@ class Lot(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
 
     def periods(self) -> list:
         """The initial period and each renewal of the tender, at this lot's amount for each."""
-        from procurement.tenders.procedure import need_periods
+        from procurement.tenders.rules.procedure import need_periods
 
         tender = self.tender
         return need_periods(initial_months=tender.duration_months, initial_ht=self.estimated_amount_ht,
@@ -96,14 +96,14 @@ class Lot(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     @property
     def estimated_value_ht(self) -> Decimal:
         """R.2121-1: every period at its own amount, and the options."""
-        from procurement.tenders.procedure import estimated_value
+        from procurement.tenders.rules.procedure import estimated_value
 
         return estimated_value(periods=self.periods(), options_ht=self.options_amount_ht)
 
     @property
     def periods_amount_ht(self) -> Decimal:
         """Every period's amount without the options: a framework agreement's maximum over its duration."""
-        from procurement.tenders.procedure import estimated_value
+        from procurement.tenders.rules.procedure import estimated_value
 
         return estimated_value(periods=self.periods())
 

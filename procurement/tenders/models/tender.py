@@ -16,7 +16,7 @@ from procurement.tenders.enums import (
     Procedure,
     TenderState,
 )
-from procurement.tenders.guards import tender_guard
+from procurement.tenders.rules.guards import tender_guard
 
 cpv_validator = RegexValidator(
     r"^[0-9]{8}(-[0-9])?$", _("Le code CPV s'écrit avec 8 chiffres, suivis éventuellement d'un tiret et d'un chiffre.")

@@ -1,22 +1,16 @@
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.models import TransitionLogBase
 
-class TransitionLog(models.Model):
+
+class TransitionLog(TransitionLogBase):
     """Who moved a tender or one of its lots, when, from which state to which, and why."""
 
     tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="transition_logs",
                                verbose_name=_("consultation"))
     lot = models.ForeignKey("tenders.Lot", on_delete=models.CASCADE, null=True, blank=True,
                             related_name="transition_logs", verbose_name=_("lot"))
-    transition = models.CharField(_("transition"), max_length=32)
-    source = models.CharField(_("état de départ"), max_length=16)
-    target = models.CharField(_("état d'arrivée"), max_length=16)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+", verbose_name=_("par"))
-    at = models.DateTimeField(_("le"), default=timezone.now)
     reason = models.TextField(_("motif"), blank=True)
 
     class Meta:

@@ -279,7 +279,8 @@ def cao_minutes_context(meeting: CaoMeeting) -> dict:
 def cao_minutes_render(meeting: CaoMeeting) -> tuple[str, bytes]:
     """The minutes as ``.docx`` from the template in force: (file name, content)."""
     from procurement.documents.enums import TemplateKind
-    from procurement.documents.rendering import RenderError, render_docx
+    from procurement.documents.rendering.docx import render_docx
+    from procurement.documents.rendering.errors import RenderError
     from procurement.documents.selectors import active_template
 
     template = active_template(TemplateKind.CAO_MINUTES)

@@ -20,13 +20,14 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 
 from procurement.documents.enums import TemplateKind
-from procurement.documents.rendering import RenderError, placeholders, render_docx
+from procurement.documents.rendering.docx import placeholders, render_docx
+from procurement.documents.rendering.errors import RenderError
 from procurement.documents.selectors import active_templates
 from procurement.documents.xlsx import PriceLine, PriceSheet, price_schedule_xlsx
-from procurement.tenders import price_schedule_layout
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import DceFile, DceGeneration, Lot, PriceItem, Tender
 from procurement.tenders.models.documents import DceFileKind
+from procurement.tenders.rules import price_schedule_layout
 from procurement.tenders.services.document_context import (
     authority_context,
     deadlines_context,

@@ -19,13 +19,14 @@ from django.utils.text import slugify
 from procurement.core.legal_calendar import long_date
 from procurement.core.money import amount_in_words, format_eur, format_percent
 from procurement.documents.enums import TemplateKind
-from procurement.documents.rendering import RenderError, render_docx
+from procurement.documents.rendering.docx import render_docx
+from procurement.documents.rendering.errors import RenderError
 from procurement.documents.selectors import active_template
 from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models import Bid, LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
-from procurement.tenders.ranking import LotRanking, RankedBid
-from procurement.tenders.rules import NO_STANDSTILL, Standstill, longest_standstill, standstill
+from procurement.tenders.rules.deadlines import NO_STANDSTILL, Standstill, longest_standstill, standstill
+from procurement.tenders.rules.ranking import LotRanking, RankedBid
 from procurement.tenders.services.document_context import (
     authority_context,
     company_context,

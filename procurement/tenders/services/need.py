@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.core.money import format_eur
-from procurement.tenders.criteria_rules import CriterionNode, structure_errors
 from procurement.tenders.enums import CriterionKind, LotState, TenderState
 from procurement.tenders.models import Criterion, Lot, Tender
-from procurement.tenders.procedure import LotValue, ProcedureAdvice, advise, periods_text, rules_in_force
+from procurement.tenders.rules.criteria import CriterionNode, structure_errors
+from procurement.tenders.rules.procedure import LotValue, ProcedureAdvice, advise, periods_text, rules_in_force
 
 TENDER_FIELDS = (
     "reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type", "duration_months",

@@ -24,8 +24,8 @@ from procurement.core.exports import xlsx_cell
 from procurement.core.numbers import format_number
 from procurement.core.uploads import suffix_of, validate_upload
 from procurement.tenders.enums import TenderState
-from procurement.tenders.guards import lot_is_priced  # noqa: F401 (the pages ask it here)
 from procurement.tenders.models import Lot, PriceItem, Tender
+from procurement.tenders.rules.guards import lot_is_priced  # noqa: F401 (the pages ask it here)
 from procurement.tenders.services.need import _content_changed
 
 MAX_LINES = 500

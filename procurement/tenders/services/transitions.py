@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from procurement.tenders.abilities import can_drive
-from procurement.tenders.guards import LOT_GUARDS, TENDER_GUARDS, lot_refusals, tender_refusals
 from procurement.tenders.models import Bid, Lot, Tender, TransitionLog
-from procurement.tenders.procedure import notice_date_at_publication
+from procurement.tenders.rules.guards import LOT_GUARDS, TENDER_GUARDS, lot_refusals, tender_refusals
+from procurement.tenders.rules.procedure import notice_date_at_publication
 
 REASON_REQUIRED = {"abandon", "declare_unsuccessful"}
 

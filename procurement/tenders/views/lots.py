@@ -26,10 +26,10 @@ from procurement.tenders.forms import (
     criteria_formset,
     price_lines_formset,
 )
-from procurement.tenders.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
 from procurement.tenders.models import LetterDocument, Lot
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.models.documents import LetterKind
+from procurement.tenders.rules.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
 from procurement.tenders.services import need, price_lines
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
 from procurement.tenders.views.cao import cao_lot_block

@@ -29,10 +29,10 @@ from procurement.tenders.forms import (
     TenderFilterForm,
     TenderForm,
 )
-from procurement.tenders.guards import rc_date_warnings, tender_refusals
 from procurement.tenders.models import Tender
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.qa_export import answered_questions, questions_answers_docx
+from procurement.tenders.rules.guards import rc_date_warnings, tender_refusals
 from procurement.tenders.services import need, qa
 from procurement.tenders.services.transitions import (
     TENDER_TRANSITIONS,

@@ -4,7 +4,7 @@
 from datetime import date
 from pathlib import Path
 
-from procurement.resources.counter_writer import Item, Report, to_delimited, to_json, to_xlsx
+from procurement.resources.counter.writer import Item, Report, to_delimited, to_json, to_xlsx
 
 HERE = Path(__file__).resolve().parent
 VALBRUNE = {"ISIL": "FR-692649901", "Proprietary": "numilib:VALBRUNE"}

@@ -1,4 +1,4 @@
-from procurement.contracts.commitment_selectors import commitments, commitments_json
+from procurement.contracts.selectors.finance import commitments, commitments_json
 from procurement.core.commands import ProcurementCommand, UsageError
 from procurement.core.money import format_eur
 from procurement.programmes.enums import BudgetSection

@@ -2,7 +2,7 @@ from django.utils import timezone
 
 from procurement.core.commands import ProcurementCommand, UsageError
 from procurement.core.money import format_eur
-from procurement.dashboards.selectors import programme_status
+from procurement.dashboards.selectors.programme import programme_status
 from procurement.programmes.models import Programme
 from procurement.programmes.selectors import programme_detail
 

@@ -12,7 +12,7 @@ from procurement.demo.loaders.resources import load_demo_resources
 from procurement.demo.loaders.tenders import load_demo_tenders
 from procurement.demo.loaders.users import DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.demo.loaders.vendors import load_demo_vendors
-from procurement.tenders.procedure import procedure_rules_known_until
+from procurement.tenders.rules.procedure import procedure_rules_known_until
 
 User = get_user_model()
 

@@ -2,9 +2,9 @@ import argparse
 import re
 
 from procurement.core.commands import ProcurementCommand, UsageError
+from procurement.resources.counter.sushi import SushiError, harvest
 from procurement.resources.enums import CounterReportId
 from procurement.resources.models import SushiCredential
-from procurement.resources.sushi import SushiError, harvest
 
 
 def month(value: str) -> str:

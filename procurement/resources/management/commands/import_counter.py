@@ -1,7 +1,8 @@
 from pathlib import Path
 
 from procurement.core.commands import ProcurementCommand, UsageError
-from procurement.resources.counter import CounterError, error_line, read_report
+from procurement.resources.counter.errors import CounterError, error_line
+from procurement.resources.counter.reader import read_report
 from procurement.resources.services import usage_report_save
 
 

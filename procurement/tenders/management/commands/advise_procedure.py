@@ -6,7 +6,7 @@ from procurement.core.commands import ProcurementCommand, UsageError, iso_date, 
 from procurement.core.money import format_eur
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders.enums import Nature
-from procurement.tenders.procedure import Period, advise, estimated_value, periods_text, rules_in_force
+from procurement.tenders.rules.procedure import Period, advise, estimated_value, periods_text, rules_in_force
 
 NATURES = {"supplies": Nature.SUPPLIES, "services": Nature.SERVICES, "works": Nature.WORKS}
 

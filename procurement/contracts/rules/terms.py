@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from procurement.contracts import legal
 from procurement.contracts.enums import GuaranteeKind
+from procurement.contracts.rules.figures import (
+    advance_figures,
+    advance_rule_at,
+    framework_max_months,
+    order_advance_principle_at,
+    retention_max_rate,
+)
 from procurement.core.money import format_eur, format_percent
 from procurement.core.selectors import ReferenceValueMissing
 
@@ -46,7 +52,7 @@ def _amount_errors(contract) -> dict[str, str]:
 def _duration_errors(contract, at: date) -> dict[str, str]:
     if not (contract.is_framework and contract.duration_months and contract.renewal_months is not None):
         return {}
-    limit = legal.framework_max_months(at=at)
+    limit = framework_max_months(at=at)
     if contract.total_months > limit:
         return {"max_renewals": (
             f"Un accord-cadre dure {limit // 12} ans au plus (R.2162-4) : {contract.duration_months} mois, plus "
@@ -59,7 +65,7 @@ def _duration_errors(contract, at: date) -> dict[str, str]:
 def _advance_errors(contract, at: date) -> dict[str, str]:
     if contract.is_framework or not contract.duration_months:
         return {}  # a framework's advance is assessed order by order
-    rule = legal.advance_rule_at(amount_ht=contract.initial_amount_ht, duration_months=contract.duration_months,
+    rule = advance_rule_at(amount_ht=contract.initial_amount_ht, duration_months=contract.duration_months,
                                  sme=_sme(contract), authority=authority_of(contract), at=at)
     if rule.required and not contract.advance_granted and not contract.advance_declined:
         return {"advance_granted": f"{rule.reason} Accordez-la, ou indiquez que le titulaire y renonce."}
@@ -74,7 +80,7 @@ def _advance_errors(contract, at: date) -> dict[str, str]:
 def _retention_errors(contract, at: date) -> dict[str, str]:
     if contract.guarantee_kind != GuaranteeKind.RETENTION or contract.retention_rate is None:
         return {}
-    maximum = legal.retention_max_rate(sme=_sme(contract), authority=authority_of(contract), at=at)
+    maximum = retention_max_rate(sme=_sme(contract), authority=authority_of(contract), at=at)
     if contract.retention_rate > maximum:
         return {"retention_rate": (
             f"La retenue de garantie ({format_percent(contract.retention_rate)}) dépasse le maximum de "
@@ -100,13 +106,13 @@ def contract_term_errors(contract) -> dict[str, str]:
 def order_advance(order, figures: dict | None = None) -> dict:
     """The advance of one purchase order of a framework (R.2191-3): due above the threshold HT when the
     order runs over two months, at least the minimum rate of the order's amount TTC (R.2191-7).
-    ``figures`` are the contract's ``legal.advance_figures``, read once for a list of orders."""
-    from procurement.contracts.rules import advance_amount, order_advance_rule
+    ``figures`` are the contract's ``advance_figures``, read once for a list of orders."""
+    from procurement.contracts.rules.advances import advance_amount, order_advance_rule
 
     contract = order.contract
     try:
         if figures is None:
-            figures = legal.advance_figures(sme=_sme(contract), authority=authority_of(contract),
+            figures = advance_figures(sme=_sme(contract), authority=authority_of(contract),
                                             at=terms_date(contract))
     except ReferenceValueMissing as missing:
         return {"order": order, "required": False, "reason": str(missing), "amount": None, "amount_display": ""}
@@ -120,19 +126,19 @@ def order_advance(order, figures: dict | None = None) -> dict:
 def advance_summary(contract) -> dict:
     """For the page: whether the advance is mandatory, its minimum rate and its amount (on the initial
     amount TTC); for a framework, order by order."""
-    from procurement.contracts.rules import advance_amount
+    from procurement.contracts.rules.advances import advance_amount
 
     if contract.is_framework:
         try:
-            principle = legal.order_advance_principle_at(at=terms_date(contract))
-            figures = legal.advance_figures(sme=_sme(contract), authority=authority_of(contract),
+            principle = order_advance_principle_at(at=terms_date(contract))
+            figures = advance_figures(sme=_sme(contract), authority=authority_of(contract),
                                             at=terms_date(contract))
         except ReferenceValueMissing as missing:
             principle, figures = str(missing), None
         return {"required": False, "amount": None, "amount_display": "", "reason": principle,
                 "orders": [order_advance(order, figures) for order in contract.orders.all()]}
     try:
-        rule = legal.advance_rule_at(amount_ht=contract.initial_amount_ht, duration_months=contract.duration_months,
+        rule = advance_rule_at(amount_ht=contract.initial_amount_ht, duration_months=contract.duration_months,
                                      sme=_sme(contract), authority=authority_of(contract), at=terms_date(contract))
     except ReferenceValueMissing as missing:
         return {"required": False, "reason": str(missing), "amount": None, "amount_display": ""}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from procurement.contracts.commitment_selectors import commitments
+from procurement.contracts.selectors.finance import commitments
 from procurement.core.money import round_money
 from procurement.programmes.enums import BudgetSection
 from procurement.programmes.models import Programme
@@ -39,7 +39,7 @@ class BudgetYearRow:
 def budget_against_committed(programme: Programme) -> list[BudgetYearRow]:
     """One row per section and year that has credits or commitments, investment first, then by year.
 
-    The figures are the finance schedule's (``commitment_selectors.commitments``) for the programme's
+    The figures are the finance schedule's (``contracts.selectors.finance.commitments``) for the programme's
     budget lines, every year it covers: the programme page and the finance pages say the same."""
     table = commitments(programme=programme)
     rows = []

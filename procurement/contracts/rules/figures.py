@@ -1,5 +1,5 @@
 """The legal figures a contract needs, read from the dated reference data in force at the relevant
-date, then handed to the plain rules of ``rules.py``."""
+date, then handed to the plain rules of this package."""
 
 from __future__ import annotations
 
@@ -7,17 +7,12 @@ from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 
-from procurement.contracts.rules import (
-    AdvanceRule,
-    AmendmentLimits,
-    advance_rule,
-    order_advance_principle,
-    order_advance_rule,
-)
+from procurement.contracts.rules.advances import AdvanceRule, advance_rule, order_advance_principle, order_advance_rule
+from procurement.contracts.rules.amendments import AmendmentLimits
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import ReferenceValueMissing, reference_value
 from procurement.tenders.enums import Nature
-from procurement.tenders.procedure import eu_threshold_kind
+from procurement.tenders.rules.procedure import eu_threshold_kind
 
 
 def legality_threshold(*, at: date) -> Decimal:

@@ -1,33 +1,25 @@
 """REST resources for the bids (sealed until the opening) and the evaluators' notes (blind until the
-round ends), beside the tenders, lots and criteria of ``procurement.tenders.api``."""
+round ends), beside the tenders, lots and criteria of ``procurement.tenders.api.tenders``."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from procurement.api.params import int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS
-from procurement.tenders.api import int_param
-from procurement.tenders.enums import (
-    BidStatus,
-)
+from procurement.tenders import selectors
+from procurement.tenders.enums import BidStatus
 from procurement.tenders.evaluation.selectors import scores_visible_to
 from procurement.tenders.evaluation.services import score_record
 from procurement.tenders.forms import POSITIVE_PRICE, VAT_RANGE
-from procurement.tenders.models import (
-    Bid,
-    BidFile,
-    Criterion,
-    Lot,
-    Score,
-)
+from procurement.tenders.models import Bid, BidFile, Criterion, Score
 from procurement.tenders.services import bids as bid_services
 
 # Bids ------------------------------------------------------------------------------------------------
@@ -114,15 +106,10 @@ class BidViewSet(viewsets.ReadOnlyModelViewSet):
         return bid.lot.tender.get_abilities(user)
 
     def get_queryset(self):
-        bids = (Bid.objects.visible_to(self.request.user)
-                .select_related("lot__tender", "vendor").prefetch_related(Prefetch("files"))
-                .order_by("lot__tender__reference", "lot__number", "received_at", "pk"))
-        if self.action == "list":
-            if (lot := int_param(self.request, "lot")) is not None:
-                bids = bids.filter(lot_id=lot)
-            if reference := self.request.query_params.get("tender"):
-                bids = bids.filter(lot__tender__reference=reference)
-        return bids
+        if self.action != "list":
+            return selectors.bids_visible_to(user=self.request.user)
+        return selectors.bids_visible_to(user=self.request.user, lot=int_param(self.request, "lot"),
+                                         tender_reference=self.request.query_params.get("tender", ""))
 
     @extend_schema(parameters=[
         OpenApiParameter("lot", OpenApiTypes.INT, description="Identifiant du lot."),
@@ -163,8 +150,8 @@ class ScoreSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:  # an invisible bid or criterion is unknown, like a missing one
-            self.fields["bid"].queryset = Bid.objects.visible_to(request.user)
-            self.fields["criterion"].queryset = Criterion.objects.filter(lot__in=Lot.objects.visible_to(request.user))
+            self.fields["bid"].queryset = selectors.bids_visible_to(user=request.user)
+            self.fields["criterion"].queryset = selectors.criteria_visible_to(user=request.user)
 
     def create(self, validated_data):
         bid = validated_data["bid"]

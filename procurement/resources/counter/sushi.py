@@ -13,7 +13,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from procurement.resources.counter import CounterError, read_report
+from procurement.resources.counter.errors import CounterError
+from procurement.resources.counter.reader import read_report
 from procurement.resources.enums import ReportSource
 from procurement.resources.models import SushiCredential, UsageReport
 

@@ -326,16 +326,3 @@ class BudgetCredit(TimeStampedModel):
 
     def get_abilities(self, user) -> dict[str, bool]:
         return budget_abilities(user)
-
-
-from procurement.programmes.governance import (  # noqa: E402  (models of the same app, split by subject)
-    BodyDecision,
-    BodyMeeting,
-    CouncilAct,
-    GovernanceBody,
-    Milestone,
-    Phase,
-)
-
-__all__ = ["Authority", "BodyDecision", "BodyMeeting", "BudgetCredit", "BudgetLine", "CouncilAct",
-           "GovernanceBody", "Milestone", "Phase", "Programme"]

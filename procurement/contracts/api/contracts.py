@@ -16,16 +16,16 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from procurement.api.params import choice_param, int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, ErrorSerializer, TransitionSerializer
-from procurement.contracts import selectors
 from procurement.contracts.enums import ContractState
 from procurement.contracts.exports.decp import decp_contracts, decp_document
 from procurement.contracts.exports.ocds import ocds_package
 from procurement.contracts.models import Contract, PurchaseOrder
+from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.transitions import CONTRACT_TRANSITIONS, contract_transition
-from procurement.tenders.api import choice_param, int_param
 
 
 class ContractSerializer(serializers.ModelSerializer):

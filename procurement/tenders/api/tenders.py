@@ -1,4 +1,4 @@
-"""REST resources for tenders, lots, criteria, bids and evaluators' notes.
+"""REST resources for tenders, lots and criteria (bids and evaluators' notes are in ``bids``).
 
 The permissions are the pages' own: ``tender_abilities`` / ``lot_abilities`` /
 ``evaluation_abilities`` and the models' ``visible_to``. Bids stay sealed until the opening
@@ -17,21 +17,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from procurement.api.params import choice_param, int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, TransitionSerializer
-from procurement.tenders import selectors
-from procurement.tenders.enums import (
-    CriterionKind,
-    EnvironmentalConsideration,
-    ExecutionMode,
-    PriceBasis,
-    PriceFormula,
-    PriceType,
-    Procedure,
-    SocialConsideration,
-    Technique,
-    TenderState,
-)
+from procurement.tenders import enums, selectors
 from procurement.tenders.models import (
     Criterion,
     DceFile,
@@ -52,45 +41,22 @@ from procurement.tenders.services.transitions import (
     tender_transition,
 )
 
-
-def int_param(request, name: str) -> int | None:
-    """An integer filter of the query string; a wrong value is a 400 naming it."""
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError({name: f"« {value[:40]} » n'est pas un identifiant (nombre entier)."}) from None
-    if name.startswith("year") and not 1 <= number <= 9999:  # a date beyond these cannot be built
-        raise ValidationError({name: f"« {value[:40]} » n'est pas une année (de 1 à 9999)."})
-    return number
-
-
-def choice_param(request, name: str, choices) -> str:
-    value = request.query_params.get(name, "")
-    if value and value not in dict(choices):
-        raise ValidationError({name: f"« {value[:40]} » n'est pas une valeur possible."})
-    return value
-
-
-
 # Tenders -----------------------------------------------------------------------------------------
 
 
 class TenderSerializer(serializers.ModelSerializer):
     programme = serializers.PrimaryKeyRelatedField(read_only=False, required=False, allow_null=True,
                                                    queryset=Tender._meta.get_field("programme").related_model.objects)
-    price_types = serializers.ListField(child=serializers.ChoiceField(PriceType.choices), required=False)
-    techniques = serializers.ListField(child=serializers.ChoiceField(Technique.choices), required=False)
-    execution_modes = serializers.ListField(child=serializers.ChoiceField(ExecutionMode.choices), required=False)
-    social_considerations = serializers.ListField(child=serializers.ChoiceField(SocialConsideration.choices),
+    price_types = serializers.ListField(child=serializers.ChoiceField(enums.PriceType.choices), required=False)
+    techniques = serializers.ListField(child=serializers.ChoiceField(enums.Technique.choices), required=False)
+    execution_modes = serializers.ListField(child=serializers.ChoiceField(enums.ExecutionMode.choices), required=False)
+    social_considerations = serializers.ListField(child=serializers.ChoiceField(enums.SocialConsideration.choices),
                                                   required=False)
     environmental_considerations = serializers.ListField(
-        child=serializers.ChoiceField(EnvironmentalConsideration.choices), required=False)
+        child=serializers.ChoiceField(enums.EnvironmentalConsideration.choices), required=False)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     buyer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    procedure = serializers.ChoiceField(Procedure.choices, read_only=True, allow_blank=True,
+    procedure = serializers.ChoiceField(enums.Procedure.choices, read_only=True, allow_blank=True,
                                         help_text="Déterminée par la valeur estimée des lots (vide sans lot).")
     lot_count = serializers.IntegerField(read_only=True)
     estimated_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
@@ -150,8 +116,8 @@ class DceSerializer(serializers.ModelSerializer):
 
 
 TENDER_FILTERS = [
-    OpenApiParameter("state", OpenApiTypes.STR, enum=TenderState.values, description="État."),
-    OpenApiParameter("procedure", OpenApiTypes.STR, enum=Procedure.values, description="Procédure."),
+    OpenApiParameter("state", OpenApiTypes.STR, enum=enums.TenderState.values, description="État."),
+    OpenApiParameter("procedure", OpenApiTypes.STR, enum=enums.Procedure.values, description="Procédure."),
     OpenApiParameter("year", OpenApiTypes.INT, description="Année de lancement de la consultation."),
     OpenApiParameter("programme", OpenApiTypes.INT, description="Identifiant du programme."),
 ]
@@ -178,8 +144,8 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         if self.action != "list":
             return selectors.tender_list(user=request.user)
         return selectors.tender_list(
-            user=request.user, state=choice_param(request, "state", TenderState.choices),
-            procedure=choice_param(request, "procedure", Procedure.choices), year=int_param(request, "year"),
+            user=request.user, state=choice_param(request, "state", enums.TenderState.choices),
+            procedure=choice_param(request, "procedure", enums.Procedure.choices), year=int_param(request, "year"),
             programme=int_param(request, "programme"),
         )
 
@@ -249,10 +215,10 @@ class LotTransitionSerializer(TransitionSerializer):
 
 class CriterionChildSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(CriterionKind.choices)
+    kind = serializers.ChoiceField(enums.CriterionKind.choices)
     points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
-    price_formula = serializers.ChoiceField(PriceFormula.choices, required=False, allow_blank=True, default="")
-    price_basis = serializers.ChoiceField(PriceBasis.choices, required=False, default=PriceBasis.HT)
+    price_formula = serializers.ChoiceField(enums.PriceFormula.choices, required=False, allow_blank=True, default="")
+    price_basis = serializers.ChoiceField(enums.PriceBasis.choices, required=False, default=enums.PriceBasis.HT)
 
 
 class CriterionRowSerializer(CriterionChildSerializer):
@@ -260,7 +226,7 @@ class CriterionRowSerializer(CriterionChildSerializer):
 
 
 class CriterionSerializer(serializers.ModelSerializer):
-    price_formula = serializers.ChoiceField(PriceFormula.choices, read_only=True, allow_blank=True)
+    price_formula = serializers.ChoiceField(enums.PriceFormula.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Criterion
@@ -283,10 +249,6 @@ class PriceItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def visible_lots(user):
-    return Lot.objects.visible_to(user).select_related("tender")
-
-
 class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Lots of the visible consultations; buyers add and change them while the consultation is a
@@ -303,7 +265,7 @@ class LotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Create
         return lot.get_abilities(user)
 
     def get_queryset(self):
-        lots = visible_lots(self.request.user).order_by("tender__reference", "number")
+        lots = selectors.lots_visible_to(user=self.request.user).order_by("tender__reference", "number")
         if self.action == "list" and (reference := self.request.query_params.get("tender")):
             lots = lots.filter(tender__reference=reference)
         return lots
@@ -370,8 +332,8 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
     object_abilities: dict = {}
 
     def get_queryset(self):
-        criteria = Criterion.objects.filter(lot__in=visible_lots(self.request.user)).order_by("lot", "parent_id",
-                                                                                              "position", "pk")
+        criteria = selectors.criteria_visible_to(user=self.request.user).order_by("lot", "parent_id", "position",
+                                                                                 "pk")
         if self.action == "list" and (lot := int_param(self.request, "lot")) is not None:
             criteria = criteria.filter(lot_id=lot)
         return criteria

@@ -15,12 +15,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from procurement.api.params import int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, ErrorSerializer
-from procurement.contracts.commitment_selectors import commitments, commitments_json
 from procurement.contracts.models import Contract, Invoice, PurchaseOrder
+from procurement.contracts.selectors.finance import commitments, commitments_json
 from procurement.contracts.services import invoices as services
-from procurement.tenders.api import int_param
 
 INVOICE_ACTIONS = {
     "accept_service": services.invoice_accept_service,

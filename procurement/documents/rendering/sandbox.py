@@ -1,39 +1,20 @@
-"""Pure rendering of .docx templates: bytes and a context in, bytes out. Imports no domain app.
-
-docxtpl renders with autoescape on (a « & » or « < » in a value stays text, never XML) and with
-strict undefined values, so a misspelt variable fails instead of printing nothing. Every output is
-checked: no Jinja tag may be left in it.
-
-Templates are uploaded by users, so a template may only print values: every Jinja source docxtpl
-compiles (body, headers, footers, notes, document properties) goes through ``TemplateEnvironment``,
-an immutable sandbox without globals whose parser checks the syntax tree (``inspect_template``)
-before anything is compiled, let alone run. The check allows values, attributes and constant keys
-that are not private, ``if`` and ``for`` (three loops deep at most), comparisons, ``and``/``or``/
-``not``, ``~`` and a short list of formatting filters and tests; anything else (a call, a calculation,
-``set``, ``macro``, ``include``, ``autoescape``, a ``__dunder__`` or ``_private`` name…) is refused
-with a French sentence naming the expression.
-"""
+"""The sandbox every template of the documents is parsed in: ``inspect_template`` walks the syntax
+tree and refuses, with a French sentence naming the expression, anything but printing values (see
+the package's docstring); ``TemplateEnvironment`` runs that check before anything is compiled and
+counts the items the loops go over."""
 
 from __future__ import annotations
 
-import re
-import zipfile
-from collections.abc import Collection, Iterator
-from io import BytesIO
+from collections.abc import Collection
 from typing import Any
 
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2 import StrictUndefined, Undefined, nodes
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from procurement.core.numbers import THIN_SPACE, format_number
-
-# The parts of a .docx whose text the reader sees (body, headers, footers, notes).
-TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-LEFTOVER = re.compile(r"\{\{|\{%|\{#")
-_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
-_UNDEFINED_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'$")
+from procurement.documents.rendering.errors import UnsafeTemplate
+from procurement.documents.rendering.expressions import describe
 
 # Formatting filters, with the number of arguments each may take: none of them reads an attribute
 # by a name the template gives (``join`` would with a second argument, hence 1), calls a method,
@@ -74,79 +55,7 @@ _TAGS = {
     nodes.ExprStmt: "do", nodes.Break: "break", nodes.Continue: "continue",
     nodes.Scope: "autoescape",  # the parser wraps {% autoescape %} in a Scope
 }
-_OPERATORS = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=", "in": "in",
-              "notin": "not in"}
 
-
-class RenderError(ValueError):
-    """A template that cannot be rendered; the message is a French sentence for the user."""
-
-    def __init__(self, message: str, *, variable: str = "", expression: str = ""):
-        self.variable = variable
-        self.expression = expression
-        super().__init__(message)
-
-
-class UnsafeTemplate(RenderError):
-    """A template that does more than print the values it is given: refused before it is compiled."""
-
-
-# Naming an expression ---------------------------------------------------------------------------
-
-def describe(node: nodes.Node, limit: int = 120) -> str:
-    """The expression as a template author would write it (shortened past ``limit`` characters)."""
-    text = _text(node)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _arguments(node: nodes.Call | nodes.Filter | nodes.Test) -> str:
-    parts = [_text(arg) for arg in node.args] + [f"{kw.key}={_text(kw.value)}" for kw in node.kwargs]
-    if node.dyn_args is not None:
-        parts.append(f"*{_text(node.dyn_args)}")
-    if node.dyn_kwargs is not None:
-        parts.append(f"**{_text(node.dyn_kwargs)}")
-    return ", ".join(parts)
-
-
-def _text(node: nodes.Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Const):
-        return repr(node.value)
-    if isinstance(node, nodes.Getattr):
-        return f"{_text(node.node)}.{node.attr}"
-    if isinstance(node, nodes.Getitem):
-        return f"{_text(node.node)}[{_text(node.arg)}]"
-    if isinstance(node, nodes.Slice):
-        return ":".join(_text(part) for part in (node.start, node.stop, node.step) if part is not None)
-    if isinstance(node, nodes.Call):
-        return f"{_text(node.node)}({_arguments(node)})"
-    if isinstance(node, nodes.Filter | nodes.Test):
-        head = f"{_text(node.node)}|" if isinstance(node, nodes.Filter) else f"{_text(node.node)} is "
-        arguments = _arguments(node)
-        return f"{head}{node.name}({arguments})" if arguments else f"{head}{node.name}"
-    if isinstance(node, nodes.BinExpr):
-        return f"{_text(node.left)} {node.operator} {_text(node.right)}"
-    if isinstance(node, nodes.UnaryExpr):
-        return f"{node.operator} {_text(node.node)}" if node.operator == "not" else f"{node.operator}{_text(node.node)}"
-    if isinstance(node, nodes.Compare):
-        return " ".join([_text(node.expr), *(f"{_OPERATORS.get(op.op, op.op)} {_text(op.expr)}" for op in node.ops)])
-    if isinstance(node, nodes.Concat):
-        return " ~ ".join(_text(part) for part in node.nodes)
-    if isinstance(node, nodes.CondExpr):
-        tail = f" else {_text(node.expr2)}" if node.expr2 is not None else ""
-        return f"{_text(node.expr1)} if {_text(node.test)}{tail}"
-    if isinstance(node, nodes.Tuple | nodes.List):
-        inner = ", ".join(_text(item) for item in node.items)
-        return f"[{inner}]" if isinstance(node, nodes.List) else f"({inner})"
-    if isinstance(node, nodes.Dict):
-        return "{" + ", ".join(f"{_text(pair.key)}: {_text(pair.value)}" for pair in node.items) + "}"
-    return type(node).__name__
-
-
-# The check --------------------------------------------------------------------------------------
 
 def _private(name: str) -> bool:
     return name.startswith("_")
@@ -339,116 +248,3 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
                     variable=name, expression=found[name])
         for key, expression in found.items():
             self.used.setdefault(key, expression)
-
-
-def _explain(error: TemplateError) -> RenderError:
-    text = str(error.message or error)
-    if isinstance(error, UndefinedError):
-        match = _UNDEFINED_NAME.match(text) or _UNDEFINED_ATTRIBUTE.search(text)
-        name = match.group(1) if match else text
-        return RenderError(f"le modèle utilise la variable « {name} », qui n'est pas fournie.", variable=name)
-    if isinstance(error, TemplateSyntaxError):
-        return RenderError(f"une balise du modèle est mal écrite ({text}).")
-    return RenderError(f"le modèle ne peut pas être rendu ({text}).")
-
-
-def _open(template_bytes: bytes) -> DocxTemplate:
-    document = DocxTemplate(BytesIO(template_bytes))
-    try:
-        document.init_docx()
-    except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
-        raise RenderError("le fichier n'est pas un document Word (.docx) lisible.") from error
-    return document
-
-
-# The document properties docxtpl renders as templates (``DocxTemplate.render_properties``).
-PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-
-
-def _sources(document: DocxTemplate) -> Iterator[str]:
-    """Every text docxtpl compiles when it renders ``document``: body, headers and footers, footnotes,
-    document properties (``get_undeclared_template_variables`` reads only the first three)."""
-    yield document.patch_xml(document.get_xml())
-    for uri in (document.HEADER_URI, document.FOOTER_URI):
-        for _key, part in document.get_headers_footers(uri):
-            yield document.patch_xml(document.get_part_xml(part))
-    for part in document.docx.part.package.parts:
-        if part.content_type == FOOTNOTES:
-            blob = part.blob
-            yield document.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
-    for name in PROPERTIES:
-        yield getattr(document.docx.core_properties, name) or ""
-
-
-def variable_uses(template_bytes: bytes) -> dict[str, str]:
-    """The top-level names the template reads from its context (loop variables excluded), each with
-    the first expression that reads it. Raises RenderError (UnsafeTemplate) on a template that does
-    more than print values."""
-    document = _open(template_bytes)
-    env = TemplateEnvironment()
-    try:
-        for source in _sources(document):
-            env.parse(source)
-    except TemplateError as error:
-        raise _explain(error) from error
-    return env.used
-
-
-def find_variables(template_bytes: bytes) -> set[str]:
-    """The top-level names the template reads from its context (loop variables excluded)."""
-    return set(variable_uses(template_bytes))
-
-
-def leftover_tags(document_bytes: bytes) -> list[str]:
-    """The parts of a rendered .docx that still hold ``{{``, ``{%`` or ``{#``."""
-    with zipfile.ZipFile(BytesIO(document_bytes)) as archive:
-        return [
-            name for name in archive.namelist()
-            if TEXT_PARTS.match(name) and LEFTOVER.search(archive.read(name).decode("utf-8", "replace"))
-        ]
-
-
-# A part left to complete, as templates mark it: « [À compléter : …] », « [Niveau de service…] », « […] ».
-PLACEHOLDER = re.compile(r"\[\s*(?:[^\W\d_][^\[\]]{0,300}|…|\.\.\.)\]")
-_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
-_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
-
-
-def placeholders(document_bytes: bytes) -> list[str]:
-    """The bracketed parts left to complete in a .docx (body, headers, footers, notes), each once, in
-    their order; a run split across the brackets is read whole, paragraph by paragraph."""
-    from html import unescape
-
-    found: dict[str, None] = {}
-    with zipfile.ZipFile(BytesIO(document_bytes)) as archive:
-        for name in archive.namelist():
-            if not TEXT_PARTS.match(name):
-                continue
-            xml = archive.read(name).decode("utf-8", "replace")
-            for paragraph in _PARAGRAPH.findall(xml):
-                text = unescape("".join(_TEXT.findall(paragraph)))
-                for match in PLACEHOLDER.findall(text):
-                    found.setdefault(match, None)
-    return list(found)
-
-
-def render_docx(template_bytes: bytes, context: dict[str, Any]) -> bytes:
-    """Renders the template with ``context``; raises RenderError with a French message. Whatever its
-    origin, the template is checked before any of it is compiled, and may read only ``context``."""
-    document = _open(template_bytes)
-    try:
-        document.render(context, jinja_env=TemplateEnvironment(names=context.keys()), autoescape=True)
-    except RenderError:
-        raise
-    except TemplateError as error:
-        raise _explain(error) from error
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as error:
-        raise RenderError(f"le modèle ne peut pas être rendu ({error}).") from error
-    output = BytesIO()
-    document.save(output)
-    data = output.getvalue()
-    left = leftover_tags(data)
-    if left:
-        raise RenderError(f"des balises {{{{ ou {{% restent dans le document produit ({', '.join(left)}).")
-    return data

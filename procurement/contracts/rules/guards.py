@@ -12,9 +12,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from procurement.contracts import legal
 from procurement.contracts.enums import ContractState, RenewalDecisionKind, RenewalMode
-from procurement.contracts.rules import legality_control_required
+from procurement.contracts.rules.figures import framework_max_months, legality_threshold
+from procurement.contracts.rules.thresholds import legality_control_required
 from procurement.contracts.schedule import ONE_DAY
 from procurement.core.legal_calendar import long_date, short_date
 from procurement.core.money import format_eur
@@ -28,7 +28,7 @@ def standstill_of(contract):
     ``None`` when it is required but no sending day is known."""
     from procurement.tenders.models import LetterDocument
     from procurement.tenders.models.documents import LetterKind
-    from procurement.tenders.rules import NO_STANDSTILL, longest_standstill, standstill
+    from procurement.tenders.rules.deadlines import NO_STANDSTILL, longest_standstill, standstill
 
     lot = contract.lot
     bid_count = sum(1 for bid in lot.bids.all() if bid.status != BidStatus.LATE)
@@ -48,7 +48,7 @@ def standstill_of(contract):
 def legality_control_due(contract, *, on: date) -> bool:
     """Sent to the prefecture when its amount reaches the threshold in force at its signature."""
     at = contract.signed_on or on
-    return legality_control_required(amount_ht=contract.initial_amount_ht, threshold=legal.legality_threshold(at=at))
+    return legality_control_required(amount_ht=contract.initial_amount_ht, threshold=legality_threshold(at=at))
 
 
 def signature_authorisation_refusals(contract, *, on: date) -> list[str]:
@@ -78,7 +78,7 @@ def _sign(contract, *, on: date) -> list[str]:
         refusals.append(f"Le délai de suspension court jusqu'au {long_date(window.end)} : le marché peut être signé "
                         f"à partir du {short_date(window.signable_from)} (CCP R.2182-1).")
     refusals += signature_authorisation_refusals(contract, on=on)
-    from procurement.contracts.validation import contract_term_errors
+    from procurement.contracts.rules.terms import contract_term_errors
 
     refusals += list(contract_term_errors(contract).values())
     return refusals
@@ -86,7 +86,7 @@ def _sign(contract, *, on: date) -> list[str]:
 
 def _transmit(contract, *, on: date) -> list[str]:
     if not legality_control_due(contract, on=on):
-        threshold = legal.legality_threshold(at=contract.signed_on or on)
+        threshold = legality_threshold(at=contract.signed_on or on)
         return [f"Le montant du marché ({format_eur(contract.initial_amount_ht)} HT) est sous le seuil de "
                 f"transmission au contrôle de légalité ({format_eur(threshold)} HT) : notifiez-le directement."]
     if contract.signed_on and on < contract.signed_on:
@@ -97,7 +97,7 @@ def _transmit(contract, *, on: date) -> list[str]:
 def _notify(contract, *, on: date) -> list[str]:
     refusals = []
     if contract.state == ContractState.SIGNED and legality_control_due(contract, on=on):
-        threshold = legal.legality_threshold(at=contract.signed_on or on)
+        threshold = legality_threshold(at=contract.signed_on or on)
         refusals.append(f"Le marché ({format_eur(contract.initial_amount_ht)} HT) atteint le seuil de "
                         f"{format_eur(threshold)} HT : transmettez-le d'abord au contrôle de légalité "
                         "(CGCT L.2131-2, D.2131-5-1).")
@@ -121,7 +121,7 @@ def renewal_refusals(contract, *, on: date, timing: bool = True) -> list[str]:
     refusals = []
     if contract.is_framework:
         months = contract.duration_months + number * contract.renewal_months
-        limit = legal.framework_max_months(at=contract.lot.tender.consultation_start)
+        limit = framework_max_months(at=contract.lot.tender.consultation_start)
         if months > limit:
             refusals.append(f"Une reconduction de plus porterait l'accord-cadre à {months} mois : il dure "
                             f"{limit // 12} ans au plus (R.2162-4).")
@@ -144,7 +144,7 @@ def _renew(contract, *, on: date) -> list[str]:
 def _maximum_reached(contract) -> bool:
     if not contract.is_framework:
         return False
-    from procurement.contracts.selectors import consumption
+    from procurement.contracts.selectors.contracts import consumption
 
     return consumption(contract).remaining_ht <= 0
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import is_working_day, long_date, short_date, why_not_working
 from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_flag
-from procurement.tenders import procedure as procedure_rules
-from procurement.tenders.criteria_rules import CriterionNode, criteria_errors
 from procurement.tenders.enums import BidStatus, CriterionKind, LotState, Procedure
+from procurement.tenders.rules import procedure as procedure_rules
+from procurement.tenders.rules.criteria import CriterionNode, criteria_errors
 
 
 def lot_criteria_tree(lot) -> list[CriterionNode]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from procurement.contracts.commitment_selectors import invoices_near_deadline, renewal_decisions_due
+from procurement.contracts.selectors.finance import invoices_near_deadline, renewal_decisions_due
 from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
 from procurement.core.permissions import may

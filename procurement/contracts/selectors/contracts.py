@@ -23,7 +23,7 @@ from procurement.contracts.models import (
     PurchaseOrder,
     Subcontract,
 )
-from procurement.contracts.rules import amount_after_amendments
+from procurement.contracts.rules.amounts import amount_after_amendments
 from procurement.contracts.schedule import Period
 from procurement.core.money import MoneyField, round_money
 from procurement.tenders.enums import LotState

@@ -11,17 +11,16 @@ from openpyxl.styles import Font
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from procurement.contracts.commitment_selectors import Commitments
+from procurement.contracts.selectors.finance import Commitments
 from procurement.core.exports import xlsx_append
 from procurement.core.money import format_eur
 from procurement.dashboards.finance import chart
+from procurement.documents.pdf.fonts import BOLD, FONT
+from procurement.documents.pdf.styles import report_styles
 from procurement.programmes.enums import BudgetSection
-from procurement.tenders.evaluation.report_pdf import BOLD, FONT
-from procurement.tenders.evaluation.report_pdf import _fonts as register_fonts
 
 MONEY_FORMAT = '#,##0.00 "€"'
 LINE_HEADERS = ["Année", "Ligne budgétaire", "Section", "Imputation", "Engagé HT", "Engagé TTC", "Prévisionnel TTC",
@@ -101,11 +100,8 @@ def chart_drawing(table: Commitments, scale: float = 0.95) -> Drawing:
 
 
 def commitments_pdf(table: Commitments, *, title: str) -> bytes:
-    register_fonts()
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=8.5, leading=11)
-    h1 = ParagraphStyle("h1", parent=base["Title"], fontName=BOLD, fontSize=15, leading=19)
-    h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, fontSize=11, leading=14, spaceBefore=8)
+    styles = report_styles(body=(8.5, 11), h1=(15, 19), h2=(11, 14), h2_space_before=8)
+    body, h1, h2 = styles.body, styles.h1, styles.h2
     output = BytesIO()
     document = SimpleDocTemplate(output, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
                                  topMargin=1.5 * cm, bottomMargin=1.5 * cm, title=title)

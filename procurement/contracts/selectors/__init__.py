@@ -1,0 +1,1 @@
+"""Reads on contracts: ``contracts`` for the pages and services, ``finance`` for the follow-up."""
