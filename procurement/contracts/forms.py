@@ -15,18 +15,11 @@ from procurement.contracts.selectors import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
 from procurement.core.uploads import validate_upload
-from procurement.core.widgets import PlainSelect
+from procurement.core.widgets import DateInput, PlainSelect
 from procurement.programmes.models import BudgetLine
 from procurement.programmes.selectors import Programme, council_act_list
 from procurement.tenders.models import CaoOpinion
 from procurement.vendors.models import Vendor
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MonthInput(forms.DateInput):

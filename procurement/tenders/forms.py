@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procurement.core.forms import AmountField
 from procurement.core.uploads import BID_FILES, validate_upload
-from procurement.core.widgets import PlainSelect
+from procurement.core.widgets import DateInput, PlainSelect
 from procurement.programmes.models import Programme
 from procurement.tenders.enums import (
     BidStatus,
@@ -41,12 +41,6 @@ from procurement.vendors.models import Vendor
 MAX_CRITERIA_ROWS = 12
 YES_NO = [("oui", _("Oui")), ("non", _("Non"))]
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
