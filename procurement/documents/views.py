@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.documents import selectors, services
 from procurement.documents.forms import TemplateUploadForm
 from procurement.documents.models import TemplateVersion
@@ -23,7 +23,7 @@ from procurement.documents.rendering import FILTERS
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class VariablesView(RoleRequiredMixin, TemplateView):
+class VariablesView(AccessMixin, TemplateView):
     """Per template kind, each variable with its meaning and an example value, and the versions."""
 
     grant = "templates.read"
@@ -35,9 +35,9 @@ class VariablesView(RoleRequiredMixin, TemplateView):
                                         template_filters=", ".join(sorted(FILTERS)), **kwargs)
 
 
-class AdminRequiredMixin(RoleRequiredMixin):
+class AdminRequiredMixin(AccessMixin):
     grant = "templates.edit"
-    refusal = gettext_lazy("Seuls les administrateurs modifient les modèles.")
+    role_refusal = gettext_lazy("Seuls les administrateurs modifient les modèles.")
 
 
 class TemplateUploadView(AdminRequiredMixin, TemplateView):
@@ -76,7 +76,7 @@ class TemplateActivateView(AdminRequiredMixin, View):
         return redirect(reverse("documents:variables") + f"#{version.kind}")
 
 
-class TemplateDownloadView(RoleRequiredMixin, View):
+class TemplateDownloadView(AccessMixin, View):
     grant = "templates.read"
 
     def get(self, request, *args, **kwargs):

@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.programmes.forms import CouncilActForm
 from procurement.programmes.models import Authority, Programme
 from procurement.programmes.selectors import budget_table, council_act_list, programme_detail, programme_list
 from procurement.programmes.services import council_act_upsert
 
 
-class ProgrammeListView(RoleRequiredMixin, TemplateView):
+class ProgrammeListView(AccessMixin, TemplateView):
     """The programmes with their buyer, their number of budget lines and their total voted TTC."""
 
     grant = "programmes.read"
@@ -24,7 +24,7 @@ class ProgrammeListView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(programmes=list(programme_list()), **kwargs)
 
 
-class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
+class ProgrammeDetailView(AccessMixin, TemplateView):
     """A programme's facts and its voted budget by section, line and year (read-only)."""
 
     grant = "programmes.read"
@@ -44,7 +44,7 @@ class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
         )
 
 
-class CouncilActListView(RoleRequiredMixin, TemplateView):
+class CouncilActListView(AccessMixin, TemplateView):
     """The council's delegations and deliberations, latest first: what a contract may cite as its
     authorisation to sign."""
 
@@ -56,7 +56,7 @@ class CouncilActListView(RoleRequiredMixin, TemplateView):
                                         can_add=may(self.request.user, "council_acts.edit"), **kwargs)
 
 
-class CouncilActCreateView(RoleRequiredMixin, TemplateView):
+class CouncilActCreateView(AccessMixin, TemplateView):
     """GET shows the form; a valid POST calls the service and goes back to the list; a refusal puts
     the service's errors on the form and saves nothing."""
 

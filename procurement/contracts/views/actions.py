@@ -17,8 +17,9 @@ from procurement.contracts.services.indices import price_revision_apply
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare, subcontract_refuse
 from procurement.contracts.validation import advance_summary, order_advance
-from procurement.contracts.views.common import ContractAccessMixin, ServiceFormView, error_messages
+from procurement.contracts.views.common import ContractAccessMixin, ServiceFormView
 from procurement.core.money import format_eur
+from procurement.core.views.service_forms import error_messages
 
 
 class OrderCreateView(ServiceFormView):

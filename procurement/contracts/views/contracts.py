@@ -44,9 +44,9 @@ from procurement.contracts.views.common import (
     TRANSITION_LABELS,
     ContractAccessMixin,
     ServiceFormView,
-    error_messages,
 )
 from procurement.core.selectors import ReferenceValueMissing
+from procurement.core.views.service_forms import error_messages
 
 PAGE_SIZE = 25
 FORM_TRANSITIONS = ("transmit", "terminate")

@@ -18,9 +18,10 @@ from procurement.contracts.abilities import can_handle_invoices
 from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
 from procurement.contracts.models import Invoice
 from procurement.contracts.services import invoices as services
-from procurement.contracts.views.common import ContractAccessMixin, add_service_errors
+from procurement.contracts.views.common import ContractAccessMixin
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import reference_confirmed
+from procurement.core.views.service_forms import add_service_errors
 
 PAGE_SIZE = 50
 

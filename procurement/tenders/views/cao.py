@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.programmes.models import Authority
 from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole, LotState
@@ -38,7 +38,7 @@ from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin,
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class CaoMinutesView(RoleRequiredMixin, View):
+class CaoMinutesView(AccessMixin, View):
     grant = "tenders.documents"
 
     def get(self, request, pk: int):

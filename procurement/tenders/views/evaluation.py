@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.tenders import selectors
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.abilities import evaluation_abilities
@@ -295,7 +295,7 @@ class ReportPdfView(EvaluationMixin, View):
         return response
 
 
-class MyEvaluationsView(RoleRequiredMixin, TemplateView):
+class MyEvaluationsView(AccessMixin, TemplateView):
     template_name = "tenders/evaluation/my_evaluations.html"
     grant = "evaluation.sit"
 

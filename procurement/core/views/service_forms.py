@@ -1,0 +1,76 @@
+"""A form page that calls a service, and the service's refusal (a ``ValidationError``) shown on the
+form or as messages: written once for every app."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+
+def add_service_errors(form, error: ValidationError, *, default_field: str | None = None) -> None:
+    """Puts a service's errors on the form's fields (or above the form when no field matches)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error)
+
+
+def error_messages(request, reasons) -> None:
+    """One error message per reason: a service's ``ValidationError`` or a guard's list of sentences."""
+    for reason in reasons.messages if isinstance(reasons, ValidationError) else reasons:
+        messages.error(request, reason)
+
+
+class ServiceFormView(TemplateView):
+    """GET shows the form; a valid POST calls ``perform`` (a service) and redirects; a refusal puts the
+    service's errors on the form and saves nothing."""
+
+    form_class: type = None
+    success_message = ""
+    title = ""
+    intro = ""
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data=data, files=files)
+
+    def perform(self, form):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_success_url(self, result) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_cancel_url(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def page_context(self) -> dict:
+        """What the page adds to the form (it may set its own ``title`` and ``cancel_url``)."""
+        return {}
+
+    def after_success(self, result) -> None:
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+
+    def get_context_data(self, **kwargs):
+        context = {"title": self.title, "intro": self.intro, "abilities": getattr(self, "abilities", {}),
+                   **self.page_context()}
+        if "cancel_url" not in context:
+            context["cancel_url"] = self.get_cancel_url()
+        return super().get_context_data(**{**context, **kwargs})
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.after_success(result)
+                return redirect(self.get_success_url(result))
+        return self.render_to_response(self.get_context_data(form=form))
