@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from procurement.core.views.service_forms import add_service_errors
 from procurement.tenders.enums import BidStatus, LotState, Procedure
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
@@ -29,8 +30,11 @@ from procurement.tenders.models import Bid, BidFile
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.services import bids
 from procurement.tenders.services.bid_files import bid_file_download_record
-from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
-from procurement.tenders.views.lots import LotMixin
+from procurement.tenders.views.common import (
+    LotMixin,
+    ServiceFormView,
+    TenderAccessMixin,
+)
 
 
 class BidReceiveView(ServiceFormView):

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.views.access import AccessMixin
+from procurement.core.views.service_forms import add_service_errors
 from procurement.programmes.models import Authority
 from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole, LotState
@@ -33,7 +34,10 @@ from procurement.tenders.services.cao import (
     quorum,
     ranking_first_bid_id,
 )
-from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
+from procurement.tenders.views.common import (
+    ServiceFormView,
+    TenderAccessMixin,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -66,7 +70,7 @@ class CaoAccessMixin(TenderAccessMixin):
     authority = None
     meeting = None
 
-    def has_ability(self) -> bool:
+    def get_object(self):
         # Called once the user's role is checked: an anonymous user is sent to the login first.
         if "pk" in self.kwargs:
             self.meeting = get_object_or_404(CaoMeeting.objects.select_related("authority", "reconvened_from"),
@@ -75,7 +79,7 @@ class CaoAccessMixin(TenderAccessMixin):
         elif "authority" in self.kwargs:
             self.authority = get_object_or_404(Authority, pk=self.kwargs["authority"])
         self.load()
-        return super().has_ability()
+        return super().get_object()
 
     def load(self) -> None:
         """What the page loads once the meeting or the authority is known."""

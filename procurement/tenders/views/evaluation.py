@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.views.access import AccessMixin
-from procurement.tenders import selectors
+from procurement.core.views.service_forms import add_service_errors, error_messages
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.charts import sensitivity_svg
@@ -37,21 +37,21 @@ from procurement.tenders.evaluation.selectors import (
 )
 from procurement.tenders.evaluation.services import ScoreEntry
 from procurement.tenders.forms import LotDecisionForm
-from procurement.tenders.views.common import TenderAccessMixin, add_service_errors, error_messages
+from procurement.tenders.views.common import LotMixin
 
 
-class EvaluationMixin(TenderAccessMixin):
-    """Loads the lot, its round and the user's evaluation abilities; ``required_ability`` is one of
-    them."""
+class EvaluationMixin(LotMixin):
+    """The lot, its round and the user's evaluation abilities; ``required_ability`` is one of them."""
 
-    lot = None
     round = None
 
-    def has_ability(self) -> bool:
-        self.lot = selectors.lot_detail(tender=self.tender, number=self.kwargs["number"])
-        self.round = load_round(self.lot)
-        self.abilities = evaluation_abilities(self.lot, self.request.user, self.round)
-        return bool(self.abilities.get(self.required_ability))
+    def get_object(self):
+        lot = super().get_object()
+        self.round = load_round(lot)
+        return lot
+
+    def get_object_abilities(self, lot) -> dict[str, bool]:
+        return evaluation_abilities(lot, self.request.user, self.round)
 
     def url(self, name: str = "evaluation", *args) -> str:
         return reverse(f"tenders:{name}", args=[self.tender.reference, self.lot.number, *args])

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.money import format_eur
 from procurement.core.permissions import may
+from procurement.core.views.service_forms import add_service_errors, error_messages
 from procurement.tenders.enums import TenderState
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.forms import (
@@ -24,7 +25,9 @@ from procurement.tenders.evaluation.forms import (
 from procurement.tenders.evaluation.rounds import user_label
 from procurement.tenders.evaluation.selectors import is_rankable, lot_evaluation, settings_for
 from procurement.tenders.models import AbnormallyLowReview, Bid, CommitteeMember
-from procurement.tenders.views.common import TenderAccessMixin, add_service_errors, error_messages
+from procurement.tenders.views.common import (
+    TenderAccessMixin,
+)
 from procurement.tenders.views.evaluation import EvaluationMixin
 
 

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
-from procurement.tenders import selectors
+from procurement.core.views.service_forms import error_messages
 from procurement.tenders.enums import BidStatus, CaoOutcome, CriterionKind, LotState, TenderState
 from procurement.tenders.evaluation.forms import PriceSimulationForm
 from procurement.tenders.evaluation.selectors import lot_ranking
@@ -35,28 +35,13 @@ from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed
 from procurement.tenders.views.cao import cao_lot_block
 from procurement.tenders.views.common import (
     LOT_TRANSITION_LABELS,
+    LotMixin,
     ServiceFormView,
     TenderAccessMixin,
     bid_register,
     candidate_transitions,
-    error_messages,
     state_label,
 )
-
-
-class LotMixin(TenderAccessMixin):
-    """Loads the lot ``number`` of the tender; the lot's abilities decide."""
-
-    lot = None
-
-    def has_ability(self) -> bool:
-        self.lot = selectors.lot_detail(tender=self.tender, number=self.kwargs["number"])
-        self.abilities = self.lot.get_abilities(self.request.user)
-        return super().has_ability()
-
-    def lot_url(self, lot=None) -> str:
-        lot = lot or self.lot
-        return reverse("tenders:lot-detail", args=[self.tender.reference, lot.number])
 
 
 def _lot_fields(form) -> dict:

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
+from procurement.core.views.service_forms import add_service_errors, error_messages
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
 from procurement.tenders.forms import (
@@ -46,10 +47,8 @@ from procurement.tenders.views.common import (
     TRANSITION_LABELS,
     ServiceFormView,
     TenderAccessMixin,
-    add_service_errors,
     bid_register,
     candidate_transitions,
-    error_messages,
     state_label,
 )
 
