@@ -88,6 +88,11 @@ def contract_for_user(*, user, reference: str) -> Contract:
     )
 
 
+def contract_of_lot(*, lot) -> Contract | None:
+    """The lot's contract, reference and state only (the award page's next step)."""
+    return Contract.objects.filter(lot=lot).only("reference", "state").first()
+
+
 def awarded_lots_without_contract() -> QuerySet[Lot]:
     return (
         Lot.objects.filter(state=LotState.AWARDED, winner__isnull=False)

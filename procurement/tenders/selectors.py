@@ -156,3 +156,17 @@ def cao_lot_status(*, lot: Lot) -> dict:
     decision = latest_valid_decision(lot)
     meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.can_decide]
     return {"decision": decision, "meeting": meetings[0] if meetings else None}
+
+
+def dce_generations(*, tender: Tender) -> list:
+    """The tender's DCE versions, newest first, with their files and author."""
+    return list(tender.dce_generations.select_related("generated_by").prefetch_related("files").order_by("-version"))
+
+
+def lot_letters(*, lot: Lot) -> QuerySet:
+    """The lot's letters and rapports, newest version first."""
+    return lot.letters.select_related("bid__vendor", "generated_by").order_by("-version", "kind", "name")
+
+
+def lot_bids_by_receipt(*, lot: Lot) -> QuerySet[Bid]:
+    return lot.bids.select_related("vendor").order_by("received_at", "pk")

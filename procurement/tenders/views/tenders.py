@@ -34,6 +34,7 @@ from procurement.tenders.guards import rc_date_warnings, tender_refusals
 from procurement.tenders.models import Tender
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.qa_export import answered_questions, questions_answers_docx
+from procurement.tenders.rules import proposes_pushed_back_deadline
 from procurement.tenders.services import need, qa
 from procurement.tenders.services.transitions import (
     TENDER_TRANSITIONS,
@@ -167,10 +168,11 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
             rows.append({"question": question, "form": form})
         limit = proposal = None
         if tender.bid_deadline:
+            today = timezone.localdate()
             try:
                 limit = qa.answer_limit(tender)
-                if can_answer and timezone.localdate() > limit:
-                    proposal = qa.pushed_back_deadline(tender, answered_on=timezone.localdate())
+                if proposes_pushed_back_deadline(can_answer=can_answer, today=today, answer_limit=limit):
+                    proposal = qa.pushed_back_deadline(tender, answered_on=today)
             except ReferenceValueMissing:
                 limit = None
         if can_answer and push_back_form is None:
