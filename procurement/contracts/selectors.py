@@ -20,6 +20,8 @@ from procurement.contracts.models import (
     ContractTransitionLog,
     IndexSeries,
     IndexValue,
+    Invoice,
+    PriceRevisionClause,
     PurchaseOrder,
     Subcontract,
 )
@@ -86,6 +88,17 @@ def contract_for_user(*, user, reference: str) -> Contract:
         Contract.objects.visible_to(user).select_related("holder", "lot__tender__programme__authority"),
         reference=reference,
     )
+
+
+def revision_clause_of(*, contract):
+    """The contract's price revision clause, or None."""
+    return PriceRevisionClause.objects.filter(contract=contract).first()
+
+
+def invoice_detail(*, pk: int):
+    """An invoice with its contract's holder, its order and its lines; 404 otherwise."""
+    return get_object_or_404(Invoice.objects.select_related("contract__holder", "order").prefetch_related("lines"),
+                             pk=pk)
 
 
 def contract_of_lot(*, lot) -> Contract | None:

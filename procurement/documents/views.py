@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,6 @@ from procurement.core.permissions import may
 from procurement.core.views.access import AccessMixin
 from procurement.documents import selectors, services
 from procurement.documents.forms import TemplateUploadForm
-from procurement.documents.models import TemplateVersion
 from procurement.documents.rendering import FILTERS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -65,8 +64,7 @@ class TemplateActivateView(AdminRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        version = get_object_or_404(TemplateVersion.objects.defer("content"), kind=kwargs["kind"],
-                                    version=kwargs["version"])
+        version = selectors.template_version_get(kind=kwargs["kind"], version=kwargs["version"], with_content=False)
         try:
             version = services.template_activate(version=version, by=request.user)
         except ValidationError as error:
@@ -80,7 +78,7 @@ class TemplateDownloadView(AccessMixin, View):
     grant = "templates.read"
 
     def get(self, request, *args, **kwargs):
-        version = get_object_or_404(TemplateVersion, kind=kwargs["kind"], version=kwargs["version"])
+        version = selectors.template_version_get(kind=kwargs["kind"], version=kwargs["version"])
         response = HttpResponse(version.data, content_type=DOCX)
         response["Content-Disposition"] = f'attachment; filename="{version.download_name}"'
         response["Cache-Control"] = "private, no-store"

@@ -8,8 +8,9 @@ from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
 from procurement.core.views.access import AccessMixin
+from procurement.programmes import selectors
 from procurement.programmes.forms import CouncilActForm
-from procurement.programmes.models import Authority, Programme
+from procurement.programmes.models import Programme
 from procurement.programmes.selectors import budget_table, council_act_list, programme_detail, programme_list
 from procurement.programmes.services import council_act_upsert
 
@@ -65,7 +66,7 @@ class CouncilActCreateView(AccessMixin, TemplateView):
 
     def get_form(self, data=None):
         initial = {}
-        authorities = list(Authority.objects.order_by("name")[:2])
+        authorities = list(selectors.authority_list()[:2])
         if len(authorities) == 1:
             initial["authority"] = authorities[0]
         return CouncilActForm(data=data, initial=initial)

@@ -29,7 +29,6 @@ from procurement.contracts.forms import (
     TransmitForm,
 )
 from procurement.contracts.guards import legality_control_due, standstill_of
-from procurement.contracts.models import PriceRevisionClause
 from procurement.contracts.services import contracts as contract_services
 from procurement.contracts.services.indices import CLAUSE_FIELDS, revision_clause_save
 from procurement.contracts.services.renewals import renewal_decide
@@ -143,7 +142,7 @@ class RevisionClauseView(ServiceFormView):
         return _("Révision des prix du marché %(reference)s") % {"reference": self.contract.reference}
 
     def get_form(self, data=None, files=None):
-        instance = PriceRevisionClause.objects.filter(contract=self.contract).first()
+        instance = selectors.revision_clause_of(contract=self.contract)
         initial = {} if instance else {"base_price_ht": self.contract.amount_ht}
         return RevisionClauseForm(data=data, instance=instance, initial=initial)
 

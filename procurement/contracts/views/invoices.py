@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -54,9 +54,7 @@ class LateInterestCalculatorView(ContractAccessMixin, TemplateView):
 
 
 def _invoice(request, pk: int) -> Invoice:
-    invoice = get_object_or_404(Invoice.objects.select_related("contract__holder", "order").prefetch_related("lines"),
-                                pk=pk)
-    return invoice
+    return selectors.invoice_detail(pk=pk)
 
 
 def _calculator_query(invoice: Invoice) -> str:

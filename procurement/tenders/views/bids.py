@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.views.service_forms import add_service_errors
+from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, LotState, Procedure
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
@@ -26,7 +27,7 @@ from procurement.tenders.forms import (
     OpeningRowForm,
     RegulariseForm,
 )
-from procurement.tenders.models import Bid, BidFile
+from procurement.tenders.models import Bid
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.services import bids
 from procurement.tenders.services.bid_files import bid_file_download_record
@@ -111,10 +112,7 @@ class BidRecordView(TenderAccessMixin, TemplateView):
     }
 
     def load_bid(self) -> Bid:
-        return get_object_or_404(
-            Bid.objects.select_related("vendor", "lot").prefetch_related("files"),
-            pk=self.kwargs["pk"], lot__tender=self.tender,
-        )
+        return selectors.bid_of_tender(tender=self.tender, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         bid, tender = self.bid, self.tender
@@ -238,10 +236,7 @@ class BidFileDownloadView(TenderAccessMixin, View):
     def has_ability(self) -> bool:
         if self.tender.state not in UNSEALED_STATES:
             raise PermissionDenied(_("Les fichiers des offres restent scellés jusqu'à l'ouverture des plis."))
-        self.bid_file = get_object_or_404(
-            BidFile.objects.visible_to(self.request.user).select_related("bid__lot"),
-            pk=self.kwargs["pk"], bid__lot__tender=self.tender,
-        )
+        self.bid_file = selectors.bid_file_for_user(user=self.request.user, tender=self.tender, pk=self.kwargs["pk"])
         lot = self.bid_file.bid.lot
         lot.tender = self.tender
         round_state = load_round(lot)

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.views.access import AccessMixin
 from procurement.core.views.service_forms import add_service_errors, error_messages
+from procurement.tenders import selectors
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.charts import sensitivity_svg
@@ -263,7 +264,6 @@ class CommitteeScoreView(EvaluationMixin, View):
     required_ability = "set_committee_score"
 
     def post(self, request, *args, **kwargs):
-        from procurement.tenders.models import Bid, Criterion
 
         evaluation = lot_evaluation(self.lot)
         form = CommitteeScoreForm(request.POST, bids=evaluation.bids, criteria=evaluation.tree.qualitative_leaves)
@@ -272,10 +272,9 @@ class CommitteeScoreView(EvaluationMixin, View):
                                      for name, errors in form.errors.items()])
             return redirect(self.url("evaluation-results"))
         bid_id, criterion_id = form.cleaned_data["target"].split("-")
+        bid, criterion = selectors.committee_score_target(lot=self.lot, bid_id=bid_id, criterion_id=criterion_id)
         try:
-            services.committee_score_set(bid=Bid.objects.get(pk=bid_id, lot=self.lot),
-                                         criterion=Criterion.objects.get(pk=criterion_id, lot=self.lot),
-                                         value=form.cleaned_data["value"],
+            services.committee_score_set(bid=bid, criterion=criterion, value=form.cleaned_data["value"],
                                          justification=form.cleaned_data["justification"], by=request.user)
         except ValidationError as error:
             error_messages(request, error.messages)

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import error_messages
+from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, CaoOutcome, CriterionKind, LotState, TenderState
 from procurement.tenders.evaluation.forms import PriceSimulationForm
 from procurement.tenders.evaluation.selectors import lot_ranking
@@ -27,9 +28,8 @@ from procurement.tenders.forms import (
     price_lines_formset,
 )
 from procurement.tenders.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
-from procurement.tenders.models import LetterDocument, Lot
+from procurement.tenders.models import Lot
 from procurement.tenders.models.bids import UNSEALED_STATES
-from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.services import need, price_lines
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
 from procurement.tenders.views.cao import cao_lot_block
@@ -82,10 +82,10 @@ class LotUpdateView(LotMixin, LotCreateView):
             "number": self.lot.number, "reference": self.tender.reference}
 
     def get_form(self, data=None, files=None):
-        return LotForm(data=data, files=files, instance=Lot.objects.get(pk=self.lot.pk))
+        return LotForm(data=data, files=files, instance=selectors.lot_fresh(pk=self.lot.pk))
 
     def perform(self, form):
-        lot = Lot.objects.select_related("tender").get(pk=self.lot.pk)
+        lot = selectors.lot_fresh(pk=self.lot.pk)
         return need.lot_save(tender=self.tender, by=self.request.user, lot=lot, **_lot_fields(form))
 
     def get_cancel_url(self):
@@ -176,8 +176,7 @@ def award_steps(lot, *, abilities, blockers: list[str]) -> dict | None:
     if lot.state not in (LotState.EVALUATING, LotState.AWARDED):
         return None
     awarded = lot.state == LotState.AWARDED
-    letters = (LetterDocument.objects.filter(lot=lot, kind=LetterKind.AWARD).order_by("-version").first()
-               if awarded else None)
+    letters = selectors.latest_award_letter(lot=lot) if awarded else None
     evaluation_url = reverse("tenders:evaluation", args=[lot.tender.reference, lot.number])
     award = {"label": _("Attribuer le lot"), "done": awarded, "possible": not awarded and not blockers,
              "why": blockers, "url": "#decision"}

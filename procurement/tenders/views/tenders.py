@@ -31,7 +31,6 @@ from procurement.tenders.forms import (
     TenderForm,
 )
 from procurement.tenders.guards import rc_date_warnings, tender_refusals
-from procurement.tenders.models import Tender
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.qa_export import answered_questions, questions_answers_docx
 from procurement.tenders.rules import proposes_pushed_back_deadline
@@ -93,7 +92,7 @@ class TenderUpdateView(TenderCreateView):
 
     def get_form(self, data=None, files=None):
         # The form works on its own copy: a refused change never touches the tender shown in the page.
-        return TenderForm(data=data, files=files, instance=Tender.objects.get(pk=self.tender.pk))
+        return TenderForm(data=data, files=files, instance=selectors.tender_fresh(pk=self.tender.pk))
 
     def perform(self, form):
         return need.tender_update(tender=self.tender, by=self.request.user, **form.cleaned_data)
