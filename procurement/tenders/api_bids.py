@@ -20,7 +20,7 @@ from procurement.tenders.enums import (
 )
 from procurement.tenders.evaluation.selectors import scores_visible_to
 from procurement.tenders.evaluation.services import score_record
-from procurement.tenders.forms import POSITIVE_PRICE, VAT_RANGE
+from procurement.tenders.forms.bids import POSITIVE_PRICE, VAT_RANGE
 from procurement.tenders.models import (
     Bid,
     BidFile,

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from procurement.contracts import selectors
-from procurement.contracts.forms import AmendmentForm, OrderForm, RevisionForm, SubcontractDecisionForm, SubcontractForm
+from procurement.contracts.forms.contracts import (
+    AmendmentForm,
+    OrderForm,
+    RevisionForm,
+    SubcontractDecisionForm,
+    SubcontractForm,
+)
 from procurement.contracts.models import Subcontract
 from procurement.contracts.services.amendments import amendment_create
 from procurement.contracts.services.indices import price_revision_apply

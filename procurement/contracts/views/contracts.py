@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from procurement.contracts import presentation, selectors
 from procurement.contracts.enums import RenewalMode
-from procurement.contracts.forms import (
+from procurement.contracts.forms.contracts import (
     AcceptanceForm,
     ContractCreateForm,
     ContractFilterForm,

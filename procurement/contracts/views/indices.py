@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from procurement.contracts import selectors
 from procurement.contracts.abilities import index_abilities
-from procurement.contracts.forms import IndexImportForm, IndexSeriesForm, IndexValueForm
+from procurement.contracts.forms.contracts import IndexImportForm, IndexSeriesForm, IndexValueForm
 from procurement.contracts.services import indices
 from procurement.contracts.services.indices import month_label
 from procurement.contracts.views.common import ContractFormView

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from procurement.contracts import commitment_selectors as selectors
 from procurement.contracts.abilities import can_handle_invoices
-from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
+from procurement.contracts.forms.invoices import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
 from procurement.contracts.models import Invoice
 from procurement.contracts.services import invoices as services
 from procurement.contracts.views.common import ContractAccessMixin

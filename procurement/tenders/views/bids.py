@@ -19,7 +19,7 @@ from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.evaluation.rounds import load_round
 from procurement.tenders.exports import bids_register_xlsx
-from procurement.tenders.forms import (
+from procurement.tenders.forms.bids import (
     BidReceiveForm,
     BidRecordForm,
     NegotiateForm,

@@ -21,7 +21,8 @@ from procurement.programmes.selectors import authority_list
 from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole
 from procurement.tenders.evaluation.selectors import lot_ranking
-from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm, now_minute
+from procurement.tenders.forms.cao import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm
+from procurement.tenders.forms.common import now_minute
 from procurement.tenders.models import CaoMeeting, CaoMember
 from procurement.tenders.services.cao import (
     Quorum,

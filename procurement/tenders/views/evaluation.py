@@ -21,12 +21,6 @@ from procurement.tenders import selectors
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.charts import sensitivity_svg
-from procurement.tenders.evaluation.forms import (
-    CommitteeScoreForm,
-    DeclarationForm,
-    RoundCloseForm,
-    scores_form_class,
-)
 from procurement.tenders.evaluation.report_pdf import build_report_pdf, effect_text
 from procurement.tenders.evaluation.rounds import load_round, user_label
 from procurement.tenders.evaluation.selectors import (
@@ -37,7 +31,8 @@ from procurement.tenders.evaluation.selectors import (
     scoring_grid,
 )
 from procurement.tenders.evaluation.services import ScoreEntry
-from procurement.tenders.forms import LotDecisionForm
+from procurement.tenders.forms.evaluation import CommitteeScoreForm, DeclarationForm, RoundCloseForm, scores_form_class
+from procurement.tenders.forms.lots import LotDecisionForm
 from procurement.tenders.views.common import LotMixin
 
 

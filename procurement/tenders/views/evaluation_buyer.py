@@ -16,15 +16,15 @@ from procurement.core.views.service_forms import add_service_errors, error_messa
 from procurement.tenders import selectors
 from procurement.tenders.enums import TenderState
 from procurement.tenders.evaluation import services
-from procurement.tenders.evaluation.forms import (
+from procurement.tenders.evaluation.rounds import user_label
+from procurement.tenders.evaluation.selectors import is_rankable, lot_evaluation, settings_for
+from procurement.tenders.forms.evaluation import (
     CommitteeMemberForm,
     EvaluationSettingsForm,
     OabDecisionForm,
     OabRequestForm,
     PriceScheduleForm,
 )
-from procurement.tenders.evaluation.rounds import user_label
-from procurement.tenders.evaluation.selectors import is_rankable, lot_evaluation, settings_for
 from procurement.tenders.models import AbnormallyLowReview, Bid, CommitteeMember
 from procurement.tenders.views.common import (
     TenderAccessMixin,

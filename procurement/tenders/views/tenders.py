@@ -21,7 +21,7 @@ from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import add_service_errors, error_messages
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
-from procurement.tenders.forms import (
+from procurement.tenders.forms.tenders import (
     AbandonForm,
     AnswerForm,
     PushBackForm,
