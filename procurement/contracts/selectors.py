@@ -90,6 +90,11 @@ def contract_for_user(*, user, reference: str) -> Contract:
     )
 
 
+def subcontract_of(*, contract, pk: int) -> Subcontract:
+    """One of the contract's subcontracts; 404 otherwise."""
+    return get_object_or_404(Subcontract, pk=pk, contract=contract)
+
+
 def revision_clause_of(*, contract):
     """The contract's price revision clause, or None."""
     return PriceRevisionClause.objects.filter(contract=contract).first()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from procurement.contracts import selectors
 from procurement.contracts.abilities import can_read, list_abilities
 from procurement.core.views.access import AccessMixin
+from procurement.core.views.service_forms import ServiceActionView
 from procurement.core.views.service_forms import ServiceFormView as BaseServiceFormView
 
 TRANSITION_LABELS = {
@@ -43,6 +44,15 @@ class ContractAccessMixin(AccessMixin):
 
     def detail_url(self, anchor: str = "") -> str:
         return reverse("contracts:detail", args=[self.contract.reference]) + (f"#{anchor}" if anchor else "")
+
+
+class ContractActionView(ContractAccessMixin, ServiceActionView):
+    """A small form posted from the contract's page (at ``anchor``): the answer comes back as messages."""
+
+    anchor = ""
+
+    def get_redirect_url(self) -> str:
+        return self.detail_url(self.anchor)
 
 
 class ContractFormView(BaseServiceFormView):

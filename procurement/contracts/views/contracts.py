@@ -4,7 +4,7 @@ transitions and renewal decisions posted from it."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -42,10 +42,10 @@ from procurement.contracts.validation import advance_summary
 from procurement.contracts.views.common import (
     TRANSITION_LABELS,
     ContractAccessMixin,
+    ContractActionView,
     ServiceFormView,
 )
 from procurement.core.selectors import ReferenceValueMissing
-from procurement.core.views.service_forms import error_messages
 
 PAGE_SIZE = 25
 FORM_TRANSITIONS = ("transmit", "terminate")
@@ -233,42 +233,28 @@ class ContractTransitionView(ContractAccessMixin, View):
         return redirect(self.detail_url("etapes"))
 
 
-class AcceptanceView(ContractAccessMixin, View):
+class AcceptanceView(ContractActionView):
     """Records the acceptance of the services (the maintenance may start at its anniversary)."""
 
-    http_method_names = ["post"]
     required_ability = "amend"
+    anchor = "clauses"
+    form_class = AcceptanceForm
+    invalid_message = gettext_lazy("Indiquez la date de la réception.")
 
-    def post(self, request, *args, **kwargs):
-        form = AcceptanceForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Indiquez la date de la réception."))
-            return redirect(self.detail_url("clauses"))
-        try:
-            contract_services.acceptance_record(contract=self.contract, accepted_on=form.cleaned_data["accepted_on"],
-                                                by=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("La réception des prestations est enregistrée."))
-        return redirect(self.detail_url("clauses"))
+    def perform(self, data):
+        contract_services.acceptance_record(contract=self.contract, accepted_on=data["accepted_on"],
+                                            by=self.request.user)
+        return _("La réception des prestations est enregistrée.")
 
 
-class RenewalDecisionView(ContractAccessMixin, View):
-    http_method_names = ["post"]
+class RenewalDecisionView(ContractActionView):
     required_ability = "decide_renewal"
+    anchor = "reconduction"
+    form_class = RenewalDecisionForm
+    invalid_message = gettext_lazy("Choisissez une décision.")
 
-    def post(self, request, *args, **kwargs):
-        form = RenewalDecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choisissez une décision."))
-            return redirect(self.detail_url("reconduction"))
-        try:
-            decision = renewal_decide(contract=self.contract, decision=form.cleaned_data["decision"],
-                                      reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("Décision enregistrée pour la reconduction n° %(n)s : %(decision)s.") % {
-                "n": decision.renewal_number, "decision": decision.get_decision_display().lower()})
-        return redirect(self.detail_url("reconduction"))
+    def perform(self, data):
+        decision = renewal_decide(contract=self.contract, decision=data["decision"], reason=data["reason"],
+                                  by=self.request.user)
+        return _("Décision enregistrée pour la reconduction n° %(n)s : %(decision)s.") % {
+            "n": decision.renewal_number, "decision": decision.get_decision_display().lower()}

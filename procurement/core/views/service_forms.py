@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import TemplateView
 
 
@@ -24,17 +25,11 @@ def error_messages(request, reasons) -> None:
         messages.error(request, reason)
 
 
-class ServiceFormView(TemplateView):
-    """GET shows the form; a valid POST calls ``perform`` (a service) and redirects; a refusal puts the
-    service's errors on the form and saves nothing."""
+class ServiceSubmitMixin:
+    """A valid form goes to ``perform`` (a service); success says so and redirects, a refusal stays on
+    the form."""
 
-    form_class: type = None
     success_message = ""
-    title = ""
-    intro = ""
-
-    def get_form(self, data=None, files=None):
-        return self.form_class(data=data, files=files)
 
     def perform(self, form):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -42,16 +37,40 @@ class ServiceFormView(TemplateView):
     def get_success_url(self, result) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def after_success(self, result) -> None:
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+
+    def submit(self, form):
+        """The redirect after the service's success, or None when the form or the service refused."""
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.after_success(result)
+                return redirect(self.get_success_url(result))
+        return None
+
+
+class ServiceFormView(ServiceSubmitMixin, TemplateView):
+    """GET shows the form; a valid POST calls ``perform`` (a service) and redirects; a refusal puts the
+    service's errors on the form and saves nothing."""
+
+    form_class: type = None
+    title = ""
+    intro = ""
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data=data, files=files)
+
     def get_cancel_url(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def page_context(self) -> dict:
         """What the page adds to the form (it may set its own ``title`` and ``cancel_url``)."""
         return {}
-
-    def after_success(self, result) -> None:
-        if self.success_message:
-            messages.success(self.request, self.success_message)
 
     def get_context_data(self, **kwargs):
         context = {"title": self.title, "intro": self.intro, "abilities": getattr(self, "abilities", {}),
@@ -65,12 +84,36 @@ class ServiceFormView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                self.after_success(result)
-                return redirect(self.get_success_url(result))
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.submit(form) or self.render_to_response(self.get_context_data(form=form))
+
+
+class ServiceActionView(View):
+    """A small form posted from an object's page to a service: a bad form, a refusal or the success
+    come back as messages on the page, which the browser is sent back to."""
+
+    http_method_names = ["post"]
+    form_class: type = None
+    invalid_message = ""
+
+    def get_form(self, data):
+        return self.form_class(data)
+
+    def perform(self, data: dict) -> str:  # pragma: no cover - abstract
+        """Calls the service with the form's cleaned data; returns the sentence that says it is done."""
+        raise NotImplementedError
+
+    def get_redirect_url(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            messages.error(request, self.invalid_message)
+            return redirect(self.get_redirect_url())
+        try:
+            done = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            error_messages(request, error)
+        else:
+            messages.success(request, done)
+        return redirect(self.get_redirect_url())

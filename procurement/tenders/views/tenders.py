@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
-from procurement.core.views.service_forms import add_service_errors, error_messages
+from procurement.core.views.service_forms import ServiceSubmitMixin, error_messages
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
 from procurement.tenders.forms.tenders import (
@@ -218,36 +218,23 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
         return sorted(events, key=lambda event: event["at"])
 
 
-class DetailActionView(TenderDetailView):
+class DetailActionView(ServiceSubmitMixin, TenderDetailView):
     """A form posted from the tender's page: success redirects to it; a refusal shows the page again
     with the errors on the form's fields."""
 
     http_method_names = ["post"]
     form_key = ""
-    success_message = ""
+    anchor = "questions"
 
     def build_form(self, data):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def perform(self, form):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def success_url(self, result) -> str:
+    def get_success_url(self, result) -> str:
         return reverse("tenders:detail", args=[self.tender.reference]) + f"#{self.anchor}"
-
-    anchor = "questions"
 
     def post(self, request, *args, **kwargs):
         form = self.build_form(request.POST)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url(result))
-        return self.render_to_response(self.get_context_data(**{self.form_key: form}))
+        return self.submit(form) or self.render_to_response(self.get_context_data(**{self.form_key: form}))
 
 
 class QuestionCreateView(DetailActionView):
@@ -317,7 +304,7 @@ class RelaunchView(DetailActionView):
     def perform(self, form):
         return need.tender_relaunch(tender=self.tender, by=self.request.user, **form.cleaned_data)
 
-    def success_url(self, result):
+    def get_success_url(self, result):
         return reverse("tenders:detail", args=[result.reference])
 
 
