@@ -243,3 +243,7 @@ def awarded_lots_of_authority(*, authority) -> QuerySet[Lot]:
 
     return (Lot.objects.filter(tender__programme__authority=authority, state=LotState.AWARDED)
             .select_related("tender").order_by("tender__reference", "number"))
+
+
+def bid_of_lot_or_none(*, lot: Lot, pk: int | str) -> Bid | None:
+    return lot.bids.filter(pk=pk).select_related("vendor").first()

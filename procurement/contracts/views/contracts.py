@@ -3,15 +3,11 @@ transitions and renewal decisions posted from it."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.contracts import presentation, selectors
@@ -46,6 +42,7 @@ from procurement.contracts.views.common import (
     ServiceFormView,
 )
 from procurement.core.selectors import ReferenceValueMissing
+from procurement.core.views.service_forms import TransitionView
 
 PAGE_SIZE = 25
 FORM_TRANSITIONS = ("transmit", "terminate")
@@ -211,26 +208,20 @@ class ContractDetailView(ContractAccessMixin, TemplateView):
         return rows
 
 
-class ContractTransitionView(ContractAccessMixin, View):
-    """Runs a transition through the service; refusals come back as messages, state unchanged."""
-
-    http_method_names = ["post"]
+class ContractTransitionView(ContractAccessMixin, TransitionView):
     required_ability = "drive"
+    not_allowed, refused = NotAllowed, TransitionRefused
 
-    def post(self, request, *args, **kwargs):
-        name = self.kwargs["name"]
-        try:
-            contract = contract_transition(contract=self.contract, name=name, by=request.user,
-                                           reason=request.POST.get("reason", ""))
-        except NotAllowed as refused:
-            raise PermissionDenied(" ".join(refused.reasons)) from refused
-        except TransitionRefused as refused:
-            for reason in refused.reasons:
-                messages.error(request, reason)
-        else:
-            messages.success(request, _("« %(action)s » : le marché est maintenant « %(state)s ».") % {
-                "action": TRANSITION_LABELS.get(name, name), "state": contract.get_state_display()})
-        return redirect(self.detail_url("etapes"))
+    def transition(self, name):
+        return contract_transition(contract=self.contract, name=name, by=self.request.user,
+                                   reason=self.request.POST.get("reason", ""))
+
+    def done_message(self, name, contract):
+        return _("« %(action)s » : le marché est maintenant « %(state)s ».") % {
+            "action": TRANSITION_LABELS.get(name, name), "state": contract.get_state_display()}
+
+    def get_redirect_url(self):
+        return self.detail_url("etapes")
 
 
 class AcceptanceView(ContractActionView):

@@ -4,7 +4,7 @@ form or as messages: written once for every app."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
@@ -116,4 +116,43 @@ class ServiceActionView(View):
             error_messages(request, error)
         else:
             messages.success(request, done)
+        return redirect(self.get_redirect_url())
+
+
+class TransitionView(View):
+    """Runs the transition named in the URL through the app's service: a refusal by ability is a 403,
+    a refusal by the guards comes back as messages with the state unchanged."""
+
+    http_method_names = ["post"]
+    not_allowed: type[Exception] = Exception  # the service's refusal by ability (``reasons``)
+    refused: type[Exception] = Exception  # its refusal by the guards (``reasons``)
+
+    def transition(self, name: str):  # pragma: no cover - abstract
+        """Calls the service; returns the object in its new state."""
+        raise NotImplementedError
+
+    def done_message(self, name: str, result) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def after_refusal(self, name: str) -> None:
+        """What the page adds to the refusal's messages."""
+
+    def after_success(self, name: str, result) -> None:
+        """What the page adds to the success message."""
+
+    def get_redirect_url(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        name = self.kwargs["name"]
+        try:
+            result = self.transition(name)
+        except self.not_allowed as refused:
+            raise PermissionDenied(" ".join(refused.reasons)) from refused
+        except self.refused as refused:
+            error_messages(request, refused.reasons)
+            self.after_refusal(name)
+        else:
+            messages.success(request, self.done_message(name, result))
+            self.after_success(name, result)
         return redirect(self.get_redirect_url())

@@ -173,6 +173,11 @@ def record_initial(bid: Bid) -> dict:
         "admissible": {True: "oui", False: "non"}.get(bid.admissible),
     }
 
+# The opening grid's columns: the bidder, then one per field of its row form.
+OPENING_COLUMNS = (
+    gettext_lazy("Candidat"), gettext_lazy("Montant HT (€)"), gettext_lazy("TVA (%)"), gettext_lazy("Recevable"),
+    gettext_lazy("Motif de recevabilité"), gettext_lazy("Statut"), gettext_lazy("Motif du statut"))
+
 
 class LotOpeningGridView(LotMixin, TemplateView):
     """Every opened bid of a lot on one grid (one row per bid, the opening's fields in columns), saved in
@@ -187,7 +192,7 @@ class LotOpeningGridView(LotMixin, TemplateView):
     def get_context_data(self, **kwargs):
         frozen = self.lot.state != LotState.EVALUATING or evaluation_started(self.lot)
         return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities, frozen=frozen,
-                                        lot_url=self.lot_url(), **kwargs)
+                                        lot_url=self.lot_url(), columns=OPENING_COLUMNS, **kwargs)
 
     def get(self, request, *args, **kwargs):
         forms = [OpeningRowForm(bid=bid, initial=record_initial(bid)) for bid in self.bids()]

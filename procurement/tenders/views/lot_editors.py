@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,6 +26,14 @@ from procurement.tenders.views.common import (
     TenderAccessMixin,
 )
 from procurement.tenders.views.lots import criteria_rows
+
+# The editors' columns, one per field of their row forms.
+CRITERIA_COLUMNS = (
+    gettext_lazy("Ligne"), gettext_lazy("Intitulé"), gettext_lazy("Type"), gettext_lazy("Points"),
+    gettext_lazy("Formule (prix)"), gettext_lazy("Prix comparés"), gettext_lazy("Ligne parente"))
+PRICE_LINE_COLUMNS = (
+    gettext_lazy("Ligne"), gettext_lazy("N° de prix"), gettext_lazy("Désignation"), gettext_lazy("Unité"),
+    gettext_lazy("Quantité estimée"), gettext_lazy("Ordre"), gettext_lazy("Supprimer"))
 
 
 def flat_initial(lot) -> list[dict]:
@@ -73,7 +82,7 @@ class LotCriteriaView(LotMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities,
-                                        cancel_url=self.lot_url(), **kwargs)
+                                        cancel_url=self.lot_url(), columns=CRITERIA_COLUMNS, **kwargs)
 
     def get(self, request, *args, **kwargs):
         formset = criteria_formset(initial=flat_initial(self.lot))
@@ -125,6 +134,7 @@ class LotPriceLinesView(LotMixin, TemplateView):
         kwargs.setdefault("formset", price_lines_formset(initial=price_line_initial(self.lot)))
         kwargs.setdefault("import_form", PriceLinesImportForm())
         kwargs.setdefault("service_errors", [])
+        kwargs.setdefault("columns", PRICE_LINE_COLUMNS)
         return super().get_context_data(
             tender=self.tender, lot=self.lot, abilities=self.abilities, cancel_url=self.lot_url(),
             editable=self.abilities["drive"] and not refusal, refusal=refusal,

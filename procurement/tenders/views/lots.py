@@ -4,7 +4,7 @@ decisions."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
-from procurement.core.views.service_forms import error_messages
+from procurement.core.views.service_forms import TransitionView, error_messages
 from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, CaoOutcome, LotState, TenderState
 from procurement.tenders.evaluation.selectors import lot_ranking
@@ -190,30 +190,29 @@ def award_steps(lot, *, abilities, blockers: list[str]) -> dict | None:
             "letters_document": letters}
 
 
-class LotTransitionView(LotMixin, View):
+class LotTransitionView(LotMixin, TransitionView):
     """Runs a lot's decision through the service; refusals come back as messages."""
 
-    http_method_names = ["post"]
+    not_allowed, refused = NotAllowed, TransitionRefused
 
-    def post(self, request, *args, **kwargs):
-        name = self.kwargs["name"]
+    def transition(self, name):
         winner = None
-        winner_pk = request.POST.get(f"{name}-winner", "")
+        winner_pk = self.request.POST.get(f"{name}-winner", "")
         if winner_pk.isdigit():
-            winner = self.lot.bids.filter(pk=winner_pk).select_related("vendor").first()
+            winner = selectors.bid_of_lot_or_none(lot=self.lot, pk=winner_pk)
         self.lot_winner_id = winner.pk if winner else None
-        try:
-            lot = lot_transition(lot=self.lot, name=name, by=request.user, winner=winner,
-                                 reason=request.POST.get(f"{name}-reason", ""))
-        except NotAllowed as refused:
-            raise PermissionDenied(" ".join(refused.reasons)) from refused
-        except TransitionRefused as refused:
-            error_messages(request, refused.reasons)
-            self.lead_to_cao(name)
-        else:
-            messages.success(request, _("Le lot %(number)s est maintenant « %(state)s ».") % {
-                "number": lot.number, "state": lot.get_state_display()})
-        return redirect(self.lot_url())
+        return lot_transition(lot=self.lot, name=name, by=self.request.user, winner=winner,
+                              reason=self.request.POST.get(f"{name}-reason", ""))
+
+    def done_message(self, name, lot):
+        return _("Le lot %(number)s est maintenant « %(state)s ».") % {
+            "number": lot.number, "state": lot.get_state_display()}
+
+    def after_refusal(self, name):
+        self.lead_to_cao(name)
+
+    def get_redirect_url(self):
+        return self.lot_url()
 
     def lead_to_cao(self, name: str) -> None:
         """An award refused while the CAO has not chosen this bidder: the message links to the page

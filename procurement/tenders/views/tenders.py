@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
-from procurement.core.views.service_forms import ServiceSubmitMixin, error_messages
+from procurement.core.views.service_forms import ServiceSubmitMixin, TransitionView
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
 from procurement.tenders.forms.tenders import (
@@ -308,23 +307,20 @@ class RelaunchView(DetailActionView):
         return reverse("tenders:detail", args=[result.reference])
 
 
-class TenderTransitionView(TenderAccessMixin, View):
-    """Runs a transition through the service; refusals come back as messages, state unchanged."""
+class TenderTransitionView(TenderAccessMixin, TransitionView):
+    not_allowed, refused = NotAllowed, TransitionRefused
 
-    http_method_names = ["post"]
+    def transition(self, name):
+        return tender_transition(tender=self.tender, name=name, by=self.request.user,
+                                 reason=self.request.POST.get("reason", ""))
 
-    def post(self, request, *args, **kwargs):
-        name = self.kwargs["name"]
-        try:
-            tender = tender_transition(tender=self.tender, name=name, by=request.user,
-                                       reason=request.POST.get("reason", ""))
-        except NotAllowed as refused:
-            raise PermissionDenied(" ".join(refused.reasons)) from refused
-        except TransitionRefused as refused:
-            error_messages(request, refused.reasons)
-        else:
-            messages.success(request, _("« %(action)s » : la consultation est maintenant « %(state)s ».") % {
-                "action": TRANSITION_LABELS.get(name, name), "state": tender.get_state_display()})
-            if name in TRANSITION_HELP:
-                messages.info(request, TRANSITION_HELP[name])
-        return redirect("tenders:detail", reference=self.tender.reference)
+    def done_message(self, name, tender):
+        return _("« %(action)s » : la consultation est maintenant « %(state)s ».") % {
+            "action": TRANSITION_LABELS.get(name, name), "state": tender.get_state_display()}
+
+    def after_success(self, name, tender):
+        if name in TRANSITION_HELP:
+            messages.info(self.request, TRANSITION_HELP[name])
+
+    def get_redirect_url(self):
+        return reverse("tenders:detail", args=[self.tender.reference])
