@@ -210,15 +210,12 @@ class ContractDetailView(ContractAccessMixin, TemplateView):
 
 class ContractTransitionView(ContractAccessMixin, TransitionView):
     required_ability = "drive"
-    not_allowed, refused = NotAllowed, TransitionRefused
+    not_allowed, refused, labels = NotAllowed, TransitionRefused, TRANSITION_LABELS
+    done_text = gettext_lazy("« %(action)s » : le marché est maintenant « %(state)s ».")
 
     def transition(self, name):
-        return contract_transition(contract=self.contract, name=name, by=self.request.user,
-                                   reason=self.request.POST.get("reason", ""))
-
-    def done_message(self, name, contract):
-        return _("« %(action)s » : le marché est maintenant « %(state)s ».") % {
-            "action": TRANSITION_LABELS.get(name, name), "state": contract.get_state_display()}
+        reason = self.request.POST.get("reason", "")
+        return contract_transition(contract=self.contract, name=name, by=self.request.user, reason=reason)
 
     def get_redirect_url(self):
         return self.detail_url("etapes")

@@ -126,13 +126,15 @@ class TransitionView(View):
     http_method_names = ["post"]
     not_allowed: type[Exception] = Exception  # the service's refusal by ability (``reasons``)
     refused: type[Exception] = Exception  # its refusal by the guards (``reasons``)
+    labels: dict = {}  # the transitions' names as the buttons say them
+    done_text = ""  # the success, with the transition's ``action`` and the new ``state``
 
     def transition(self, name: str):  # pragma: no cover - abstract
         """Calls the service; returns the object in its new state."""
         raise NotImplementedError
 
-    def done_message(self, name: str, result) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def done_message(self, name: str, result) -> str:
+        return self.done_text % {"action": self.labels.get(name, name), "state": result.get_state_display()}
 
     def after_refusal(self, name: str) -> None:
         """What the page adds to the refusal's messages."""

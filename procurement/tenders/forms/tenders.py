@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.forms import FilterForm
 from procurement.core.widgets import DateInput, PlainSelect
 from procurement.programmes.models import Programme
 from procurement.tenders.enums import (
@@ -27,7 +28,7 @@ from procurement.tenders.services.need import TENDER_FIELDS
 from procurement.vendors.models import Vendor
 
 
-class TenderFilterForm(forms.Form):
+class TenderFilterForm(FilterForm):
     """The list's filters (GET)."""
 
     state = forms.ChoiceField(label=_("État"), required=False,
@@ -42,12 +43,7 @@ class TenderFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("Toutes")), *((year, str(year)) for year in years)]
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {"state": data["state"], "procedure": data["procedure"], "year": data["year"],
-                "programme": data["programme"]}
+    filter_fields = ("state", "procedure", "year", "programme")
 
 
 class TenderForm(forms.ModelForm):

@@ -308,15 +308,12 @@ class RelaunchView(DetailActionView):
 
 
 class TenderTransitionView(TenderAccessMixin, TransitionView):
-    not_allowed, refused = NotAllowed, TransitionRefused
+    not_allowed, refused, labels = NotAllowed, TransitionRefused, TRANSITION_LABELS
+    done_text = gettext_lazy("« %(action)s » : la consultation est maintenant « %(state)s ».")
 
     def transition(self, name):
-        return tender_transition(tender=self.tender, name=name, by=self.request.user,
-                                 reason=self.request.POST.get("reason", ""))
-
-    def done_message(self, name, tender):
-        return _("« %(action)s » : la consultation est maintenant « %(state)s ».") % {
-            "action": TRANSITION_LABELS.get(name, name), "state": tender.get_state_display()}
+        reason = self.request.POST.get("reason", "")
+        return tender_transition(tender=self.tender, name=name, by=self.request.user, reason=reason)
 
     def after_success(self, name, tender):
         if name in TRANSITION_HELP:
