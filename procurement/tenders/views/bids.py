@@ -42,6 +42,7 @@ class BidReceiveView(ServiceFormView):
     """A bid is registered sealed: its files are stored under a random name with their SHA-256."""
 
     form_class = BidReceiveForm
+    anchor = "offres"
     title = gettext_lazy("Enregistrer une offre reçue")
     intro = gettext_lazy(
         "L'offre reste scellée jusqu'à l'ouverture des plis : seuls le candidat, l'heure de réception et "
@@ -76,15 +77,11 @@ class BidReceiveView(ServiceFormView):
             messages.success(self.request, _("L'offre de %(vendor)s est enregistrée, scellée jusqu'à l'ouverture.")
                              % {"vendor": bid.vendor.name})
 
-    def get_success_url(self, result):
-        return reverse("tenders:detail", args=[self.tender.reference]) + "#offres"
-
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
 
 
 class OpeningView(ServiceFormView):
     required_ability = "record_opening"
+    anchor = "transitions"
     form_class = OpeningForm
     title = gettext_lazy("Procès-verbal d'ouverture des plis")
     success_message = gettext_lazy("Le procès-verbal est enregistré : vous pouvez maintenant ouvrir les plis.")
@@ -92,11 +89,6 @@ class OpeningView(ServiceFormView):
     def perform(self, form):
         return bids.opening_record_create(tender=self.tender, by=self.request.user, **form.cleaned_data)
 
-    def get_success_url(self, result):
-        return reverse("tenders:detail", args=[self.tender.reference]) + "#transitions"
-
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
 
 
 class BidRecordView(TenderAccessMixin, TemplateView):

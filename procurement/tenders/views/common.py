@@ -96,6 +96,9 @@ class TenderAccessMixin(AccessMixin):
     def get_page_abilities(self) -> dict[str, bool]:
         return {"view": True, "create": can_drive(self.request.user)}
 
+    def detail_url(self, anchor: str = "") -> str:
+        return reverse("tenders:detail", args=[self.tender.reference]) + (f"#{anchor}" if anchor else "")
+
 
 class LotMixin(TenderAccessMixin):
     """The lot ``number`` of the tender; the lot's abilities decide."""
@@ -115,6 +118,13 @@ class ServiceFormView(TenderAccessMixin, BaseServiceFormView):
     """A form page about a tender (or, without a reference, the tenders list)."""
 
     template_name = "tenders/form.html"
+    anchor = ""
+
+    def get_success_url(self, result) -> str:
+        return self.detail_url(self.anchor)
+
+    def get_cancel_url(self) -> str:
+        return self.detail_url() if self.tender else reverse("tenders:list")
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("tender", self.tender)

@@ -63,9 +63,6 @@ class LotCreateView(ServiceFormView):
     def get_success_url(self, result):
         return reverse("tenders:lot-detail", args=[self.tender.reference, result.number])
 
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
-
 
 class LotUpdateView(LotMixin, LotCreateView):
     success_message = gettext_lazy("Le lot a été mis à jour ; l'avis de procédure est recalculé.")

@@ -77,9 +77,6 @@ class TenderCreateView(ServiceFormView):
     def get_success_url(self, result):
         return reverse("tenders:detail", args=[result.reference])
 
-    def get_cancel_url(self):
-        return reverse("tenders:list")
-
 
 class TenderUpdateView(TenderCreateView):
     required_ability = "edit"
@@ -95,9 +92,6 @@ class TenderUpdateView(TenderCreateView):
 
     def perform(self, form):
         return need.tender_update(tender=self.tender, by=self.request.user, **form.cleaned_data)
-
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
 
 
 def _name(user) -> str:
@@ -229,7 +223,7 @@ class DetailActionView(ServiceSubmitMixin, TenderDetailView):
         raise NotImplementedError
 
     def get_success_url(self, result) -> str:
-        return reverse("tenders:detail", args=[self.tender.reference]) + f"#{self.anchor}"
+        return self.detail_url(self.anchor)
 
     def post(self, request, *args, **kwargs):
         form = self.build_form(request.POST)
