@@ -17,6 +17,7 @@ from procurement.contracts import commitment_selectors as selectors
 from procurement.contracts.abilities import can_handle_invoices
 from procurement.contracts.forms.invoices import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
 from procurement.contracts.models import Invoice
+from procurement.contracts.selectors import invoice_detail
 from procurement.contracts.services import invoices as services
 from procurement.contracts.views.common import ContractAccessMixin
 from procurement.core.enums import ReferenceKind
@@ -54,7 +55,7 @@ class LateInterestCalculatorView(ContractAccessMixin, TemplateView):
 
 
 def _invoice(request, pk: int) -> Invoice:
-    return selectors.invoice_detail(pk=pk)
+    return invoice_detail(pk=pk)
 
 
 def _calculator_query(invoice: Invoice) -> str:
