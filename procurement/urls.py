@@ -3,8 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from procurement.core.auth_views import LoginView
-from procurement.core.views import health
+from procurement.core.views.pages import LoginView, health
 from procurement.dashboards.views.home import HomeView
 
 admin.site.site_header = _("Achats publics — administration")
@@ -36,5 +35,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "procurement.core.views.page_not_found"
-handler500 = "procurement.core.views.server_error"
+handler404 = "procurement.core.views.pages.page_not_found"
+handler500 = "procurement.core.views.pages.server_error"

@@ -25,3 +25,22 @@ class AmountField(forms.DecimalField):
             return to_decimal(str(value))
         except MoneyError as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that only parses its fields: the service validates the model (its checks may need
+    the locked row), so the form's own model validation is skipped."""
+
+    def _post_clean(self):
+        pass
+
+
+class FilterForm(forms.Form):
+    """A list's filters (GET): ``filters()`` gives the selector its keyword arguments, none when invalid."""
+
+    filter_fields: tuple[str, ...] = ()
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data[name] for name in self.filter_fields}

@@ -5,7 +5,7 @@ Roles are the six profiles of the service; ``evaluator`` is a committee member o
 declared no conflict of interest on the lot, ``evaluator_conflict`` one who declared a conflict (the
 same group: the conflict is a fact of the lot, so it is decided by the evaluation's abilities).
 
-``GRANTS`` answers by role alone: pages (``RoleRequiredMixin.grant``), the API (``role_checks``),
+``GRANTS`` answers by role alone: pages (``AccessMixin.grant``), the API (``role_checks``),
 the menu and the apps' ``get_abilities`` read it through ``may(user, grant)``, then add the rules of
 the object's state (a sealed tender, an executing contract, a closed blind round…).
 

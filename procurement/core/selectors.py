@@ -82,3 +82,12 @@ def vat_rates_in_force(*, at: date) -> list[ReferenceValue]:
     kinds = [ReferenceKind.VAT_STANDARD, ReferenceKind.VAT_INTERMEDIATE, ReferenceKind.VAT_REDUCED,
              ReferenceKind.VAT_PRESS]
     return list(ReferenceValue.objects.in_force(at).filter(kind__in=kinds).order_by("-value"))
+
+
+def reference_value_history() -> list[ReferenceValue]:
+    """Every stored figure, by kind then newest first."""
+    return list(ReferenceValue.objects.order_by("kind", "-valid_from"))
+
+
+def reference_value_ids_in_force(*, at: date) -> set[int]:
+    return set(ReferenceValue.objects.in_force(at).values_list("pk", flat=True))

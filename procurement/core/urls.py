@@ -1,9 +1,9 @@
 from django.urls import path
 
-from procurement.core import views
+from procurement.core.views import pages
 
 app_name = "core"
 
 urlpatterns = [
-    path("donnees-de-reference/", views.ReferenceValueListView.as_view(), name="reference-values"),
+    path("donnees-de-reference/", pages.ReferenceValueListView.as_view(), name="reference-values"),
 ]

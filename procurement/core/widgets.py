@@ -23,3 +23,12 @@ class PlainSelect(forms.Select):
                          else rendered)
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
                            mark_safe("".join(parts)))
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker: ``<input type="date">`` reads and writes ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

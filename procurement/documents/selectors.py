@@ -54,3 +54,11 @@ def variables_page() -> list[dict]:
         }
         for kind, label in TemplateKind.choices
     ]
+
+
+def template_version_get(*, kind: str, version: int, with_content: bool = True) -> TemplateVersion:
+    """One version of a template; 404 otherwise (without its file's bytes when they are not needed)."""
+    from django.shortcuts import get_object_or_404
+
+    versions = TemplateVersion.objects.all() if with_content else TemplateVersion.objects.defer("content")
+    return get_object_or_404(versions, kind=kind, version=version)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,16 +14,15 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.documents import selectors, services
 from procurement.documents.forms import TemplateUploadForm
-from procurement.documents.models import TemplateVersion
 from procurement.documents.rendering.sandbox import FILTERS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class VariablesView(RoleRequiredMixin, TemplateView):
+class VariablesView(AccessMixin, TemplateView):
     """Per template kind, each variable with its meaning and an example value, and the versions."""
 
     grant = "templates.read"
@@ -35,9 +34,9 @@ class VariablesView(RoleRequiredMixin, TemplateView):
                                         template_filters=", ".join(sorted(FILTERS)), **kwargs)
 
 
-class AdminRequiredMixin(RoleRequiredMixin):
+class AdminRequiredMixin(AccessMixin):
     grant = "templates.edit"
-    refusal = gettext_lazy("Seuls les administrateurs modifient les modèles.")
+    role_refusal = gettext_lazy("Seuls les administrateurs modifient les modèles.")
 
 
 class TemplateUploadView(AdminRequiredMixin, TemplateView):
@@ -65,8 +64,7 @@ class TemplateActivateView(AdminRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        version = get_object_or_404(TemplateVersion.objects.defer("content"), kind=kwargs["kind"],
-                                    version=kwargs["version"])
+        version = selectors.template_version_get(kind=kwargs["kind"], version=kwargs["version"], with_content=False)
         try:
             version = services.template_activate(version=version, by=request.user)
         except ValidationError as error:
@@ -76,11 +74,11 @@ class TemplateActivateView(AdminRequiredMixin, View):
         return redirect(reverse("documents:variables") + f"#{version.kind}")
 
 
-class TemplateDownloadView(RoleRequiredMixin, View):
+class TemplateDownloadView(AccessMixin, View):
     grant = "templates.read"
 
     def get(self, request, *args, **kwargs):
-        version = get_object_or_404(TemplateVersion, kind=kwargs["kind"], version=kwargs["version"])
+        version = selectors.template_version_get(kind=kwargs["kind"], version=kwargs["version"])
         response = HttpResponse(version.data, content_type=DOCX)
         response["Content-Disposition"] = f'attachment; filename="{version.download_name}"'
         response["Cache-Control"] = "private, no-store"

@@ -7,16 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.forms import AmountField
-from procurement.core.widgets import PlainSelect
+from procurement.core.widgets import DateInput, PlainSelect
 from procurement.programmes.enums import CouncilActKind
 from procurement.programmes.models import Authority, CouncilAct, Programme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class CouncilActForm(forms.Form):

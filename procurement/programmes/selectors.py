@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from procurement.core.money import MoneyField, round_money
 from procurement.programmes.enums import BudgetSection
-from procurement.programmes.models import BudgetCredit, BudgetLine, Programme, governance
+from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme, governance
 
 ZERO = Decimal("0.00")
 
@@ -212,3 +212,7 @@ def council_act_list(*, authority_id: int | None = None) -> QuerySet[governance.
     if authority_id is not None:
         acts = acts.filter(authority_id=authority_id)
     return acts.order_by("-adopted_on", "reference")
+
+
+def authority_list() -> QuerySet[Authority]:
+    return Authority.objects.order_by("name")

@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
+from procurement.programmes import selectors
 from procurement.programmes.forms import CouncilActForm
-from procurement.programmes.models import Authority, Programme
+from procurement.programmes.models import Programme
 from procurement.programmes.selectors import budget_table, council_act_list, programme_detail, programme_list
 from procurement.programmes.services import council_act_upsert
 
 
-class ProgrammeListView(RoleRequiredMixin, TemplateView):
+class ProgrammeListView(AccessMixin, TemplateView):
     """The programmes with their buyer, their number of budget lines and their total voted TTC."""
 
     grant = "programmes.read"
@@ -24,7 +25,7 @@ class ProgrammeListView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(programmes=list(programme_list()), **kwargs)
 
 
-class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
+class ProgrammeDetailView(AccessMixin, TemplateView):
     """A programme's facts and its voted budget by section, line and year (read-only)."""
 
     grant = "programmes.read"
@@ -44,7 +45,7 @@ class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
         )
 
 
-class CouncilActListView(RoleRequiredMixin, TemplateView):
+class CouncilActListView(AccessMixin, TemplateView):
     """The council's delegations and deliberations, latest first: what a contract may cite as its
     authorisation to sign."""
 
@@ -56,7 +57,7 @@ class CouncilActListView(RoleRequiredMixin, TemplateView):
                                         can_add=may(self.request.user, "council_acts.edit"), **kwargs)
 
 
-class CouncilActCreateView(RoleRequiredMixin, TemplateView):
+class CouncilActCreateView(AccessMixin, TemplateView):
     """GET shows the form; a valid POST calls the service and goes back to the list; a refusal puts
     the service's errors on the form and saves nothing."""
 
@@ -65,7 +66,7 @@ class CouncilActCreateView(RoleRequiredMixin, TemplateView):
 
     def get_form(self, data=None):
         initial = {}
-        authorities = list(Authority.objects.order_by("name")[:2])
+        authorities = list(selectors.authority_list()[:2])
         if len(authorities) == 1:
             initial["authority"] = authorities[0]
         return CouncilActForm(data=data, initial=initial)

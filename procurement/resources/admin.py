@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement.core.admin_readonly import ReadOnlyAdminMixin
+from procurement.core.admin.readonly import ReadOnlyAdmin
 from procurement.resources.models import (
     InstitutionIdentifier,
     Library,
@@ -86,7 +86,7 @@ class SushiCredentialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResourceRenewalDecision)
-class ResourceRenewalDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ResourceRenewalDecisionAdmin(ReadOnlyAdmin):
     """Decisions are recorded on the resource's page, which drives the contract: read-only here."""
 
     list_display = ("resource", "contract", "renewal_number", "decision", "decided_on", "cost_per_use", "by")

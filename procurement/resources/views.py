@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from procurement.core.views.access import AccessMixin
 from procurement.resources import presentation, selectors
 from procurement.resources.abilities import list_abilities
 from procurement.resources.charts import bar_chart_svg
@@ -35,16 +35,13 @@ def chosen_year(request) -> int:
     return timezone.localdate().year
 
 
-class ResourcesAccessMixin(LoginRequiredMixin):
-    required_ability = "view"
+class ResourcesAccessMixin(AccessMixin):
+    """The resources pages decide on the list's abilities, by role."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.abilities = list_abilities(request.user)
-        if not self.abilities.get(self.required_ability):
-            raise PermissionDenied(_("Cette page est réservée à d'autres profils."))
-        return super().dispatch(request, *args, **kwargs)
+    ability_refusal = AccessMixin.role_refusal
+
+    def get_page_abilities(self) -> dict[str, bool]:
+        return list_abilities(self.request.user)
 
 
 def _cost_chart(values, year):

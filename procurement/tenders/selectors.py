@@ -180,3 +180,94 @@ def cao_lot_status(*, lot: Lot) -> dict:
     decision = latest_valid_decision(lot)
     meetings = [meeting for meeting in lot.tender.cao_meetings.order_by("-held_at") if meeting.can_decide]
     return {"decision": decision, "meeting": meetings[0] if meetings else None}
+
+
+def dce_generations(*, tender: Tender) -> list:
+    """The tender's DCE versions, newest first, with their files and author."""
+    return list(tender.dce_generations.select_related("generated_by").prefetch_related("files").order_by("-version"))
+
+
+def lot_letters(*, lot: Lot) -> QuerySet:
+    """The lot's letters and rapports, newest version first."""
+    return lot.letters.select_related("bid__vendor", "generated_by").order_by("-version", "kind", "name")
+
+
+def lot_bids_by_receipt(*, lot: Lot) -> QuerySet[Bid]:
+    return lot.bids.select_related("vendor").order_by("received_at", "pk")
+
+
+def tender_fresh(*, pk: int) -> Tender:
+    """The tender read again, for a form that must not touch the page's copy."""
+    return Tender.objects.get(pk=pk)
+
+
+def lot_fresh(*, pk: int) -> Lot:
+    """The lot read again (with its tender), for a form or a service that must not touch the page's copy."""
+    return Lot.objects.select_related("tender").get(pk=pk)
+
+
+def latest_award_letter(*, lot: Lot):
+    from procurement.tenders.models import LetterDocument
+    from procurement.tenders.models.documents import LetterKind
+
+    return LetterDocument.objects.filter(lot=lot, kind=LetterKind.AWARD).order_by("-version").first()
+
+
+def bid_of_tender(*, tender: Tender, pk: int) -> Bid:
+    """A bid of the tender with its vendor, lot and files; 404 otherwise."""
+    return get_object_or_404(Bid.objects.select_related("vendor", "lot").prefetch_related("files"),
+                             pk=pk, lot__tender=tender)
+
+
+def bid_of_lot(*, lot: Lot, pk: int) -> Bid:
+    """A bid of the lot with its vendor; 404 otherwise."""
+    return get_object_or_404(Bid.objects.select_related("vendor", "lot__tender"), pk=pk, lot=lot)
+
+
+def bid_file_for_user(*, user, tender: Tender, pk: int):
+    """A bid file of the tender that the user may read; 404 otherwise."""
+    from procurement.tenders.models import BidFile
+
+    return get_object_or_404(BidFile.objects.visible_to(user).select_related("bid__lot"), pk=pk,
+                             bid__lot__tender=tender)
+
+
+def committee_score_target(*, lot: Lot, bid_id: int, criterion_id: int) -> tuple:
+    """The bid and the criterion of the lot that a committee score is about."""
+    from procurement.tenders.models import Criterion
+
+    return Bid.objects.get(pk=bid_id, lot=lot), Criterion.objects.get(pk=criterion_id, lot=lot)
+
+
+def cao_meeting_find(*, pk: int | str, authority=None):
+    """The meeting, or None (``authority`` narrows it to one authority's)."""
+    from procurement.tenders.models import CaoMeeting
+
+    meetings = CaoMeeting.objects.filter(pk=pk)
+    if authority is not None:
+        meetings = meetings.filter(authority=authority)
+    return meetings.first()
+
+
+def cao_meeting_of_page(*, pk: int):
+    """The meeting a CAO page is about, with its authority and the meeting it follows; 404 otherwise."""
+    from procurement.tenders.models import CaoMeeting
+
+    return get_object_or_404(CaoMeeting.objects.select_related("authority", "reconvened_from"), pk=pk)
+
+
+def cao_lot_of_tender(*, tender: Tender, number: int) -> Lot:
+    """The lot a CAO decision is about, with its tender's programme; 404 otherwise."""
+    return get_object_or_404(Lot.objects.select_related("tender__programme"), tender=tender, number=number)
+
+
+def awarded_lots_of_authority(*, authority) -> QuerySet[Lot]:
+    """The authority's awarded lots, whose amendments may need the CAO's opinion."""
+    from procurement.tenders.enums import LotState
+
+    return (Lot.objects.filter(tender__programme__authority=authority, state=LotState.AWARDED)
+            .select_related("tender").order_by("tender__reference", "number"))
+
+
+def bid_of_lot_or_none(*, lot: Lot, pk: int | str) -> Bid | None:
+    return lot.bids.filter(pk=pk).select_related("vendor").first()

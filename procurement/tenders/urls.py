@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.tenders.views import bids, cao, lots, tenders
+from procurement.tenders.views import bids, cao, lot_editors, lots, tenders
 
 app_name = "tenders"
 
@@ -37,10 +37,10 @@ urlpatterns = [
     path(lot, lots.LotDetailView.as_view(), name="lot-detail"),
     path(f"{lot}modifier/", lots.LotUpdateView.as_view(), name="lot-update"),
     path(f"{lot}supprimer/", lots.LotDeleteView.as_view(), name="lot-delete"),
-    path(f"{lot}criteres/", lots.LotCriteriaView.as_view(), name="lot-criteria"),
-    path(f"{lot}simuler-les-notes-de-prix/", lots.LotPriceSimulationView.as_view(), name="lot-price-simulation"),
-    path(f"{lot}bordereau-des-prix/", lots.LotPriceLinesView.as_view(), name="lot-prices"),
-    path("<slug:reference>/modele-bordereau-des-prix.xlsx", lots.PriceLinesModelView.as_view(),
+    path(f"{lot}criteres/", lot_editors.LotCriteriaView.as_view(), name="lot-criteria"),
+    path(f"{lot}simuler-les-notes-de-prix/", lot_editors.LotPriceSimulationView.as_view(), name="lot-price-simulation"),
+    path(f"{lot}bordereau-des-prix/", lot_editors.LotPriceLinesView.as_view(), name="lot-prices"),
+    path("<slug:reference>/modele-bordereau-des-prix.xlsx", lot_editors.PriceLinesModelView.as_view(),
          name="price-lines-model"),
     path(f"{lot}decision/<slug:name>/", lots.LotTransitionView.as_view(), name="lot-transition"),
     path(f"{lot}ouverture/", bids.LotOpeningGridView.as_view(), name="lot-opening"),

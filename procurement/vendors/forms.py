@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.widgets import DateInput
 from procurement.vendors.models import ComplianceDocument, Contact, Vendor
 from procurement.vendors.validators import (
     validate_compliance_file,
@@ -15,13 +16,6 @@ from procurement.vendors.validators import (
     validate_phone,
     validate_vendor_identity,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _formfield(model_field, **kwargs):

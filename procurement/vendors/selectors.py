@@ -157,6 +157,21 @@ def vendor_detail(*, pk: int) -> Vendor:
     return get_object_or_404(Vendor.objects.prefetch_related("contacts", "documents"), pk=pk)
 
 
+def vendor_get(*, pk: int) -> Vendor:
+    """The vendor alone, read afresh (404 when unknown)."""
+    return get_object_or_404(Vendor, pk=pk)
+
+
+def contact_get(*, pk: int) -> Contact:
+    """The contact with its vendor, read afresh (404 when unknown)."""
+    return get_object_or_404(Contact.objects.select_related("vendor"), pk=pk)
+
+
+def document_get(*, pk: int) -> ComplianceDocument:
+    """The compliance document with its vendor, read afresh (404 when unknown)."""
+    return get_object_or_404(ComplianceDocument.objects.select_related("vendor"), pk=pk)
+
+
 # --- Compliance documents -----------------------------------------------------------------------
 
 def documents_expiring(*, within_days: int, today: date) -> QuerySet[ComplianceDocument]:

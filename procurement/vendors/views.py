@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from procurement.core.views.access import AccessMixin
+from procurement.core.views.service_forms import ServiceFormView
 from procurement.vendors import selectors, services
 from procurement.vendors.enums import EXPIRING_SOON_DAYS, ComplianceStatus
 from procurement.vendors.forms import (
@@ -24,43 +24,23 @@ from procurement.vendors.forms import (
     VendorFilterForm,
     VendorForm,
 )
-from procurement.vendors.models import ComplianceDocument, Contact, Vendor
+from procurement.vendors.models import Vendor
 from procurement.vendors.validators import content_type_for
 
 PAGE_SIZE = 25
 
 
-def add_service_errors(form, error: ValidationError) -> None:
-    """Puts a service's errors on the form's fields (or above the form when no field matches)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+class VendorAccessMixin(AccessMixin):
+    """The vendors' abilities by role decide first, so a 403 never reveals whether the object exists;
+    then the object's own abilities."""
 
+    role_refusal = ability_refusal = gettext_lazy("Cette action est réservée à d'autres profils.")
 
-class VendorAccessMixin(LoginRequiredMixin):
-    """Anonymous users go to the login page; a user without the ability gets a 403.
+    def has_role(self) -> bool:
+        return bool(self.get_page_abilities()[self.required_ability])
 
-    The role check comes before the object is loaded, so a 403 never reveals whether it exists.
-    """
-
-    required_ability = "view"
-    model: type = Vendor
-    object = None
-
-    def get_object(self):
-        return None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not Vendor.abilities_for(request.user)[self.required_ability]:
-            raise PermissionDenied(_("Cette action est réservée à d'autres profils."))
-        self.object = self.get_object()
-        if self.object is not None and not self.object.get_abilities(request.user)[self.required_ability]:
-            raise PermissionDenied(_("Cette action est réservée à d'autres profils."))
-        return super().dispatch(request, *args, **kwargs)
+    def get_page_abilities(self) -> dict[str, bool]:
+        return Vendor.abilities_for(self.request.user)
 
 
 class VendorListView(VendorAccessMixin, TemplateView):
@@ -102,44 +82,19 @@ class VendorDetailView(VendorAccessMixin, TemplateView):
         )
 
 
-class ServiceFormView(VendorAccessMixin, TemplateView):
-    """GET shows the form; a valid POST calls ``perform`` (a service) and redirects."""
+class VendorFormView(VendorAccessMixin, ServiceFormView):
+    """A vendor's form, or one of its contacts' or documents'."""
 
     template_name = "vendors/form.html"
     required_ability = "change"
     form_class: type = VendorForm
-    success_message = ""
-
-    def get_form(self, data=None, files=None):
-        return self.form_class(data=data, files=files)
-
-    def perform(self, form):  # pragma: no cover - abstract
-        raise NotImplementedError
 
     def get_success_url(self, result) -> str:
         vendor_pk = result.pk if isinstance(result, Vendor) else result.vendor_id
         return reverse("vendors:detail", args=[vendor_pk])
 
-    def page_context(self) -> dict:
-        return {}
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self.get_form(), **self.page_context()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.get_success_url(result))
-        return self.render_to_response(self.get_context_data(form=form, **self.page_context()))
-
-
-class VendorCreateView(ServiceFormView):
+class VendorCreateView(VendorFormView):
     required_ability = "add"
     success_message = gettext_lazy("Le fournisseur a été créé.")
 
@@ -150,15 +105,15 @@ class VendorCreateView(ServiceFormView):
         return {"title": _("Nouveau fournisseur"), "cancel_url": reverse("vendors:list")}
 
 
-class VendorUpdateView(ServiceFormView):
+class VendorUpdateView(VendorFormView):
     success_message = gettext_lazy("La fiche du fournisseur a été mise à jour.")
 
     def get_object(self):
-        return get_object_or_404(Vendor, pk=self.kwargs["pk"])
+        return selectors.vendor_get(pk=self.kwargs["pk"])
 
     def get_form(self, data=None, files=None):
         # The form works on its own copy: a refused change never touches the vendor shown in the page.
-        return VendorForm(data=data, files=files, instance=Vendor.objects.get(pk=self.object.pk))
+        return VendorForm(data=data, files=files, instance=selectors.vendor_get(pk=self.object.pk))
 
     def perform(self, form):
         return services.vendor_update(vendor=self.object, data=form.cleaned_data, actor=self.request.user)
@@ -168,15 +123,15 @@ class VendorUpdateView(ServiceFormView):
                 "cancel_url": reverse("vendors:detail", args=[self.object.pk])}
 
 
-class VendorChildFormView(ServiceFormView):
+class VendorChildFormView(VendorFormView):
     """A contact or a document form: ``vendor_pk`` in the URL to create, ``pk`` to update."""
 
-    child_model: type = Contact
+    load_child = staticmethod(selectors.contact_get)
 
     def get_object(self):
         if "pk" in self.kwargs:
-            return get_object_or_404(self.child_model.objects.select_related("vendor"), pk=self.kwargs["pk"])
-        return get_object_or_404(Vendor, pk=self.kwargs["vendor_pk"])
+            return self.load_child(pk=self.kwargs["pk"])
+        return selectors.vendor_get(pk=self.kwargs["vendor_pk"])
 
     @property
     def vendor(self) -> Vendor:
@@ -185,7 +140,7 @@ class VendorChildFormView(ServiceFormView):
     def get_form(self, data=None, files=None):
         if isinstance(self.object, Vendor):
             return self.form_class(data=data, files=files)
-        instance = self.child_model.objects.get(pk=self.object.pk)
+        instance = self.load_child(pk=self.object.pk)
         return self.form_class(data=data, files=files, instance=instance)
 
     def page_context(self):
@@ -218,7 +173,7 @@ class ContactUpdateView(VendorChildFormView):
 
 class DocumentCreateView(VendorChildFormView):
     form_class = ComplianceDocumentForm
-    child_model = ComplianceDocument
+    load_child = staticmethod(selectors.document_get)
     success_message = gettext_lazy("Le justificatif a été enregistré.")
 
     def perform(self, form):
@@ -231,7 +186,7 @@ class DocumentCreateView(VendorChildFormView):
 
 class DocumentUpdateView(VendorChildFormView):
     form_class = ComplianceDocumentForm
-    child_model = ComplianceDocument
+    load_child = staticmethod(selectors.document_get)
     success_message = gettext_lazy("Le justificatif a été mis à jour.")
 
     def perform(self, form):
@@ -247,10 +202,10 @@ class ChildDeleteView(VendorAccessMixin, TemplateView):
 
     template_name = "vendors/confirm_delete.html"
     required_ability = "delete"
-    child_model: type = Contact
+    load_child = staticmethod(selectors.contact_get)
 
     def get_object(self):
-        return get_object_or_404(self.child_model.objects.select_related("vendor"), pk=self.kwargs["pk"])
+        return self.load_child(pk=self.kwargs["pk"])
 
     def delete(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -281,7 +236,7 @@ class ContactDeleteView(ChildDeleteView):
 
 
 class DocumentDeleteView(ChildDeleteView):
-    child_model = ComplianceDocument
+    load_child = staticmethod(selectors.document_get)
 
     def describe(self):
         return _("le justificatif « %(kind)s » délivré le %(day)s") % {
@@ -298,7 +253,7 @@ class DocumentDownloadView(VendorAccessMixin, View):
     required_ability = "view"
 
     def get_object(self):
-        return get_object_or_404(ComplianceDocument.objects.select_related("vendor"), pk=self.kwargs["pk"])
+        return selectors.document_get(pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         document = self.object

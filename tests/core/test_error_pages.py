@@ -50,7 +50,7 @@ def test_a_failing_page_gets_the_french_500_without_touching_the_database(settin
 
 
 def test_the_500_page_does_not_read_the_user(rf):
-    from procurement.core.views import server_error
+    from procurement.core.views.pages import server_error
 
     request = rf.get("/")
 

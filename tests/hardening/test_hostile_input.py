@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from procurement.contracts.forms import OrderForm
+from procurement.contracts.forms.contracts import OrderForm
 from procurement.contracts.models import PurchaseOrder
 from procurement.contracts.selectors.contracts import consumption
 from procurement.contracts.services.orders import order_create

@@ -20,6 +20,8 @@ from procurement.contracts.models import (
     ContractTransitionLog,
     IndexSeries,
     IndexValue,
+    Invoice,
+    PriceRevisionClause,
     PurchaseOrder,
     Subcontract,
 )
@@ -86,6 +88,27 @@ def contract_for_user(*, user, reference: str) -> Contract:
         Contract.objects.visible_to(user).select_related("holder", "lot__tender__programme__authority"),
         reference=reference,
     )
+
+
+def subcontract_of(*, contract, pk: int) -> Subcontract:
+    """One of the contract's subcontracts; 404 otherwise."""
+    return get_object_or_404(Subcontract, pk=pk, contract=contract)
+
+
+def revision_clause_of(*, contract):
+    """The contract's price revision clause, or None."""
+    return PriceRevisionClause.objects.filter(contract=contract).first()
+
+
+def invoice_detail(*, pk: int):
+    """An invoice with its contract's holder, its order and its lines; 404 otherwise."""
+    return get_object_or_404(Invoice.objects.select_related("contract__holder", "order").prefetch_related("lines"),
+                             pk=pk)
+
+
+def contract_of_lot(*, lot) -> Contract | None:
+    """The lot's contract, reference and state only (the award page's next step)."""
+    return Contract.objects.filter(lot=lot).only("reference", "state").first()
 
 
 def awarded_lots_without_contract() -> QuerySet[Lot]:

@@ -7,9 +7,9 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from procurement.contracts import selectors
 from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import ContractState
-from procurement.contracts.models import Contract
 from procurement.core.legal_calendar import short_date
 from procurement.tenders.enums import LotState
 
@@ -39,7 +39,7 @@ def lot_contract_step(context, lot, steps) -> dict:
         "next": "",
     }
     user = context["request"].user
-    contract = Contract.objects.filter(lot=lot).only("reference", "state").first()
+    contract = selectors.contract_of_lot(lot=lot)
     letters = steps.get("letters_document")
     if contract is not None:
         url = reverse("contracts:detail", args=[contract.reference])

@@ -4,6 +4,7 @@ from django import template
 
 from procurement.contracts.enums import ContractState, SubcontractStatus
 from procurement.core.numbers import format_number
+from procurement.core.templatetags.procurement import badge_filter
 
 register = template.Library()
 
@@ -21,13 +22,7 @@ BADGES = {
 }
 
 
-@register.filter
-def contract_badge(state) -> str:
-    """``{{ contract.state|contract_badge }}`` → the badge's modifier class."""
-    return BADGES.get(str(state), "")
-
-
-@register.filter
-def decimal_fr(value) -> str:
-    """``1.0425`` → ``1,0425`` (no trailing zeros)."""
-    return format_number(value)
+# ``{{ contract.state|contract_badge }}`` → the badge's modifier class.
+register.filter("contract_badge", badge_filter(BADGES))
+# ``1.0425`` → ``1,0425`` (no trailing zeros).
+register.filter("decimal_fr", format_number)

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from procurement.contracts.forms import AmendmentForm, OrderForm, RevisionForm, SubcontractDecisionForm, SubcontractForm
-from procurement.contracts.models import Subcontract
+from procurement.contracts.forms.contracts import (
+    AmendmentForm,
+    OrderForm,
+    RevisionForm,
+    SubcontractDecisionForm,
+    SubcontractForm,
+)
 from procurement.contracts.rules.terms import advance_summary, order_advance
 from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services.amendments import amendment_create
 from procurement.contracts.services.indices import price_revision_apply
 from procurement.contracts.services.orders import order_create
 from procurement.contracts.services.subcontracts import subcontract_accept, subcontract_declare, subcontract_refuse
-from procurement.contracts.views.common import ContractAccessMixin, ServiceFormView, error_messages
+from procurement.contracts.views.common import ContractActionView, ServiceFormView
 from procurement.core.money import format_eur
 
 
@@ -88,50 +90,36 @@ class SubcontractCreateView(ServiceFormView):
         return subcontract_declare(contract=self.contract, by=self.request.user, **form.cleaned_data)
 
 
-class SubcontractDecisionView(ContractAccessMixin, View):
-    http_method_names = ["post"]
+class SubcontractDecisionView(ContractActionView):
     required_ability = "subcontract"
+    anchor = "sous-traitance"
+    invalid_message = gettext_lazy("La décision est incomplète : choisissez-la et datez-la.")
 
-    def post(self, request, *args, **kwargs):
-        sub = get_object_or_404(Subcontract, pk=self.kwargs["pk"], contract=self.contract)
-        form = SubcontractDecisionForm(request.POST, prefix=f"st-{sub.pk}")
-        if not form.is_valid():
-            messages.error(request, _("La décision est incomplète : choisissez-la et datez-la."))
-            return redirect(self.detail_url("sous-traitance"))
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "accept":
-                sub = subcontract_accept(subcontract=sub, decided_on=data["decided_on"],
-                                         payment_terms=data["payment_terms"], by=request.user)
-            else:
-                sub = subcontract_refuse(subcontract=sub, decided_on=data["decided_on"], reason=data["reason"],
-                                         by=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
+    def get_form(self, data):
+        self.subcontract = selectors.subcontract_of(contract=self.contract, pk=self.kwargs["pk"])
+        return SubcontractDecisionForm(data, prefix=f"st-{self.subcontract.pk}")
+
+    def perform(self, data):
+        if data["decision"] == "accept":
+            sub = subcontract_accept(subcontract=self.subcontract, decided_on=data["decided_on"],
+                                     payment_terms=data["payment_terms"], by=self.request.user)
         else:
-            text = _("Sous-traitance de %(vendor)s : %(status)s.") % {"vendor": sub.vendor.name,
-                                                                       "status": sub.get_status_display().lower()}
-            if sub.direct_payment:
-                text += " " + _("Le sous-traitant sera payé directement par l'acheteur.")
-            messages.success(request, text)
-        return redirect(self.detail_url("sous-traitance"))
+            sub = subcontract_refuse(subcontract=self.subcontract, decided_on=data["decided_on"],
+                                     reason=data["reason"], by=self.request.user)
+        text = _("Sous-traitance de %(vendor)s : %(status)s.") % {"vendor": sub.vendor.name,
+                                                                   "status": sub.get_status_display().lower()}
+        if sub.direct_payment:
+            text += " " + _("Le sous-traitant sera payé directement par l'acheteur.")
+        return text
 
 
-class PriceRevisionView(ContractAccessMixin, View):
-    http_method_names = ["post"]
+class PriceRevisionView(ContractActionView):
     required_ability = "revise"
+    anchor = "revisions"
+    form_class = RevisionForm
+    invalid_message = gettext_lazy("Indiquez la date de révision.")
 
-    def post(self, request, *args, **kwargs):
-        form = RevisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Indiquez la date de révision."))
-            return redirect(self.detail_url("revisions"))
-        try:
-            revision = price_revision_apply(contract=self.contract, revision_on=form.cleaned_data["revision_on"],
-                                            by=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("Révision calculée : coefficient %(c)s, prix révisé %(p)s HT.") % {
-                "c": revision.coefficient.normalize(), "p": format_eur(revision.price_ht)})
-        return redirect(self.detail_url("revisions"))
+    def perform(self, data):
+        revision = price_revision_apply(contract=self.contract, revision_on=data["revision_on"], by=self.request.user)
+        return _("Révision calculée : coefficient %(c)s, prix révisé %(p)s HT.") % {
+            "c": revision.coefficient.normalize(), "p": format_eur(revision.price_ht)}

@@ -3,20 +3,16 @@ transitions and renewal decisions posted from it."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.contracts import presentation
 from procurement.contracts.enums import RenewalMode
-from procurement.contracts.forms import (
+from procurement.contracts.forms.contracts import (
     AcceptanceForm,
     ContractCreateForm,
     ContractFilterForm,
@@ -28,7 +24,6 @@ from procurement.contracts.forms import (
     SubcontractDecisionForm,
     TransmitForm,
 )
-from procurement.contracts.models import PriceRevisionClause
 from procurement.contracts.rules.guards import legality_control_due, standstill_of
 from procurement.contracts.rules.terms import advance_summary
 from procurement.contracts.selectors import contracts as selectors
@@ -44,10 +39,11 @@ from procurement.contracts.services.transitions import (
 from procurement.contracts.views.common import (
     TRANSITION_LABELS,
     ContractAccessMixin,
+    ContractActionView,
     ServiceFormView,
-    error_messages,
 )
 from procurement.core.selectors import ReferenceValueMissing
+from procurement.core.views.service_forms import TransitionView
 
 PAGE_SIZE = 25
 FORM_TRANSITIONS = ("transmit", "terminate")
@@ -144,7 +140,7 @@ class RevisionClauseView(ServiceFormView):
         return _("Révision des prix du marché %(reference)s") % {"reference": self.contract.reference}
 
     def get_form(self, data=None, files=None):
-        instance = PriceRevisionClause.objects.filter(contract=self.contract).first()
+        instance = selectors.revision_clause_of(contract=self.contract)
         initial = {} if instance else {"base_price_ht": self.contract.amount_ht}
         return RevisionClauseForm(data=data, instance=instance, initial=initial)
 
@@ -213,64 +209,41 @@ class ContractDetailView(ContractAccessMixin, TemplateView):
         return rows
 
 
-class ContractTransitionView(ContractAccessMixin, View):
-    """Runs a transition through the service; refusals come back as messages, state unchanged."""
-
-    http_method_names = ["post"]
+class ContractTransitionView(ContractAccessMixin, TransitionView):
     required_ability = "drive"
+    not_allowed, refused, labels = NotAllowed, TransitionRefused, TRANSITION_LABELS
+    done_text = gettext_lazy("« %(action)s » : le marché est maintenant « %(state)s ».")
 
-    def post(self, request, *args, **kwargs):
-        name = self.kwargs["name"]
-        try:
-            contract = contract_transition(contract=self.contract, name=name, by=request.user,
-                                           reason=request.POST.get("reason", ""))
-        except NotAllowed as refused:
-            raise PermissionDenied(" ".join(refused.reasons)) from refused
-        except TransitionRefused as refused:
-            for reason in refused.reasons:
-                messages.error(request, reason)
-        else:
-            messages.success(request, _("« %(action)s » : le marché est maintenant « %(state)s ».") % {
-                "action": TRANSITION_LABELS.get(name, name), "state": contract.get_state_display()})
-        return redirect(self.detail_url("etapes"))
+    def transition(self, name):
+        reason = self.request.POST.get("reason", "")
+        return contract_transition(contract=self.contract, name=name, by=self.request.user, reason=reason)
+
+    def get_redirect_url(self):
+        return self.detail_url("etapes")
 
 
-class AcceptanceView(ContractAccessMixin, View):
+class AcceptanceView(ContractActionView):
     """Records the acceptance of the services (the maintenance may start at its anniversary)."""
 
-    http_method_names = ["post"]
     required_ability = "amend"
+    anchor = "clauses"
+    form_class = AcceptanceForm
+    invalid_message = gettext_lazy("Indiquez la date de la réception.")
 
-    def post(self, request, *args, **kwargs):
-        form = AcceptanceForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Indiquez la date de la réception."))
-            return redirect(self.detail_url("clauses"))
-        try:
-            contract_services.acceptance_record(contract=self.contract, accepted_on=form.cleaned_data["accepted_on"],
-                                                by=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("La réception des prestations est enregistrée."))
-        return redirect(self.detail_url("clauses"))
+    def perform(self, data):
+        contract_services.acceptance_record(contract=self.contract, accepted_on=data["accepted_on"],
+                                            by=self.request.user)
+        return _("La réception des prestations est enregistrée.")
 
 
-class RenewalDecisionView(ContractAccessMixin, View):
-    http_method_names = ["post"]
+class RenewalDecisionView(ContractActionView):
     required_ability = "decide_renewal"
+    anchor = "reconduction"
+    form_class = RenewalDecisionForm
+    invalid_message = gettext_lazy("Choisissez une décision.")
 
-    def post(self, request, *args, **kwargs):
-        form = RenewalDecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choisissez une décision."))
-            return redirect(self.detail_url("reconduction"))
-        try:
-            decision = renewal_decide(contract=self.contract, decision=form.cleaned_data["decision"],
-                                      reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            error_messages(request, error)
-        else:
-            messages.success(request, _("Décision enregistrée pour la reconduction n° %(n)s : %(decision)s.") % {
-                "n": decision.renewal_number, "decision": decision.get_decision_display().lower()})
-        return redirect(self.detail_url("reconduction"))
+    def perform(self, data):
+        decision = renewal_decide(contract=self.contract, decision=data["decision"], reason=data["reason"],
+                                  by=self.request.user)
+        return _("Décision enregistrée pour la reconduction n° %(n)s : %(decision)s.") % {
+            "n": decision.renewal_number, "decision": decision.get_decision_display().lower()}

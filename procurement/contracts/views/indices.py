@@ -3,34 +3,35 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from procurement.contracts.abilities import index_abilities
-from procurement.contracts.forms import IndexImportForm, IndexSeriesForm, IndexValueForm
+from procurement.contracts.forms.contracts import IndexImportForm, IndexSeriesForm, IndexValueForm
 from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services import indices
 from procurement.contracts.services.indices import month_label
-from procurement.contracts.views.common import ServiceFormMixin
+from procurement.contracts.views.common import ContractFormView
+from procurement.core.views.access import AccessMixin
 
 
-class IndexAccessMixin(LoginRequiredMixin):
-    required_ability = "view"
+class IndexAccessMixin(AccessMixin):
+    """The index abilities decide by role, before the series (``code``) is loaded."""
+
     series = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.abilities = index_abilities(request.user)
-        if not self.abilities.get(self.required_ability):
-            raise PermissionDenied(_("Cette page est réservée à d'autres profils."))
+    def has_role(self) -> bool:
+        return bool(self.get_page_abilities().get(self.required_ability))
+
+    def get_page_abilities(self) -> dict[str, bool]:
+        return index_abilities(self.request.user)
+
+    def get_object(self):
         if "code" in self.kwargs:
             self.series = selectors.index_series_detail(code=self.kwargs["code"])
-        return super().dispatch(request, *args, **kwargs)
+        return None
 
 
 class IndexSeriesListView(IndexAccessMixin, TemplateView):
@@ -49,7 +50,7 @@ class IndexSeriesDetailView(IndexAccessMixin, TemplateView):
                                         abilities=self.abilities, **kwargs)
 
 
-class IndexFormView(IndexAccessMixin, ServiceFormMixin):
+class IndexFormView(IndexAccessMixin, ContractFormView):
     """The generic form page, for the index series rather than a contract."""
 
     required_ability = "edit"

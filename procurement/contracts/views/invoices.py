@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from procurement.contracts.abilities import can_handle_invoices
-from procurement.contracts.invoice_forms import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
+from procurement.contracts.forms.invoices import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
 from procurement.contracts.models import Invoice
 from procurement.contracts.selectors import finance as selectors
+from procurement.contracts.selectors.contracts import invoice_detail
 from procurement.contracts.services import invoices as services
-from procurement.contracts.views.common import ContractAccessMixin, add_service_errors
+from procurement.contracts.views.common import ContractAccessMixin
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import reference_confirmed
+from procurement.core.views.service_forms import add_service_errors
 
 PAGE_SIZE = 50
 
@@ -53,9 +55,7 @@ class LateInterestCalculatorView(ContractAccessMixin, TemplateView):
 
 
 def _invoice(request, pk: int) -> Invoice:
-    invoice = get_object_or_404(Invoice.objects.select_related("contract__holder", "order").prefetch_related("lines"),
-                                pk=pk)
-    return invoice
+    return invoice_detail(pk=pk)
 
 
 def _calculator_query(invoice: Invoice) -> str:

@@ -9,6 +9,16 @@ from procurement.core.numbers import format_number
 register = template.Library()
 
 
+def badge_filter(badges: dict[str, str]):
+    """A filter for an app's template library: a state (a tender's, a lot's, a contract's…) → the
+    modifier class of its badge in ``badges``, none when it has none."""
+
+    def badge(state) -> str:
+        return badges.get(str(state), "")
+
+    return badge
+
+
 @register.filter
 def eur(value) -> str:
     """``{{ amount|eur }}`` → ``1 234,56 €``."""

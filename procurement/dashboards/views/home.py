@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
+from procurement.core.views.access import AccessMixin
 from procurement.dashboards.selectors.todos import committee_lot_count, home_todos
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(AccessMixin, TemplateView):
     template_name = "dashboards/home.html"
 
     def get_context_data(self, **kwargs):

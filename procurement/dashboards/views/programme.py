@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.dashboards.selectors.programme import budget_against_committed, phase_rows
 from procurement.dashboards.timeline import build_timeline
 from procurement.programmes.models import Programme
@@ -14,7 +14,7 @@ from procurement.programmes.selectors import body_list, milestone_list, programm
 from procurement.tenders.selectors import cao_meetings_of_programme, programme_procurements
 
 
-class ProgrammeDashboardView(RoleRequiredMixin, TemplateView):
+class ProgrammeDashboardView(AccessMixin, TemplateView):
     grant = "programmes.read"
     template_name = "dashboards/programme/detail.html"
 

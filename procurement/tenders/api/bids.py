@@ -18,8 +18,13 @@ from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus
 from procurement.tenders.evaluation.selectors import scores_visible_to
 from procurement.tenders.evaluation.services import score_record
-from procurement.tenders.forms import POSITIVE_PRICE, VAT_RANGE
-from procurement.tenders.models import Bid, BidFile, Criterion, Score
+from procurement.tenders.forms.bids import POSITIVE_PRICE, VAT_RANGE
+from procurement.tenders.models import (
+    Bid,
+    BidFile,
+    Criterion,
+    Score,
+)
 from procurement.tenders.services import bids as bid_services
 
 # Bids ------------------------------------------------------------------------------------------------

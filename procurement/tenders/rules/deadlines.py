@@ -44,3 +44,9 @@ def longest_standstill(windows: Iterable[Standstill]) -> Standstill:
     """The standstill of a lot: the contract waits for the last of its rejection letters' periods."""
     required = [window for window in windows if window.required]
     return max(required, key=lambda window: window.signable_from) if required else NO_STANDSTILL
+
+
+def proposes_pushed_back_deadline(*, can_answer: bool, today: date, answer_limit: date | None) -> bool:
+    """A buyer who can still answer after the last day for answers (6 days before the bid deadline) is
+    offered a later bid deadline, so every candidate keeps the time the answers need."""
+    return can_answer and answer_limit is not None and today > answer_limit

@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 
 from procurement.core.permissions import may
+from procurement.tenders import selectors
 from procurement.tenders.abilities import can_drive
 from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models.documents import LetterKind
@@ -21,8 +22,7 @@ def dce_section(context):
     tender, user = context["tender"], context["request"].user
     if not may(user, "tenders.documents"):
         return {"visible": False}
-    generations = list(tender.dce_generations.select_related("generated_by").prefetch_related("files")
-                       .order_by("-version"))
+    generations = selectors.dce_generations(tender=tender)
     latest = generations[0] if generations else None
     return {
         "visible": True, "tender": tender, "generations": generations, "latest": latest,
@@ -45,7 +45,7 @@ def letters_section(context):
     if not may(user, "tenders.documents"):
         return {"visible": False}
     groups: dict[tuple, dict] = {}
-    for letter in lot.letters.select_related("bid__vendor", "generated_by").order_by("-version", "kind", "name"):
+    for letter in selectors.lot_letters(lot=lot):
         key = (letter.kind == LetterKind.RAPPORT, letter.version)
         group = groups.setdefault(key, {"version": letter.version, "rapport": key[0], "letter": letter,
                                         "documents": []})
@@ -56,7 +56,7 @@ def letters_section(context):
         "letters": [group for key, group in groups.items() if not key[0]],
         "rapports": [group for key, group in groups.items() if key[0]],
         "can_generate": can_drive(user) and decided,
-        "rejected_bids": ([bid for bid in lot.bids.select_related("vendor").order_by("received_at", "pk")
+        "rejected_bids": ([bid for bid in selectors.lot_bids_by_receipt(lot=lot)
                            if bid.pk != lot.winner_id and bid.status != BidStatus.LATE]
                           if lot.state == LotState.AWARDED else []),
         "can_report": can_drive(user) and decided and lot.state == LotState.AWARDED,

@@ -2,6 +2,7 @@
 
 from django import template
 
+from procurement.core.templatetags.procurement import badge_filter
 from procurement.tenders.enums import BidStatus, LotState, TenderState
 
 register = template.Library()
@@ -26,10 +27,8 @@ BADGES = {
 }
 
 
-@register.filter
-def badge(state) -> str:
-    """``{{ tender.state|badge }}`` → the badge's modifier class for a tender, lot or bid state."""
-    return BADGES.get(str(state), "")
+# ``{{ tender.state|badge }}`` → the badge's modifier class for a tender, lot or bid state.
+register.filter("badge", badge_filter(BADGES))
 
 
 @register.inclusion_tag("tenders/includes/bid_downloads.html")

@@ -5,19 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from procurement.core.views.service_forms import add_service_errors
+from procurement.tenders import selectors
 from procurement.tenders.enums import BidStatus, LotState, Procedure
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.evaluation.rounds import load_round
 from procurement.tenders.exports import bids_register_xlsx
-from procurement.tenders.forms import (
+from procurement.tenders.forms.bids import (
     BidReceiveForm,
     BidRecordForm,
     NegotiateForm,
@@ -25,18 +27,22 @@ from procurement.tenders.forms import (
     OpeningRowForm,
     RegulariseForm,
 )
-from procurement.tenders.models import Bid, BidFile
+from procurement.tenders.models import Bid
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.services import bids
 from procurement.tenders.services.bid_files import bid_file_download_record
-from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
-from procurement.tenders.views.lots import LotMixin
+from procurement.tenders.views.common import (
+    LotMixin,
+    ServiceFormView,
+    TenderAccessMixin,
+)
 
 
 class BidReceiveView(ServiceFormView):
     """A bid is registered sealed: its files are stored under a random name with their SHA-256."""
 
     form_class = BidReceiveForm
+    anchor = "offres"
     title = gettext_lazy("Enregistrer une offre reçue")
     intro = gettext_lazy(
         "L'offre reste scellée jusqu'à l'ouverture des plis : seuls le candidat, l'heure de réception et "
@@ -71,15 +77,11 @@ class BidReceiveView(ServiceFormView):
             messages.success(self.request, _("L'offre de %(vendor)s est enregistrée, scellée jusqu'à l'ouverture.")
                              % {"vendor": bid.vendor.name})
 
-    def get_success_url(self, result):
-        return reverse("tenders:detail", args=[self.tender.reference]) + "#offres"
-
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
 
 
 class OpeningView(ServiceFormView):
     required_ability = "record_opening"
+    anchor = "transitions"
     form_class = OpeningForm
     title = gettext_lazy("Procès-verbal d'ouverture des plis")
     success_message = gettext_lazy("Le procès-verbal est enregistré : vous pouvez maintenant ouvrir les plis.")
@@ -87,11 +89,6 @@ class OpeningView(ServiceFormView):
     def perform(self, form):
         return bids.opening_record_create(tender=self.tender, by=self.request.user, **form.cleaned_data)
 
-    def get_success_url(self, result):
-        return reverse("tenders:detail", args=[self.tender.reference]) + "#transitions"
-
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
 
 
 class BidRecordView(TenderAccessMixin, TemplateView):
@@ -107,10 +104,7 @@ class BidRecordView(TenderAccessMixin, TemplateView):
     }
 
     def load_bid(self) -> Bid:
-        return get_object_or_404(
-            Bid.objects.select_related("vendor", "lot").prefetch_related("files"),
-            pk=self.kwargs["pk"], lot__tender=self.tender,
-        )
+        return selectors.bid_of_tender(tender=self.tender, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         bid, tender = self.bid, self.tender
@@ -171,6 +165,11 @@ def record_initial(bid: Bid) -> dict:
         "admissible": {True: "oui", False: "non"}.get(bid.admissible),
     }
 
+# The opening grid's columns: the bidder, then one per field of its row form.
+OPENING_COLUMNS = (
+    gettext_lazy("Candidat"), gettext_lazy("Montant HT (€)"), gettext_lazy("TVA (%)"), gettext_lazy("Recevable"),
+    gettext_lazy("Motif de recevabilité"), gettext_lazy("Statut"), gettext_lazy("Motif du statut"))
+
 
 class LotOpeningGridView(LotMixin, TemplateView):
     """Every opened bid of a lot on one grid (one row per bid, the opening's fields in columns), saved in
@@ -185,7 +184,7 @@ class LotOpeningGridView(LotMixin, TemplateView):
     def get_context_data(self, **kwargs):
         frozen = self.lot.state != LotState.EVALUATING or evaluation_started(self.lot)
         return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities, frozen=frozen,
-                                        lot_url=self.lot_url(), **kwargs)
+                                        lot_url=self.lot_url(), columns=OPENING_COLUMNS, **kwargs)
 
     def get(self, request, *args, **kwargs):
         forms = [OpeningRowForm(bid=bid, initial=record_initial(bid)) for bid in self.bids()]
@@ -234,10 +233,7 @@ class BidFileDownloadView(TenderAccessMixin, View):
     def has_ability(self) -> bool:
         if self.tender.state not in UNSEALED_STATES:
             raise PermissionDenied(_("Les fichiers des offres restent scellés jusqu'à l'ouverture des plis."))
-        self.bid_file = get_object_or_404(
-            BidFile.objects.visible_to(self.request.user).select_related("bid__lot"),
-            pk=self.kwargs["pk"], bid__lot__tender=self.tender,
-        )
+        self.bid_file = selectors.bid_file_for_user(user=self.request.user, tender=self.tender, pk=self.kwargs["pk"])
         lot = self.bid_file.bid.lot
         lot.tender = self.tender
         round_state = load_round(lot)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,13 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
+from procurement.core.views.service_forms import add_service_errors
 from procurement.programmes.models import Authority
+from procurement.programmes.selectors import authority_list
 from procurement.tenders import selectors
-from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole, LotState
+from procurement.tenders.enums import BidStatus, CaoOutcome, CaoRole
 from procurement.tenders.evaluation.selectors import lot_ranking
-from procurement.tenders.forms import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm, now_minute
-from procurement.tenders.models import CaoMeeting, CaoMember, Lot
+from procurement.tenders.forms.cao import CaoDecisionForm, CaoMeetingForm, CaoMemberForm, CaoOpinionForm
+from procurement.tenders.forms.common import now_minute
+from procurement.tenders.models import CaoMeeting, CaoMember
 from procurement.tenders.services.cao import (
     Quorum,
     cannot_decide_reason,
@@ -33,16 +35,19 @@ from procurement.tenders.services.cao import (
     quorum,
     ranking_first_bid_id,
 )
-from procurement.tenders.views.common import ServiceFormView, TenderAccessMixin, add_service_errors
+from procurement.tenders.views.common import (
+    ServiceFormView,
+    TenderAccessMixin,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class CaoMinutesView(RoleRequiredMixin, View):
+class CaoMinutesView(AccessMixin, View):
     grant = "tenders.documents"
 
     def get(self, request, pk: int):
-        meeting = CaoMeeting.objects.filter(pk=pk).first()
+        meeting = selectors.cao_meeting_find(pk=pk)
         if meeting is None:
             raise Http404("Aucune réunion de la CAO ne porte ce numéro.")
         try:
@@ -66,16 +71,15 @@ class CaoAccessMixin(TenderAccessMixin):
     authority = None
     meeting = None
 
-    def has_ability(self) -> bool:
+    def get_object(self):
         # Called once the user's role is checked: an anonymous user is sent to the login first.
         if "pk" in self.kwargs:
-            self.meeting = get_object_or_404(CaoMeeting.objects.select_related("authority", "reconvened_from"),
-                                             pk=self.kwargs["pk"])
+            self.meeting = selectors.cao_meeting_of_page(pk=self.kwargs["pk"])
             self.authority = self.meeting.authority
         elif "authority" in self.kwargs:
             self.authority = get_object_or_404(Authority, pk=self.kwargs["authority"])
         self.load()
-        return super().has_ability()
+        return super().get_object()
 
     def load(self) -> None:
         """What the page loads once the meeting or the authority is known."""
@@ -106,7 +110,7 @@ class CaoIndexView(CaoAccessMixin, TemplateView):
     template_name = "tenders/cao/index.html"
 
     def get(self, request, *args, **kwargs):
-        authorities = list(Authority.objects.order_by("name"))
+        authorities = list(authority_list())
         if len(authorities) == 1:
             return redirect("tenders:cao-meetings", authority=authorities[0].pk)
         return self.render_to_response(self.get_context_data(authorities=authorities))
@@ -175,7 +179,7 @@ class CaoMeetingCreateView(CaoAccessMixin, ServiceFormView):
     def load(self) -> None:
         pk = self.request.GET.get("apres", "")
         if pk.isdigit():
-            self.previous = CaoMeeting.objects.filter(pk=pk, authority=self.authority).first()
+            self.previous = selectors.cao_meeting_find(pk=pk, authority=self.authority)
 
     @property
     def title(self):
@@ -191,8 +195,7 @@ class CaoMeetingCreateView(CaoAccessMixin, ServiceFormView):
         return ""
 
     def members(self):
-        seat = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(CaoRole.values)))
-        return CaoMember.objects.filter(authority=self.authority, active=True).order_by(seat, "name")
+        return selectors.cao_member_list(authority=self.authority).filter(active=True)
 
     def get_form(self, data=None, files=None):
         initial = {"held_at": now_minute(), "convened_on": timezone.localdate()}
@@ -287,8 +290,7 @@ class CaoDecisionView(CaoMeetingMixin, ServiceFormView):
 
     def load_lot(self):
         if getattr(self, "lot", None) is None:
-            self.lot = get_object_or_404(Lot.objects.select_related("tender__programme"), tender=self.tender,
-                                         number=self.kwargs["number"])
+            self.lot = selectors.cao_lot_of_tender(tender=self.tender, number=self.kwargs["number"])
             self.first_bid_id = ranking_first_bid_id(self.lot)
             self.ranks = {}
             if self.first_bid_id is not None:
@@ -341,8 +343,7 @@ class CaoOpinionView(CaoMeetingMixin, ServiceFormView):
                          "soumis pour avis.")
 
     def get_form(self, data=None, files=None):
-        lots = Lot.objects.filter(tender__programme__authority=self.authority, state=LotState.AWARDED
-                                  ).select_related("tender").order_by("tender__reference", "number")
+        lots = selectors.awarded_lots_of_authority(authority=self.authority)
         return CaoOpinionForm(data=data, lots=lots)
 
     def perform(self, form):

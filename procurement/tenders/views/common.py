@@ -1,17 +1,13 @@
-"""What the tenders pages share: access by role and ability, service errors on forms, labels."""
+"""What the tenders pages share: access to a tender and a lot (core's mixin), the form page, labels."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
 from procurement.core.money import round_money
-from procurement.core.permissions import may
+from procurement.core.views.access import AccessMixin
+from procurement.core.views.service_forms import ServiceFormView as BaseServiceFormView
 from procurement.tenders import selectors
 from procurement.tenders.abilities import can_drive
 from procurement.tenders.enums import BidStatus, LotState, TenderState
@@ -40,20 +36,6 @@ TRANSITION_HELP = {
         "questions et la réception des offres."),
 }
 LOT_TRANSITION_LABELS = {**TRANSITION_LABELS, "abandon": gettext_lazy("Déclarer le lot sans suite")}
-
-
-def add_service_errors(form, error: ValidationError, *, default_field: str | None = None) -> None:
-    """Puts a service's errors on the form's fields (or above the form when no field matches)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, error)
-
-
-def error_messages(request, reasons) -> None:
-    for reason in reasons:
-        messages.error(request, reason)
 
 
 def candidate_transitions(instance, names) -> list[str]:
@@ -95,79 +77,55 @@ def state_label(value: str, *, lot: bool = False) -> str:
     return str(labels.get(value, value))
 
 
-class TenderAccessMixin(LoginRequiredMixin):
-    """Anonymous users go to the login page; users outside the tenders' roles get a 403; a tender the
-    user may not see is a 404 (``visible_to``); a missing ability is a 403."""
+class TenderAccessMixin(AccessMixin):
+    """Users outside the tenders' roles get a 403; a tender the user may not see (``reference``) is a 404
+    (``visible_to``); then the tender's abilities, or the list's without a reference, decide."""
 
     grant = "tenders.read"
-    required_ability = "view"
     tender = None
-    abilities: dict[str, bool] = {}
+
+    def get_object(self):
+        if "reference" not in self.kwargs:
+            return None
+        self.tender = self.load_tender()
+        return self.tender
 
     def load_tender(self):
         return selectors.tender_for_user(user=self.request.user, reference=self.kwargs["reference"])
 
-    def has_ability(self) -> bool:
-        return bool(self.abilities.get(self.required_ability))
+    def get_page_abilities(self) -> dict[str, bool]:
+        return {"view": True, "create": can_drive(self.request.user)}
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not may(request.user, self.grant):
-            raise PermissionDenied(_("Cette page est réservée à d'autres profils."))
-        if "reference" in self.kwargs:
-            self.tender = self.load_tender()
-            self.abilities = self.tender.get_abilities(request.user)
-        else:
-            self.abilities = {"view": True, "create": can_drive(request.user)}
-        if not self.has_ability():
-            raise PermissionDenied(_("Cette action n'est pas permise à votre profil ou dans cet état."))
-        return super().dispatch(request, *args, **kwargs)
+    def detail_url(self, anchor: str = "") -> str:
+        return reverse("tenders:detail", args=[self.tender.reference]) + (f"#{anchor}" if anchor else "")
 
 
-class ServiceFormView(TenderAccessMixin, TemplateView):
-    """GET shows the form; a valid POST calls ``perform`` (a service) and redirects; a refusal puts
-    the service's errors on the form and saves nothing."""
+class LotMixin(TenderAccessMixin):
+    """The lot ``number`` of the tender; the lot's abilities decide."""
+
+    lot = None
+
+    def get_object(self):
+        self.lot = selectors.lot_detail(tender=super().get_object(), number=self.kwargs["number"])
+        return self.lot
+
+    def lot_url(self, lot=None) -> str:
+        lot = lot or self.lot
+        return reverse("tenders:lot-detail", args=[self.tender.reference, lot.number])
+
+
+class ServiceFormView(TenderAccessMixin, BaseServiceFormView):
+    """A form page about a tender (or, without a reference, the tenders list)."""
 
     template_name = "tenders/form.html"
-    form_class: type = None
-    success_message = ""
-    title = ""
-    intro = ""
+    anchor = ""
 
-    def get_form(self, data=None, files=None):
-        return self.form_class(data=data, files=files)
+    def get_success_url(self, result) -> str:
+        return self.detail_url(self.anchor)
 
-    def perform(self, form):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def get_success_url(self, result) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def get_cancel_url(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def after_success(self, result) -> None:
-        if self.success_message:
-            messages.success(self.request, self.success_message)
+    def get_cancel_url(self) -> str:
+        return self.detail_url() if self.tender else reverse("tenders:list")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=self.title, intro=self.intro, cancel_url=self.get_cancel_url(), tender=self.tender,
-            abilities=self.abilities, **kwargs,
-        )
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self.get_form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                self.after_success(result)
-                return redirect(self.get_success_url(result))
-        return self.render_to_response(self.get_context_data(form=form))
+        kwargs.setdefault("tender", self.tender)
+        return super().get_context_data(**kwargs)

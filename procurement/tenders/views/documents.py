@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from procurement.core.views.service_forms import error_messages
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.models import DceFile, DceGeneration, LetterDocument
 from procurement.tenders.services.dce import dce_generate
@@ -23,8 +24,10 @@ from procurement.tenders.services.letters import (
     letters_generate,
     rapport_presentation_generate,
 )
-from procurement.tenders.views.common import TenderAccessMixin, error_messages
-from procurement.tenders.views.lots import LotMixin
+from procurement.tenders.views.common import (
+    LotMixin,
+    TenderAccessMixin,
+)
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

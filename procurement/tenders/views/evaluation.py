@@ -15,17 +15,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
+from procurement.core.views.service_forms import add_service_errors, error_messages
 from procurement.tenders import selectors
 from procurement.tenders.evaluation import services
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.charts import sensitivity_svg
-from procurement.tenders.evaluation.forms import (
-    CommitteeScoreForm,
-    DeclarationForm,
-    RoundCloseForm,
-    scores_form_class,
-)
 from procurement.tenders.evaluation.report_pdf import build_report_pdf, effect_text
 from procurement.tenders.evaluation.rounds import load_round, user_label
 from procurement.tenders.evaluation.selectors import (
@@ -36,22 +31,23 @@ from procurement.tenders.evaluation.selectors import (
     scoring_grid,
 )
 from procurement.tenders.evaluation.services import ScoreEntry
-from procurement.tenders.forms import LotDecisionForm
-from procurement.tenders.views.common import TenderAccessMixin, add_service_errors, error_messages
+from procurement.tenders.forms.evaluation import CommitteeScoreForm, DeclarationForm, RoundCloseForm, scores_form_class
+from procurement.tenders.forms.lots import LotDecisionForm
+from procurement.tenders.views.common import LotMixin
 
 
-class EvaluationMixin(TenderAccessMixin):
-    """Loads the lot, its round and the user's evaluation abilities; ``required_ability`` is one of
-    them."""
+class EvaluationMixin(LotMixin):
+    """The lot, its round and the user's evaluation abilities; ``required_ability`` is one of them."""
 
-    lot = None
     round = None
 
-    def has_ability(self) -> bool:
-        self.lot = selectors.lot_detail(tender=self.tender, number=self.kwargs["number"])
-        self.round = load_round(self.lot)
-        self.abilities = evaluation_abilities(self.lot, self.request.user, self.round)
-        return bool(self.abilities.get(self.required_ability))
+    def get_object(self):
+        lot = super().get_object()
+        self.round = load_round(lot)
+        return lot
+
+    def get_object_abilities(self, lot) -> dict[str, bool]:
+        return evaluation_abilities(lot, self.request.user, self.round)
 
     def url(self, name: str = "evaluation", *args) -> str:
         return reverse(f"tenders:{name}", args=[self.tender.reference, self.lot.number, *args])
@@ -263,7 +259,6 @@ class CommitteeScoreView(EvaluationMixin, View):
     required_ability = "set_committee_score"
 
     def post(self, request, *args, **kwargs):
-        from procurement.tenders.models import Bid, Criterion
 
         evaluation = lot_evaluation(self.lot)
         form = CommitteeScoreForm(request.POST, bids=evaluation.bids, criteria=evaluation.tree.qualitative_leaves)
@@ -272,10 +267,9 @@ class CommitteeScoreView(EvaluationMixin, View):
                                      for name, errors in form.errors.items()])
             return redirect(self.url("evaluation-results"))
         bid_id, criterion_id = form.cleaned_data["target"].split("-")
+        bid, criterion = selectors.committee_score_target(lot=self.lot, bid_id=bid_id, criterion_id=criterion_id)
         try:
-            services.committee_score_set(bid=Bid.objects.get(pk=bid_id, lot=self.lot),
-                                         criterion=Criterion.objects.get(pk=criterion_id, lot=self.lot),
-                                         value=form.cleaned_data["value"],
+            services.committee_score_set(bid=bid, criterion=criterion, value=form.cleaned_data["value"],
                                          justification=form.cleaned_data["justification"], by=request.user)
         except ValidationError as error:
             error_messages(request, error.messages)
@@ -295,7 +289,7 @@ class ReportPdfView(EvaluationMixin, View):
         return response
 
 
-class MyEvaluationsView(RoleRequiredMixin, TemplateView):
+class MyEvaluationsView(AccessMixin, TemplateView):
     template_name = "tenders/evaluation/my_evaluations.html"
     grant = "evaluation.sit"
 

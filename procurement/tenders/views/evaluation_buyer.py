@@ -12,19 +12,23 @@ from django.views.generic import TemplateView
 
 from procurement.core.money import format_eur
 from procurement.core.permissions import may
+from procurement.core.views.service_forms import add_service_errors, error_messages
+from procurement.tenders import selectors
 from procurement.tenders.enums import TenderState
 from procurement.tenders.evaluation import services
-from procurement.tenders.evaluation.forms import (
+from procurement.tenders.evaluation.rounds import user_label
+from procurement.tenders.evaluation.selectors import is_rankable, lot_evaluation, settings_for
+from procurement.tenders.forms.evaluation import (
     CommitteeMemberForm,
     EvaluationSettingsForm,
     OabDecisionForm,
     OabRequestForm,
     PriceScheduleForm,
 )
-from procurement.tenders.evaluation.rounds import user_label
-from procurement.tenders.evaluation.selectors import is_rankable, lot_evaluation, settings_for
 from procurement.tenders.models import AbnormallyLowReview, Bid, CommitteeMember
-from procurement.tenders.views.common import TenderAccessMixin, add_service_errors, error_messages
+from procurement.tenders.views.common import (
+    TenderAccessMixin,
+)
 from procurement.tenders.views.evaluation import EvaluationMixin
 
 
@@ -108,7 +112,7 @@ class OabView(EvaluationMixin, TemplateView):
     required_ability = "manage_oab"
 
     def post(self, request, *args, **kwargs):
-        bid = get_object_or_404(Bid.objects.select_related("vendor", "lot__tender"), pk=kwargs["pk"], lot=self.lot)
+        bid = selectors.bid_of_lot(lot=self.lot, pk=kwargs["pk"])
         prefix = f"oab-{bid.pk}"
         try:
             if kwargs["action"] == "demande":
@@ -152,7 +156,7 @@ class PriceImportView(EvaluationMixin, TemplateView):
         )
 
     def bid(self) -> Bid:
-        return get_object_or_404(Bid.objects.select_related("vendor"), pk=self.kwargs["pk"], lot=self.lot)
+        return selectors.bid_of_lot(lot=self.lot, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=PriceScheduleForm()))

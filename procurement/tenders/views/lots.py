@@ -1,11 +1,10 @@
-"""Lot pages: the lot's form (draft only), its page with criteria and bids, the criteria editor and
-the lot's decisions."""
+"""Lot pages: the lot's form (draft only), its page with criteria, bids and the award in order, and its
+decisions."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -15,48 +14,28 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.core.selectors import ReferenceValueMissing
+from procurement.core.views.service_forms import TransitionView, error_messages
 from procurement.tenders import selectors
-from procurement.tenders.enums import BidStatus, CaoOutcome, CriterionKind, LotState, TenderState
-from procurement.tenders.evaluation.forms import PriceSimulationForm
+from procurement.tenders.enums import BidStatus, CaoOutcome, LotState, TenderState
 from procurement.tenders.evaluation.selectors import lot_ranking
-from procurement.tenders.forms import (
+from procurement.tenders.forms.lots import (
     LotDecisionForm,
     LotForm,
-    PriceLinesImportForm,
-    criteria_formset,
-    price_lines_formset,
 )
-from procurement.tenders.models import LetterDocument, Lot
+from procurement.tenders.models import Lot
 from procurement.tenders.models.bids import UNSEALED_STATES
-from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.rules.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
-from procurement.tenders.services import need, price_lines
+from procurement.tenders.services import need
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
 from procurement.tenders.views.cao import cao_lot_block
 from procurement.tenders.views.common import (
     LOT_TRANSITION_LABELS,
+    LotMixin,
     ServiceFormView,
-    TenderAccessMixin,
     bid_register,
     candidate_transitions,
-    error_messages,
     state_label,
 )
-
-
-class LotMixin(TenderAccessMixin):
-    """Loads the lot ``number`` of the tender; the lot's abilities decide."""
-
-    lot = None
-
-    def has_ability(self) -> bool:
-        self.lot = selectors.lot_detail(tender=self.tender, number=self.kwargs["number"])
-        self.abilities = self.lot.get_abilities(self.request.user)
-        return super().has_ability()
-
-    def lot_url(self, lot=None) -> str:
-        lot = lot or self.lot
-        return reverse("tenders:lot-detail", args=[self.tender.reference, lot.number])
 
 
 def _lot_fields(form) -> dict:
@@ -84,9 +63,6 @@ class LotCreateView(ServiceFormView):
     def get_success_url(self, result):
         return reverse("tenders:lot-detail", args=[self.tender.reference, result.number])
 
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
-
 
 class LotUpdateView(LotMixin, LotCreateView):
     success_message = gettext_lazy("Le lot a été mis à jour ; l'avis de procédure est recalculé.")
@@ -97,10 +73,10 @@ class LotUpdateView(LotMixin, LotCreateView):
             "number": self.lot.number, "reference": self.tender.reference}
 
     def get_form(self, data=None, files=None):
-        return LotForm(data=data, files=files, instance=Lot.objects.get(pk=self.lot.pk))
+        return LotForm(data=data, files=files, instance=selectors.lot_fresh(pk=self.lot.pk))
 
     def perform(self, form):
-        lot = Lot.objects.select_related("tender").get(pk=self.lot.pk)
+        lot = selectors.lot_fresh(pk=self.lot.pk)
         return need.lot_save(tender=self.tender, by=self.request.user, lot=lot, **_lot_fields(form))
 
     def get_cancel_url(self):
@@ -126,18 +102,6 @@ def criteria_rows(lot) -> list[dict]:
     criteria = sorted(lot.criteria.all(), key=lambda c: (c.position, c.pk))
     roots = [c for c in criteria if c.parent_id is None]
     return [{"criterion": root, "children": [c for c in criteria if c.parent_id == root.pk]} for root in roots]
-
-
-def flat_initial(lot) -> list[dict]:
-    """The criteria as the editor's flat rows, each child pointing at its parent's row number."""
-    initial = []
-    for row in criteria_rows(lot):
-        parent_number = len(initial) + 1
-        for criterion, parent in [(row["criterion"], None), *((child, parent_number) for child in row["children"])]:
-            initial.append({"name": criterion.name, "kind": criterion.kind, "points": criterion.points,
-                            "price_formula": criterion.price_formula, "price_basis": criterion.price_basis,
-                            "parent": parent})
-    return initial
 
 
 class LotDetailView(LotMixin, TemplateView):
@@ -191,8 +155,7 @@ def award_steps(lot, *, abilities, blockers: list[str]) -> dict | None:
     if lot.state not in (LotState.EVALUATING, LotState.AWARDED):
         return None
     awarded = lot.state == LotState.AWARDED
-    letters = (LetterDocument.objects.filter(lot=lot, kind=LetterKind.AWARD).order_by("-version").first()
-               if awarded else None)
+    letters = selectors.latest_award_letter(lot=lot) if awarded else None
     evaluation_url = reverse("tenders:evaluation", args=[lot.tender.reference, lot.number])
     award = {"label": _("Attribuer le lot"), "done": awarded, "possible": not awarded and not blockers,
              "why": blockers, "url": "#decision"}
@@ -224,173 +187,29 @@ def award_steps(lot, *, abilities, blockers: list[str]) -> dict | None:
             "letters_document": letters}
 
 
-class LotPriceSimulationView(LotMixin, TemplateView):
-    """« Simuler les notes de prix »: a form read by GET (nothing is stored), and a table per formula."""
-
-    template_name = "tenders/lot_price_simulation.html"
-
-    def get_context_data(self, **kwargs):
-        price = self.lot.criteria.filter(kind=CriterionKind.PRICE, parent__isnull=True).first()
-        if {"prices", "points"} & set(self.request.GET):
-            form = PriceSimulationForm(self.request.GET)
-            results = form.simulate() if form.is_valid() else None
-        else:
-            form, results = PriceSimulationForm(initial={"points": price.points if price else None}), None
-        tables = []
-        for result in results or []:
-            rows = [{"number": index + 1, "price": amount,
-                     "note": result.notes[index] if result.notes else None,
-                     "total": result.totals[index] if result.totals else None,
-                     "rank": result.ranking[index] if result.ranking else None}
-                    for index, amount in enumerate(form.cleaned_data["prices"])]
-            tables.append({"result": result, "rows": rows})
-        return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities, form=form,
-                                        tables=tables, has_technical=bool(results and results[0].totals is not None)
-                                        if results else False, lot_formula=price.price_formula if price else "",
-                                        cancel_url=self.lot_url(), **kwargs)
-
-
-class LotCriteriaView(LotMixin, TemplateView):
-    """Up to 12 rows; a row's "parent" column names the row of its parent criterion."""
-
-    template_name = "tenders/lot_criteria.html"
-    required_ability = "edit"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tender=self.tender, lot=self.lot, abilities=self.abilities,
-                                        cancel_url=self.lot_url(), **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        formset = criteria_formset(initial=flat_initial(self.lot))
-        return self.render_to_response(self.get_context_data(formset=formset, service_errors=[]))
-
-    def post(self, request, *args, **kwargs):
-        formset = criteria_formset(data=request.POST)
-        service_errors = []
-        if formset.is_valid():
-            try:
-                need.criteria_replace(lot=self.lot, by=request.user, rows=formset.tree)
-            except ValidationError as error:
-                service_errors = self.place_errors(formset, error)
-            else:
-                messages.success(request, _("Les critères du lot ont été enregistrés."))
-                return redirect(self.lot_url())
-        return self.render_to_response(self.get_context_data(formset=formset, service_errors=service_errors))
-
-    @staticmethod
-    def place_errors(formset, error: ValidationError) -> list[str]:
-        """A sum error ("points") goes on the points field of the first criterion; the other errors
-        on the matching field of that row, or above the table."""
-        first = formset.first_filled()
-        if not hasattr(error, "error_dict"):
-            return error.messages
-        remaining = []
-        for name, errors in error.error_dict.items():
-            if name in first.fields:
-                first.add_error(name, errors)
-            else:
-                remaining += [message for item in errors for message in item.messages]
-        return remaining
-
-
-def price_line_initial(lot) -> list[dict]:
-    return [{"number": item.number, "label": item.label, "unit": item.unit, "quantity": item.quantity,
-             "ORDER": position}
-            for position, item in enumerate(sorted(lot.price_items.all(), key=lambda i: (i.position, i.pk)), 1)]
-
-
-class LotPriceLinesView(LotMixin, TemplateView):
-    """The lot's price schedule (BPU / DQE): a table to add, edit, reorder and delete lines, and an
-    import from a spreadsheet. Shown read-only once the tender has left the draft."""
-
-    template_name = "tenders/lot_price_lines.html"
-
-    def get_context_data(self, **kwargs):
-        refusal = price_lines.editing_refusal(self.tender)
-        kwargs.setdefault("formset", price_lines_formset(initial=price_line_initial(self.lot)))
-        kwargs.setdefault("import_form", PriceLinesImportForm())
-        kwargs.setdefault("service_errors", [])
-        return super().get_context_data(
-            tender=self.tender, lot=self.lot, abilities=self.abilities, cancel_url=self.lot_url(),
-            editable=self.abilities["drive"] and not refusal, refusal=refusal,
-            items=sorted(self.lot.price_items.all(), key=lambda i: (i.position, i.pk)),
-            priced=price_lines.lot_is_priced(self.lot), max_lines=price_lines.MAX_LINES, **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        if not self.abilities["drive"]:
-            raise PermissionDenied(_("Seuls les acheteurs modifient le bordereau des prix."))
-        if request.POST.get("action") == "import":
-            return self.import_file(request)
-        formset = price_lines_formset(data=request.POST, initial=price_line_initial(self.lot))
-        if not formset.is_valid():
-            return self.render_to_response(self.get_context_data(formset=formset))
-        numbered = [(index, form) for index, form in enumerate(formset.forms, start=1)]
-        positions = {id(form): index for index, form in numbered}
-        ordered = formset.ordered_forms
-        rows = [price_lines.LineRow(form.cleaned_data["number"].strip(), form.cleaned_data["label"].strip(),
-                                    form.cleaned_data["unit"].strip(), form.cleaned_data["quantity"])
-                for form in ordered]
-        try:
-            price_lines.price_lines_replace(
-                lot=self.lot, by=request.user, rows=rows,
-                where=lambda index: _("Ligne %(number)s") % {"number": positions[id(ordered[index])]})
-        except ValidationError as error:
-            return self.render_to_response(self.get_context_data(formset=formset, service_errors=error.messages))
-        messages.success(request, _("Le bordereau des prix du lot %(number)s est enregistré (%(count)s ligne(s)).")
-                         % {"number": self.lot.number, "count": len(rows)})
-        return redirect(reverse("tenders:lot-prices", args=[self.tender.reference, self.lot.number]))
-
-    def import_file(self, request):
-        form = PriceLinesImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                items = price_lines.price_lines_import(lot=self.lot, by=request.user, file=form.cleaned_data["file"])
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                messages.success(request, _("%(count)s ligne(s) importée(s) dans le bordereau des prix du lot "
-                                            "%(number)s.") % {"count": len(items), "number": self.lot.number})
-                return redirect(reverse("tenders:lot-prices", args=[self.tender.reference, self.lot.number]))
-        return self.render_to_response(self.get_context_data(import_form=form))
-
-
-class PriceLinesModelView(TenderAccessMixin, View):
-    """The model file of an import of price lines (.xlsx)."""
-
-    def get(self, request, *args, **kwargs):
-        response = HttpResponse(
-            price_lines.price_lines_model_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="modele-bordereau-des-prix.xlsx"'
-        return response
-
-
-class LotTransitionView(LotMixin, View):
+class LotTransitionView(LotMixin, TransitionView):
     """Runs a lot's decision through the service; refusals come back as messages."""
 
-    http_method_names = ["post"]
+    not_allowed, refused = NotAllowed, TransitionRefused
 
-    def post(self, request, *args, **kwargs):
-        name = self.kwargs["name"]
+    def transition(self, name):
         winner = None
-        winner_pk = request.POST.get(f"{name}-winner", "")
+        winner_pk = self.request.POST.get(f"{name}-winner", "")
         if winner_pk.isdigit():
-            winner = self.lot.bids.filter(pk=winner_pk).select_related("vendor").first()
+            winner = selectors.bid_of_lot_or_none(lot=self.lot, pk=winner_pk)
         self.lot_winner_id = winner.pk if winner else None
-        try:
-            lot = lot_transition(lot=self.lot, name=name, by=request.user, winner=winner,
-                                 reason=request.POST.get(f"{name}-reason", ""))
-        except NotAllowed as refused:
-            raise PermissionDenied(" ".join(refused.reasons)) from refused
-        except TransitionRefused as refused:
-            error_messages(request, refused.reasons)
-            self.lead_to_cao(name)
-        else:
-            messages.success(request, _("Le lot %(number)s est maintenant « %(state)s ».") % {
-                "number": lot.number, "state": lot.get_state_display()})
-        return redirect(self.lot_url())
+        return lot_transition(lot=self.lot, name=name, by=self.request.user, winner=winner,
+                              reason=self.request.POST.get(f"{name}-reason", ""))
+
+    def done_message(self, name, lot):
+        return _("Le lot %(number)s est maintenant « %(state)s ».") % {
+            "number": lot.number, "state": lot.get_state_display()}
+
+    def after_refusal(self, name):
+        self.lead_to_cao(name)
+
+    def get_redirect_url(self):
+        return self.lot_url()
 
     def lead_to_cao(self, name: str) -> None:
         """An award refused while the CAO has not chosen this bidder: the message links to the page

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,10 @@ from django.views.generic import TemplateView
 
 from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
+from procurement.core.views.service_forms import ServiceSubmitMixin, TransitionView
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
-from procurement.tenders.forms import (
+from procurement.tenders.forms.tenders import (
     AbandonForm,
     AnswerForm,
     PushBackForm,
@@ -29,9 +29,9 @@ from procurement.tenders.forms import (
     TenderFilterForm,
     TenderForm,
 )
-from procurement.tenders.models import Tender
 from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.qa_export import answered_questions, questions_answers_docx
+from procurement.tenders.rules.deadlines import proposes_pushed_back_deadline
 from procurement.tenders.rules.guards import rc_date_warnings, tender_refusals
 from procurement.tenders.services import need, qa
 from procurement.tenders.services.transitions import (
@@ -46,10 +46,8 @@ from procurement.tenders.views.common import (
     TRANSITION_LABELS,
     ServiceFormView,
     TenderAccessMixin,
-    add_service_errors,
     bid_register,
     candidate_transitions,
-    error_messages,
     state_label,
 )
 
@@ -79,9 +77,6 @@ class TenderCreateView(ServiceFormView):
     def get_success_url(self, result):
         return reverse("tenders:detail", args=[result.reference])
 
-    def get_cancel_url(self):
-        return reverse("tenders:list")
-
 
 class TenderUpdateView(TenderCreateView):
     required_ability = "edit"
@@ -93,13 +88,10 @@ class TenderUpdateView(TenderCreateView):
 
     def get_form(self, data=None, files=None):
         # The form works on its own copy: a refused change never touches the tender shown in the page.
-        return TenderForm(data=data, files=files, instance=Tender.objects.get(pk=self.tender.pk))
+        return TenderForm(data=data, files=files, instance=selectors.tender_fresh(pk=self.tender.pk))
 
     def perform(self, form):
         return need.tender_update(tender=self.tender, by=self.request.user, **form.cleaned_data)
-
-    def get_cancel_url(self):
-        return reverse("tenders:detail", args=[self.tender.reference])
 
 
 def _name(user) -> str:
@@ -168,10 +160,11 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
             rows.append({"question": question, "form": form})
         limit = proposal = None
         if tender.bid_deadline:
+            today = timezone.localdate()
             try:
                 limit = qa.answer_limit(tender)
-                if can_answer and timezone.localdate() > limit:
-                    proposal = qa.pushed_back_deadline(tender, answered_on=timezone.localdate())
+                if proposes_pushed_back_deadline(can_answer=can_answer, today=today, answer_limit=limit):
+                    proposal = qa.pushed_back_deadline(tender, answered_on=today)
             except ReferenceValueMissing:
                 limit = None
         if can_answer and push_back_form is None:
@@ -218,36 +211,23 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
         return sorted(events, key=lambda event: event["at"])
 
 
-class DetailActionView(TenderDetailView):
+class DetailActionView(ServiceSubmitMixin, TenderDetailView):
     """A form posted from the tender's page: success redirects to it; a refusal shows the page again
     with the errors on the form's fields."""
 
     http_method_names = ["post"]
     form_key = ""
-    success_message = ""
+    anchor = "questions"
 
     def build_form(self, data):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def perform(self, form):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def success_url(self, result) -> str:
-        return reverse("tenders:detail", args=[self.tender.reference]) + f"#{self.anchor}"
-
-    anchor = "questions"
+    def get_success_url(self, result) -> str:
+        return self.detail_url(self.anchor)
 
     def post(self, request, *args, **kwargs):
         form = self.build_form(request.POST)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url(result))
-        return self.render_to_response(self.get_context_data(**{self.form_key: form}))
+        return self.submit(form) or self.render_to_response(self.get_context_data(**{self.form_key: form}))
 
 
 class QuestionCreateView(DetailActionView):
@@ -317,27 +297,21 @@ class RelaunchView(DetailActionView):
     def perform(self, form):
         return need.tender_relaunch(tender=self.tender, by=self.request.user, **form.cleaned_data)
 
-    def success_url(self, result):
+    def get_success_url(self, result):
         return reverse("tenders:detail", args=[result.reference])
 
 
-class TenderTransitionView(TenderAccessMixin, View):
-    """Runs a transition through the service; refusals come back as messages, state unchanged."""
+class TenderTransitionView(TenderAccessMixin, TransitionView):
+    not_allowed, refused, labels = NotAllowed, TransitionRefused, TRANSITION_LABELS
+    done_text = gettext_lazy("« %(action)s » : la consultation est maintenant « %(state)s ».")
 
-    http_method_names = ["post"]
+    def transition(self, name):
+        reason = self.request.POST.get("reason", "")
+        return tender_transition(tender=self.tender, name=name, by=self.request.user, reason=reason)
 
-    def post(self, request, *args, **kwargs):
-        name = self.kwargs["name"]
-        try:
-            tender = tender_transition(tender=self.tender, name=name, by=request.user,
-                                       reason=request.POST.get("reason", ""))
-        except NotAllowed as refused:
-            raise PermissionDenied(" ".join(refused.reasons)) from refused
-        except TransitionRefused as refused:
-            error_messages(request, refused.reasons)
-        else:
-            messages.success(request, _("« %(action)s » : la consultation est maintenant « %(state)s ».") % {
-                "action": TRANSITION_LABELS.get(name, name), "state": tender.get_state_display()})
-            if name in TRANSITION_HELP:
-                messages.info(request, TRANSITION_HELP[name])
-        return redirect("tenders:detail", reference=self.tender.reference)
+    def after_success(self, name, tender):
+        if name in TRANSITION_HELP:
+            messages.info(self.request, TRANSITION_HELP[name])
+
+    def get_redirect_url(self):
+        return reverse("tenders:detail", args=[self.tender.reference])

@@ -8,7 +8,7 @@ Generated files are downloaded through the pages, which check who may read them.
 
 from django.contrib import admin
 
-from procurement.core.admin_readonly import ReadOnlyAdminMixin
+from procurement.core.admin.readonly import ReadOnlyAdmin
 from procurement.tenders.models import (
     AbnormallyLowReview,
     CommitteeMember,
@@ -20,10 +20,6 @@ from procurement.tenders.models import (
     RoundClosure,
     Submission,
 )
-
-
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    pass
 
 
 @admin.register(EvaluationSettings)

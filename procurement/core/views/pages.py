@@ -1,15 +1,22 @@
-from django.http import HttpResponseServerError
+"""Core's own pages: the reference data, the error pages, the health probe and the login page (the
+password reset by e-mail is Django's views with the site's French templates:
+``templates/registration/password_reset_*``)."""
+
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from procurement.core.enums import ReferenceKind
-from procurement.core.models import ReferenceValue
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.security import cooloff_minutes, login_attempts_left
+from procurement.core.selectors import reference_value_history, reference_value_ids_in_force
+from procurement.core.views.access import AccessMixin
 
 
-class ReferenceValueListView(RoleRequiredMixin, TemplateView):
+class ReferenceValueListView(AccessMixin, TemplateView):
     """The legal figures in force today, and their history, read-only (the admin edits them)."""
 
     grant = "reference.read"
@@ -17,8 +24,8 @@ class ReferenceValueListView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        rows = list(ReferenceValue.objects.order_by("kind", "-valid_from"))
-        in_force_ids = set(ReferenceValue.objects.in_force(today).values_list("pk", flat=True))
+        rows = reference_value_history()
+        in_force_ids = reference_value_ids_in_force(at=today)
         labels = dict(ReferenceKind.choices)
         groups: dict[str, dict] = {}
         for row in rows:
@@ -45,6 +52,18 @@ def server_error(request):
 
 def health(request):
     """Liveness probe for a load balancer, and the bench's minimal view: no session, no query."""
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        """A wrong user name or password says how many attempts are left, whether the user exists or
+        not (the count is django-axes', per user name and address)."""
+        attempts_left = None
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            attempts_left = login_attempts_left(self.request, username=form.data.get("username", ""))
+        return self.render_to_response(
+            self.get_context_data(form=form, attempts_left=attempts_left, cooloff_minutes=cooloff_minutes())
+        )

@@ -2,6 +2,7 @@
 locks the row and writes the log): the admin lists and shows it, never adds, changes, deletes or
 reverts it."""
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 
@@ -23,3 +24,11 @@ class ReadOnlyAdminMixin:
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0

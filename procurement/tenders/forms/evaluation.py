@@ -12,16 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from procurement.core.enums import Role
 from procurement.core.money import MoneyError, to_decimal
 from procurement.core.numbers import format_number
+from procurement.core.widgets import DateInput
 from procurement.tenders.enums import AbnormallyLowDecision
 from procurement.tenders.evaluation.simulator import SimulationError, simulate_price_notes
 from procurement.tenders.models import EvaluationSettings
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CommitteeMemberForm(forms.Form):

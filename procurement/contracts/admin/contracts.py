@@ -19,11 +19,7 @@ from procurement.contracts.models import (
     RenewalDecision,
     Subcontract,
 )
-from procurement.core.admin_readonly import ReadOnlyAdminMixin
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
+from procurement.core.admin.readonly import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 
 
 class TransitionLogInline(ReadOnlyInline):
@@ -53,7 +49,7 @@ class ContractAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ContractTransitionLog)
-class ContractTransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ContractTransitionLogAdmin(ReadOnlyAdmin):
     """Written by the transition service only."""
 
     list_display = ["at", "contract", "transition", "source", "target", "by", "effective_on"]
@@ -114,10 +110,9 @@ class PriceRevisionClauseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PriceRevision)
-class PriceRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PriceRevisionAdmin(ReadOnlyAdmin):
     """Revisions keep the values they used."""
 
     list_display = ["contract", "revision_on", "base_index", "index", "coefficient", "base_price_ht", "price_ht"]
     list_select_related = ["contract"]
 
-from procurement.contracts import admin_invoices  # noqa: E402, F401  (invoices and reminders, read-only)

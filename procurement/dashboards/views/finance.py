@@ -10,7 +10,7 @@ from django.views.generic import TemplateView, View
 
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.contracts.selectors import finance as selectors
-from procurement.core.roles import RoleRequiredMixin
+from procurement.core.views.access import AccessMixin
 from procurement.dashboards.exports.finance import commitments_pdf, commitments_xlsx
 from procurement.dashboards.finance import chart, filtered_commitments
 from procurement.programmes.enums import BudgetSection
@@ -18,7 +18,7 @@ from procurement.programmes.enums import BudgetSection
 WATCH_DAYS = 15
 
 
-class FinanceMixin(RoleRequiredMixin):
+class FinanceMixin(AccessMixin):
     grant = "finance.read"
 
     def filtered(self):

@@ -14,19 +14,13 @@ from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.contracts.selectors.contracts import awarded_lots_without_contract
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
+from procurement.core.forms import FilterForm, ServiceModelForm
 from procurement.core.uploads import validate_upload
-from procurement.core.widgets import PlainSelect
+from procurement.core.widgets import DateInput, PlainSelect
 from procurement.programmes.models import BudgetLine
 from procurement.programmes.selectors import Programme, council_act_list
 from procurement.tenders.models import CaoOpinion
 from procurement.vendors.models import Vendor
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MonthInput(forms.DateInput):
@@ -44,7 +38,7 @@ def date_field(label, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
-class ContractFilterForm(forms.Form):
+class ContractFilterForm(FilterForm):
     """The list's filters (GET)."""
 
     state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous")), *ContractState.choices])
@@ -61,12 +55,7 @@ class ContractFilterForm(forms.Form):
         holders = Contract.objects.values("holder")
         self.fields["holder"].queryset = Vendor.objects.filter(pk__in=holders).order_by("name")
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {"state": data["state"], "holder": data["holder"], "programme": data["programme"],
-                "renewal_due": data["renewal_due"]}
+    filter_fields = ("state", "holder", "programme", "renewal_due")
 
 
 class LotChoiceField(forms.ModelChoiceField):
@@ -83,7 +72,7 @@ class ContractCreateForm(forms.Form):
     start_date = date_field(_("Début d'exécution"))
 
 
-class ContractTermsForm(forms.ModelForm):
+class ContractTermsForm(ServiceModelForm):
     """Every clause a buyer sets before signature, grouped as the CCAP groups them."""
 
     fieldsets_spec = (
@@ -121,13 +110,9 @@ class ContractTermsForm(forms.ModelForm):
     def fieldsets(self) -> list[dict]:
         return [{"legend": legend, "fields": [self[name] for name in names]} for legend, names in self.fieldsets_spec]
 
-    def _post_clean(self):
-        # The service validates the model (its legal checks need the locked contract): the form only
-        # parses the fields.
-        pass
 
 
-class RevisionClauseForm(forms.ModelForm):
+class RevisionClauseForm(ServiceModelForm):
     base_month = month_field(_("Mois zéro (I0)"), help_text=_("Le mois du prix initial."))
 
     class Meta:
@@ -138,8 +123,6 @@ class RevisionClauseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = IndexSeries.objects.order_by("code")
 
-    def _post_clean(self):
-        pass
 
 
 class ReasonForm(forms.Form):
@@ -169,7 +152,7 @@ class OrderForm(forms.Form):
                                   help_text=_("Celui du marché si vide."))
 
 
-class AmendmentForm(forms.ModelForm):
+class AmendmentForm(ServiceModelForm):
     class Meta:
         model = Amendment
         fields = ["basis", "object", "justification", "amount_change_ht", "yearly_maximum_change_ht", "new_holder",
@@ -186,11 +169,9 @@ class AmendmentForm(forms.ModelForm):
         self.fields["cao_opinion"].help_text = _("Un avis enregistré avec la réunion de la CAO ; sinon, sa date et "
                                                  "sa référence ci-dessous.")
 
-    def _post_clean(self):
-        pass
 
 
-class SubcontractForm(forms.ModelForm):
+class SubcontractForm(ServiceModelForm):
     class Meta:
         model = Subcontract
         fields = ["vendor", "services", "amount_ttc", "declared_on"]
@@ -200,8 +181,6 @@ class SubcontractForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.order_by("name")
 
-    def _post_clean(self):
-        pass
 
 
 class SubcontractDecisionForm(forms.Form):
@@ -222,14 +201,12 @@ class RevisionForm(forms.Form):
     revision_on = forms.DateField(label=_("Date de révision"), widget=DateInput())
 
 
-class IndexSeriesForm(forms.ModelForm):
+class IndexSeriesForm(ServiceModelForm):
     class Meta:
         model = IndexSeries
         fields = ["code", "name", "source", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def _post_clean(self):
-        pass
 
 
 class IndexValueForm(forms.Form):

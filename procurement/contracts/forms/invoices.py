@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.widgets import DateInput
+
 # Invoices --------------------------------------------------------------------------------------
 
 
@@ -21,11 +23,11 @@ class InvoiceForm(forms.Form):
     order = forms.ModelChoiceField(label=_("Bon de commande"), queryset=None, required=False)
     is_electronic = forms.BooleanField(label=_("Facture électronique déposée sur Chorus Pro"), required=False,
                                        initial=True)
-    issued_on = forms.DateField(label=_("Émise le"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Émise le"), widget=DateInput())
     received_on = forms.DateField(label=_("Reçue le (dépôt sur Chorus Pro pour une facture électronique)"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=DateInput())
     service_done_on = forms.DateField(label=_("Service fait constaté le"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     amount_ht_1 = forms.DecimalField(label=_("Montant HT (1er taux)"), max_digits=14, decimal_places=2,
                                      min_value=Decimal("0.01"))
     vat_rate_1 = forms.DecimalField(label=_("Taux de TVA (%) du 1er montant"), max_digits=5, decimal_places=2,
@@ -59,7 +61,7 @@ class InvoiceForm(forms.Form):
 
 
 class InvoiceActionForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(label=_("Pièces ou mentions manquantes (suspension)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -70,11 +72,11 @@ class LateInterestForm(forms.Form):
     amount_ttc = forms.DecimalField(label=_("Montant TTC de la facture"), max_digits=14, decimal_places=2,
                                     min_value=Decimal("0.01"))
     received_on = forms.DateField(label=_("Reçue le (dépôt sur Chorus Pro pour une facture électronique)"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=DateInput())
     service_done_on = forms.DateField(label=_("Service fait constaté le (facultatif)"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     suspended_from = forms.DateField(label=_("Délai suspendu le (facultatif)"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=DateInput())
     resumed_on = forms.DateField(label=_("Pièces complètes reçues le (facultatif)"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    paid_on = forms.DateField(label=_("Payée le"), widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DateInput())
+    paid_on = forms.DateField(label=_("Payée le"), widget=DateInput())

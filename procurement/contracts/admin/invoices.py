@@ -5,10 +5,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from procurement.contracts.models import Invoice, InvoiceLine, SentReminder
-from procurement.core.admin_readonly import ReadOnlyAdminMixin
+from procurement.core.admin.readonly import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 
 
-class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
     extra = 0
     fields = ["vat_rate", "amount_ht"]
@@ -24,6 +24,6 @@ class InvoiceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SentReminderAdmin(ReadOnlyAdmin):
     list_display = ["kind", "object_key", "deadline", "sent_at", "recipients"]
     list_filter = ["kind"]

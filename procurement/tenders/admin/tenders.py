@@ -14,8 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement.core.admin_readonly import ReadOnlyAdminMixin
-from procurement.tenders import admin_evaluation  # noqa: F401  (registers the evaluation and documents records)
+from procurement.core.admin.readonly import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 from procurement.tenders.models import (
     Bid,
     BidFile,
@@ -35,7 +34,7 @@ from procurement.tenders.models import (
 BID_AMOUNT_FIELDS = ("amount_ht", "vat_rate", "negotiated_amount_ht")
 
 
-class LotInline(ReadOnlyAdminMixin, admin.TabularInline):
+class LotInline(ReadOnlyInline):
     model = Lot
     extra = 0
     fields = ["number", "title", "estimated_amount_ht", "options_amount_ht", "state"]
@@ -98,7 +97,7 @@ class OpeningRecordAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyAdmin):
     """The log is written by the services only."""
 
     list_display = ["at", "tender", "lot", "transition", "source", "target", "by"]
@@ -107,7 +106,7 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["tender", "lot", "by"]
 
 
-class BidFileInline(ReadOnlyAdminMixin, admin.TabularInline):
+class BidFileInline(ReadOnlyInline):
     """The files of an opened bid, downloaded through the page that checks the opening."""
 
     model = BidFile
@@ -122,7 +121,7 @@ class BidFileInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(BidFileDownload)
-class BidFileDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BidFileDownloadAdmin(ReadOnlyAdmin):
     """The downloads of the bids' files, written by the download page only (files are readable only
     after the opening, so the log names no sealed file)."""
 
@@ -153,7 +152,7 @@ def _unsealed(bid) -> bool:
 
 
 @admin.register(Bid)
-class BidAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BidAdmin(ReadOnlyAdmin):
     """No history view here: the historical rows hold the amounts, which stay sealed until the opening.
     Bids are received through the tender's page (the time of receipt is the server's, or a paper
     deposit's with its reason), recorded at the opening and regularised or negotiated through theirs."""
@@ -199,7 +198,7 @@ class CaoMemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "title"]
 
 
-class CaoDecisionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CaoDecisionInline(ReadOnlyInline):
     model = CaoDecision
     fields = ["lot", "outcome", "bid", "reason", "difference_reason"]
     readonly_fields = fields

@@ -1,0 +1,2 @@
+"""Forms of the tenders pages, one module per subject: they parse and check types; the services apply the
+rules."""
