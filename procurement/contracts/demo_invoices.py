@@ -9,11 +9,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from procurement.contracts.models import Contract, Invoice
 from procurement.contracts.services import invoices as services
 from procurement.contracts.services.commitments import maintenance_line_set
+from procurement.demo.users import DEMO_FINANCE
 from procurement.programmes.models import BudgetLine
 
 
@@ -48,7 +50,9 @@ def _load(entry: dict, *, by, today: date) -> Invoice | None:
              ("paid_on", _day(entry.get("paid_on")), services.invoice_pay, {})]
     for name, day, service, extra in sorted((s for s in steps if s[1]), key=lambda s: s[1]):
         if day <= today and getattr(invoice, name) is None:
-            invoice = service(invoice=invoice, on=day, by=by, today=today, **extra)
+            # The finance officer pays; the buyer records the rest.
+            actor = get_user_model().objects.get(username=DEMO_FINANCE) if service is services.invoice_pay else by
+            invoice = service(invoice=invoice, on=day, by=actor, today=today, **extra)
     return invoice
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from procurement.core.enums import Role
 
 ANONYMOUS, BUYER, EVALUATOR, EVALUATOR_CONFLICT, FINANCE, ADMIN = (
@@ -75,6 +77,14 @@ def roles_of(user) -> frozenset[str]:
 def may(user, grant: str) -> bool:
     """Whether the user's role allows ``grant`` (a key of ``GRANTS``), before any state rule."""
     return bool(roles_of(user) & GRANTS[grant])
+
+
+def require(allowed: bool, message: str) -> None:
+    """The services' refusal: ``allowed`` is the ability the page shows (``obj.get_abilities(by)[...]``,
+    ``list_abilities(by)[...]`` or ``may(by, grant)``); refused, ``PermissionDenied`` with the French
+    ``message`` (HTTP 403 on the pages and in the API) before anything is written."""
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ class DemoUser:
 
 
 DEMO_BUYER = "claire.morel"
+DEMO_FINANCE = "marc.delorme"  # pays the demo invoices
 DEMO_USERS = [
     DemoUser("claire.morel", "Claire", "Morel", Role.BUYER),
     DemoUser("julien.faure", "Julien", "Faure", Role.BUYER),

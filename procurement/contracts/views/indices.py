@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from procurement.contracts import selectors
-from procurement.contracts.abilities import index_abilities
+from procurement.contracts.abilities import list_abilities
 from procurement.contracts.forms import IndexImportForm, IndexSeriesForm, IndexValueForm
 from procurement.contracts.services import indices
 from procurement.contracts.services.indices import month_label
@@ -25,7 +25,7 @@ class IndexAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.abilities = index_abilities(request.user)
+        self.abilities = list_abilities(request.user)
         if not self.abilities.get(self.required_ability):
             raise PermissionDenied(_("Cette page est réservée à d'autres profils."))
         if "code" in self.kwargs:
