@@ -51,8 +51,8 @@ def _load(entry: dict, *, by, today: date) -> Invoice | None:
     for name, day, service, extra in sorted((s for s in steps if s[1]), key=lambda s: s[1]):
         if day <= today and getattr(invoice, name) is None:
             # The finance officer pays; the buyer records the rest.
-            actor = get_user_model().objects.get(username=DEMO_FINANCE) if service is services.invoice_pay else by
-            invoice = service(invoice=invoice, on=day, by=actor, today=today, **extra)
+            acting = get_user_model().objects.get(username=DEMO_FINANCE) if service is services.invoice_pay else by
+            invoice = service(invoice=invoice, on=day, by=acting, today=today, **extra)
     return invoice
 
 

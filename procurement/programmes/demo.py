@@ -53,8 +53,8 @@ def _with_place(error: ValidationError, where: str) -> ValidationError:
 
 
 @transaction.atomic
-def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH) -> Programme:
-    """Creates or updates the demo programme described by the JSON file at ``path``."""
+def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH, by) -> Programme:
+    """Creates or updates the demo programme described by the JSON file at ``path``, as ``by``."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
     except json.JSONDecodeError as exc:
@@ -63,18 +63,18 @@ def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH) -> Programme:
         raise ValidationError(f"{path} : un objet JSON est attendu.")
 
     try:
-        authority = authority_upsert(**_pick(data.get("authority"), AUTHORITY_FIELDS))
+        authority = authority_upsert(**_pick(data.get("authority"), AUTHORITY_FIELDS), by=by)
     except ValidationError as exc:
         raise _with_place(exc, "authority") from exc
     try:
-        programme = programme_upsert(authority=authority, **_pick(data.get("programme"), PROGRAMME_FIELDS))
+        programme = programme_upsert(authority=authority, by=by, **_pick(data.get("programme"), PROGRAMME_FIELDS))
     except ValidationError as exc:
         raise _with_place(exc, "programme") from exc
 
     for index, line_data in enumerate(data.get("budget_lines") or []):
         where = f"budget_lines[{index}]"
         try:
-            line = budget_line_upsert(programme=programme, **_pick(line_data, LINE_FIELDS))
+            line = budget_line_upsert(programme=programme, by=by, **_pick(line_data, LINE_FIELDS))
         except ValidationError as exc:
             raise _with_place(exc, where) from exc
         amounts = {}
@@ -85,7 +85,7 @@ def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH) -> Programme:
                 raise _with_place(exc, f"{where}.credits[{position}]") from exc
             amounts[credit["year"]] = credit["amount_ttc"]
         try:
-            budget_credits_set(budget_line=line, amounts=amounts, replace=True)
+            budget_credits_set(budget_line=line, amounts=amounts, replace=True, by=by)
         except ValidationError as exc:
             raise _with_place(exc, f"{where}.credits") from exc
     return programme
@@ -122,7 +122,7 @@ def plan_date(text: str | None, *, end: bool) -> date | None:
 
 
 @transaction.atomic
-def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
+def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH, by) -> Programme:
     """Phases, milestones, bodies with their meetings and decisions, and the council's acts, of the
     programme named in the file (loaded before by ``load_demo_programme``). Idempotent: phases are
     matched by position, milestones, bodies and acts by name or reference, meetings by day."""
@@ -140,25 +140,25 @@ def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
                 planned_start=plan_date(entry["planned_start"], end=False),
                 planned_end=plan_date(entry["planned_end"], end=True),
                 actual_start=plan_date(entry.get("actual_start"), end=False),
-                actual_end=plan_date(entry.get("actual_end"), end=True))
+                actual_end=plan_date(entry.get("actual_end"), end=True), by=by)
         except ValidationError as exc:
             raise _with_place(exc, f"phases[{index}]") from exc
     for index, entry in enumerate(data.get("milestones") or []):
         try:
             milestone_upsert(programme=programme, name=entry["name"], phase=phases.get(entry.get("phase")),
                              planned_on=plan_date(entry["planned_on"], end=True),
-                             actual_on=plan_date(entry.get("actual_on"), end=True))
+                             actual_on=plan_date(entry.get("actual_on"), end=True), by=by)
         except ValidationError as exc:
             raise _with_place(exc, f"milestones[{index}]") from exc
     for index, entry in enumerate(data.get("bodies") or []):
         try:
             body = body_upsert(programme=programme, kind=entry["kind"], name=entry["name"],
-                               composition=entry.get("composition", ""))
+                               composition=entry.get("composition", ""), by=by)
             for meeting in entry.get("meetings") or []:
                 body_meeting_record(
                     body=body, held_on=date.fromisoformat(meeting["held_on"]), agenda=meeting.get("agenda", ""),
                     attendees=meeting.get("attendees", ""),
-                    decisions=[(d["subject"], d["decision"]) for d in meeting.get("decisions") or []])
+                    decisions=[(d["subject"], d["decision"]) for d in meeting.get("decisions") or []], by=by)
         except ValidationError as exc:
             raise _with_place(exc, f"bodies[{index}]") from exc
     for index, entry in enumerate(data.get("council_acts") or []):
@@ -168,7 +168,7 @@ def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
                 adopted_on=date.fromisoformat(entry["adopted_on"]), object=entry["object"],
                 valid_to=plan_date(entry.get("valid_to"), end=True), amount_limit_ht=entry.get("amount_limit_ht"),
                 programme=Programme.objects.get(reference=entry["programme"]) if entry.get("programme") else None,
-                tender_references=entry.get("tender_references") or [])
+                tender_references=entry.get("tender_references") or [], by=by)
         except ValidationError as exc:
             raise _with_place(exc, f"council_acts[{index}]") from exc
     return programme

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from procurement.vendors import selectors, services
+from procurement.vendors.abilities import list_abilities
 from procurement.vendors.enums import EXPIRING_SOON_DAYS, ComplianceStatus
 from procurement.vendors.forms import (
     ComplianceDocumentForm,
@@ -55,7 +56,7 @@ class VendorAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not Vendor.abilities_for(request.user)[self.required_ability]:
+        if not list_abilities(request.user)[self.required_ability]:
             raise PermissionDenied(_("Cette action est réservée à d'autres profils."))
         self.object = self.get_object()
         if self.object is not None and not self.object.get_abilities(request.user)[self.required_ability]:
@@ -78,7 +79,7 @@ class VendorListView(VendorAccessMixin, TemplateView):
         expiring_count = selectors.documents_expiring(within_days=EXPIRING_SOON_DAYS, today=today).count()
         return super().get_context_data(
             filter_form=filter_form, page_obj=page, rows=rows, expiring_count=expiring_count,
-            expiring_days=EXPIRING_SOON_DAYS, abilities=Vendor.abilities_for(self.request.user), **kwargs,
+            expiring_days=EXPIRING_SOON_DAYS, abilities=list_abilities(self.request.user), **kwargs,
         )
 
 
@@ -144,7 +145,7 @@ class VendorCreateView(ServiceFormView):
     success_message = gettext_lazy("Le fournisseur a été créé.")
 
     def perform(self, form):
-        return services.vendor_create(actor=self.request.user, **form.cleaned_data)
+        return services.vendor_create(by=self.request.user, **form.cleaned_data)
 
     def page_context(self):
         return {"title": _("Nouveau fournisseur"), "cancel_url": reverse("vendors:list")}
@@ -161,7 +162,7 @@ class VendorUpdateView(ServiceFormView):
         return VendorForm(data=data, files=files, instance=Vendor.objects.get(pk=self.object.pk))
 
     def perform(self, form):
-        return services.vendor_update(vendor=self.object, data=form.cleaned_data, actor=self.request.user)
+        return services.vendor_update(vendor=self.object, data=form.cleaned_data, by=self.request.user)
 
     def page_context(self):
         return {"title": _("Modifier « %(name)s »") % {"name": self.object.name}, "vendor": self.object,
@@ -197,7 +198,7 @@ class ContactCreateView(VendorChildFormView):
     success_message = gettext_lazy("Le contact a été ajouté.")
 
     def perform(self, form):
-        return services.contact_create(vendor=self.object, actor=self.request.user, **form.cleaned_data)
+        return services.contact_create(vendor=self.object, by=self.request.user, **form.cleaned_data)
 
     def page_context(self):
         title = _("Nouveau contact de « %(name)s »") % {"name": self.vendor.name}
@@ -209,7 +210,7 @@ class ContactUpdateView(VendorChildFormView):
     success_message = gettext_lazy("Le contact a été mis à jour.")
 
     def perform(self, form):
-        return services.contact_update(contact=self.object, data=form.cleaned_data, actor=self.request.user)
+        return services.contact_update(contact=self.object, data=form.cleaned_data, by=self.request.user)
 
     def page_context(self):
         title = _("Modifier le contact %(name)s") % {"name": self.object.full_name}
@@ -222,7 +223,7 @@ class DocumentCreateView(VendorChildFormView):
     success_message = gettext_lazy("Le justificatif a été enregistré.")
 
     def perform(self, form):
-        return services.document_create(vendor=self.object, actor=self.request.user, **form.cleaned_data)
+        return services.document_create(vendor=self.object, by=self.request.user, **form.cleaned_data)
 
     def page_context(self):
         return {**super().page_context(),
@@ -235,7 +236,7 @@ class DocumentUpdateView(VendorChildFormView):
     success_message = gettext_lazy("Le justificatif a été mis à jour.")
 
     def perform(self, form):
-        return services.document_update(document=self.object, data=form.cleaned_data, actor=self.request.user)
+        return services.document_update(document=self.object, data=form.cleaned_data, by=self.request.user)
 
     def page_context(self):
         return {**super().page_context(),
@@ -276,7 +277,7 @@ class ContactDeleteView(ChildDeleteView):
         return _("le contact %(name)s") % {"name": self.object.full_name}
 
     def delete(self):
-        services.contact_delete(contact=self.object, actor=self.request.user)
+        services.contact_delete(contact=self.object, by=self.request.user)
         return _("Le contact a été supprimé.")
 
 
@@ -288,7 +289,7 @@ class DocumentDeleteView(ChildDeleteView):
             "kind": self.object.get_kind_display(), "day": self.object.issued_on.strftime("%d/%m/%Y")}
 
     def delete(self):
-        services.document_delete(document=self.object, actor=self.request.user)
+        services.document_delete(document=self.object, by=self.request.user)
         return _("Le justificatif a été supprimé.")
 
 

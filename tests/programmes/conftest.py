@@ -4,6 +4,6 @@ from procurement.programmes.demo import DEMO_PROGRAMME_PATH, load_demo_programme
 
 
 @pytest.fixture
-def demo_programme(db):
+def demo_programme(db, staff_user):
     """The Bibliothèque numérique métropolitaine, loaded from fixtures/bnm/programme.json."""
-    return load_demo_programme(path=DEMO_PROGRAMME_PATH)
+    return load_demo_programme(by=staff_user, path=DEMO_PROGRAMME_PATH)

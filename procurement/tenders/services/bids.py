@@ -274,7 +274,7 @@ def bid_receive_new_vendor(*, lot: Lot, vendor: dict, by, **bid) -> Bid:
     if unknown:
         raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     try:
-        created = vendor_create(**vendor, actor=by)
+        created = vendor_create(**vendor, by=by)
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise ValidationError({"new_vendor_siret": error.messages}) from error

@@ -9,7 +9,7 @@ from django.utils.timezone import localdate
 from procurement.contracts.demo import load_demo_contracts
 from procurement.contracts.demo_invoices import load_demo_invoices
 from procurement.core.commands import ProcurementCommand, UsageError, iso_date
-from procurement.demo.users import DEMO_BUYER, DEMO_USERS, create_demo_users
+from procurement.demo.users import DEMO_ADMIN, DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.programmes.demo import load_demo_governance, load_demo_programme
 from procurement.resources.demo import load_demo_resources
 from procurement.tenders.demo import load_demo_tenders
@@ -47,10 +47,12 @@ class Command(ProcurementCommand):
                              "encore ; lancez d'abord load_demo sans --no-users.")
         with transaction.atomic():
             users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
-            programme = load_demo_programme(path=FIXTURES / "programme.json")
-            load_demo_governance(path=FIXTURES / "governance.json")
-            vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today)
+            # Each step acts as the demo user of the role that does it on the pages.
+            admin = User.objects.filter(username=DEMO_ADMIN).first()
             buyer = User.objects.filter(username=DEMO_BUYER).first()
+            programme = load_demo_programme(path=FIXTURES / "programme.json", by=admin)
+            load_demo_governance(path=FIXTURES / "governance.json", by=admin)
+            vendors = load_demo_vendors(path=FIXTURES / "vendors.json", today=today, by=buyer)
             tenders = load_demo_tenders(
                 path=FIXTURES / "tenders.json", buyer=buyer, today=today, programme=programme
             )
