@@ -145,7 +145,7 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
             from procurement.tenders.evaluation.demo import evaluate_demo_lot
 
             evaluate_demo_lot(lot=lot, data=lot_entry["evaluation"], buyer=buyer)
-    load_demo_cao(tender=tender, data=cao or {})  # issue #12: the CAO chooses before the award
+    load_demo_cao(tender=tender, data=cao or {}, by=buyer)  # issue #12: the CAO chooses before the award
     for lot, lot_entry in lots:
         award = lot_entry.get("award")
         if award:
