@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 
@@ -100,3 +100,15 @@ def test_a_kind_without_any_version_registers_its_shipped_template_at_first_use(
     version = active_template(TemplateKind.AE)
     assert (version.version, version.active) == (1, True)
     assert version.data == (SHIPPED / "ae.docx").read_bytes()
+
+
+@pytest.mark.parametrize("traits", [{"buyer": True}, {"finance": True}], ids=["buyer", "finance"])
+def test_only_administrators_upload_or_put_back_a_template_version_and_nothing_changes(traits):
+    user = UserFactory(**traits)
+    earlier = TemplateVersion.objects.get(kind=TemplateKind.RC)
+    before = list(TemplateVersion.objects.order_by("pk").values("pk", "active"))
+    with pytest.raises(PermissionDenied):
+        template_upload(kind=TemplateKind.RC, file=docx_upload("{{ tender.object }}", name="rc.docx"), by=user)
+    with pytest.raises(PermissionDenied):
+        template_activate(version=earlier, by=user)
+    assert list(TemplateVersion.objects.order_by("pk").values("pk", "active")) == before
