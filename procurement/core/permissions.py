@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from procurement.core.enums import Role
 
@@ -42,6 +43,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "tenders.documents": READERS,
     "evaluation.sit": EVALUATORS,  # sit on committees: declare, score (membership decides the lot)
     "evaluation.read": READERS,  # read a lot's evaluation without sitting on its committee
+    "evaluation.seat": frozenset({EVALUATOR}),  # may be seated on a committee: the evaluators' group
     "contracts.read": READERS,
     "contracts.act": BUYERS,
     "invoices.handle": READERS,
@@ -58,6 +60,10 @@ GRANTS: dict[str, frozenset[str]] = {
     "templates.read": BUYERS,  # the variables of the document templates, their versions
     "templates.edit": frozenset({ADMIN}),  # upload a version, put one back in force
     "admin": frozenset({ADMIN}),
+    # Who the reminders by e-mail go to (send_reminders).
+    "reminders.renewal": frozenset({BUYER, FINANCE}),
+    "reminders.attestation": frozenset({BUYER}),
+    "reminders.invoice": frozenset({FINANCE}),
 }
 
 
@@ -77,6 +83,17 @@ def roles_of(user) -> frozenset[str]:
 def may(user, grant: str) -> bool:
     """Whether the user's role allows ``grant`` (a key of ``GRANTS``), before any state rule."""
     return bool(roles_of(user) & GRANTS[grant])
+
+
+def holders(grant: str) -> Q:
+    """The users ``may(user, grant)`` allows, as a filter on users (candidates of a list, recipients):
+    the same rule as ``roles_of``, written for the database."""
+    roles = GRANTS[grant]
+    groups = [name for name, role in GROUP_ROLES.items() if role in roles]
+    allowed = Q(is_staff=False, groups__name__in=groups)
+    if ADMIN in roles:
+        allowed |= Q(is_staff=True)
+    return Q(is_active=True) & allowed
 
 
 def require(allowed: bool, message: str) -> None:
