@@ -7,27 +7,18 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from procurement.programmes import services
+from procurement.programmes import models, services
 from procurement.programmes.enums import CouncilActKind
-from procurement.programmes.models import (
-    Authority,
-    BudgetCredit,
-    BudgetLine,
-    CouncilAct,
-    GovernanceBody,
-    Milestone,
-    Phase,
-    Programme,
-)
 from tests.factories import UserFactory
 from tests.programmes.factories import BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Authority, Programme, BudgetLine, BudgetCredit, Phase, Milestone, GovernanceBody, CouncilAct)
+MODELS = (models.Authority, models.Programme, models.BudgetLine, models.BudgetCredit, models.Phase, models.Milestone,
+          models.GovernanceBody, models.CouncilAct)
 
 
-def _writes(line: BudgetLine) -> dict:
+def _writes(line: models.BudgetLine) -> dict:
     programme = line.programme
     return {
         "authority_upsert": lambda by: services.authority_upsert(
@@ -60,8 +51,8 @@ CASES += [("council_act_upsert", "finance"), ("council_act_upsert", "evaluator")
 @pytest.mark.parametrize(("write", "role"), CASES)
 def test_a_role_without_the_ability_is_refused_and_nothing_is_written(write, role):
     writes = _writes(BudgetLineFactory())
-    before = [list(model.objects.order_by("pk").values()) for model in MODELS]
+    before = [list(row.objects.order_by("pk").values()) for row in MODELS]
     with pytest.raises(PermissionDenied) as refused:
         writes[write](UserFactory(**{role: True}))
     assert str(refused.value).startswith("Seuls les ")
-    assert [list(model.objects.order_by("pk").values()) for model in MODELS] == before
+    assert [list(row.objects.order_by("pk").values()) for row in MODELS] == before
