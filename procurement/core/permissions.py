@@ -43,7 +43,6 @@ GRANTS: dict[str, frozenset[str]] = {
     "tenders.documents": READERS,
     "evaluation.sit": EVALUATORS,  # sit on committees: declare, score (membership decides the lot)
     "evaluation.read": READERS,  # read a lot's evaluation without sitting on its committee
-    "evaluation.seat": frozenset({EVALUATOR}),  # may be seated on a committee: the evaluators' group
     "contracts.read": READERS,
     "contracts.act": BUYERS,
     "invoices.handle": READERS,
@@ -60,10 +59,6 @@ GRANTS: dict[str, frozenset[str]] = {
     "templates.read": BUYERS,  # the variables of the document templates, their versions
     "templates.edit": frozenset({ADMIN}),  # upload a version, put one back in force
     "admin": frozenset({ADMIN}),
-    # Who the reminders by e-mail go to (send_reminders).
-    "reminders.renewal": frozenset({BUYER, FINANCE}),
-    "reminders.attestation": frozenset({BUYER}),
-    "reminders.invoice": frozenset({FINANCE}),
 }
 
 
@@ -85,10 +80,17 @@ def may(user, grant: str) -> bool:
     return bool(roles_of(user) & GRANTS[grant])
 
 
-def holders(grant: str) -> Q:
-    """The users ``may(user, grant)`` allows, as a filter on users (candidates of a list, recipients):
-    the same rule as ``roles_of``, written for the database."""
-    roles = GRANTS[grant]
+# Who holds a role, as opposed to what a role may do (``may``, which every administrator passes): the
+# evaluators one may seat on a committee, the recipients of a reminder. An administrator holds only
+# ``ADMIN``, as in ``roles_of``.
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def holders(roles: frozenset[str]) -> Q:
+    """The users ``has_role`` finds for one of ``roles``, as a filter on users (the same rule as
+    ``roles_of``, written for the database)."""
     groups = [name for name, role in GROUP_ROLES.items() if role in roles]
     allowed = Q(is_staff=False, groups__name__in=groups)
     if ADMIN in roles:

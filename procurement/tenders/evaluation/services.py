@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from procurement.core.permissions import may, require
+from procurement.core.permissions import EVALUATOR, has_role, may, require
 from procurement.core.uploads import validate_upload
 from procurement.tenders.enums import AbnormallyLowDecision, CriterionKind, TenderState
 from procurement.tenders.evaluation.abilities import evaluation_abilities
@@ -69,7 +69,7 @@ def committee_assign(*, tender: Tender, user, by, is_chair: bool = False) -> Com
     _require_buyer(by)
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     _committee_frozen(tender)
-    if not may(user, "evaluation.seat"):
+    if not has_role(user, EVALUATOR):
         raise ValidationError({"user": "Seuls les membres du groupe « évaluateurs » siègent à la commission."})
     if is_chair:
         for chair in CommitteeMember.objects.filter(tender=tender, is_chair=True).exclude(user=user):
