@@ -31,11 +31,8 @@ def contract_abilities(contract, user) -> dict[str, bool]:
 
 
 def list_abilities(user) -> dict[str, bool]:
-    return {"view": can_read(user), "create": can_act(user)}
-
-
-def index_abilities(user) -> dict[str, bool]:
-    return {"view": can_read(user), "edit": can_act(user)}
+    """The list pages' abilities: the contracts (create one) and the index series (enter values)."""
+    return {"view": can_read(user), "create": can_act(user), "edit": can_act(user)}
 
 
 def can_handle_invoices(user) -> bool:

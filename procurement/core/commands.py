@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
@@ -81,10 +82,23 @@ def positive_amount(value: str) -> Decimal:
     return amount
 
 
+def acting_user(username: str):
+    """argparse type of ``--user``: the active user a command writes as."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise argparse.ArgumentTypeError(f"« {username} » n'est pas un utilisateur actif")
+    return user
+
+
 class ProcurementCommand(BaseCommand):
-    """Subclasses implement ``run(**options) -> (data, text)``."""
+    """Subclasses implement ``run(**options) -> (data, text)``. A command that writes as a person sets
+    ``acts_as_user``: it gets a required ``--user`` (the services check that user's abilities, as on the
+    pages, and a refusal is a usage error)."""
 
     json_output = True
+    acts_as_user = False
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
@@ -95,6 +109,9 @@ class ProcurementCommand(BaseCommand):
                 "--format", choices=["text", "json"], default="text",
                 help="text (phrases en français, par défaut) ou json (un objet JSON sur la sortie standard)",
             )
+        if self.acts_as_user:
+            parser.add_argument("--user", type=acting_user, required=True,
+                                help="identifiant de l'utilisateur au nom duquel la commande agit")
         return parser
 
     def run_from_argv(self, argv):
@@ -116,6 +133,8 @@ class ProcurementCommand(BaseCommand):
     def handle(self, *args, **options):
         try:
             data, text = self.run(**options)
+        except PermissionDenied as refusal:
+            raise UsageError(str(refusal)) from None
         except DatabaseError:
             if _unapplied_migrations():
                 raise UsageError("la base de données n'est pas initialisée ou pas à jour : lancez d'abord "

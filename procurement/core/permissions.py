@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
 from procurement.core.enums import Role
 
 ANONYMOUS, BUYER, EVALUATOR, EVALUATOR_CONFLICT, FINANCE, ADMIN = (
@@ -75,6 +78,32 @@ def roles_of(user) -> frozenset[str]:
 def may(user, grant: str) -> bool:
     """Whether the user's role allows ``grant`` (a key of ``GRANTS``), before any state rule."""
     return bool(roles_of(user) & GRANTS[grant])
+
+
+# Who holds a role, as opposed to what a role may do (``may``, which every administrator passes): the
+# evaluators one may seat on a committee, the recipients of a reminder. An administrator holds only
+# ``ADMIN``, as in ``roles_of``.
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def holders(roles: frozenset[str]) -> Q:
+    """The users ``has_role`` finds for one of ``roles``, as a filter on users (the same rule as
+    ``roles_of``, written for the database)."""
+    groups = [name for name, role in GROUP_ROLES.items() if role in roles]
+    allowed = Q(is_staff=False, groups__name__in=groups)
+    if ADMIN in roles:
+        allowed |= Q(is_staff=True)
+    return Q(is_active=True) & allowed
+
+
+def require(allowed: bool, message: str) -> None:
+    """The services' refusal: ``allowed`` is the ability the page shows (``obj.get_abilities(by)[...]``,
+    ``list_abilities(by)[...]`` or ``may(by, grant)``); refused, ``PermissionDenied`` with the French
+    ``message`` (HTTP 403 on the pages and in the API) before anything is written."""
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from procurement.core.permissions import may, require
 from procurement.core.uploads import validate_upload
 from procurement.documents import catalog
 from procurement.documents.enums import TemplateKind
@@ -103,6 +104,10 @@ def template_check(*, kind: str, content: bytes, name: str = "") -> list[str]:
     return list(verdict.variables)
 
 
+EDIT_REFUSED = ("Seuls les administrateurs déposent les modèles de documents et choisissent la version "
+                "en vigueur.")
+
+
 def _next_version(kind: str) -> int:
     return (TemplateVersion.objects.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0) + 1
 
@@ -118,6 +123,7 @@ def _switch_on(version: TemplateVersion) -> TemplateVersion:
 @transaction.atomic
 def template_upload(*, kind: str, file, by, note: str = "") -> TemplateVersion:
     """Registers ``file`` as the next version of ``kind`` and puts it in force, once checked."""
+    require(may(by, "templates.edit"), EDIT_REFUSED)
     if kind not in TemplateKind.values:
         raise ValidationError({"kind": f"Type de modèle inconnu : {kind}."})
     validate_upload(file, label=UPLOAD_LABEL, allowed=(".docx",))
@@ -137,6 +143,7 @@ def template_upload(*, kind: str, file, by, note: str = "") -> TemplateVersion:
 @transaction.atomic
 def template_activate(*, version: TemplateVersion, by) -> TemplateVersion:
     """Puts an earlier (or later) version of the same kind back in force, if it passes the check."""
+    require(may(by, "templates.edit"), EDIT_REFUSED)
     list(TemplateVersion.objects.select_for_update().filter(kind=version.kind).only("pk"))
     version = TemplateVersion.objects.get(pk=version.pk)
     if version.withdrawn_reason:

@@ -13,10 +13,13 @@ from django.db import transaction
 from stdnum.fr import siret as stdnum_siret
 
 from procurement.core.money import MoneyError, round_money
+from procurement.core.permissions import may, require
+from procurement.programmes.abilities import list_abilities
 from procurement.programmes.enums import AuthorityKind, BudgetSection
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme, governance
 
 AmountInput = Decimal | int | str
+REFUSED = "Seuls les administrateurs modifient les programmes, leur budget et leur gouvernance."
 
 
 def _money(value: AmountInput, *, field: str) -> Decimal:
@@ -40,8 +43,10 @@ def authority_upsert(
     city: str,
     kind: AuthorityKind | str,
     large_operating_budget: bool = False,
+    by,
 ) -> Authority:
     """Creates the buyer with this SIRET, or updates it."""
+    require(list_abilities(by)["change"], REFUSED)
     siret = stdnum_siret.compact(siret or "")
     authority = Authority.objects.select_for_update().filter(siret=siret).first() or Authority(siret=siret)
     authority.name = name
@@ -65,8 +70,10 @@ def programme_upsert(
     envelope_ttc: AmountInput | None = None,
     start_year: int | None = None,
     end_year: int | None = None,
+    by,
 ) -> Programme:
     """Creates the programme with this reference, or updates it."""
+    require(list_abilities(by)["change"], REFUSED)
     programme = Programme.objects.select_for_update().filter(reference=reference).first()
     programme = programme or Programme(reference=reference)
     programme.name = name
@@ -91,11 +98,13 @@ def budget_line_upsert(
     function: str = "",
     authorisation_reference: str = "",
     authorisation_amount_ttc: AmountInput | None = None,
+    by,
 ) -> BudgetLine:
     """Creates the line of this label in the programme, or updates it.
 
     Lowering an authorisation below the credits already voted on the line is refused.
     """
+    require(programme.get_abilities(by)["change"], REFUSED)
     line = BudgetLine.objects.select_for_update().filter(programme=programme, label=label).first()
     line = line or BudgetLine(programme=programme, label=label)
     line.section = section
@@ -117,6 +126,7 @@ def budget_credits_set(
     budget_line: BudgetLine,
     amounts: Mapping[int, AmountInput],
     replace: bool = False,
+    by,
 ) -> list[BudgetCredit]:
     """Sets the payment credits of several years of a line at once (TTC), in year order.
 
@@ -124,6 +134,7 @@ def budget_credits_set(
     after the change must stay within the line's authorisation (AP or AE), otherwise nothing is
     saved. The line is locked meanwhile, so two concurrent changes cannot together exceed it.
     """
+    require(budget_line.get_abilities(by)["change"], REFUSED)
     line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
     wanted = {int(year): _money(amount, field="amount_ttc") for year, amount in sorted(amounts.items())}
     existing = {credit.year: credit for credit in line.credits.all()}
@@ -150,9 +161,9 @@ def budget_credits_set(
     return credits
 
 
-def budget_credit_set(*, budget_line: BudgetLine, year: int, amount_ttc: AmountInput) -> BudgetCredit:
+def budget_credit_set(*, budget_line: BudgetLine, year: int, amount_ttc: AmountInput, by) -> BudgetCredit:
     """Sets the payment credits of one year of a line (TTC); see ``budget_credits_set``."""
-    return budget_credits_set(budget_line=budget_line, amounts={year: amount_ttc})[0]
+    return budget_credits_set(budget_line=budget_line, amounts={year: amount_ttc}, by=by)[0]
 
 
 # Governance: phases, milestones, bodies, meetings, decisions, council acts ------------------------
@@ -166,9 +177,10 @@ def _save(instance):
 
 @transaction.atomic
 def phase_upsert(*, programme: Programme, position: int, name: str, planned_start: date, planned_end: date,
-                 actual_start: date | None = None, actual_end: date | None = None,
-                 description: str = "") -> governance.Phase:
+                 actual_start: date | None = None, actual_end: date | None = None, description: str = "",
+                 by) -> governance.Phase:
     """Creates the phase at ``position`` of the programme, or updates it."""
+    require(programme.get_abilities(by)["change"], REFUSED)
     phase = governance.Phase.objects.select_for_update().filter(programme=programme, position=position).first()
     phase = phase or governance.Phase(programme=programme, position=position)
     phase.name, phase.description = name, description
@@ -178,9 +190,10 @@ def phase_upsert(*, programme: Programme, position: int, name: str, planned_star
 
 
 @transaction.atomic
-def phase_record_actual(*, phase: governance.Phase, actual_start: date | None = None,
-                        actual_end: date | None = None) -> governance.Phase:
+def phase_record_actual(*, phase: governance.Phase, actual_start: date | None = None, actual_end: date | None = None,
+                        by) -> governance.Phase:
     """Records when a phase really started and ended (the end may stay open)."""
+    require(phase.programme.get_abilities(by)["change"], REFUSED)
     locked = governance.Phase.objects.select_for_update().get(pk=phase.pk)
     if actual_start is not None:
         locked.actual_start = actual_start
@@ -190,7 +203,8 @@ def phase_record_actual(*, phase: governance.Phase, actual_start: date | None = 
 
 @transaction.atomic
 def milestone_upsert(*, programme: Programme, name: str, planned_on: date, actual_on: date | None = None,
-                     phase: governance.Phase | None = None) -> governance.Milestone:
+                     phase: governance.Phase | None = None, by) -> governance.Milestone:
+    require(programme.get_abilities(by)["change"], REFUSED)
     milestone = governance.Milestone.objects.select_for_update().filter(programme=programme, name=name).first()
     milestone = milestone or governance.Milestone(programme=programme, name=name)
     milestone.planned_on, milestone.actual_on, milestone.phase = planned_on, actual_on, phase
@@ -198,7 +212,8 @@ def milestone_upsert(*, programme: Programme, name: str, planned_on: date, actua
 
 
 @transaction.atomic
-def body_upsert(*, programme: Programme, kind: str, name: str, composition: str = "") -> governance.GovernanceBody:
+def body_upsert(*, programme: Programme, kind: str, name: str, composition: str = "", by) -> governance.GovernanceBody:
+    require(programme.get_abilities(by)["change"], REFUSED)
     body = governance.GovernanceBody.objects.select_for_update().filter(programme=programme, name=name).first()
     body = body or governance.GovernanceBody(programme=programme, name=name)
     body.kind, body.composition = kind, composition
@@ -207,9 +222,10 @@ def body_upsert(*, programme: Programme, kind: str, name: str, composition: str 
 
 @transaction.atomic
 def body_meeting_record(*, body: governance.GovernanceBody, held_on: date, agenda: str = "", attendees: str = "",
-                        decisions: list[tuple[str, str]] = ()) -> governance.BodyMeeting:
+                        decisions: list[tuple[str, str]] = (), by) -> governance.BodyMeeting:
     """Records a meeting of a body and its decisions ``[(subject, decision), …]`` (re-recording the same
     day updates it; decisions of the same subject are updated)."""
+    require(body.programme.get_abilities(by)["change"], REFUSED)
     meeting = governance.BodyMeeting.objects.select_for_update().filter(body=body, held_on=held_on).first()
     meeting = meeting or governance.BodyMeeting(body=body, held_on=held_on)
     meeting.agenda, meeting.attendees = agenda, attendees
@@ -226,8 +242,9 @@ def body_meeting_record(*, body: governance.GovernanceBody, held_on: date, agend
 def council_act_upsert(*, authority: Authority, kind: str, reference: str, adopted_on: date, object: str,
                        valid_from: date | None = None, valid_to: date | None = None,
                        amount_limit_ht: AmountInput | None = None, programme: Programme | None = None,
-                       tender_references: list[str] = ()) -> governance.CouncilAct:
+                       tender_references: list[str] = (), by) -> governance.CouncilAct:
     """Creates or updates the council's delegation or deliberation ``reference`` of the buyer."""
+    require(may(by, "council_acts.edit"), "Seuls les acheteurs enregistrent les délégations et délibérations.")
     if programme is not None and programme.authority_id != authority.pk:
         raise ValidationError(
             {"programme": f"Le programme {programme.reference} est celui d'un autre acheteur public."})

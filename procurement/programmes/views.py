@@ -84,7 +84,7 @@ class CouncilActCreateView(AccessMixin, TemplateView):
         form = self.get_form(request.POST)
         if form.is_valid():
             try:
-                act = council_act_upsert(**form.cleaned_data)
+                act = council_act_upsert(**form.cleaned_data, by=request.user)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for name, errors in error.error_dict.items():

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
 from procurement.contracts.services.renewals import renewal_decide, renewal_decision_check
+from procurement.core.permissions import may, require
+from procurement.resources.abilities import can_act, list_abilities
 from procurement.resources.counter.reader import ParsedReport, read_report
 from procurement.resources.enums import ReportSource, ResourceDecision
 from procurement.resources.models import (
@@ -31,6 +33,9 @@ from procurement.resources.models import (
 if TYPE_CHECKING:
     from procurement.contracts.models import Contract
 
+IMPORT_REFUSED = "Seuls les acheteurs importent les rapports d'usage COUNTER."
+REFERENCE_REFUSED = "Seuls les acheteurs tiennent les bibliothèques et leurs accès SUSHI."
+
 
 def match_library(institution: str) -> Library | None:
     """The library one of whose identifiers appears in the report's Institution_ID."""
@@ -42,11 +47,12 @@ def match_library(institution: str) -> Library | None:
 
 
 @transaction.atomic
-def usage_report_save(*, parsed: ParsedReport, source: str = ReportSource.FILE, file_name: str = "", by=None,
+def usage_report_save(*, parsed: ParsedReport, source: str = ReportSource.FILE, file_name: str = "", by,
                       now=None) -> UsageReport:
     """Saves a read report; the same report type, platform, institution and period replaces the
     previous import (its counts are deleted with it). A platform or institution the app does not
     know is kept, listed as unmatched."""
+    require(list_abilities(by)["import"], IMPORT_REFUSED)
     UsageReport.objects.filter(report_id=parsed.report_id, platform_name=parsed.platform,
                                institution=parsed.institution, begin=parsed.begin, end=parsed.end).delete()
     report = UsageReport(
@@ -66,11 +72,12 @@ def usage_report_save(*, parsed: ParsedReport, source: str = ReportSource.FILE, 
 
 
 @transaction.atomic
-def usage_reports_save_many(*, items: list[tuple[ParsedReport, str]], by=None, now=None) -> list[UsageReport]:
+def usage_reports_save_many(*, items: list[tuple[ParsedReport, str]], by, now=None) -> list[UsageReport]:
     """``usage_report_save`` for many reports at once (the demo's hundreds of files): the same
     replacement rule, in a fixed number of queries."""
     from procurement.resources.counter.reader import institution_tokens
 
+    require(list_abilities(by)["import"], IMPORT_REFUSED)
     now = now or timezone.now()
     platforms = {platform.name.lower(): platform for platform in Platform.objects.all()}
     identifiers = dict(InstitutionIdentifier.objects.values_list("value", "library_id"))
@@ -101,15 +108,17 @@ def usage_reports_save_many(*, items: list[tuple[ParsedReport, str]], by=None, n
     return reports
 
 
-def usage_report_import(*, path: str | Path, by=None, now=None) -> tuple[UsageReport, ParsedReport]:
+def usage_report_import(*, path: str | Path, by, now=None) -> tuple[UsageReport, ParsedReport]:
     """Reads then saves the report at ``path``. A malformed file raises CounterError and saves nothing."""
+    require(list_abilities(by)["import"], IMPORT_REFUSED)
     parsed = read_report(path)
     return usage_report_save(parsed=parsed, file_name=Path(path).name, by=by, now=now), parsed
 
 
 @transaction.atomic
 def library_upsert(*, code: str, name: str, commune: str, population: int, is_network_head: bool = False,
-                   identifiers: list[str] = ()) -> Library:
+                   identifiers: list[str] = (), by) -> Library:
+    require(may(by, "resources.act"), REFERENCE_REFUSED)
     library = Library.objects.filter(code=code).first() or Library(code=code)
     library.name, library.commune, library.population = name, commune, population
     library.is_network_head = is_network_head
@@ -143,9 +152,10 @@ def resource_upsert(*, name: str, kind: str, platform_name: str, report_id: str,
 
 @transaction.atomic
 def sushi_credential_set(*, platform: Platform, library: Library, customer_id: str, requestor_id: str = "",
-                         api_key: str = "") -> SushiCredential:
+                         api_key: str = "", by) -> SushiCredential:
     """Creates or updates an account; an empty ``requestor_id`` or ``api_key`` keeps the stored one
     (the forms never send it back)."""
+    require(may(by, "resources.act"), REFERENCE_REFUSED)
     credential = (SushiCredential.objects.filter(platform=platform, library=library).first()
                   or SushiCredential(platform=platform, library=library))
     credential.customer_id = customer_id.strip()
@@ -166,12 +176,10 @@ def resource_renewal_decide(*, resource: Resource, decision: str, reason: str, b
     tacit renewal (before the notice deadline), a decision to renew is the express decision. A tacit
     renewal that is kept needs nothing on the contract: the clock renews it."""
     from procurement.contracts.models import Contract
-    from procurement.resources.abilities import can_act
     from procurement.resources.selectors import resource_value
 
+    require(can_act(by), "Seuls les acheteurs enregistrent une décision de reconduction.")
     today = today or timezone.localdate()
-    if not can_act(by):
-        raise ValidationError("Seuls les acheteurs enregistrent une décision de reconduction.")
     if resource.contract_id is None:
         raise ValidationError("Cette ressource n'est rattachée à aucun marché.")
     if decision not in ResourceDecision.values:

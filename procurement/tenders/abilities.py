@@ -4,6 +4,9 @@ from procurement.core.permissions import may
 from procurement.tenders.enums import LotState, TenderState
 from procurement.tenders.models.bids import UNSEALED_STATES
 
+# The services' refusal when the acting user is not a buyer (transitions, need, bids, Q&A, DCE, CAO…).
+DRIVE_REFUSED = "Seuls les acheteurs conduisent les consultations."
+
 
 def can_drive(user) -> bool:
     return may(user, "tenders.drive")

@@ -20,10 +20,10 @@ class VendorSerializer(serializers.ModelSerializer):
         validators = []  # the services check the SIRET, the VAT number and duplicates, naming the other vendor
 
     def create(self, validated_data):
-        return services.vendor_create(actor=self.context["request"].user, **validated_data)
+        return services.vendor_create(by=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        return services.vendor_update(vendor=instance, data=validated_data, actor=self.context["request"].user)
+        return services.vendor_update(vendor=instance, data=validated_data, by=self.context["request"].user)
 
 
 @extend_schema_view(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procurement.core.models import TimeStampedModel
-from procurement.core.permissions import may
+from procurement.vendors.abilities import vendor_abilities
 from procurement.vendors.enums import (
     EXPIRING_SOON_DAYS,
     STATUS_BADGE,
@@ -25,12 +25,6 @@ from procurement.vendors.enums import (
     ComplianceStatus,
 )
 from procurement.vendors.validators import format_siren, format_siret
-
-
-def _abilities(user) -> dict[str, bool]:
-    can_view = may(user, "vendors.read")
-    can_edit = may(user, "vendors.edit")
-    return {"view": can_view, "add": can_edit, "change": can_edit, "delete": can_edit, "download": can_view}
 
 
 class Vendor(TimeStampedModel):
@@ -99,13 +93,8 @@ class Vendor(TimeStampedModel):
     def is_french(self) -> bool:
         return self.country == "FR"
 
-    @staticmethod
-    def abilities_for(user) -> dict[str, bool]:
-        """What ``user`` may do with vendors in general (the list page, the creation form)."""
-        return _abilities(user)
-
     def get_abilities(self, user) -> dict[str, bool]:
-        return _abilities(user)
+        return vendor_abilities(user)
 
 
 class Contact(models.Model):
@@ -142,7 +131,7 @@ class Contact(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_abilities(self, user) -> dict[str, bool]:
-        return _abilities(user)
+        return vendor_abilities(user)
 
 
 def compliance_upload_to(instance: ComplianceDocument, filename: str) -> str:
@@ -208,6 +197,6 @@ class ComplianceDocument(models.Model):
         return f"{self.kind}-{siren}-{self.issued_on.isoformat()}{suffix}"
 
     def get_abilities(self, user) -> dict[str, bool]:
-        abilities = _abilities(user)
+        abilities = vendor_abilities(user)
         abilities["download"] = abilities["download"] and bool(self.file)
         return abilities

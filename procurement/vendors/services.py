@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.text import capfirst
 
+from procurement.core.permissions import require
+from procurement.vendors.abilities import list_abilities
 from procurement.vendors.models import ComplianceDocument, Contact, Vendor
 from procurement.vendors.validators import (
     check_siret_not_taken,
@@ -23,20 +25,21 @@ VENDOR_FIELDS = ("name", "siret", "vat_number", "street", "postal_code", "city",
                  "website", "notes")
 CONTACT_FIELDS = ("first_name", "last_name", "role", "email", "phone", "is_primary")
 DOCUMENT_FIELDS = ("kind", "issued_on", "expires_on", "file", "reference", "notes")
+REFUSED = "Seuls les acheteurs modifient les fournisseurs, leurs contacts et leurs attestations."
 
 
-def _save(instance, *, actor) -> None:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor  # simple-history: who made the change, outside a request too
+def _save(instance, *, by) -> None:
+    if by is not None and getattr(by, "is_authenticated", False):
+        instance._history_user = by  # simple-history: who made the change, outside a request too
     instance.full_clean()
     instance.save()
 
 
-def _save_vendor(vendor: Vendor, *, actor) -> None:
+def _save_vendor(vendor: Vendor, *, by) -> None:
     """The unique constraint is the backstop for two simultaneous creations of the same SIRET."""
     try:
         with transaction.atomic():
-            _save(vendor, actor=actor)
+            _save(vendor, by=by)
     except IntegrityError:
         check_siret_not_taken(siret=vendor.siret, vendor_pk=vendor.pk)  # names the other vendor
         raise
@@ -63,8 +66,9 @@ def vendor_create(
     is_sme: bool = False,
     website: str = "",
     notes: str = "",
-    actor=None,
+    by,
 ) -> Vendor:
+    require(list_abilities(by)["add"], REFUSED)
     identity = validate_vendor_identity(
         siret=siret, vat_number=vat_number, country=country, postal_code=postal_code,
     )
@@ -72,13 +76,14 @@ def vendor_create(
         name=name.strip(), street=street.strip(), city=city.strip(), is_sme=is_sme, website=website,
         notes=notes, **identity,
     )
-    _save_vendor(vendor, actor=actor)
+    _save_vendor(vendor, by=by)
     return vendor
 
 
 @transaction.atomic
-def vendor_update(*, vendor: Vendor, data: dict[str, Any], actor=None) -> Vendor:
+def vendor_update(*, vendor: Vendor, data: dict[str, Any], by) -> Vendor:
     """Applies ``data`` (a subset of the vendor's editable fields); nothing changes when invalid."""
+    require(vendor.get_abilities(by)["change"], REFUSED)
     _unknown(data, VENDOR_FIELDS)
     values = {field: getattr(vendor, field) for field in VENDOR_FIELDS} | data
     identity = validate_vendor_identity(
@@ -90,7 +95,7 @@ def vendor_update(*, vendor: Vendor, data: dict[str, Any], actor=None) -> Vendor
     for field, value in values.items():
         setattr(vendor, field, value.strip() if field in ("name", "street", "city") else value)
     try:
-        _save_vendor(vendor, actor=actor)
+        _save_vendor(vendor, by=by)
     except Exception:
         for field, value in original.items():  # leave the caller's object as it was
             setattr(vendor, field, value)
@@ -100,12 +105,12 @@ def vendor_update(*, vendor: Vendor, data: dict[str, Any], actor=None) -> Vendor
 
 # --- Contacts -----------------------------------------------------------------------------------
 
-def _demote_other_primaries(contact: Contact, *, actor) -> None:
+def _demote_other_primaries(contact: Contact, *, by) -> None:
     if not contact.is_primary:
         return
     for other in Contact.objects.filter(vendor_id=contact.vendor_id, is_primary=True).exclude(pk=contact.pk):
         other.is_primary = False
-        _save(other, actor=actor)
+        _save(other, by=by)
 
 
 @transaction.atomic
@@ -118,33 +123,36 @@ def contact_create(
     role: str = "",
     phone: str = "",
     is_primary: bool = False,
-    actor=None,
+    by,
 ) -> Contact:
+    require(vendor.get_abilities(by)["change"], REFUSED)
     contact = Contact(
         vendor=vendor, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip(),
         role=role.strip(), phone=validate_phone(phone), is_primary=is_primary,
     )
-    _demote_other_primaries(contact, actor=actor)
-    _save(contact, actor=actor)
+    _demote_other_primaries(contact, by=by)
+    _save(contact, by=by)
     return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, data: dict[str, Any], actor=None) -> Contact:
+def contact_update(*, contact: Contact, data: dict[str, Any], by) -> Contact:
+    require(contact.get_abilities(by)["change"], REFUSED)
     _unknown(data, CONTACT_FIELDS)
     if "phone" in data:
         data = {**data, "phone": validate_phone(data["phone"])}
     for field, value in data.items():
         setattr(contact, field, value)
-    _demote_other_primaries(contact, actor=actor)
-    _save(contact, actor=actor)
+    _demote_other_primaries(contact, by=by)
+    _save(contact, by=by)
     return contact
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, actor=None) -> None:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        contact._history_user = actor
+def contact_delete(*, contact: Contact, by) -> None:
+    require(contact.get_abilities(by)["delete"], REFUSED)
+    if by is not None and getattr(by, "is_authenticated", False):
+        contact._history_user = by
     contact.delete()
 
 
@@ -177,9 +185,10 @@ def document_create(
     file: File | None = None,
     reference: str = "",
     notes: str = "",
-    actor=None,
+    by,
 ) -> ComplianceDocument:
     """Records a certificate; a vigilance attestation's expiry is computed from its issue date."""
+    require(vendor.get_abilities(by)["change"], REFUSED)
     expires_on = validate_document_dates(kind=kind, issued_on=issued_on, expires_on=expires_on)
     _check_new_file(file)
     document = ComplianceDocument(
@@ -188,13 +197,14 @@ def document_create(
     )
     if file:
         document.file = file
-    _save(document, actor=actor)
+    _save(document, by=by)
     return document
 
 
 @transaction.atomic
-def document_update(*, document: ComplianceDocument, data: dict[str, Any], actor=None) -> ComplianceDocument:
+def document_update(*, document: ComplianceDocument, data: dict[str, Any], by) -> ComplianceDocument:
     """A new ``file`` (an upload) replaces the stored one, which is removed once the change commits."""
+    require(document.get_abilities(by)["change"], REFUSED)
     _unknown(data, DOCUMENT_FIELDS)
     kind = data.get("kind", document.kind)
     issued_on = data.get("issued_on", document.issued_on)
@@ -210,15 +220,16 @@ def document_update(*, document: ComplianceDocument, data: dict[str, Any], actor
     document.expires_on = expires_on
     if _is_new_file(new_file):
         document.file = new_file
-    _save(document, actor=actor)
+    _save(document, by=by)
     _delete_file_after_commit(old_name)
     return document
 
 
 @transaction.atomic
-def document_delete(*, document: ComplianceDocument, actor=None) -> None:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        document._history_user = actor
+def document_delete(*, document: ComplianceDocument, by) -> None:
+    require(document.get_abilities(by)["delete"], REFUSED)
+    if by is not None and getattr(by, "is_authenticated", False):
+        document._history_user = by
     name = document.file.name if document.file else ""
     document.delete()
     _delete_file_after_commit(name)

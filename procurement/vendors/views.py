@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from procurement.core.views.access import AccessMixin
 from procurement.core.views.service_forms import ServiceFormView
 from procurement.vendors import selectors, services
+from procurement.vendors.abilities import list_abilities
 from procurement.vendors.enums import EXPIRING_SOON_DAYS, ComplianceStatus
 from procurement.vendors.forms import (
     ComplianceDocumentForm,
@@ -40,7 +41,7 @@ class VendorAccessMixin(AccessMixin):
         return bool(self.get_page_abilities()[self.required_ability])
 
     def get_page_abilities(self) -> dict[str, bool]:
-        return Vendor.abilities_for(self.request.user)
+        return list_abilities(self.request.user)
 
 
 class VendorListView(VendorAccessMixin, TemplateView):
@@ -58,7 +59,7 @@ class VendorListView(VendorAccessMixin, TemplateView):
         expiring_count = selectors.documents_expiring(within_days=EXPIRING_SOON_DAYS, today=today).count()
         return super().get_context_data(
             filter_form=filter_form, page_obj=page, rows=rows, expiring_count=expiring_count,
-            expiring_days=EXPIRING_SOON_DAYS, abilities=Vendor.abilities_for(self.request.user), **kwargs,
+            expiring_days=EXPIRING_SOON_DAYS, abilities=list_abilities(self.request.user), **kwargs,
         )
 
 
@@ -99,7 +100,7 @@ class VendorCreateView(VendorFormView):
     success_message = gettext_lazy("Le fournisseur a été créé.")
 
     def perform(self, form):
-        return services.vendor_create(actor=self.request.user, **form.cleaned_data)
+        return services.vendor_create(by=self.request.user, **form.cleaned_data)
 
     def page_context(self):
         return {"title": _("Nouveau fournisseur"), "cancel_url": reverse("vendors:list")}
@@ -116,7 +117,7 @@ class VendorUpdateView(VendorFormView):
         return VendorForm(data=data, files=files, instance=selectors.vendor_get(pk=self.object.pk))
 
     def perform(self, form):
-        return services.vendor_update(vendor=self.object, data=form.cleaned_data, actor=self.request.user)
+        return services.vendor_update(vendor=self.object, data=form.cleaned_data, by=self.request.user)
 
     def page_context(self):
         return {"title": _("Modifier « %(name)s »") % {"name": self.object.name}, "vendor": self.object,
@@ -152,7 +153,7 @@ class ContactCreateView(VendorChildFormView):
     success_message = gettext_lazy("Le contact a été ajouté.")
 
     def perform(self, form):
-        return services.contact_create(vendor=self.object, actor=self.request.user, **form.cleaned_data)
+        return services.contact_create(vendor=self.object, by=self.request.user, **form.cleaned_data)
 
     def page_context(self):
         title = _("Nouveau contact de « %(name)s »") % {"name": self.vendor.name}
@@ -164,7 +165,7 @@ class ContactUpdateView(VendorChildFormView):
     success_message = gettext_lazy("Le contact a été mis à jour.")
 
     def perform(self, form):
-        return services.contact_update(contact=self.object, data=form.cleaned_data, actor=self.request.user)
+        return services.contact_update(contact=self.object, data=form.cleaned_data, by=self.request.user)
 
     def page_context(self):
         title = _("Modifier le contact %(name)s") % {"name": self.object.full_name}
@@ -177,7 +178,7 @@ class DocumentCreateView(VendorChildFormView):
     success_message = gettext_lazy("Le justificatif a été enregistré.")
 
     def perform(self, form):
-        return services.document_create(vendor=self.object, actor=self.request.user, **form.cleaned_data)
+        return services.document_create(vendor=self.object, by=self.request.user, **form.cleaned_data)
 
     def page_context(self):
         return {**super().page_context(),
@@ -190,7 +191,7 @@ class DocumentUpdateView(VendorChildFormView):
     success_message = gettext_lazy("Le justificatif a été mis à jour.")
 
     def perform(self, form):
-        return services.document_update(document=self.object, data=form.cleaned_data, actor=self.request.user)
+        return services.document_update(document=self.object, data=form.cleaned_data, by=self.request.user)
 
     def page_context(self):
         return {**super().page_context(),
@@ -231,7 +232,7 @@ class ContactDeleteView(ChildDeleteView):
         return _("le contact %(name)s") % {"name": self.object.full_name}
 
     def delete(self):
-        services.contact_delete(contact=self.object, actor=self.request.user)
+        services.contact_delete(contact=self.object, by=self.request.user)
         return _("Le contact a été supprimé.")
 
 
@@ -243,7 +244,7 @@ class DocumentDeleteView(ChildDeleteView):
             "kind": self.object.get_kind_display(), "day": self.object.issued_on.strftime("%d/%m/%Y")}
 
     def delete(self):
-        services.document_delete(document=self.object, actor=self.request.user)
+        services.document_delete(document=self.object, by=self.request.user)
         return _("Le justificatif a été supprimé.")
 
 

@@ -153,5 +153,5 @@ def test_the_notes_list_runs_a_constant_number_of_queries(api_for, django_assert
 
 def test_scores_submit_makes_the_round_final(api_for):
     example = worked_example(submitted=2)
-    scores_submit(lot=example.lot, evaluator=example.evaluators[2])
+    scores_submit(lot=example.lot, by=example.evaluators[2])
     assert api_for(example.evaluators[0]).get(f"/api/scores/?lot={example.lot.pk}").json()["count"] == 18

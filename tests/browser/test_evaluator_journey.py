@@ -125,7 +125,7 @@ def test_an_evaluator_scores_blind_then_reads_the_consolidated_ranking(journey):
     assert "87,50" not in refusal
 
     # Nadia submits: the round is final, the consolidated ranking appears.
-    scores_submit(lot=lot, evaluator=nadia)
+    scores_submit(lot=lot, by=nadia)
     journey.goto(EVALUATION)
     journey.check(again=True)
     assert "le classement consolidé est lisible" in seen(page.locator("main"))

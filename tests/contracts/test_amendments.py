@@ -112,7 +112,7 @@ def test_the_cao_opinion_recorded_with_its_meeting_gives_the_amendment_its_date_
 
     contract = ContractFactory(notified=True)  # open procedure: the CAO chose the holder
     meeting = cao_chooses(contract.lot, contract.lot.winner, held_at=paris(2026, 5, 20, 14, 0)).meeting
-    opinion = cao_opinion_record(meeting=meeting, lot=contract.lot, subject="Extension du périmètre",
+    opinion = cao_opinion_record(by=buyer, meeting=meeting, lot=contract.lot, subject="Extension du périmètre",
                                  amount_change_ht=Decimal("4900.01"))
     amendment = amend(contract, AmendmentBasis.DE_MINIMIS, "4900.01", buyer, cao_opinion=opinion)
     assert (amendment.cao_opinion, amendment.cao_opinion_on) == (opinion, date(2026, 5, 20))

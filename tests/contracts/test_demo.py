@@ -66,6 +66,7 @@ def test_the_syntec_revisions_use_the_demo_index_values(demo):
 
 def test_loading_the_contracts_twice_duplicates_nothing(demo):
     counts = (Contract.objects.count(), PurchaseOrder.objects.count(), PriceRevision.objects.count())
-    load_demo_contracts(path=CONTRACTS, buyer=None, today=DEMO_TODAY)
+    buyer = get_user_model().objects.get(username="claire.morel")
+    load_demo_contracts(path=CONTRACTS, buyer=buyer, today=DEMO_TODAY)
     assert (Contract.objects.count(), PurchaseOrder.objects.count(), PriceRevision.objects.count()) == counts == (
         7, 15, 10)

@@ -28,9 +28,9 @@ def stored(pk: int) -> tuple[str, str]:
 
 
 @pytest.fixture
-def credential():
+def credential(buyer):
     return sushi_credential_set(platform=PlatformFactory(name="Apprendre"), library=LibraryFactory(code="VAL"),
-                                customer_id="VALBRUNE", requestor_id="req-1", api_key="s3cret-key")
+                                customer_id="VALBRUNE", requestor_id="req-1", api_key="s3cret-key", by=buyer)
 
 
 def test_the_database_holds_tokens_and_the_app_reads_the_clear_secrets(credential):
@@ -56,9 +56,9 @@ def test_serialized_data_holds_tokens_and_loads_back_to_the_clear_secrets(creden
     assert stored(dumped[0]["pk"])[1].startswith(TOKEN_PREFIX)  # saved encrypted again, not doubly
 
 
-def test_a_new_key_put_first_still_reads_the_secrets_of_the_old_one(settings):
+def test_a_new_key_put_first_still_reads_the_secrets_of_the_old_one(settings, buyer):
     settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
-    credential = sushi_credential_set(platform=PlatformFactory(), library=LibraryFactory(), customer_id="C",
+    credential = sushi_credential_set(by=buyer, platform=PlatformFactory(), library=LibraryFactory(), customer_id="C",
                                       api_key="cle-ancienne")
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
     assert SushiCredential.objects.get(pk=credential.pk).api_key == "cle-ancienne"
@@ -66,10 +66,10 @@ def test_a_new_key_put_first_still_reads_the_secrets_of_the_old_one(settings):
     assert SushiCredential.objects.get(pk=credential.pk).api_key == ""
 
 
-def test_rotating_the_secret_key_with_a_fallback_keeps_the_secrets(settings):
+def test_rotating_the_secret_key_with_a_fallback_keeps_the_secrets(settings, buyer):
     settings.FIELD_ENCRYPTION_KEYS = []
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "ancienne-cle-" + "x" * 50, []
-    credential = sushi_credential_set(platform=PlatformFactory(), library=LibraryFactory(), customer_id="C",
+    credential = sushi_credential_set(by=buyer, platform=PlatformFactory(), library=LibraryFactory(), customer_id="C",
                                       api_key="cle-api")
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "nouvelle-cle-" + "y" * 50, ["ancienne-cle-" + "x" * 50]
     assert SushiCredential.objects.get(pk=credential.pk).api_key == "cle-api"
@@ -91,14 +91,14 @@ def test_the_migration_encrypts_the_clear_secrets_stored_before_it(credential):
     assert stored(credential.pk)[1] == "cle-en-clair"
 
 
-def test_a_secret_saved_unchanged_keeps_its_token_and_a_new_one_is_encrypted_afresh(credential, settings):
+def test_a_secret_saved_unchanged_keeps_its_token_and_a_new_one_is_encrypted_afresh(credential, settings, buyer):
     token = stored(credential.pk)[1]
     fresh = SushiCredential.objects.get(pk=credential.pk)
     fresh.customer_id = "VALBRUNE-2"
     fresh.save()
     assert stored(credential.pk)[1] == token  # same bytes: a backup of it restores identical
     settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
-    sushi_credential_set(platform=fresh.platform, library=fresh.library, customer_id="VALBRUNE-2",
+    sushi_credential_set(by=buyer, platform=fresh.platform, library=fresh.library, customer_id="VALBRUNE-2",
                          api_key="nouvelle-cle")
     new_token = stored(credential.pk)[1]
     assert new_token != token and Fernet(KEY_A).decrypt(new_token.encode()) == b"nouvelle-cle"

@@ -17,6 +17,7 @@ from procurement.dashboards.selectors.programme import budget_against_committed
 from procurement.dashboards.timeline import build_timeline
 from procurement.programmes.services import phase_upsert
 from tests.contracts.factories import ContractFactory, awarded_lot
+from tests.factories import UserFactory
 from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory, ProgrammeFactory
 from tests.tenders.factories import TenderFactory
 
@@ -66,12 +67,15 @@ def test_the_programme_budget_reads_the_finance_schedule(programme):
 
 
 def phases(programme):
+    staff_user = UserFactory(admin=True)  # the programme's phases are the administrators'
     phase_upsert(programme=programme, position=1, name="Consultations", planned_start=date(2024, 5, 1),
-                 planned_end=date(2024, 12, 31), actual_start=date(2024, 5, 13), actual_end=date(2024, 11, 1))
+                 planned_end=date(2024, 12, 31), actual_start=date(2024, 5, 13), actual_end=date(2024, 11, 1),
+                 by=staff_user)
     phase_upsert(programme=programme, position=2, name="Réalisation du portail", planned_start=date(2025, 1, 1),
-                 planned_end=date(2025, 5, 31), actual_start=date(2025, 1, 6), actual_end=date(2025, 6, 27))
+                 planned_end=date(2025, 5, 31), actual_start=date(2025, 1, 6), actual_end=date(2025, 6, 27),
+                 by=staff_user)
     phase_upsert(programme=programme, position=3, name="Tests et formation", planned_start=date(2025, 6, 1),
-                 planned_end=date(2025, 8, 31), actual_start=date(2025, 6, 30))
+                 planned_end=date(2025, 8, 31), actual_start=date(2025, 6, 30), by=staff_user)
 
 
 @freeze_time("2025-09-10")
@@ -131,7 +135,7 @@ def test_an_unknown_programme_page_is_404(client_for, buyer):
 
 
 def test_the_programme_page_runs_a_constant_number_of_queries(client_for, buyer, programme,
-                                                              django_assert_max_num_queries):
+                                                              django_assert_max_num_queries, staff_user):
     phases(programme)
     url = reverse("dashboards:programme-detail", args=["BNM"])
     client = client_for(buyer)
@@ -143,7 +147,7 @@ def test_the_programme_page_runs_a_constant_number_of_queries(client_for, buyer,
         client.get(url)
     for number in range(4, 10):
         phase_upsert(programme=programme, position=number, name=f"Phase {number}", planned_start=date(2026, 1, 1),
-                     planned_end=date(2026, 2, 28))
+                     planned_end=date(2026, 2, 28), by=staff_user)
         TenderFactory(programme=programme)
         ContractFactory(lot=awarded_lot(programme=programme), budget_line=programme.budget_lines.first(),
                         state=ContractState.NOTIFIED)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 
@@ -50,10 +50,10 @@ def test_an_upload_becomes_the_next_version_in_force(admin_user):
     assert not TemplateVersion.objects.get(kind=TemplateKind.REJECTION_LETTER, version=1).active
 
 
-def test_an_upload_with_an_unknown_variable_is_refused_naming_it_and_the_old_version_stays():
+def test_an_upload_with_an_unknown_variable_is_refused_naming_it_and_the_old_version_stays(admin_user):
     upload = docx_upload("Offre de {{ bidder.name }}, montant {{ montant_offre }}.")
     with pytest.raises(ValidationError) as refused:
-        template_upload(kind=TemplateKind.REJECTION_LETTER, file=upload, by=None)
+        template_upload(kind=TemplateKind.REJECTION_LETTER, file=upload, by=admin_user)
     message = refused.value.messages[0]
     assert "« montant_offre »" in message
     assert "inconnue pour le type « Lettre de rejet »" in message
@@ -62,29 +62,29 @@ def test_an_upload_with_an_unknown_variable_is_refused_naming_it_and_the_old_ver
     assert active_template(TemplateKind.REJECTION_LETTER).version == 1
 
 
-def test_an_upload_using_an_unknown_attribute_fails_its_trial_render():
+def test_an_upload_using_an_unknown_attribute_fails_its_trial_render(admin_user):
     upload = docx_upload("Attributaire : {{ winner.raison_sociale }}")
     with pytest.raises(ValidationError, match="« raison_sociale »"):
-        template_upload(kind=TemplateKind.AWARD_LETTER, file=upload, by=None)
+        template_upload(kind=TemplateKind.AWARD_LETTER, file=upload, by=admin_user)
     assert active_template(TemplateKind.AWARD_LETTER).version == 1
 
 
-def test_an_upload_that_does_not_parse_is_refused():
+def test_an_upload_that_does_not_parse_is_refused(admin_user):
     upload = docx_upload("{%p for lot in lots %}", "Lot {{ lot.number }}")
     with pytest.raises(ValidationError, match="mal écrite"):
-        template_upload(kind=TemplateKind.RC, file=upload, by=None)
+        template_upload(kind=TemplateKind.RC, file=upload, by=admin_user)
     assert TemplateVersion.objects.filter(kind=TemplateKind.RC).count() == 1
 
 
-def test_an_upload_that_is_not_a_docx_is_refused_by_its_content():
+def test_an_upload_that_is_not_a_docx_is_refused_by_its_content(admin_user):
     upload = SimpleUploadedFile("rc.docx", b"%PDF-1.4 pas un document Word")
     with pytest.raises(ValidationError, match="n'est pas celui d'un fichier DOCX"):
-        template_upload(kind=TemplateKind.RC, file=upload, by=None)
+        template_upload(kind=TemplateKind.RC, file=upload, by=admin_user)
 
 
-def test_an_upload_with_another_extension_is_refused():
+def test_an_upload_with_another_extension_is_refused(admin_user):
     with pytest.raises(ValidationError, match="formats acceptés : DOCX"):
-        template_upload(kind=TemplateKind.RC, file=SimpleUploadedFile("rc.odt", b"PK\x03\x04"), by=None)
+        template_upload(kind=TemplateKind.RC, file=SimpleUploadedFile("rc.odt", b"PK\x03\x04"), by=admin_user)
 
 
 def test_an_earlier_version_can_be_put_back_in_force(admin_user):
@@ -100,3 +100,15 @@ def test_a_kind_without_any_version_registers_its_shipped_template_at_first_use(
     version = active_template(TemplateKind.AE)
     assert (version.version, version.active) == (1, True)
     assert version.data == (SHIPPED / "ae.docx").read_bytes()
+
+
+@pytest.mark.parametrize("traits", [{"buyer": True}, {"finance": True}], ids=["buyer", "finance"])
+def test_only_administrators_upload_or_put_back_a_template_version_and_nothing_changes(traits):
+    user = UserFactory(**traits)
+    earlier = TemplateVersion.objects.get(kind=TemplateKind.RC)
+    before = list(TemplateVersion.objects.order_by("pk").values("pk", "active"))
+    with pytest.raises(PermissionDenied):
+        template_upload(kind=TemplateKind.RC, file=docx_upload("{{ tender.object }}", name="rc.docx"), by=user)
+    with pytest.raises(PermissionDenied):
+        template_activate(version=earlier, by=user)
+    assert list(TemplateVersion.objects.order_by("pk").values("pk", "active")) == before

@@ -120,7 +120,7 @@ def complete_every_model() -> None:
     SentReminder.objects.create(kind=ReminderKind.RENEWAL_DECISION, object_key=f"contract:{contract.pk}",
                                 deadline=date(2026, 9, 30), recipients="acheteur@metropole.example",
                                 subject="Décision de reconduction à prendre")
-    sushi_credential_set(platform=Platform.objects.order_by("pk").first(), library=Library.objects.order_by(
+    sushi_credential_set(by=user, platform=Platform.objects.order_by("pk").first(), library=Library.objects.order_by(
         "pk").first(), customer_id="BNM-0042", requestor_id="requerant-bnm", api_key="cle-sushi-secrete")
     BidFileDownload.objects.create(bid_file=BidFile.objects.order_by("pk").first(), user=user)
     api_token_create(user=user)  # knox's table, not a project model, compared all the same
@@ -275,9 +275,9 @@ def test_an_archive_from_before_knox_restores_without_drfs_clear_api_keys(small_
     assert "restaurée" in out
 
 
-def test_a_sushi_credential_restores_and_keeps_its_stored_token(tmp_path):
+def test_a_sushi_credential_restores_and_keeps_its_stored_token(tmp_path, buyer):
     credential = sushi_credential_set(platform=PlatformFactory(name="Apprendre"), library=LibraryFactory(code="VAL"),
-                                      customer_id="VALBRUNE", requestor_id="req-1", api_key="s3cret-key")
+                                      customer_id="VALBRUNE", requestor_id="req-1", api_key="s3cret-key", by=buyer)
     token = stored_secrets(SushiCredential)[credential.pk]
     archive = tmp_path / "acces.zip"
     call_command("backup", "--output", str(archive), stdout=StringIO())

@@ -85,14 +85,15 @@ def test_the_finance_workbook_writes_hostile_labels_as_text_and_a_negative_remai
 
 
 @pytest.mark.django_db
-def test_the_price_schedule_of_the_dce_writes_hostile_designations_as_text(capsys, tmp_path, settings, monkeypatch):
+def test_the_price_schedule_of_the_dce_writes_hostile_designations_as_text(capsys, tmp_path, settings, monkeypatch,
+                                                                         buyer):
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(connections, "close_all", lambda: None)  # run_from_argv would end the test's transaction
     tender = framework_tender(lots=1, dce=False)
     PriceItem.objects.filter(lot__tender=tender, number="1.1").update(label=HOSTILE[0], unit=HOSTILE[4])
     PriceItem.objects.filter(lot__tender=tender, number="1.2").update(label=HOSTILE[2])
-    GenerateDce().run_from_argv(["manage.py", "generate_dce", "--tender", tender.reference, "--output",
-                                 str(tmp_path / "dce"), "--format", "json"])
+    GenerateDce().run_from_argv(["manage.py", "generate_dce", "--user", buyer.username, "--tender", tender.reference,
+                                 "--output", str(tmp_path / "dce"), "--format", "json"])
     name = next(name for name in json.loads(capsys.readouterr().out)["files"] if name.endswith(".xlsx"))
     content = (tmp_path / "dce" / name).read_bytes()
     assert formulas_in(content) == ["D6*E6", "D7*E7", "SUM(F6:F7)"]  # the schedule's own formulas only

@@ -154,7 +154,7 @@ def test_the_counter_page_and_command_refuse_the_file(case, buyer, client_for, t
     path = tmp_path / "rapport.xlsx"
     path.write_bytes(content)
     with pytest.raises(CommandError) as caught:
-        call_command("import_counter", str(path), stdout=StringIO())
+        call_command("import_counter", "--user", buyer.username, str(path), stdout=StringIO())
     assert caught.value.returncode == 2 and words in str(caught.value)
     assert not UsageReport.objects.exists()
 

@@ -33,10 +33,10 @@ def test_a_month_of_the_plan_starts_on_its_first_day_and_ends_on_its_last():
 
 
 @pytest.mark.django_db
-def test_a_phase_ending_before_it_starts_is_refused_with_the_reason():
+def test_a_phase_ending_before_it_starts_is_refused_with_the_reason(staff_user):
     programme = ProgrammeFactory()
     with pytest.raises(ValidationError) as error:
-        phase_upsert(programme=programme, position=1, name="Réalisation", planned_start=date(2025, 6, 1),
+        phase_upsert(by=staff_user, programme=programme, position=1, name="Réalisation", planned_start=date(2025, 6, 1),
                      planned_end=date(2025, 1, 31))
     assert "La fin prévue d'une phase suit son début prévu." in error.value.messages
     assert not Phase.objects.exists()
@@ -78,9 +78,9 @@ def test_a_deliberation_covers_only_its_programme_and_consultations():
 
 
 @pytest.mark.django_db
-def test_the_governance_demo_has_one_late_phase_and_loads_twice_the_same(demo_programme):
-    load_demo_governance(path=DEMO_GOVERNANCE_PATH)
-    load_demo_governance(path=DEMO_GOVERNANCE_PATH)
+def test_the_governance_demo_has_one_late_phase_and_loads_twice_the_same(demo_programme, staff_user):
+    load_demo_governance(by=staff_user, path=DEMO_GOVERNANCE_PATH)
+    load_demo_governance(by=staff_user, path=DEMO_GOVERNANCE_PATH)
     phases = list(Phase.objects.filter(programme=demo_programme).order_by("position"))
     assert len(phases) == 7
     assert (phases[0].planned_start, phases[0].planned_end) == (date(2023, 4, 1), date(2023, 11, 30))

@@ -97,31 +97,31 @@ def test_a_json_syntax_error_gives_its_line_and_column(tmp_path):
     assert error_line(error).startswith("ligne 4, colonne 3 : JSON invalide")
 
 
-def test_a_malformed_file_saves_nothing(tmp_path, db):
+def test_a_malformed_file_saves_nothing(tmp_path, db, buyer):
     path = _broken(tmp_path, "tr_b1_r5.tsv", "\t10\t12\t8", "\t10\t-\t8")
     with pytest.raises(CounterError):
-        usage_report_import(path=path)
+        usage_report_import(by=buyer, path=path)
     assert UsageReport.objects.count() == 0
     assert UsageCount.objects.count() == 0
 
 
-def test_importing_the_same_report_twice_replaces_it(db):
-    first, _ = usage_report_import(path=SAMPLES / "tr_b1_r5.tsv")
-    second, _ = usage_report_import(path=SAMPLES / "tr_b1_r5.json")  # same platform, institution and period
+def test_importing_the_same_report_twice_replaces_it(db, buyer):
+    first, _ = usage_report_import(by=buyer, path=SAMPLES / "tr_b1_r5.tsv")
+    second, _ = usage_report_import(by=buyer, path=SAMPLES / "tr_b1_r5.json")  # same platform, institution and period
     assert UsageReport.objects.count() == 1
     assert not UsageReport.objects.filter(pk=first.pk).exists()
     assert UsageCount.objects.filter(report=second, metric="Unique_Title_Requests").count() == 3
     assert sum(UsageCount.objects.filter(metric="Unique_Title_Requests").values_list("value", flat=True)) == 18
 
 
-def test_an_unknown_platform_and_institution_are_imported_as_unmatched(db):
-    report, _ = usage_report_import(path=SAMPLES / "dr_d1_r51.tsv")
+def test_an_unknown_platform_and_institution_are_imported_as_unmatched(db, buyer):
+    report, _ = usage_report_import(by=buyer, path=SAMPLES / "dr_d1_r51.tsv")
     assert report.platform is None and report.library is None
     assert not report.is_matched
 
 
-def test_a_known_platform_and_institution_are_matched_by_any_identifier(db):
+def test_a_known_platform_and_institution_are_matched_by_any_identifier(db, buyer):
     platform = PlatformFactory(name="Kiosque")
     library = LibraryFactory(isil="FR-692649901")
-    report, _ = usage_report_import(path=SAMPLES / "dr_d1_r5.json")
+    report, _ = usage_report_import(by=buyer, path=SAMPLES / "dr_d1_r5.json")
     assert (report.platform, report.library) == (platform, library)

@@ -64,9 +64,9 @@ CASES = [pytest.param(".tsv", text, error, id=f"tsv {name}") for name, text, err
 
 
 @pytest.fixture
-def earlier_import(db):
+def earlier_import(db, buyer):
     """The sample quarter, imported once; returns what must survive every refused file."""
-    usage_report_import(path=SAMPLES / "tr_b1_r5.tsv")
+    usage_report_import(by=buyer, path=SAMPLES / "tr_b1_r5.tsv")
     return _snapshot()
 
 
@@ -87,20 +87,21 @@ def test_the_page_refuses_the_file_and_keeps_the_earlier_import(earlier_import, 
 
 
 @pytest.mark.parametrize(("suffix", "text", "error"), CASES)
-def test_the_command_refuses_the_file_and_keeps_the_earlier_import(earlier_import, tmp_path, suffix, text, error):
+def test_the_command_refuses_the_file_and_keeps_the_earlier_import(earlier_import, tmp_path, suffix, text, error,
+                                                                   buyer):
     path = tmp_path / f"rapport{suffix}"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CommandError) as caught:
-        call_command("import_counter", str(path), "--format", "json", stdout=StringIO())
+        call_command("import_counter", "--user", buyer.username, str(path), "--format", "json", stdout=StringIO())
     assert caught.value.returncode == 2
     assert str(caught.value).startswith(error)
     assert _snapshot() == earlier_import
 
 
-def test_a_sound_file_still_replaces_the_earlier_import(earlier_import, tmp_path):
+def test_a_sound_file_still_replaces_the_earlier_import(earlier_import, tmp_path, buyer):
     path = tmp_path / "rapport.tsv"
     path.write_text(TSV.replace(ROW_16, "Unique_Title_Requests\t13\t4\t6\t3"), encoding="utf-8")
-    call_command("import_counter", str(path), stdout=StringIO())
+    call_command("import_counter", "--user", buyer.username, str(path), stdout=StringIO())
     reports, counts = _snapshot()
     assert len(reports) == 1 and reports[0][0] != earlier_import[0][0][0]
     assert sum(value for _, _, metric, value in counts if metric == "Unique_Title_Requests") == 19

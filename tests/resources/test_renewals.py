@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
 from procurement.contracts.enums import ContractState, RenewalDecisionKind, RenewalMode
@@ -82,7 +82,7 @@ def test_a_decision_needs_a_reason_and_a_buyer(buyer, finance_user):
         resource_renewal_decide(resource=resource, decision=ResourceDecision.REFUSE, by=buyer, year=2026,
                                 reason="  ", today=BEFORE_DEADLINE)
     assert "reason" in caught.value.message_dict
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         resource_renewal_decide(resource=resource, decision=ResourceDecision.REFUSE, by=finance_user, year=2026,
                                 reason="Non.", today=BEFORE_DEADLINE)
     assert not ResourceRenewalDecision.objects.exists()

@@ -51,17 +51,18 @@ def server():
 
 
 @pytest.fixture
-def credential(server):
+def credential(server, buyer):
     platform = PlatformFactory(name="Apprendre", sushi_url=server.url)
     library = LibraryFactory(code="VAL")
     return sushi_credential_set(platform=platform, library=library, customer_id="VALBRUNE", requestor_id="req-1",
-                                api_key="s3cret-key")
+                                api_key="s3cret-key", by=buyer)
 
 
-def test_a_queued_report_is_fetched_again_and_imported(server, credential):
+def test_a_queued_report_is_fetched_again_and_imported(server, credential, buyer):
     server.handler.script = [(202, QUEUED), (200, [QUEUED]), (200, REPORT)]
     waits = []
-    result = harvest(credential=credential, report_id="PR_P1", begin="2025-01", end="2025-03", sleep=waits.append)
+    result = harvest(credential=credential, report_id="PR_P1", begin="2025-01", end="2025-03", sleep=waits.append,
+                     by=buyer)
     assert result.attempts == 3
     assert waits == [2.0, 4.0]
     assert (result.report.source, result.report.rows, result.report.report_id) == (ReportSource.SUSHI, 4, "PR_P1")
@@ -71,11 +72,11 @@ def test_a_queued_report_is_fetched_again_and_imported(server, credential):
                      "requestor_id": ["req-1"], "api_key": ["s3cret-key"]}
 
 
-def test_retries_are_bounded_and_nothing_is_saved(server, credential):
+def test_retries_are_bounded_and_nothing_is_saved(server, credential, buyer):
     server.handler.script = [(503, {})]
     with pytest.raises(SushiError) as caught:
         harvest(credential=credential, report_id="PR_P1", begin="2025-01", end="2025-03", sleep=lambda _: None,
-                max_attempts=3)
+                max_attempts=3, by=buyer)
     assert len(server.requests) == 3
     assert str(caught.value) == "Apprendre : abandon après 3 tentatives (réponse HTTP 503)."
     assert not UsageReport.objects.exists()
@@ -89,14 +90,15 @@ def test_an_authorisation_error_is_not_retried(server, credential):
     assert "2000 Requestor Not Authorized" in str(caught.value)
 
 
-def test_harvesting_the_same_period_again_replaces_the_report(server, credential):
+def test_harvesting_the_same_period_again_replaces_the_report(server, credential, buyer):
     for _ in range(2):
-        harvest(credential=credential, report_id="PR_P1", begin="2025-01", end="2025-03", sleep=lambda _: None)
+        harvest(credential=credential, report_id="PR_P1", begin="2025-01", end="2025-03", sleep=lambda _: None,
+                by=buyer)
     assert UsageReport.objects.count() == 1
 
 
-def test_an_empty_secret_keeps_the_stored_one(credential):
-    again = sushi_credential_set(platform=credential.platform, library=credential.library, customer_id="VAL2")
+def test_an_empty_secret_keeps_the_stored_one(credential, buyer):
+    again = sushi_credential_set(by=buyer, platform=credential.platform, library=credential.library, customer_id="VAL2")
     assert (again.customer_id, again.api_key, again.requestor_id) == ("VAL2", "s3cret-key", "req-1")
     assert "s3cret" not in repr(again)
     assert not hasattr(again.history.first(), "api_key")
@@ -112,7 +114,7 @@ def test_the_admin_never_shows_the_secrets(credential, staff_user, client_for):
     assert SushiCredential.objects.get().api_key == "s3cret-key"
 
 
-def test_the_harvest_command_reports_each_library_in_json(server, credential, monkeypatch):
+def test_the_harvest_command_reports_each_library_in_json(server, credential, monkeypatch, buyer):
     import json as json_module
     from io import StringIO
 
@@ -121,8 +123,8 @@ def test_the_harvest_command_reports_each_library_in_json(server, credential, mo
     monkeypatch.setattr("procurement.resources.counter.sushi.time.sleep", lambda _: None)
     server.handler.script = [(200, [QUEUED]), (200, REPORT)]
     out = StringIO()
-    call_command("harvest_sushi", "--platform", "Apprendre", "--report", "PR_P1", "--begin", "2025-01", "--end",
-                 "2025-03", "--format", "json", stdout=out)
+    call_command("harvest_sushi", "--user", buyer.username, "--platform", "Apprendre", "--report", "PR_P1",
+                 "--begin", "2025-01", "--end", "2025-03", "--format", "json", stdout=out)
     assert json_module.loads(out.getvalue()) == {
         "platform": "Apprendre", "report_id": "PR_P1", "period": ["2025-01", "2025-03"],
         "harvested": [{"library": "VAL", "rows": 4, "attempts": 2}], "failed": []}

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from procurement.tenders.enums import CaoOutcome, CaoRole, LotState
 from procurement.tenders.services.cao import cao_decision_record, cao_meeting_record
 from procurement.tenders.services.transitions import TransitionRefused, lot_transition
+from tests.factories import UserFactory
 from tests.programmes.factories import ProgrammeFactory
 from tests.tenders.cao_factories import cao_chooses, cao_members
 from tests.tenders.evaluation.factories import final_ranking, worked_example
@@ -24,7 +25,8 @@ def meet(members, *, president=True, full=0, substitutes=0, advisory=True, recon
         + members[CaoRole.SUBSTITUTE][:substitutes] + (members[CaoRole.ADVISORY] if advisory else [])
     authority = members[CaoRole.PRESIDENT][0].authority
     return cao_meeting_record(authority=authority, convened_on=date(2026, 11, 2), held_at=paris(2026, 11, day, 14, 0),
-                              attendees=present, reconvened_from=reconvened_from)
+                              attendees=present, reconvened_from=reconvened_from,
+                              by=UserFactory(buyer=True))
 
 
 def test_exactly_half_of_the_voting_members_is_not_a_quorum():
@@ -67,24 +69,24 @@ def formalised_lot():
     return lot, cao_members(programme.authority)
 
 
-def test_a_meeting_without_quorum_cannot_decide_and_nothing_is_saved():
+def test_a_meeting_without_quorum_cannot_decide_and_nothing_is_saved(buyer):
     lot, members = formalised_lot()
     bid = BidFactory(lot=lot, compliant=True)
     meeting = meet(members, full=2)
     with pytest.raises(ValidationError) as error:
-        cao_decision_record(meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD, bid=bid)
+        cao_decision_record(by=buyer, meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD, bid=bid)
     assert error.value.messages[0].startswith("La CAO du 10/11/2026 n'a pas le quorum (3 présents sur 6")
     assert not lot.cao_decisions.exists()
 
 
-def test_retaining_another_bid_than_the_ranking_first_needs_the_reason():
+def test_retaining_another_bid_than_the_ranking_first_needs_the_reason(buyer):
     example = worked_example(tender=TenderFactory(opened=True, programme=ProgrammeFactory()))
     members = cao_members(example.tender.programme.authority)
     meeting = meet(members, full=5)
     with pytest.raises(ValidationError) as error:
-        cao_decision_record(meeting=meeting, lot=example.lot, outcome=CaoOutcome.AWARD, bid=example.b)
+        cao_decision_record(by=buyer, meeting=meeting, lot=example.lot, outcome=CaoOutcome.AWARD, bid=example.b)
     assert "alors que le classement place Lectura Numérique en tête" in error.value.messages[0]
-    decision = cao_decision_record(meeting=meeting, lot=example.lot, outcome=CaoOutcome.AWARD, bid=example.b,
+    decision = cao_decision_record(by=buyer, meeting=meeting, lot=example.lot, outcome=CaoOutcome.AWARD, bid=example.b,
                                    difference_reason="Erreur matérielle dans la note de Lectura, rectifiée en séance.")
     assert decision.bid == example.b
 
@@ -113,7 +115,7 @@ def test_the_award_follows_the_cao_decision_naming_the_same_bidder(buyer):
     chosen = BidFactory(lot=lot, compliant=True, vendor__name="Lectura Numérique", amount_ht="95000.00")
     other = BidFactory(lot=lot, compliant=True, vendor__name="Kiosque Horizon")
     final_ranking(lot)
-    cao_decision_record(meeting=meet(members, full=4), lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
+    cao_decision_record(by=buyer, meeting=meet(members, full=4), lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
     with pytest.raises(TransitionRefused) as error:
         award(lot, other, buyer)
     assert "La CAO du 10/11/2026 a retenu l'offre de Lectura Numérique, pas celle de Kiosque Horizon." in \
@@ -128,7 +130,7 @@ def test_a_decision_of_the_meeting_convened_again_without_quorum_is_valid_for_th
     final_ranking(lot)
     first = meet(members, full=1)
     second = meet(members, full=0, reconvened_from=first, day=17)
-    cao_decision_record(meeting=second, lot=lot, outcome=CaoOutcome.AWARD, bid=bid)
+    cao_decision_record(by=buyer, meeting=second, lot=lot, outcome=CaoOutcome.AWARD, bid=bid)
     assert award(lot, bid, buyer).state == LotState.AWARDED
 
 
@@ -156,7 +158,8 @@ def test_the_minutes_of_the_meeting_convened_again_say_why_it_sits_validly(clien
     bid = BidFactory(lot=lot, compliant=True, vendor__name="Médiaflux Solutions", amount_ht="268400.00")
     first = meet(members, full=1)
     second = meet(members, full=1, reconvened_from=first, day=17)
-    cao_decision_record(meeting=second, lot=lot, outcome=CaoOutcome.AWARD, bid=bid, reason="Offre classée première.")
+    cao_decision_record(meeting=second, lot=lot, outcome=CaoOutcome.AWARD, bid=bid, reason="Offre classée première.",
+                        by=buyer)
     response = client_for(buyer).get(reverse("tenders:cao-minutes", args=[second.pk]))
     assert response.status_code == 200
     text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(response.content)).paragraphs)

@@ -166,7 +166,7 @@ def test_a_bid_of_another_lot_is_refused_in_french_and_nothing_is_stored(client_
     lot, _chosen, members = formalised_lot()
     other = BidFactory(lot=LotFactory(tender=lot.tender), compliant=True)
     meeting = cao_meeting_record(authority=members[CaoRole.PRESIDENT][0].authority, convened_on=date(2026, 11, 12),
-                                 held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER])
+                                 held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER], by=buyer)
     response = client_for(buyer).post(decision_url(meeting, lot), {"outcome": CaoOutcome.AWARD, "bid": other.pk})
     assert response.status_code == 200
     assert response.context["form"].errors["bid"] == [
@@ -177,7 +177,7 @@ def test_a_bid_of_another_lot_is_refused_in_french_and_nothing_is_stored(client_
 def test_retaining_another_bid_than_the_first_without_the_reason_is_a_form_error(client_for, buyer):
     example = worked_example(tender=TenderFactory(opened=True, programme=ProgrammeFactory()))
     members = cao_members(example.tender.programme.authority)
-    meeting = cao_meeting_record(authority=example.tender.programme.authority, convened_on=date(2026, 11, 12),
+    meeting = cao_meeting_record(by=buyer, authority=example.tender.programme.authority, convened_on=date(2026, 11, 12),
                                  held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER])
     client = client_for(buyer)
     assert client.get(decision_url(meeting, example.lot)).context["form"].initial["bid"] == example.a.pk
@@ -193,8 +193,8 @@ def test_retaining_another_bid_than_the_first_without_the_reason_is_a_form_error
 def test_an_opinion_on_an_amendment_is_recorded_from_the_meeting_page(client_for, buyer):
     lot, chosen, members = formalised_lot()
     meeting = cao_meeting_record(authority=members[CaoRole.PRESIDENT][0].authority, convened_on=date(2026, 11, 12),
-                                 held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER])
-    cao_decision_record(meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
+                                 held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER], by=buyer)
+    cao_decision_record(by=buyer, meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
     type(lot).objects.filter(pk=lot.pk).update(state=LotState.AWARDED, winner=chosen)  # the contract's lot, awarded
     client = client_for(buyer)
     page = client.get(reverse("tenders:cao-meeting", args=[meeting.pk])).content.decode()
@@ -223,10 +223,10 @@ def test_members_are_added_and_their_term_ended_through_the_page(client_for, buy
 
 
 @pytest.mark.parametrize("role", ["evaluator", "finance_user"])
-def test_evaluators_and_finance_get_a_403(client_for, role, request):
+def test_evaluators_and_finance_get_a_403(client_for, role, request, buyer):
     lot, _chosen, members = formalised_lot()
     authority = members[CaoRole.PRESIDENT][0].authority
-    meeting = cao_meeting_record(authority=authority, convened_on=date(2026, 11, 12),
+    meeting = cao_meeting_record(by=buyer, authority=authority, convened_on=date(2026, 11, 12),
                                  held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER])
     client = client_for(request.getfixturevalue(role))
     for url in (reverse("tenders:cao-meetings", args=[authority.pk]),
@@ -243,8 +243,8 @@ def test_the_tender_page_says_what_the_cao_decided_and_what_it_awaits(client_for
     second = LotFactory(tender=lot.tender, title="Presse en ligne")
     meeting = cao_meeting_record(authority=members[CaoRole.PRESIDENT][0].authority, convened_on=date(2026, 11, 12),
                                  held_at=paris(2026, 11, 20, 14, 0), attendees=members[CaoRole.MEMBER],
-                                 tenders=[lot.tender])
-    cao_decision_record(meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
+                                 tenders=[lot.tender], by=buyer)
+    cao_decision_record(by=buyer, meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD, bid=chosen)
     page = client_for(buyer).get(reverse("tenders:detail", args=[lot.tender.reference])).content.decode()
     assert "La CAO du 20/11/2026 a retenu l'offre de Lectura Numérique." in page
     assert "La CAO n'a pas encore choisi l'attributaire" in page
@@ -266,7 +266,7 @@ def test_the_cao_lists_run_a_constant_number_of_queries(client_for, buyer):
     def meetings(count, start):
         for day in range(start, start + count):
             cao_meeting_record(authority=authority, convened_on=date(2026, 10, 1), held_at=paris(2026, 10, day, 14, 0),
-                               attendees=members[CaoRole.MEMBER], tenders=[lot.tender])
+                               attendees=members[CaoRole.MEMBER], tenders=[lot.tender], by=buyer)
 
     meetings(2, 2)
     before = [list_queries(client, url) for url in urls]

@@ -23,11 +23,17 @@ def keep_connection(monkeypatch):
     monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
+@pytest.fixture(autouse=True)
+def acting_buyer(buyer):
+    """The buyer the command writes as (``--user acheteur``)."""
+    return buyer
+
+
 def run_cli(capsys, *args):
     """Runs the command as manage.py would: (exit status, stdout, stderr)."""
     status = 0
     try:
-        Command().run_from_argv(["manage.py", "generate_dce", *args])
+        Command().run_from_argv(["manage.py", "generate_dce", "--user", "acheteur", *args])
     except SystemExit as exit_:
         status = exit_.code
     out, err = capsys.readouterr()

@@ -17,6 +17,7 @@ from procurement.tenders.rules.guards import tender_refusals
 from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.price_lines import LineRow, price_lines_replace
 from tests.clock import DEMO_NOW
+from tests.factories import UserFactory
 from tests.tenders.factories import LotFactory, TenderFactory, paris
 
 pytestmark = [pytest.mark.django_db, pytest.mark.freeze_time(DEMO_NOW)]
@@ -49,7 +50,7 @@ def formset_data(rows: list[dict], *, initial: int = 0, total: int | None = None
 
 
 def add_lines(lot, rows) -> None:
-    price_lines_replace(lot=lot, by=None, rows=[LineRow(*row) for row in rows])
+    price_lines_replace(lot=lot, by=UserFactory(buyer=True), rows=[LineRow(*row) for row in rows])
 
 
 def xlsx_upload(rows: list[list], name: str = "lignes.xlsx") -> SimpleUploadedFile:

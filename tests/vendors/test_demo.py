@@ -17,11 +17,11 @@ PATH = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "vendors.json"
 TODAY = date(2026, 11, 25)
 
 
-def test_the_demo_vendors_are_valid_and_loaded_once():
-    vendors = load_demo_vendors(path=PATH, today=TODAY)
+def test_the_demo_vendors_are_valid_and_loaded_once(buyer):
+    vendors = load_demo_vendors(by=buyer, path=PATH, today=TODAY)
     assert len(vendors) == 8
     counts = (Vendor.objects.count(), Contact.objects.count(), ComplianceDocument.objects.count())
-    again = load_demo_vendors(path=PATH, today=TODAY + timedelta(days=3))
+    again = load_demo_vendors(by=buyer, path=PATH, today=TODAY + timedelta(days=3))
     assert [v.pk for v in again] == [v.pk for v in vendors]
     assert (Vendor.objects.count(), Contact.objects.count(), ComplianceDocument.objects.count()) == counts
     for vendor in Vendor.objects.all():
@@ -32,8 +32,8 @@ def test_the_demo_vendors_are_valid_and_loaded_once():
 
 
 @pytest.mark.parametrize("today", [date(2026, 11, 25), date(2027, 3, 1), date(2028, 2, 29)])
-def test_the_demo_always_shows_an_expiring_and_an_expired_certificate(today):
-    load_demo_vendors(path=PATH, today=today)
+def test_the_demo_always_shows_an_expiring_and_an_expired_certificate(today, buyer):
+    load_demo_vendors(by=buyer, path=PATH, today=today)
     expiring = selectors.documents_expiring(within_days=20, today=today)
     assert [(d.vendor.name, d.kind) for d in expiring] == [
         ("Cinévasion Médiathèques SARL", ComplianceKind.URSSAF_VIGILANCE),

@@ -97,11 +97,11 @@ def test_the_compliance_summary_of_the_list():
 def test_vendor_history_says_who_changed_which_fields():
     buyer = UserFactory(buyer=True, first_name="Claire", last_name="Morel")
     vendor = services.vendor_create(name="Kiosque Horizon", siret="73282932000074", city="Paris",
-                                    postal_code="75010", actor=buyer)
+                                    postal_code="75010", by=buyer)
     services.vendor_update(vendor=vendor, data={"is_sme": True, "city": "Lyon", "postal_code": "69002"},
-                           actor=buyer)
-    services.vendor_update(vendor=vendor, data={}, actor=buyer)  # saved, but nothing changed: not listed
-    services.document_create(vendor=vendor, kind=VIGILANCE, issued_on=date(2026, 5, 31), actor=buyer)
+                           by=buyer)
+    services.vendor_update(vendor=vendor, data={}, by=buyer)  # saved, but nothing changed: not listed
+    services.document_create(vendor=vendor, kind=VIGILANCE, issued_on=date(2026, 5, 31), by=buyer)
     history = selectors.vendor_history(vendor=vendor)
     assert [(entry.action, entry.subject) for entry in history] == [
         ("création", "justificatif : attestation de vigilance URSSAF"),

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def create(**overrides) -> Vendor:
     values = {"name": "Kiosque Horizon", "siret": "732 829 320 00074", "vat_number": "fr44732829320",
               "street": "52 rue du Faubourg-Poissonnière", "postal_code": "75010", "city": "Paris"}
-    return services.vendor_create(**(values | overrides))
+    return services.vendor_create(by=UserFactory(buyer=True), **(values | overrides))
 
 
 def test_a_vendor_is_created_with_normalised_numbers_and_its_siren():
@@ -62,10 +62,10 @@ def test_a_foreign_company_without_siret_is_created_with_its_vat_number():
     assert (vendor.siret, vendor.siren, vendor.vat_number) == ("", "", "DE136695976")
 
 
-def test_a_refused_update_changes_nothing():
+def test_a_refused_update_changes_nothing(buyer):
     vendor = create()
     with pytest.raises(ValidationError) as caught:
-        services.vendor_update(vendor=vendor, data={"name": "Nouveau nom", "siret": "73282932000079"})
+        services.vendor_update(by=buyer, vendor=vendor, data={"name": "Nouveau nom", "siret": "73282932000079"})
     assert "clé de contrôle incorrecte" in caught.value.message_dict["siret"][0]
     assert vendor.name == "Kiosque Horizon"
     vendor.refresh_from_db()
@@ -75,22 +75,22 @@ def test_a_refused_update_changes_nothing():
 def test_an_update_records_who_made_it():
     buyer = UserFactory(buyer=True, username="claire")
     vendor = create()
-    services.vendor_update(vendor=vendor, data={"city": "Lyon", "postal_code": "69002"}, actor=buyer)
+    services.vendor_update(vendor=vendor, data={"city": "Lyon", "postal_code": "69002"}, by=buyer)
     latest = vendor.history.first()
     assert latest.history_user == buyer
     assert latest.history_type == "~"
     assert sorted(latest.diff_against(latest.prev_record).changed_fields) == ["city", "postal_code"]
 
 
-def test_unknown_fields_are_a_programming_error():
+def test_unknown_fields_are_a_programming_error(buyer):
     with pytest.raises(TypeError):
-        services.vendor_update(vendor=create(), data={"siren": "732829320"})
+        services.vendor_update(by=buyer, vendor=create(), data={"siren": "732829320"})
 
 
-def test_a_new_primary_contact_takes_over_from_the_previous_one():
+def test_a_new_primary_contact_takes_over_from_the_previous_one(buyer):
     vendor = VendorFactory()
     previous = ContactFactory(vendor=vendor, primary=True)
-    contact = services.contact_create(
+    contact = services.contact_create(by=buyer,
         vendor=vendor, first_name="Inès", last_name="Carvalho", email="ines@kiosque.example", is_primary=True,
         phone="01 48 24 63 90",
     )
@@ -106,26 +106,26 @@ def test_the_database_allows_one_primary_contact_per_vendor():
         ContactFactory(vendor=vendor, primary=True)
 
 
-def test_a_contact_with_a_bad_email_is_refused():
+def test_a_contact_with_a_bad_email_is_refused(buyer):
     with pytest.raises(ValidationError) as caught:
-        services.contact_create(
+        services.contact_create(by=buyer,
             vendor=VendorFactory(), first_name="A", last_name="B", email="pas-une-adresse",
         )
     assert "email" in caught.value.message_dict
     assert not Contact.objects.exists()
 
 
-def test_a_vigilance_attestation_gets_its_computed_expiry():
-    document = services.document_create(
+def test_a_vigilance_attestation_gets_its_computed_expiry(buyer):
+    document = services.document_create(by=buyer,
         vendor=VendorFactory(), kind=ComplianceKind.URSSAF_VIGILANCE, issued_on=date(2026, 5, 31),
     )
     document.refresh_from_db()
     assert document.expires_on == date(2026, 11, 30)
 
 
-def test_a_vigilance_attestation_cannot_run_longer_than_the_rule():
+def test_a_vigilance_attestation_cannot_run_longer_than_the_rule(buyer):
     with pytest.raises(ValidationError) as caught:
-        services.document_create(
+        services.document_create(by=buyer,
             vendor=VendorFactory(), kind=ComplianceKind.URSSAF_VIGILANCE, issued_on=date(2026, 5, 31),
             expires_on=date(2026, 12, 31),
         )
@@ -138,16 +138,16 @@ def test_the_database_refuses_an_expiry_before_the_issue():
         ComplianceDocumentFactory(issued_on=date(2026, 3, 1), expires_on=date(2026, 2, 1))
 
 
-def test_a_document_update_recomputes_the_vigilance_expiry():
+def test_a_document_update_recomputes_the_vigilance_expiry(buyer):
     document = ComplianceDocumentFactory(vigilance=True, issued_on=date(2026, 1, 15))
-    services.document_update(document=document, data={"issued_on": date(2026, 3, 31), "expires_on": None})
+    services.document_update(by=buyer, document=document, data={"issued_on": date(2026, 3, 31), "expires_on": None})
     document.refresh_from_db()
     assert document.expires_on == date(2026, 9, 30)
 
 
-def test_an_uploaded_file_is_stored_under_a_random_name(vendors_private_media):
+def test_an_uploaded_file_is_stored_under_a_random_name(vendors_private_media, buyer):
     vendor = VendorFactory()
-    document = services.document_create(
+    document = services.document_create(by=buyer,
         vendor=vendor, kind=ComplianceKind.KBIS, issued_on=date(2026, 3, 1), expires_on=date(2026, 6, 1),
         file=SimpleUploadedFile("kbis mars.pdf", PDF_BYTES, content_type="application/pdf"),
     )
@@ -156,9 +156,9 @@ def test_an_uploaded_file_is_stored_under_a_random_name(vendors_private_media):
     assert (vendors_private_media / document.file.name).read_bytes() == PDF_BYTES
 
 
-def test_a_fake_pdf_is_refused_by_the_service():
+def test_a_fake_pdf_is_refused_by_the_service(buyer):
     with pytest.raises(ValidationError) as caught:
-        services.document_create(
+        services.document_create(by=buyer,
             vendor=VendorFactory(), kind=ComplianceKind.KBIS, issued_on=date(2026, 3, 1),
             expires_on=date(2026, 6, 1), file=SimpleUploadedFile("kbis.pdf", b"MZ\x90\x00 not a pdf"),
         )
@@ -170,8 +170,8 @@ def test_a_fake_pdf_is_refused_by_the_service():
 
 def test_deleting_a_document_removes_its_file_once_committed(
     vendors_private_media, django_capture_on_commit_callbacks
-):
-    document = services.document_create(
+, buyer):
+    document = services.document_create(by=buyer,
         vendor=VendorFactory(), kind=ComplianceKind.KBIS, issued_on=date(2026, 3, 1),
         expires_on=date(2026, 6, 1),
         file=SimpleUploadedFile("kbis.pdf", PDF_BYTES),
@@ -179,7 +179,7 @@ def test_deleting_a_document_removes_its_file_once_committed(
     path = vendors_private_media / document.file.name
     assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.document_delete(document=document)
+        services.document_delete(by=buyer, document=document)
     assert not path.exists()
     assert not ComplianceDocument.objects.exists()
 

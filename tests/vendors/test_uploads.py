@@ -88,9 +88,9 @@ def test_replacing_a_file_keeps_the_document(buyer_client, vendors_private_media
 
 
 @pytest.fixture
-def stored_document(db):
+def stored_document(db, buyer):
     vendor = VendorFactory(siret="73282932000074", vat_number="")
-    return services.document_create(
+    return services.document_create(by=buyer,
         vendor=vendor, kind=ComplianceKind.URSSAF_VIGILANCE, issued_on=date(2026, 5, 31),
         file=SimpleUploadedFile("attestation.pdf", PDF_BYTES),
     )

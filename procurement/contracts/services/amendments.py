@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import AmendmentBasis
 from procurement.contracts.models import Amendment, Contract
 from procurement.contracts.rules.amendments import AmendmentCheck, check_amendment
@@ -16,6 +17,7 @@ from procurement.contracts.rules.figures import amendment_limits
 from procurement.contracts.services.common import lock, require_executing
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import round_money
+from procurement.core.permissions import require
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders.enums import Procedure
 
@@ -46,6 +48,7 @@ def amendment_create(*, contract: Contract, basis: str, object: str, amount_chan
                      cao_opinion=None) -> Amendment:
     """``cao_opinion`` (a ``tenders.CaoOpinion`` on this contract's lot) gives the opinion's date and
     reference; the free-text date and reference remain for an opinion not recorded here."""
+    require(can_act(by), "Seuls les acheteurs concluent les avenants.")
     locked = lock(contract)
     require_executing(locked, "Un avenant")
     if cao_opinion is not None:

@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from procurement.contracts.abilities import can_act
 from procurement.contracts.models import Contract
 from procurement.contracts.services.common import lock
+from procurement.core.permissions import require
 from procurement.programmes.models import BudgetLine
 
 
 @transaction.atomic
 def maintenance_line_set(*, contract: Contract, budget_line: BudgetLine | None, by) -> Contract:
+    require(can_act(by), "Seuls les acheteurs imputent la maintenance d'un marché.")
     locked = lock(contract)
     if budget_line is not None and locked.budget_line_id is not None \
             and budget_line.programme_id != locked.budget_line.programme_id:

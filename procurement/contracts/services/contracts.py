@@ -7,10 +7,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from procurement.contracts.abilities import can_act, list_abilities
 from procurement.contracts.enums import ContractState, GroupKind, RenewalMode
 from procurement.contracts.models import Contract
 from procurement.contracts.rules.figures import advance_rule_at
 from procurement.contracts.services.common import apply_schedule, lock
+from procurement.core.permissions import require
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import LetterDocument, Lot
@@ -95,6 +97,7 @@ def _check_group(contract: Contract, co_holders) -> None:
 def contract_create(*, lot: Lot, by, start_date: date, reference: str = "", co_holders=(), **terms) -> Contract:
     """The contract of an awarded lot, prefilled from the tender and the winning bid (holder, amount or
     framework maximum, duration, renewals, VAT, mandatory advance); ``terms`` override the defaults."""
+    require(list_abilities(by)["create"], "Seuls les acheteurs créent les marchés.")
     lot = Lot.objects.select_for_update(of=("self",)).select_related(
         "tender__programme__authority", "winner__vendor").get(pk=lot.pk)
     if lot.state != LotState.AWARDED or lot.winner is None:
@@ -119,6 +122,7 @@ def contract_create(*, lot: Lot, by, start_date: date, reference: str = "", co_h
 @transaction.atomic
 def contract_update(*, contract: Contract, by, co_holders=None, **terms) -> Contract:
     """Changes the terms of a contract not signed yet."""
+    require(can_act(by), "Seuls les acheteurs modifient les clauses d'un marché.")
     locked = lock(contract)
     if locked.state != ContractState.TO_SIGN:
         raise ValidationError("Les clauses d'un marché signé ne changent que par avenant.")
@@ -142,6 +146,7 @@ def contract_update(*, contract: Contract, by, co_holders=None, **terms) -> Cont
 def acceptance_record(*, contract: Contract, accepted_on: date, by) -> Contract:
     """Records the acceptance (réception, admission) of the services; the maintenance may start at its
     first anniversary."""
+    require(can_act(by), "Seuls les acheteurs prononcent la réception.")
     locked = lock(contract)
     if locked.state not in (ContractState.NOTIFIED, ContractState.RENEWED):
         raise ValidationError("La réception se prononce pendant l'exécution du marché.")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from procurement.contracts.abilities import can_act, list_abilities
 from procurement.contracts.enums import CoefficientRounding, ContractState
 from procurement.contracts.index_import import read_index_file
 from procurement.contracts.models import Contract, IndexSeries, IndexValue, PriceRevision, PriceRevisionClause
@@ -18,9 +19,13 @@ from procurement.contracts.pricing import RevisionError, revise
 from procurement.contracts.schedule import anniversaries, months_later
 from procurement.contracts.services.common import lock
 from procurement.core.legal_calendar import short_date
+from procurement.core.permissions import require
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre")
+
+
+INDICES_REFUSED = "Seuls les acheteurs saisissent les indices et leurs valeurs."
 
 
 def month_label(month: date) -> str:
@@ -29,6 +34,7 @@ def month_label(month: date) -> str:
 
 @transaction.atomic
 def series_create(*, code: str, name: str, by, source: str = "", note: str = "") -> IndexSeries:
+    require(list_abilities(by)["edit"], INDICES_REFUSED)
     series = IndexSeries(code=code.strip().upper(), name=name.strip(), source=source.strip(), note=note.strip())
     series.full_clean()
     series.save()
@@ -38,6 +44,7 @@ def series_create(*, code: str, name: str, by, source: str = "", note: str = "")
 @transaction.atomic
 def index_value_set(*, series: IndexSeries, month: date, value: Decimal, by, note: str = "") -> IndexValue:
     """Records (or corrects) the value of ``month``."""
+    require(list_abilities(by)["edit"], INDICES_REFUSED)
     month = month.replace(day=1)
     row = IndexValue.objects.filter(series=series, month=month).first() or IndexValue(series=series, month=month)
     if row.pk and row.value == value and row.note == note.strip():
@@ -58,6 +65,7 @@ class ImportResult:
 def index_import(*, series: IndexSeries, name: str, data: bytes, by) -> ImportResult:
     """Imports a CSV or .xlsx file of monthly values; any error (reported by row and column) leaves
     the stored values unchanged."""
+    require(list_abilities(by)["edit"], INDICES_REFUSED)
     reading = read_index_file(name=name, data=data)
     if not reading.ok:
         raise ValidationError(reading.errors)
@@ -84,6 +92,7 @@ CLAUSE_FIELDS = ("series", "base_month", "index_lag_months", "fixed_part", "coef
 @transaction.atomic
 def revision_clause_save(*, contract: Contract, by, **fields) -> PriceRevisionClause:
     """Sets the revision clause of a contract not signed yet."""
+    require(can_act(by), "Seuls les acheteurs fixent la clause de révision des prix.")
     locked = lock(contract)
     if locked.state != ContractState.TO_SIGN:
         raise ValidationError("La clause de révision d'un marché signé ne change que par avenant.")
@@ -123,6 +132,7 @@ def _value(series: IndexSeries, month: date, role: str) -> Decimal:
 def price_revision_apply(*, contract: Contract, revision_on: date, by,
                          today: date | None = None) -> PriceRevision:
     """The revised price at ``revision_on`` by the contract's clause, recorded with every value used."""
+    require(can_act(by), "Seuls les acheteurs révisent les prix.")
     today = today or timezone.localdate()
     locked = lock(contract)
     clause = PriceRevisionClause.objects.select_related("series").filter(contract=locked).first()

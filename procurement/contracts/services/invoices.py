@@ -15,13 +15,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.contracts import payments
+from procurement.contracts.abilities import can_handle_invoices
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Contract, Invoice, InvoiceLine, PurchaseOrder
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import short_date
 from procurement.core.models import ReferenceValue
 from procurement.core.money import MONEY_LIMIT, round_money, ttc
+from procurement.core.permissions import may, require
 from procurement.core.selectors import ReferenceValueMissing, reference_days, reference_row
+
+HANDLING_REFUSED = "Seuls les acheteurs et les services financiers traitent les factures."
 
 
 def _lock(invoice: Invoice) -> Invoice:
@@ -172,6 +176,7 @@ def invoice_receive(*, contract: Contract, number: str, issued_on: date, receive
                     order: PurchaseOrder | None = None, service_done_on: date | None = None,
                     today: date | None = None) -> Invoice:
     """Records an invoice received on a signed contract, with its amounts HT per VAT rate."""
+    require(can_handle_invoices(by), HANDLING_REFUSED)
     today = today or timezone.localdate()
     if contract.state == ContractState.TO_SIGN:
         raise ValidationError({"contract": "Un marché non signé ne reçoit pas de facture."})
@@ -202,6 +207,7 @@ def _require_unpaid(invoice: Invoice) -> None:
 def invoice_accept_service(*, invoice: Invoice, on: date, by, today: date | None = None) -> Invoice:
     """Records the acceptance of the service (service fait): the deadline runs from it when later than
     the receipt."""
+    require(can_handle_invoices(by), HANDLING_REFUSED)
     today = today or timezone.localdate()
     locked = _lock(invoice)
     _require_unpaid(locked)
@@ -220,6 +226,7 @@ def invoice_accept_service(*, invoice: Invoice, on: date, by, today: date | None
 @transaction.atomic
 def invoice_interrupt(*, invoice: Invoice, on: date, reason: str, by, today: date | None = None) -> Invoice:
     """Interrupts the deadline once, for a missing or wrong mandatory item (R.2192-27), before it ends."""
+    require(can_handle_invoices(by), HANDLING_REFUSED)
     today = today or timezone.localdate()
     locked = _lock(invoice)
     _require_unpaid(locked)
@@ -245,6 +252,7 @@ def invoice_interrupt(*, invoice: Invoice, on: date, reason: str, by, today: dat
 @transaction.atomic
 def invoice_resume(*, invoice: Invoice, on: date, by, today: date | None = None) -> Invoice:
     """Every missing item received: a new deadline opens (R.2192-29)."""
+    require(can_handle_invoices(by), HANDLING_REFUSED)
     today = today or timezone.localdate()
     locked = _lock(invoice)
     _require_unpaid(locked)
@@ -266,6 +274,7 @@ def invoice_resume(*, invoice: Invoice, on: date, by, today: date | None = None)
 @transaction.atomic
 def invoice_pay(*, invoice: Invoice, on: date, by, today: date | None = None) -> Invoice:
     """Records the payment; when late, the interest and the fixed compensation with the figures used."""
+    require(may(by, "invoices.pay"), "Seuls les services financiers enregistrent les paiements.")
     today = today or timezone.localdate()
     locked = _lock(invoice)
     _require_unpaid(locked)

@@ -11,16 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from procurement.contracts.abilities import can_act
 from procurement.contracts.models import Contract, PurchaseOrder
 from procurement.contracts.selectors.contracts import consumption
 from procurement.contracts.services.common import lock, require_executing
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import format_eur, round_money
+from procurement.core.permissions import require
 
 
 @transaction.atomic
 def order_create(*, contract: Contract, ordered_on: date, amount_ht: Decimal, description: str, by,
                  vat_rate: Decimal | None = None) -> PurchaseOrder:
+    require(can_act(by), "Seuls les acheteurs émettent les bons de commande.")
     locked = lock(contract)
     if not locked.is_framework:
         raise ValidationError("Seul un accord-cadre s'exécute par bons de commande.")

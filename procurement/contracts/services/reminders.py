@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from procurement.contracts.enums import EXECUTING, ReminderKind
 from procurement.contracts.models import Contract, Invoice, SentReminder
-from procurement.core.enums import Role
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import format_eur
+from procurement.core.permissions import BUYER, FINANCE, holders
 from procurement.vendors.models import ComplianceDocument
 
 
@@ -29,7 +29,7 @@ class Reminder:
     deadline: date
     subject: str
     body: str
-    roles: tuple[Role, ...]
+    roles: frozenset[str]  # who receives it: the holders of these roles of the permission matrix
 
 
 def _renewals(today: date, horizon: date) -> list[Reminder]:
@@ -42,7 +42,7 @@ def _renewals(today: date, horizon: date) -> list[Reminder]:
         body=(f"Le marché {c.reference} ({c.title[:200]}), titulaire {c.holder.name}, arrive au terme de sa période "
               f"le {short_date(c.period_end)}.\nLa décision sur la reconduction n° {c.renewal_count + 1} doit être "
               f"prise au plus tard le {short_date(c.renewal_deadline)} (préavis de {c.notice_months} mois)."),
-        roles=(Role.BUYER, Role.FINANCE),
+        roles=frozenset({BUYER, FINANCE}),
     ) for c in contracts]
 
 
@@ -59,7 +59,7 @@ def _attestations(today: date, horizon: date) -> list[Reminder]:
         subject=f"[Fournisseurs] {d.vendor.name} : {d.get_kind_display()} expire le {short_date(d.expires_on)}",
         body=(f"Le justificatif « {d.get_kind_display()} » de {d.vendor.name} expire le {short_date(d.expires_on)}, "
               "alors que ce fournisseur exécute un marché en cours : demandez-lui le nouveau document."),
-        roles=(Role.BUYER,),
+        roles=frozenset({BUYER}),
     ) for d in documents]
 
 
@@ -73,7 +73,7 @@ def _invoices(today: date, horizon: date) -> list[Reminder]:
         body=(f"La facture {i.number} de {i.contract.holder.name} ({format_eur(i.total_ttc)} TTC), reçue le "
               f"{short_date(i.received_on)}, doit être payée au plus tard le {short_date(i.payment_deadline)}. "
               "Au-delà, des intérêts moratoires et l'indemnité forfaitaire sont dus."),
-        roles=(Role.FINANCE,),
+        roles=frozenset({FINANCE}),
     ) for i in invoices]
 
 
@@ -82,9 +82,8 @@ def due_reminders(*, today: date, days: int) -> list[Reminder]:
     return _renewals(today, horizon) + _attestations(today, horizon) + _invoices(today, horizon)
 
 
-def recipients_for(roles: tuple[Role, ...]) -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
-        Q(groups__name__in=[str(role) for role in roles]))
+def recipients_for(roles: frozenset[str]) -> list[str]:
+    users = get_user_model().objects.filter(holders(roles)).exclude(email="")
     emails = sorted(set(users.values_list("email", flat=True)))
     return emails or [settings.DEFAULT_FROM_EMAIL]
 

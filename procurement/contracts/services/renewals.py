@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
 from procurement.contracts.models import Contract, RenewalDecision
 from procurement.contracts.schedule import ONE_DAY, decision_deadline
 from procurement.contracts.services.common import apply_schedule, lock, require_executing
 from procurement.core.legal_calendar import short_date
+from procurement.core.permissions import require
 
 
 def renewal_decision_check(contract: Contract, *, today: date, decision: str | None = None) -> date:
@@ -49,6 +51,7 @@ def renewal_decision_check(contract: Contract, *, today: date, decision: str | N
 @transaction.atomic
 def renewal_decide(*, contract: Contract, decision: str, by, reason: str = "", today: date | None = None
                    ) -> RenewalDecision:
+    require(can_act(by), "Seuls les acheteurs décident des reconductions.")
     today = today or timezone.localdate()
     locked = lock(contract)
     number = locked.renewal_count + 1

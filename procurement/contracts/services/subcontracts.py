@@ -9,16 +9,21 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import CLOSED, SubcontractStatus
 from procurement.contracts.models import Contract, Subcontract
 from procurement.contracts.rules.figures import direct_payment_threshold
 from procurement.contracts.rules.thresholds import direct_payment
 from procurement.contracts.services.common import lock
+from procurement.core.permissions import require
+
+SUBCONTRACT_REFUSED = "Seuls les acheteurs déclarent, acceptent ou refusent les sous-traitants."
 
 
 @transaction.atomic
 def subcontract_declare(*, contract: Contract, vendor, services: str, amount_ttc: Decimal, declared_on: date,
                         by) -> Subcontract:
+    require(can_act(by), SUBCONTRACT_REFUSED)
     locked = lock(contract)
     if locked.state in CLOSED:
         raise ValidationError(f"Ce marché est « {locked.get_state_display()} » : plus de sous-traitance à déclarer.")
@@ -42,6 +47,7 @@ def _pending(subcontract: Subcontract) -> Subcontract:
 def subcontract_accept(*, subcontract: Subcontract, decided_on: date, payment_terms: str, by) -> Subcontract:
     """Accepts the subcontractor and approves its payment terms; paid directly by the buyer when its
     share reaches the threshold in force (R.2193-10)."""
+    require(can_act(by), SUBCONTRACT_REFUSED)
     locked = _pending(subcontract)
     if not payment_terms.strip():
         raise ValidationError({"payment_terms": "L'acceptation agrée les conditions de paiement : décrivez-les."})
@@ -58,6 +64,7 @@ def subcontract_accept(*, subcontract: Subcontract, decided_on: date, payment_te
 
 @transaction.atomic
 def subcontract_refuse(*, subcontract: Subcontract, decided_on: date, reason: str, by) -> Subcontract:
+    require(can_act(by), SUBCONTRACT_REFUSED)
     locked = _pending(subcontract)
     if not reason.strip():
         raise ValidationError({"reason": "Motivez le refus."})

@@ -7,9 +7,9 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import ContractState
+from procurement.contracts.selectors import contracts as selectors
 from procurement.core.legal_calendar import short_date
 from procurement.tenders.enums import LotState
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from procurement.contracts.abilities import index_abilities
+from procurement.contracts.abilities import list_abilities
 from procurement.contracts.forms.contracts import IndexImportForm, IndexSeriesForm, IndexValueForm
 from procurement.contracts.selectors import contracts as selectors
 from procurement.contracts.services import indices
@@ -26,7 +26,7 @@ class IndexAccessMixin(AccessMixin):
         return bool(self.get_page_abilities().get(self.required_ability))
 
     def get_page_abilities(self) -> dict[str, bool]:
-        return index_abilities(self.request.user)
+        return list_abilities(self.request.user)
 
     def get_object(self):
         if "code" in self.kwargs:

@@ -17,14 +17,14 @@ def demo_cao_data(path: Path = FIXTURES / "governance.json") -> dict:
     return read_fixture(path).get("cao") or {}
 
 
-def load_demo_cao(*, tender: Tender, data: dict) -> list[CaoMeeting]:
+def load_demo_cao(*, tender: Tender, data: dict, by) -> list[CaoMeeting]:
     """The CAO's members, then every meeting about ``tender`` (and the meeting without quorum it follows),
     with its decisions on the tender's lots. A meeting already recorded (same buyer and moment) is kept."""
     if not data or tender.programme is None:
         return []
     authority = tender.programme.authority
     members = {entry["name"]: cao_member_upsert(authority=authority, name=entry["name"], role=entry["role"],
-                                                title=entry.get("title", ""))
+                                                title=entry.get("title", ""), by=by)
                for entry in data.get("members") or []}
     by_key = {entry["key"]: entry for entry in data.get("meetings") or []}
     recorded: dict[str, CaoMeeting] = {}
@@ -40,7 +40,7 @@ def load_demo_cao(*, tender: Tender, data: dict) -> list[CaoMeeting]:
                 authority=authority, convened_on=entry["convened_on"],
                 held_at=held_at, attendees=[members[name] for name in entry.get("attendees") or []],
                 tenders=Tender.objects.filter(reference__in=entry.get("tenders") or []),
-                reconvened_from=previous, notes=entry.get("notes", ""))
+                reconvened_from=previous, notes=entry.get("notes", ""), by=by)
         recorded[entry["key"]] = meeting
         return meeting
 
@@ -58,5 +58,5 @@ def load_demo_cao(*, tender: Tender, data: dict) -> list[CaoMeeting]:
             bid = lot.bids.get(vendor__name=vendor) if vendor else None
             cao_decision_record(meeting=meeting, lot=lot, outcome=CaoOutcome.AWARD if bid else CaoOutcome.UNSUCCESSFUL,
                                 bid=bid, reason=decision.get("reason", ""),
-                                difference_reason=decision.get("difference_reason", ""))
+                                difference_reason=decision.get("difference_reason", ""), by=by)
     return meetings

@@ -34,11 +34,11 @@ def _score(lot: Lot, data: dict, *, buyer, evaluators: list) -> None:
     criteria = {criterion.name: criterion for criterion in lot.criteria.all()}
     bids = {bid.vendor.name: bid for bid in lot.bids.select_related("vendor")}
     for index, user in enumerate(evaluators):
-        services.conflict_declare(lot=lot, user=user, has_conflict=False, now=data["declared_at"])
+        services.conflict_declare(lot=lot, by=user, has_conflict=False, now=data["declared_at"])
         entries = []
         for row in data["scores"]:
             comment = row["comments"][index] if "comments" in row else row["comment"]
             entries.append(services.ScoreEntry(bids[row["vendor"]], criteria[row["criterion"]],
                                                Decimal(row["values"][index]), comment))
-        services.scores_record(lot=lot, evaluator=user, entries=entries)
-        services.scores_submit(lot=lot, evaluator=user, now=data["submitted_at"])
+        services.scores_record(lot=lot, by=user, entries=entries)
+        services.scores_submit(lot=lot, by=user, now=data["submitted_at"])

@@ -8,12 +8,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from procurement.contracts.models import Contract, Invoice
 from procurement.contracts.services import invoices as services
 from procurement.contracts.services.commitments import maintenance_line_set
 from procurement.demo.loaders.fixtures import FIXTURES, read_fixture
+from procurement.demo.loaders.users import DEMO_FINANCE
 from procurement.programmes.models import BudgetLine
 
 
@@ -44,7 +46,9 @@ def _load(entry: dict, *, by, today: date) -> Invoice | None:
              ("paid_on", entry.get("paid_on"), services.invoice_pay, {})]
     for name, day, service, extra in sorted((s for s in steps if s[1]), key=lambda s: s[1]):
         if day <= today and getattr(invoice, name) is None:
-            invoice = service(invoice=invoice, on=day, by=by, today=today, **extra)
+            # The finance officer pays; the buyer records the rest.
+            acting = get_user_model().objects.get(username=DEMO_FINANCE) if service is services.invoice_pay else by
+            invoice = service(invoice=invoice, on=day, by=acting, today=today, **extra)
     return invoice
 
 

@@ -40,24 +40,24 @@ LINE_FIELDS = (
 
 
 @transaction.atomic
-def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH) -> Programme:
-    """Creates or updates the demo programme described by the JSON file at ``path``."""
+def load_demo_programme(*, path: Path = DEMO_PROGRAMME_PATH, by) -> Programme:
+    """Creates or updates the demo programme described by the JSON file at ``path``, as ``by``."""
     data = read_fixture(path)
     with place("authority"):
-        authority = authority_upsert(**pick(data.get("authority"), AUTHORITY_FIELDS))
+        authority = authority_upsert(**pick(data.get("authority"), AUTHORITY_FIELDS), by=by)
     with place("programme"):
-        programme = programme_upsert(authority=authority, **pick(data.get("programme"), PROGRAMME_FIELDS))
+        programme = programme_upsert(authority=authority, by=by, **pick(data.get("programme"), PROGRAMME_FIELDS))
     for index, line_data in enumerate(data.get("budget_lines") or []):
         where = f"budget_lines[{index}]"
         with place(where):
-            line = budget_line_upsert(programme=programme, **pick(line_data, LINE_FIELDS))
+            line = budget_line_upsert(programme=programme, by=by, **pick(line_data, LINE_FIELDS))
         amounts = {}
         for position, credit_data in enumerate(line_data.get("credits") or []):
             with place(f"{where}.credits[{position}]"):
                 credit = pick(credit_data, ("year", "amount_ttc"))
             amounts[credit["year"]] = credit["amount_ttc"]
         with place(f"{where}.credits"):
-            budget_credits_set(budget_line=line, amounts=amounts, replace=True)
+            budget_credits_set(budget_line=line, amounts=amounts, replace=True, by=by)
     return programme
 
 
@@ -73,7 +73,7 @@ def plan_date(value: str | date | None, *, end: bool) -> date | None:
 
 
 @transaction.atomic
-def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
+def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH, by) -> Programme:
     """Phases, milestones, bodies with their meetings and decisions, and the council's acts, of the
     programme named in the file (loaded before by ``load_demo_programme``). Idempotent: phases are
     matched by position, milestones, bodies and acts by name or reference, meetings by day."""
@@ -88,21 +88,21 @@ def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
                 planned_start=plan_date(entry["planned_start"], end=False),
                 planned_end=plan_date(entry["planned_end"], end=True),
                 actual_start=plan_date(entry.get("actual_start"), end=False),
-                actual_end=plan_date(entry.get("actual_end"), end=True))
+                actual_end=plan_date(entry.get("actual_end"), end=True), by=by)
     for index, entry in enumerate(data.get("milestones") or []):
         with place(f"milestones[{index}]"):
             milestone_upsert(programme=programme, name=entry["name"], phase=phases.get(entry.get("phase")),
                              planned_on=plan_date(entry["planned_on"], end=True),
-                             actual_on=plan_date(entry.get("actual_on"), end=True))
+                             actual_on=plan_date(entry.get("actual_on"), end=True), by=by)
     for index, entry in enumerate(data.get("bodies") or []):
         with place(f"bodies[{index}]"):
             body = body_upsert(programme=programme, kind=entry["kind"], name=entry["name"],
-                               composition=entry.get("composition", ""))
+                               composition=entry.get("composition", ""), by=by)
             for meeting in entry.get("meetings") or []:
                 body_meeting_record(
                     body=body, held_on=meeting["held_on"], agenda=meeting.get("agenda", ""),
                     attendees=meeting.get("attendees", ""),
-                    decisions=[(d["subject"], d["decision"]) for d in meeting.get("decisions") or []])
+                    decisions=[(d["subject"], d["decision"]) for d in meeting.get("decisions") or []], by=by)
     for index, entry in enumerate(data.get("council_acts") or []):
         with place(f"council_acts[{index}]"):
             council_act_upsert(
@@ -110,5 +110,5 @@ def load_demo_governance(*, path: Path = DEMO_GOVERNANCE_PATH) -> Programme:
                 adopted_on=entry["adopted_on"], object=entry["object"],
                 valid_to=plan_date(entry.get("valid_to"), end=True), amount_limit_ht=entry.get("amount_limit_ht"),
                 programme=Programme.objects.get(reference=entry["programme"]) if entry.get("programme") else None,
-                tender_references=entry.get("tender_references") or [])
+                tender_references=entry.get("tender_references") or [], by=by)
     return programme

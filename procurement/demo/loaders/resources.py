@@ -43,7 +43,7 @@ def load_demo_resources(*, path: Path = FIXTURES / "resources.json", counter_dir
     data = read_fixture(path)
     libraries = [library_upsert(code=entry["code"], name=entry["name"], commune=entry["commune"],
                                 population=entry["population"], is_network_head=entry.get("network_head", False),
-                                identifiers=[f"ISIL:{entry['isil']}"]) for entry in data["libraries"]]
+                                identifiers=[f"ISIL:{entry['isil']}"], by=by) for entry in data["libraries"]]
     resources = [_resource(entry) for entry in data["resources"]]
     items = []
     if counter_dir is not None and Path(counter_dir).is_dir():

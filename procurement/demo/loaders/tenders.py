@@ -46,15 +46,15 @@ def _pdf(title: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{title}.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
-def _certify(vendor: Vendor, *, day: date) -> None:
+def _certify(vendor: Vendor, *, day: date, by) -> None:
     """The certificates a winner hands in before the award, dated as they were then."""
     issued = day - timedelta(days=20)
     document_create(vendor=vendor, kind=ComplianceKind.URSSAF_VIGILANCE, issued_on=issued,
-                    reference=f"VIG-{issued:%Y%m}")
+                    reference=f"VIG-{issued:%Y%m}", by=by)
     document_create(vendor=vendor, kind=ComplianceKind.TAX_CERTIFICATE, issued_on=issued,
-                    expires_on=issued + relativedelta(years=1), reference=f"FISC-{issued:%Y}")
+                    expires_on=issued + relativedelta(years=1), reference=f"FISC-{issued:%Y}", by=by)
     document_create(vendor=vendor, kind=ComplianceKind.KBIS, issued_on=issued,
-                    expires_on=issued + relativedelta(months=3), reference=f"KBIS-{issued:%Y%m}")
+                    expires_on=issued + relativedelta(months=3), reference=f"KBIS-{issued:%Y%m}", by=by)
 
 
 def _send_letters(tender: Tender, lots: list, *, buyer) -> None:
@@ -137,7 +137,7 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
                                             vat_rate=data["vat_rate"], admissible=True)
         if lot_entry.get("evaluation"):  # committee, declarations, notes, abnormally low bids
             evaluate_demo_lot(lot=lot, data=lot_entry["evaluation"], buyer=buyer)
-    load_demo_cao(tender=tender, data=cao or {})  # the CAO chooses before the award
+    load_demo_cao(tender=tender, data=cao or {}, by=buyer)  # the CAO chooses before the award
     for lot, lot_entry in lots:
         award = lot_entry.get("award")
         if award:
@@ -145,7 +145,7 @@ def _load(entry: dict, *, buyer, today: date, programme, cao: dict | None = None
             winner = lot.bids.get(vendor__name=award["vendor"])
             if not winner.vendor.documents.filter(issued_on__lte=awarded_at.date(),
                                                   expires_on__gte=awarded_at.date()).exists():
-                _certify(winner.vendor, day=awarded_at.date())
+                _certify(winner.vendor, day=awarded_at.date(), by=buyer)
             lot_transition(lot=lot, name="award", by=buyer, winner=winner, reason=award["reason"], now=awarded_at)
     if entry.get("completed_at"):
         tender = tender_transition(tender=tender, name="complete", by=buyer, now=entry["completed_at"])

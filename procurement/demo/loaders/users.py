@@ -22,6 +22,8 @@ class DemoUser:
 
 
 DEMO_BUYER = "claire.morel"
+DEMO_FINANCE = "marc.delorme"  # pays the demo invoices
+DEMO_ADMIN = "helene.vasseur"  # the only role that changes the programme and its budget
 DEMO_USERS = [
     DemoUser("claire.morel", "Claire", "Morel", Role.BUYER),
     DemoUser("julien.faure", "Julien", "Faure", Role.BUYER),

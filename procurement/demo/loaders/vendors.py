@@ -32,7 +32,7 @@ def _document_values(entry: dict, *, today: date) -> dict:
 
 
 @transaction.atomic
-def load_demo_vendors(*, path: Path = FIXTURES / "vendors.json", today: date) -> list[Vendor]:
+def load_demo_vendors(*, path: Path = FIXTURES / "vendors.json", today: date, by) -> list[Vendor]:
     """Creates or updates each vendor by SIRET and replaces its contacts and documents (idempotent)."""
     vendors = []
     for entry in read_fixture(path)["vendors"]:
@@ -40,17 +40,17 @@ def load_demo_vendors(*, path: Path = FIXTURES / "vendors.json", today: date) ->
         siret = compact_number(entry["siret"])
         vendor = Vendor.objects.filter(siret=siret).first()
         if vendor is None:
-            vendor = services.vendor_create(siret=siret, **values)
+            vendor = services.vendor_create(siret=siret, by=by, **values)
         else:
-            vendor = services.vendor_update(vendor=vendor, data=values)
+            vendor = services.vendor_update(vendor=vendor, data=values, by=by)
         for contact in list(vendor.contacts.all()):
-            services.contact_delete(contact=contact)
+            services.contact_delete(contact=contact, by=by)
         for document in list(vendor.documents.all()):
-            services.document_delete(document=document)
+            services.document_delete(document=document, by=by)
         for contact in entry.get("contacts", []):
             fields = {key: contact[key] for key in CONTACT_KEYS if key in contact}
-            services.contact_create(vendor=vendor, **fields)
+            services.contact_create(vendor=vendor, by=by, **fields)
         for document in entry.get("documents", []):
-            services.document_create(vendor=vendor, **_document_values(document, today=today))
+            services.document_create(vendor=vendor, by=by, **_document_values(document, today=today))
         vendors.append(vendor)
     return vendors

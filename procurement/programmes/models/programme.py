@@ -16,7 +16,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from procurement.core.models import TimeStampedModel
 from procurement.core.money import MoneyField, format_eur, round_money
-from procurement.core.permissions import may
+from procurement.programmes.abilities import list_abilities
 from procurement.programmes.enums import (
     ARTICLE_CLASSES_BY_SECTION,
     AUTHORISATION_KIND_BY_SECTION,
@@ -26,10 +26,6 @@ from procurement.programmes.enums import (
 )
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-def budget_abilities(user) -> dict[str, bool]:
-    return {"view": may(user, "programmes.read"), "change": may(user, "programmes.edit")}
 
 
 def validate_siret(value: str) -> None:
@@ -85,7 +81,7 @@ class Authority(TimeStampedModel):
         return stdnum_siret.format(self.siret) if self.siret else ""
 
     def get_abilities(self, user) -> dict[str, bool]:
-        return budget_abilities(user)
+        return list_abilities(user)
 
 
 class Programme(TimeStampedModel):
@@ -142,7 +138,7 @@ class Programme(TimeStampedModel):
         return reverse("programmes:detail", args=[self.reference])
 
     def get_abilities(self, user) -> dict[str, bool]:
-        return budget_abilities(user)
+        return list_abilities(user)
 
 
 class BudgetLine(TimeStampedModel):
@@ -271,7 +267,7 @@ class BudgetLine(TimeStampedModel):
         return credits.aggregate(total=models.Sum("amount_ttc"))["total"] or Decimal("0")
 
     def get_abilities(self, user) -> dict[str, bool]:
-        return budget_abilities(user)
+        return list_abilities(user)
 
 
 class BudgetCredit(TimeStampedModel):
@@ -325,4 +321,4 @@ class BudgetCredit(TimeStampedModel):
             raise ValidationError({"amount_ttc": message})
 
     def get_abilities(self, user) -> dict[str, bool]:
-        return budget_abilities(user)
+        return list_abilities(user)

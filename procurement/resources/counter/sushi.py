@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from procurement.core.permissions import require
 from procurement.resources.counter.errors import CounterError
 from procurement.resources.counter.reader import read_report
 from procurement.resources.enums import ReportSource
@@ -100,10 +101,13 @@ def fetch_report(*, credential: SushiCredential, report_id: str, begin: str, end
     raise SushiError(f"{platform.name} : abandon après {max_attempts} tentatives ({last}).")
 
 
-def harvest(*, credential: SushiCredential, report_id: str, begin: str, end: str, by=None, sleep=None,
+def harvest(*, credential: SushiCredential, report_id: str, begin: str, end: str, by, sleep=None,
             max_attempts: int = MAX_ATTEMPTS) -> Harvest:
     """Fetches then imports one report (replacing the same platform, institution and period)."""
-    from procurement.resources.services import usage_report_save
+    from procurement.resources.abilities import list_abilities
+    from procurement.resources.services import IMPORT_REFUSED, usage_report_save
+
+    require(list_abilities(by)["import"], IMPORT_REFUSED)  # before asking the platform anything
 
     data, attempts = fetch_report(credential=credential, report_id=report_id, begin=begin, end=end, sleep=sleep,
                                   max_attempts=max_attempts)

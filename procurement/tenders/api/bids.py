@@ -161,7 +161,7 @@ class ScoreSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         bid = validated_data["bid"]
         return score_record(lot=bid.lot, bid=bid, criterion=validated_data["criterion"],
-                            evaluator=self.context["request"].user, value=validated_data["value"],
+                            by=self.context["request"].user, value=validated_data["value"],
                             comment=validated_data["comment"])
 
 

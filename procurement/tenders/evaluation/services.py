@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from procurement.core.enums import Role
-from procurement.core.permissions import may
+from procurement.core.permissions import EVALUATOR, has_role, may, require
 from procurement.core.uploads import validate_upload
 from procurement.tenders.enums import AbnormallyLowDecision, CriterionKind, TenderState
 from procurement.tenders.evaluation.abilities import evaluation_abilities
@@ -43,8 +42,7 @@ REFUSED = "Cette action n'est pas permise à votre profil ou dans cet état."
 
 
 def _require(abilities: dict, name: str, message: str = REFUSED) -> None:
-    if not abilities.get(name):
-        raise PermissionDenied(message)
+    require(bool(abilities.get(name)), message)
 
 
 def _locked_lot(lot: Lot) -> Lot:
@@ -55,8 +53,7 @@ def _locked_lot(lot: Lot) -> Lot:
 
 
 def _require_buyer(by) -> None:
-    if not may(by, "tenders.drive"):
-        raise PermissionDenied("Seuls les acheteurs composent la commission et instruisent les offres.")
+    require(may(by, "tenders.drive"), "Seuls les acheteurs composent la commission et instruisent les offres.")
 
 
 def _committee_frozen(tender: Tender) -> None:
@@ -72,7 +69,7 @@ def committee_assign(*, tender: Tender, user, by, is_chair: bool = False) -> Com
     _require_buyer(by)
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     _committee_frozen(tender)
-    if not user.groups.filter(name=Role.EVALUATOR).exists():
+    if not has_role(user, EVALUATOR):
         raise ValidationError({"user": "Seuls les membres du groupe « évaluateurs » siègent à la commission."})
     if is_chair:
         for chair in CommitteeMember.objects.filter(tender=tender, is_chair=True).exclude(user=user):
@@ -114,20 +111,20 @@ def evaluation_settings_save(*, tender: Tender, by, **fields) -> EvaluationSetti
 
 
 @transaction.atomic
-def conflict_declare(*, lot: Lot, user, has_conflict: bool, comment: str = "",
+def conflict_declare(*, lot: Lot, by, has_conflict: bool, comment: str = "",
                      now: datetime | None = None) -> ConflictDeclaration:
     """Signed with the bidders' names in front of the evaluator, which the declaration keeps; a
     conflict removes the evaluator from this lot."""
     lot = _locked_lot(lot)
     round_state = load_round(lot)
-    abilities = evaluation_abilities(lot, user, round_state)
-    if abilities["member"] and round_state.declaration_of(round_state.member_for(user)):
+    abilities = evaluation_abilities(lot, by, round_state)
+    if abilities["member"] and round_state.declaration_of(round_state.member_for(by)):
         raise ValidationError("Vous avez déjà signé votre déclaration pour ce lot.")
     _require(abilities, "declare", "Seuls les membres de la commission déclarent leurs intérêts, après l'ouverture.")
     comment = comment.strip()
     if has_conflict and not comment:
         raise ValidationError({"comment": "Précisez la nature du conflit d'intérêts et le candidat concerné."})
-    declaration = ConflictDeclaration(member=round_state.member_for(user), lot=lot, has_conflict=has_conflict,
+    declaration = ConflictDeclaration(member=round_state.member_for(by), lot=lot, has_conflict=has_conflict,
                                       bidders_shown=lot_bidders(lot), comment=comment,
                                       declared_at=now or timezone.now())
     declaration.full_clean()
@@ -161,11 +158,11 @@ def _value_errors(criterion: Criterion, value, comment: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def scores_record(*, lot: Lot, evaluator, entries: list[ScoreEntry]) -> list[Score]:
+def scores_record(*, lot: Lot, by, entries: list[ScoreEntry]) -> list[Score]:
     """Records (or corrects) an evaluator's notes, all or none. Errors are keyed
     ``"<bid id>-<criterion id>-value"`` / ``…-comment`` so the form puts them on its cells."""
     lot = _locked_lot(lot)
-    _require(evaluation_abilities(lot, evaluator), "score",
+    _require(evaluation_abilities(lot, by), "score",
              "Vous ne pouvez pas noter ce lot : déclaration d'intérêts à signer, notes déjà soumises ou tour clos.")
     criteria = scorable_criteria(lot)
     errors: dict[str, str] = {}
@@ -180,11 +177,11 @@ def scores_record(*, lot: Lot, evaluator, entries: list[ScoreEntry]) -> list[Sco
                                                                           entry.comment).items()})
     if errors:
         raise ValidationError(errors)
-    existing = {(s.bid_id, s.criterion_id): s for s in Score.objects.filter(lot=lot, evaluator=evaluator)}
+    existing = {(s.bid_id, s.criterion_id): s for s in Score.objects.filter(lot=lot, evaluator=by)}
     saved = []
     for entry in entries:
         score = existing.get((entry.bid.pk, entry.criterion.pk)) or Score(
-            lot=lot, bid=entry.bid, criterion=entry.criterion, evaluator=evaluator)
+            lot=lot, bid=entry.bid, criterion=entry.criterion, evaluator=by)
         score.value, score.comment = entry.value, entry.comment.strip()
         score.full_clean(validate_unique=False)
         score.save()
@@ -192,28 +189,28 @@ def scores_record(*, lot: Lot, evaluator, entries: list[ScoreEntry]) -> list[Sco
     return saved
 
 
-def score_record(*, lot: Lot, bid: Bid, criterion: Criterion, evaluator, value: Decimal, comment: str) -> Score:
+def score_record(*, lot: Lot, bid: Bid, criterion: Criterion, by, value: Decimal, comment: str) -> Score:
     try:
-        return scores_record(lot=lot, evaluator=evaluator, entries=[ScoreEntry(bid, criterion, value, comment)])[0]
+        return scores_record(lot=lot, by=by, entries=[ScoreEntry(bid, criterion, value, comment)])[0]
     except ValidationError as error:
         raise ValidationError({key.rsplit("-", 1)[-1]: messages
                                for key, messages in error.message_dict.items()}) from None
 
 
 @transaction.atomic
-def scores_submit(*, lot: Lot, evaluator, now: datetime | None = None) -> Submission:
+def scores_submit(*, lot: Lot, by, now: datetime | None = None) -> Submission:
     """Hands in the evaluator's notes: every compliant bid on every qualitative criterion."""
     lot = _locked_lot(lot)
-    _require(evaluation_abilities(lot, evaluator), "score", "Ces notes ne peuvent plus être soumises.")
+    _require(evaluation_abilities(lot, by), "score", "Ces notes ne peuvent plus être soumises.")
     criteria = scorable_criteria(lot)
     bids = [bid for bid in lot.bids.on_time().select_related("vendor") if is_rankable(bid)]
-    scored = set(Score.objects.filter(lot=lot, evaluator=evaluator).values_list("bid_id", "criterion_id"))
+    scored = set(Score.objects.filter(lot=lot, evaluator=by).values_list("bid_id", "criterion_id"))
     missing = [f"{bid.vendor.name} — {criterion.name}" for bid in bids for criterion in criteria.values()
                if (bid.pk, criterion.pk) not in scored]
     if missing:
         shown = " ; ".join(missing[:5]) + (" ; …" if len(missing) > 5 else "")
         raise ValidationError(f"Il manque {len(missing)} note(s) avant de soumettre : {shown}.")
-    submission = Submission(lot=lot, evaluator=evaluator, submitted_at=now or timezone.now())
+    submission = Submission(lot=lot, evaluator=by, submitted_at=now or timezone.now())
     submission.full_clean()
     submission.save()
     return submission

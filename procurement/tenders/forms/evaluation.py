@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from procurement.core.enums import Role
 from procurement.core.money import MoneyError, to_decimal
 from procurement.core.numbers import format_number
+from procurement.core.permissions import EVALUATOR, holders
 from procurement.core.widgets import DateInput
 from procurement.tenders.enums import AbnormallyLowDecision
 from procurement.tenders.evaluation.simulator import SimulationError, simulate_price_notes
@@ -25,7 +25,7 @@ class CommitteeMemberForm(forms.Form):
     def __init__(self, *args, tender, **kwargs):
         super().__init__(*args, prefix="membre", **kwargs)
         seated = tender.committee.values_list("user_id", flat=True)
-        self.fields["user"].queryset = (get_user_model().objects.filter(groups__name=Role.EVALUATOR, is_active=True)
+        self.fields["user"].queryset = (get_user_model().objects.filter(holders({EVALUATOR}))
                                         .exclude(pk__in=seated).order_by("last_name", "first_name"))
         self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username
 

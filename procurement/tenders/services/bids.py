@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.core.money import format_eur
+from procurement.core.permissions import require
 from procurement.core.uploads import BID_FILES, sha256_of, validate_upload
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.enums import BidStatus, DepositChannel, LotState, Procedure, TenderState
 from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.models import Bid, BidFile, Lot, OpeningRecord, Tender, TransitionLog
@@ -71,6 +73,7 @@ def bid_receive(
 ) -> Bid:
     """Registers a bid sealed. ``now`` records a deposit that happened at another moment (importing
     past procedures, the demo): pages and API never pass it."""
+    require(can_drive(by), DRIVE_REFUSED)
     now = now or timezone.now()
     tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
     if tender.state not in (TenderState.PUBLISHED, TenderState.CLOSED):
@@ -109,6 +112,7 @@ def bid_receive(
 @transaction.atomic
 def opening_record_create(*, tender: Tender, opened_at: datetime, attendees: str, notes: str = "", by
                           ) -> OpeningRecord:
+    require(can_drive(by), DRIVE_REFUSED)
     if tender.state != TenderState.CLOSED:
         raise ValidationError("L'ouverture des plis suit la clôture de la consultation.")
     if tender.bid_deadline is None:
@@ -149,6 +153,7 @@ def bid_record_opening(
 ) -> Bid:
     """What the opening reads in the bid. Once the lot's evaluation has started, this is what was
     evaluated: only a regularisation or a negotiation, each logged with its reason, changes it."""
+    require(can_drive(by), DRIVE_REFUSED)
     bid = _locked(bid)
     _require_opened(bid)
     if evaluation_started(bid.lot):
@@ -180,6 +185,7 @@ def bid_record_opening(
 @transaction.atomic
 def bid_regularise(*, bid: Bid, note: str, by) -> Bid:
     """An irregular bid made compliant (R.2152-2), with what was regularised; logged."""
+    require(can_drive(by), DRIVE_REFUSED)
     bid = _locked(bid)
     _require_opened(bid)
     if bid.status != BidStatus.IRREGULAR:
@@ -197,6 +203,7 @@ def bid_regularise(*, bid: Bid, note: str, by) -> Bid:
 @transaction.atomic
 def bid_negotiate(*, bid: Bid, amount_ht: Decimal, reason: str, by) -> Bid:
     """A negotiation round in a MAPA whose rules provide for it; logged with the amounts and why."""
+    require(can_drive(by), DRIVE_REFUSED)
     bid = _locked(bid)
     _require_opened(bid)
     tender = bid.lot.tender
@@ -236,6 +243,7 @@ def lot_opening_record(*, lot: Lot, rows: list[dict], by) -> list[Bid]:
     fields of bid_record_opening}``, run through that same service. All or nothing: any refused row and
     nothing is stored; the ValidationError's keys are ``opening_cell_key`` and every message names the
     bidder and the field."""
+    require(can_drive(by), DRIVE_REFUSED)
     if not rows:
         raise ValidationError("Aucune offre à enregistrer pour ce lot.")
     errors: dict[str, list[str]] = {}
@@ -268,13 +276,14 @@ def bid_receive_new_vendor(*, lot: Lot, vendor: dict, by, **bid) -> Bid:
     """A bid from a company not yet in the vendor list: the vendor (checked as the vendors' page checks
     it: SIRET key, unique, postal code) and its bid in one transaction. A refusal of either creates
     nothing; the vendor's errors are keyed ``new_vendor_<field>``."""
+    require(can_drive(by), DRIVE_REFUSED)
     from procurement.vendors.services import vendor_create
 
     unknown = set(vendor) - set(NEW_VENDOR_FIELDS)
     if unknown:
         raise TypeError(f"Champs inconnus : {', '.join(sorted(unknown))}")
     try:
-        created = vendor_create(**vendor, actor=by)
+        created = vendor_create(**vendor, by=by)
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise ValidationError({"new_vendor_siret": error.messages}) from error

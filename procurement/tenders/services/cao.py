@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from procurement.core.legal_calendar import short_date
 from procurement.core.money import round_money
+from procurement.core.permissions import require
+from procurement.tenders.abilities import can_drive
 from procurement.tenders.enums import CaoOpinionKind, CaoOutcome, CaoRole, Procedure
 from procurement.tenders.models import Bid, CaoDecision, CaoMeeting, CaoMember, CaoOpinion, Lot, Tender
 
@@ -57,8 +59,12 @@ def formalised(tender: Tender) -> bool:
     return tender.procedure == Procedure.OPEN
 
 
+REFUSED = "Seuls les acheteurs enregistrent la CAO, ses réunions, ses décisions et ses avis."
+
+
 @transaction.atomic
-def cao_member_upsert(*, authority, name: str, role: str, title: str = "", active: bool = True) -> CaoMember:
+def cao_member_upsert(*, authority, name: str, role: str, title: str = "", active: bool = True, by) -> CaoMember:
+    require(can_drive(by), REFUSED)
     member = CaoMember.objects.select_for_update().filter(authority=authority, name=name).first()
     member = member or CaoMember(authority=authority, name=name)
     member.role, member.title, member.active = role, title, active
@@ -70,11 +76,12 @@ def cao_member_upsert(*, authority, name: str, role: str, title: str = "", activ
 @transaction.atomic
 def cao_meeting_record(*, authority, convened_on: date, held_at: datetime, attendees: Iterable[CaoMember],
                        tenders: Iterable[Tender] = (), reconvened_from: CaoMeeting | None = None,
-                       notes: str = "") -> CaoMeeting:
+                       notes: str = "", by) -> CaoMeeting:
     """Records a meeting and its attendance; the quorum is computed here and kept with the meeting.
 
     A meeting without quorum is recorded all the same: the CAO is then convened again
     (``reconvened_from``), and that second meeting sits validly whatever the attendance."""
+    require(can_drive(by), REFUSED)
     attendees = list(attendees)
     members = list(CaoMember.objects.filter(authority=authority, active=True))
     errors = []
@@ -135,9 +142,10 @@ def cannot_decide_reason(meeting: CaoMeeting, *, act: str = "décider") -> str:
 
 @transaction.atomic
 def cao_decision_record(*, meeting: CaoMeeting, lot: Lot, outcome: str, bid: Bid | None = None,
-                        reason: str = "", difference_reason: str = "") -> CaoDecision:
+                        reason: str = "", difference_reason: str = "", by) -> CaoDecision:
     """The CAO's decision on a lot at a meeting that sits validly; when it retains another bid than the
     ranking's first, the reason for the difference is required."""
+    require(can_drive(by), REFUSED)
     meeting = CaoMeeting.objects.select_for_update().get(pk=meeting.pk)
     lot = Lot.objects.select_related("tender__programme").get(pk=lot.pk)
     errors = []
@@ -205,8 +213,9 @@ def award_cao_refusals(lot: Lot, *, winner: Bid, at: datetime) -> list[str]:
 
 @transaction.atomic
 def cao_opinion_record(*, meeting: CaoMeeting, lot: Lot, subject: str, amount_change_ht: Decimal,
-                       opinion: str = CaoOpinionKind.FAVOURABLE) -> CaoOpinion:
+                       opinion: str = CaoOpinionKind.FAVOURABLE, by) -> CaoOpinion:
     """The CAO's opinion on a planned amendment of a contract it awarded (CGCT L.1414-4)."""
+    require(can_drive(by), REFUSED)
     refusal = cannot_decide_reason(meeting, act="rendre d'avis")
     if refusal:
         raise ValidationError(refusal)

@@ -19,11 +19,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Prefetch
 
+from procurement.core.permissions import require
 from procurement.documents.enums import TemplateKind
 from procurement.documents.rendering.docx import placeholders, render_docx
 from procurement.documents.rendering.errors import RenderError
 from procurement.documents.selectors import active_templates
 from procurement.documents.xlsx import PriceLine, PriceSheet, price_schedule_xlsx
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import DceFile, DceGeneration, Lot, PriceItem, Tender
 from procurement.tenders.models.documents import DceFileKind
@@ -147,6 +149,7 @@ def _content(data: bytes, name: str) -> ContentFile:
 def dce_generate(*, tender: Tender, by, on: date | None = None) -> DceGeneration:
     """Generates the DCE of ``tender`` as its next version. ``on`` is the date printed on the
     documents (today by default). Refused once the bids are closed."""
+    require(can_drive(by), DRIVE_REFUSED)
     locked = Tender.objects.select_for_update().get(pk=tender.pk)
     if locked.state not in GENERATION_STATES:
         raise ValidationError(

@@ -18,10 +18,12 @@ from django.utils.text import slugify
 
 from procurement.core.legal_calendar import long_date
 from procurement.core.money import amount_in_words, format_eur, format_percent
+from procurement.core.permissions import require
 from procurement.documents.enums import TemplateKind
 from procurement.documents.rendering.docx import render_docx
 from procurement.documents.rendering.errors import RenderError
 from procurement.documents.selectors import active_template
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.enums import BidStatus, LotState, TenderState
 from procurement.tenders.models import Bid, LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
@@ -134,6 +136,7 @@ def letters_generate(*, lot: Lot, ranking: LotRanking, sent_on: date, by,
     """The letters of a decided lot, as its next version of letters. The rejection letters of the bids
     in ``not_electronic`` (their ids) are not sent electronically: their standstill is longer, and the
     award letter gives the lot's, the longest (R.2182-1)."""
+    require(can_drive(by), DRIVE_REFUSED)
     lot = _check(lot, ranking)
     tender = lot.tender
     bids = _bids(lot)
@@ -209,6 +212,7 @@ def _decision(lot: Lot) -> dict:
 @transaction.atomic
 def rapport_presentation_generate(*, lot: Lot, ranking: LotRanking, by, on: date | None = None) -> LetterDocument:
     """The rapport de présentation of an awarded lot (R.2184-1), as its next version."""
+    require(can_drive(by), DRIVE_REFUSED)
     lot = _check(lot, ranking)
     if lot.state != LotState.AWARDED or lot.winner is None:
         raise ValidationError("Le rapport de présentation se rédige une fois le lot attribué.")

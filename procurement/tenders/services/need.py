@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from procurement.core.money import format_eur
+from procurement.core.permissions import require
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.enums import CriterionKind, LotState, TenderState
 from procurement.tenders.models import Criterion, Lot, Tender
 from procurement.tenders.rules.criteria import CriterionNode, structure_errors
@@ -65,6 +67,7 @@ def _refresh_procedure(tender: Tender) -> None:
 
 @transaction.atomic
 def tender_create(*, by, **fields) -> Tender:
+    require(can_drive(by), DRIVE_REFUSED)
     tender = Tender(**{key: value for key, value in fields.items() if key in TENDER_FIELDS})
     tender.buyer = tender.buyer or by
     tender.full_clean()
@@ -74,6 +77,7 @@ def tender_create(*, by, **fields) -> Tender:
 
 @transaction.atomic
 def tender_update(*, tender: Tender, by, **fields) -> Tender:
+    require(can_drive(by), DRIVE_REFUSED)
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     _require_draft(tender)
     for key, value in fields.items():
@@ -88,6 +92,7 @@ def tender_update(*, tender: Tender, by, **fields) -> Tender:
 
 @transaction.atomic
 def lot_save(*, tender: Tender, by, lot: Lot | None = None, **fields) -> Lot:
+    require(can_drive(by), DRIVE_REFUSED)
     _require_draft(Tender.objects.select_for_update().get(pk=tender.pk))
     lot = lot or Lot(tender=tender)
     if lot.pk is None and "number" not in fields:
@@ -104,6 +109,7 @@ def lot_save(*, tender: Tender, by, lot: Lot | None = None, **fields) -> Lot:
 
 @transaction.atomic
 def lot_delete(*, lot: Lot, by) -> None:
+    require(can_drive(by), DRIVE_REFUSED)
     tender = lot.tender
     _require_draft(tender)
     lot.delete()
@@ -123,6 +129,7 @@ def _node(row: dict) -> CriterionNode:
 def criteria_replace(*, lot: Lot, by, rows: list[dict], check_sums: bool = True) -> list[Criterion]:
     """Replaces the lot's criteria with ``rows`` (dicts with name, kind, points, price_formula,
     price_basis and children). Sums that do not add up are refused with the reason, nothing saved."""
+    require(can_drive(by), DRIVE_REFUSED)
     _require_draft(lot.tender)
     if check_sums:
         errors = structure_errors([_node(row) for row in rows])
@@ -162,6 +169,7 @@ def _relaunch_reference(reference: str) -> str:
 @transaction.atomic
 def tender_relaunch(*, tender: Tender, by, consultation_start) -> Tender:
     """A new draft prefilled from an abandoned or unsuccessful tender (its lots and criteria)."""
+    require(can_drive(by), DRIVE_REFUSED)
     if tender.state not in (TenderState.ABANDONED, TenderState.COMPLETED):
         raise ValidationError("Seule une consultation sans suite ou terminée peut être relancée.")
     undecided = tender.lots.filter(state__in=[LotState.UNSUCCESSFUL, LotState.ABANDONED])

@@ -22,7 +22,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from procurement.core.exports import xlsx_cell
 from procurement.core.numbers import format_number
+from procurement.core.permissions import require
 from procurement.core.uploads import suffix_of, validate_upload
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import Lot, PriceItem, Tender
 from procurement.tenders.rules.guards import lot_is_priced  # noqa: F401 (the pages ask it here)
@@ -110,6 +112,7 @@ def number_rows(rows: list[LineRow]) -> list[LineRow]:
 def price_lines_replace(*, lot: Lot, by, rows: list[LineRow], where=None) -> list[PriceItem]:
     """Replaces the lot's price lines by ``rows``, in their order. Refused, nothing stored, outside
     the draft or when two rows share a price number."""
+    require(can_drive(by), DRIVE_REFUSED)
     tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
     _require_editable(tender)
     if len(rows) > MAX_LINES:
@@ -297,6 +300,7 @@ def read_lines_file(file) -> list[LineRow]:
 
 def price_lines_import(*, lot: Lot, by, file) -> list[PriceItem]:
     """Replaces the lot's lines by those of ``file``; nothing is stored if a cell is wrong."""
+    require(can_drive(by), DRIVE_REFUSED)
     _require_editable(Tender.objects.get(pk=lot.tender_id))
     return price_lines_replace(lot=lot, by=by, rows=read_lines_file(file))
 

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import legal_deadline, short_date
+from procurement.core.permissions import require
 from procurement.core.selectors import reference_days
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.enums import TenderState
 from procurement.tenders.models import Question, Tender, TransitionLog
 
@@ -38,6 +40,7 @@ def _require_published(tender: Tender) -> None:
 
 @transaction.atomic
 def question_record(*, tender: Tender, text: str, asked_at: datetime, asked_by=None, by) -> Question:
+    require(can_drive(by), DRIVE_REFUSED)
     _require_published(tender)
     question = Question(tender=tender, text=text.strip(), asked_at=asked_at, asked_by=asked_by)
     question.full_clean()
@@ -47,6 +50,7 @@ def question_record(*, tender: Tender, text: str, asked_at: datetime, asked_by=N
 
 @transaction.atomic
 def question_answer(*, question: Question, answer: str, by, today: date | None = None) -> Question:
+    require(can_drive(by), DRIVE_REFUSED)
     tender = Tender.objects.select_for_update().get(pk=question.tender_id)
     _require_published(tender)
     today = today or timezone.localdate()
@@ -72,6 +76,7 @@ def question_answer(*, question: Question, answer: str, by, today: date | None =
 
 @transaction.atomic
 def tender_push_back_deadline(*, tender: Tender, new_deadline: datetime, by, reason: str) -> Tender:
+    require(can_drive(by), DRIVE_REFUSED)
     tender = Tender.objects.select_for_update().get(pk=tender.pk)
     _require_published(tender)
     if new_deadline <= tender.bid_deadline:

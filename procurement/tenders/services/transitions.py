@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from procurement.tenders.abilities import can_drive
+from procurement.tenders.abilities import DRIVE_REFUSED, can_drive
 from procurement.tenders.models import Bid, Lot, Tender, TransitionLog
 from procurement.tenders.rules.guards import LOT_GUARDS, TENDER_GUARDS, lot_refusals, tender_refusals
 from procurement.tenders.rules.procedure import notice_date_at_publication
@@ -43,7 +43,7 @@ def _impossible_from(instance) -> str:
 
 def _check_user(by) -> None:
     if by is not None and not can_drive(by):
-        raise NotAllowed(["Seuls les acheteurs conduisent les consultations."])
+        raise NotAllowed([DRIVE_REFUSED])
 
 
 @transaction.atomic

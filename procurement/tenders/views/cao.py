@@ -131,7 +131,7 @@ class CaoMembersView(CaoAccessMixin, TemplateView):
         form = CaoMemberForm(request.POST)
         if form.is_valid():
             try:
-                member = cao_member_upsert(authority=self.authority, **form.cleaned_data)
+                member = cao_member_upsert(authority=self.authority, **form.cleaned_data, by=request.user)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -147,7 +147,7 @@ class CaoMemberEndView(CaoAccessMixin, View):
         member = get_object_or_404(CaoMember, pk=kwargs["member"], authority=self.authority)
         try:
             cao_member_upsert(authority=self.authority, name=member.name, role=member.role, title=member.title,
-                              active=False)
+                              active=False, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -227,7 +227,7 @@ class CaoMeetingCreateView(CaoAccessMixin, ServiceFormView):
         data = form.cleaned_data
         return cao_meeting_record(authority=self.authority, convened_on=data["convened_on"], held_at=data["held_at"],
                                   attendees=data["attendees"], tenders=data["tenders"],
-                                  reconvened_from=self.previous, notes=data["notes"])
+                                  reconvened_from=self.previous, notes=data["notes"], by=self.request.user)
 
     def after_success(self, result):
         if result.quorum_reached:
@@ -324,7 +324,8 @@ class CaoDecisionView(CaoMeetingMixin, ServiceFormView):
         # Declared unsuccessful: the bid proposed in the list is not retained.
         bid = data["bid"] if data["outcome"] == CaoOutcome.AWARD else None
         return cao_decision_record(meeting=self.meeting, lot=self.lot, outcome=data["outcome"], bid=bid,
-                                   reason=data["reason"], difference_reason=data["difference_reason"])
+                                   reason=data["reason"], difference_reason=data["difference_reason"],
+                                   by=self.request.user)
 
     def after_success(self, result):
         messages.success(self.request, _("Décision de la CAO enregistrée pour le lot %(number)s : %(outcome)s.") % {
@@ -347,7 +348,7 @@ class CaoOpinionView(CaoMeetingMixin, ServiceFormView):
         return CaoOpinionForm(data=data, lots=lots)
 
     def perform(self, form):
-        return cao_opinion_record(meeting=self.meeting, **form.cleaned_data)
+        return cao_opinion_record(meeting=self.meeting, **form.cleaned_data, by=self.request.user)
 
     def after_success(self, result):
         messages.success(self.request, _("Avis enregistré : %(opinion)s.") % {"opinion": result})

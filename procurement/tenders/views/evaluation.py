@@ -95,7 +95,7 @@ class DeclarationView(EvaluationMixin, TemplateView):
         if form.is_valid():
             conflict = form.cleaned_data["answer"] == "yes"
             try:
-                services.conflict_declare(lot=self.lot, user=request.user, has_conflict=conflict,
+                services.conflict_declare(lot=self.lot, by=request.user, has_conflict=conflict,
                                           comment=form.cleaned_data["comment"])
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -163,9 +163,9 @@ class ScoresView(EvaluationMixin, TemplateView):
                     if value is not None or comment.strip():
                         entries.append(ScoreEntry(bid, criterion, value, comment))
             try:
-                services.scores_record(lot=self.lot, evaluator=request.user, entries=entries)
+                services.scores_record(lot=self.lot, by=request.user, entries=entries)
                 if request.POST.get("action") == "submit":
-                    services.scores_submit(lot=self.lot, evaluator=request.user)
+                    services.scores_submit(lot=self.lot, by=request.user)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -70,9 +70,9 @@ def test_the_buyer_and_finance_wait_for_the_end_of_the_round_too(client_for, bli
 
 
 def test_the_consolidation_opens_when_every_evaluator_has_submitted(client_for, blind, finance_user):
-    scores_submit(lot=blind.lot, evaluator=blind.evaluators[1])
+    scores_submit(lot=blind.lot, by=blind.evaluators[1])
     assert client_for(blind.evaluators[0]).get(pages(blind)["results"]).status_code == 403
-    scores_submit(lot=blind.lot, evaluator=blind.evaluators[2])
+    scores_submit(lot=blind.lot, by=blind.evaluators[2])
     response = client_for(blind.evaluators[0]).get(pages(blind)["results"])
     assert response.status_code == 200
     assert SECRET in text(response) and "87,50" in text(response)
@@ -103,7 +103,7 @@ def test_a_conflicted_member_no_longer_holds_the_round_back(blind):
     from procurement.tenders.evaluation.selectors import lot_ranking
     from procurement.tenders.models import ConflictDeclaration
 
-    scores_submit(lot=blind.lot, evaluator=blind.evaluators[1])
+    scores_submit(lot=blind.lot, by=blind.evaluators[1])
     ConflictDeclaration.objects.filter(member=blind.members[2]).update(has_conflict=True, comment="Ancien salarié.")
     assert lot_ranking(blind.lot).final
 

@@ -41,7 +41,7 @@ def test_a_declaration_keeps_the_bidders_shown_and_a_conflict_removes_the_member
     lot = LotFactory(tender=TenderFactory(opened=True), criteria=True)
     BidFactory(lot=lot, compliant=True, vendor__name="Lectura Numérique", vendor__siret="85783086300034")
     member = CommitteeMemberFactory(tender=lot.tender)
-    declaration = services.conflict_declare(lot=lot, user=member.user, has_conflict=True,
+    declaration = services.conflict_declare(lot=lot, by=member.user, has_conflict=True,
                                             comment="Mon conjoint dirige Lectura Numérique.")
     assert declaration.bidders_shown == ["Lectura Numérique (SIRET 85783086300034)"]
     assert declaration.history.count() == 1
@@ -55,7 +55,7 @@ def test_a_conflict_must_be_explained():
     lot = LotFactory(tender=TenderFactory(opened=True), criteria=True)
     member = CommitteeMemberFactory(tender=lot.tender)
     with pytest.raises(ValidationError):
-        services.conflict_declare(lot=lot, user=member.user, has_conflict=True, comment=" ")
+        services.conflict_declare(lot=lot, by=member.user, has_conflict=True, comment=" ")
     assert not ConflictDeclaration.objects.exists()
 
 
@@ -64,7 +64,7 @@ def test_a_note_stays_within_the_criterion_points_and_needs_a_comment():
     criteria = criteria_of(example.lot)
     with pytest.raises(ValidationError) as error:
         services.score_record(lot=example.lot, bid=example.a, criterion=criteria["Accompagnement"],
-                              evaluator=example.evaluators[0], value=D("16"), comment="")
+                              by=example.evaluators[0], value=D("16"), comment="")
     assert error.value.message_dict == {"value": ["La note est comprise entre 0 et 15,00 points."],
                                         "comment": ["Un commentaire justifie chaque note."]}
 
@@ -73,14 +73,14 @@ def test_the_price_is_not_scored_by_hand():
     example = worked_example(submitted=0)
     with pytest.raises(ValidationError, match="le prix est calculé"):
         services.score_record(lot=example.lot, bid=example.a, criterion=criteria_of(example.lot)["Prix"],
-                              evaluator=example.evaluators[0], value=D("40"), comment="Le moins cher.")
+                              by=example.evaluators[0], value=D("40"), comment="Le moins cher.")
 
 
 def test_buyers_do_not_score(buyer):
     example = worked_example(submitted=0)
     with pytest.raises(PermissionDenied):
         services.score_record(lot=example.lot, bid=example.a, criterion=criteria_of(example.lot)["Catalogue"],
-                              evaluator=buyer, value=D("20"), comment="Bon catalogue.")
+                              by=buyer, value=D("20"), comment="Bon catalogue.")
 
 
 def test_submitting_needs_every_note_and_freezes_them():
@@ -88,13 +88,13 @@ def test_submitting_needs_every_note_and_freezes_them():
     sophie = example.evaluators[0]
     Score.objects.filter(evaluator=sophie, bid=example.b, criterion__name="Catalogue").delete()
     with pytest.raises(ValidationError, match="Il manque 1 note"):
-        services.scores_submit(lot=example.lot, evaluator=sophie)
+        services.scores_submit(lot=example.lot, by=sophie)
     services.score_record(lot=example.lot, bid=example.b, criterion=criteria_of(example.lot)["Catalogue"],
-                          evaluator=sophie, value=D("28"), comment="Catalogue le plus riche.")
-    services.scores_submit(lot=example.lot, evaluator=sophie)
+                          by=sophie, value=D("28"), comment="Catalogue le plus riche.")
+    services.scores_submit(lot=example.lot, by=sophie)
     with pytest.raises(PermissionDenied):
         services.score_record(lot=example.lot, bid=example.b, criterion=criteria_of(example.lot)["Catalogue"],
-                              evaluator=sophie, value=D("30"), comment="Changement d'avis.")
+                              by=sophie, value=D("30"), comment="Changement d'avis.")
 
 
 def test_the_committee_final_note_overrides_the_consolidation_and_keeps_its_history():
@@ -130,6 +130,6 @@ def test_the_evaluation_rules_are_frozen_once_an_evaluator_has_submitted(buyer):
     settings = services.evaluation_settings_save(tender=example.tender, by=buyer, consolidation="median",
                                                  dispersion_threshold_percent=D("20"))
     assert (settings.consolidation, settings.history.count()) == ("median", 1)
-    services.scores_submit(lot=example.lot, evaluator=example.evaluators[0])
+    services.scores_submit(lot=example.lot, by=example.evaluators[0])
     with pytest.raises(ValidationError, match="La notation a commencé"):
         services.evaluation_settings_save(tender=example.tender, by=buyer, consolidation="mean")

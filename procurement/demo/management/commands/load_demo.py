@@ -10,7 +10,7 @@ from procurement.demo.loaders.invoices import load_demo_invoices
 from procurement.demo.loaders.programmes import load_demo_governance, load_demo_programme
 from procurement.demo.loaders.resources import load_demo_resources
 from procurement.demo.loaders.tenders import load_demo_tenders
-from procurement.demo.loaders.users import DEMO_BUYER, DEMO_USERS, create_demo_users
+from procurement.demo.loaders.users import DEMO_ADMIN, DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.demo.loaders.vendors import load_demo_vendors
 from procurement.tenders.rules.procedure import procedure_rules_known_until
 
@@ -46,10 +46,12 @@ class Command(ProcurementCommand):
         # the programme lived it; the buyer is the acting user of every step.
         with transaction.atomic():
             users = [] if no_users else create_demo_users(password=os.environ.get("DEMO_PASSWORD") or None)
-            programme = load_demo_programme()
-            load_demo_governance()
-            vendors = load_demo_vendors(today=today)
+            # Each step acts as the demo user of the role that does it on the pages.
+            admin = User.objects.filter(username=DEMO_ADMIN).first()
             buyer = User.objects.filter(username=DEMO_BUYER).first()
+            programme = load_demo_programme(by=admin)
+            load_demo_governance(by=admin)
+            vendors = load_demo_vendors(today=today, by=buyer)
             tenders = load_demo_tenders(buyer=buyer, today=today, programme=programme)
             contracts = load_demo_contracts(buyer=buyer, today=today)
             invoices = load_demo_invoices(by=buyer, today=today)

@@ -16,6 +16,7 @@ def month(value: str) -> str:
 class Command(ProcurementCommand):
     help = ("Moissonne par SUSHI les rapports COUNTER d'une plateforme pour chaque bibliothèque qui y a un "
             "accès, et les importe (un nouvel import de la même période remplace le précédent).")
+    acts_as_user = True
 
     def add_arguments(self, parser):
         parser.add_argument("--platform", required=True, help="le nom de la plateforme")
@@ -24,7 +25,7 @@ class Command(ProcurementCommand):
         parser.add_argument("--end", type=month, required=True, help="dernier mois, AAAA-MM")
         parser.add_argument("--library", default="", help="le code d'une seule bibliothèque")
 
-    def run(self, *, platform, report, begin, end, library, **options):
+    def run(self, *, platform, report, begin, end, library, user, **options):
         if begin > end:
             raise UsageError("--begin doit précéder --end")
         credentials = SushiCredential.objects.select_related("platform", "library").filter(platform__name=platform)
@@ -37,7 +38,7 @@ class Command(ProcurementCommand):
         total = credentials.count()
         for index, credential in enumerate(credentials, start=1):
             try:
-                result = harvest(credential=credential, report_id=report, begin=begin, end=end)
+                result = harvest(credential=credential, report_id=report, begin=begin, end=end, by=user)
             except SushiError as error:
                 failed.append({"library": credential.library.code, "error": str(error)})
                 lines.append(f"[{index}/{total}] {credential.library.code} : échec — {error}")

@@ -13,19 +13,20 @@ class Command(ProcurementCommand):
         "lot et le BPU / DQE, enregistrés comme nouvelle version, puis écrits avec leur archive .zip dans le "
         "dossier indiqué. Une consultation déjà clôturée n'est pas régénérée : sa dernière version est écrite."
     )
+    acts_as_user = True
 
     def add_arguments(self, parser):
         parser.add_argument("--tender", required=True, help="référence de la consultation (ex. BNM-2024-02)")
         parser.add_argument("--output", required=True, help="dossier où écrire les fichiers (créé s'il manque)")
 
-    def run(self, *, tender, output, **options):
+    def run(self, *, tender, output, user, **options):
         found = Tender.objects.filter(reference=tender).first()
         if found is None:
             raise UsageError(f"--tender : la consultation « {tender} » n'existe pas")
         folder = self.folder(output)
         if found.state in GENERATION_STATES:
             try:
-                generation = dce_generate(tender=found, by=None)
+                generation = dce_generate(tender=found, by=user)
             except ValidationError as error:
                 raise UsageError(" ".join(error.messages)) from None
         else:
