@@ -21,9 +21,17 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` need row locks and real concurrency: they run in the PostgreSQL pass;
-    tests marked ``browser`` run in the SQLite pass only."""
+    tests marked ``browser`` run in the SQLite pass only.
+
+    A test without a transaction ends by emptying the database: without ``serialized_rollback`` it would
+    take the data migrations' rows (groups, reference values, templates) from the tests after it in its
+    process, and ``demo`` would refuse to restore over a database that is not the migrated one."""
     from django.conf import settings
 
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid} : ajoutez serialized_rollback=True à django_db")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         # The real-browser journeys (tests/browser) run once, in the SQLite pass.
         skip_browser = pytest.mark.skip(reason="parcours navigateur : exécutés une seule fois, dans la passe SQLite")
