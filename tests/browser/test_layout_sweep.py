@@ -11,7 +11,7 @@ import pytest
 
 from procurement.programmes.models import Programme
 from tests.browser.conftest import PASSWORD, menu
-from tests.demo_snapshot import restore, take_snapshot
+from tests.clock import load_demo
 from tests.factories import UserFactory
 from tests.tenders.factories import LotFactory, TenderFactory
 
@@ -164,22 +164,12 @@ def test_on_a_phone_the_menu_folds_behind_a_button_that_the_keyboard_opens(journ
     journey.finish()
 
 
-@pytest.fixture(scope="module")
-def demo_with_known_passwords() -> dict:
-    """The demo's snapshot (tests/demo_snapshot.py), taken by the first sweep once its database is the
-    migrated one (``serialized_rollback`` puts it back at each test's start), then restored by the others."""
-    return {}
-
-
 @pytest.fixture
-def demo(transactional_db, demo_with_known_passwords, settings, tmp_path, tmp_path_factory):
+def demo(transactional_db, monkeypatch):
     """The demonstration data, with its users' password known, and a draft tender. Loaded before the
-    journey's clock starts: the demo imports libraries that must not see freezegun's date class. Its
-    files go to the journey's MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    if not demo_with_known_passwords:
-        demo_with_known_passwords["snapshot"] = take_snapshot(tmp_path_factory.mktemp("demo-media"), password=PASSWORD)
-    restore(demo_with_known_passwords["snapshot"])
+    journey's clock starts: the demo imports libraries that must not see freezegun's date class."""
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    load_demo()
     draft = TenderFactory(reference=DRAFT, programme=Programme.objects.get(reference="BNM"))
     LotFactory(tender=draft, criteria=True)
 
