@@ -43,8 +43,8 @@ system-packages:
 	command -v npm >/dev/null || (apt-get update -qq && $(APT_INSTALL) nodejs npm)
 	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
-# The browser journeys run apart, in one process: each ends by emptying its live-server database,
-# and the data migrations' rows (groups, reference values) come back reliably only there.
+# The browser journeys run apart, in one process: each ends by emptying its live-server database.
+# The rest shares the demo through tests/demo_snapshot.py (one load per worker) and hashes with MD5.
 test: system-packages checks
 	$(BIN)/pytest $(PYTEST_ARGS) -m "not browser"
 	$(BIN)/pytest -p no:xdist -m browser tests/browser

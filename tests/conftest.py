@@ -7,16 +7,31 @@ import numpy  # noqa: F401
 import pandas  # noqa: F401
 import pytest
 from django.db import connection
+from django.test import override_settings
 from freezegun import freeze_time
 
+from tests.demo_snapshot import Snapshot, restore, take_snapshot
 from tests.factories import UserFactory
+
+# Django's default hasher takes most of a second per password on a small machine, and every user a
+# factory or the demo creates has one. No test is about the hashing's cost; login and check_password
+# work the same with any hasher.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` need row locks and real concurrency: they run in the PostgreSQL pass;
-    tests marked ``browser`` run in the SQLite pass only."""
+    tests marked ``browser`` run in the SQLite pass only.
+
+    A test without a transaction ends by emptying the database: without ``serialized_rollback`` it would
+    take the data migrations' rows (groups, reference values, templates) from the tests after it in its
+    process, and ``demo`` would refuse to restore over a database that is not the migrated one."""
     from django.conf import settings
 
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid} : ajoutez serialized_rollback=True à django_db")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         # The real-browser journeys (tests/browser) run once, in the SQLite pass.
         skip_browser = pytest.mark.skip(reason="parcours navigateur : exécutés une seule fois, dans la passe SQLite")
@@ -28,6 +43,28 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(_fast_password_hasher, django_db_setup, django_db_blocker, tmp_path_factory) -> Snapshot:
+    """The demo loaded once for the session (tests/demo_snapshot.py); ``demo`` puts it back in a test."""
+    with django_db_blocker.unblock():
+        return take_snapshot(tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def demo(demo_snapshot, db, settings, tmp_path) -> dict:
+    """The database and the uploaded files as ``load_demo --today DEMO_TODAY --format json`` leaves them
+    in a migrated, empty database; returns what it printed. Ask for it before the fixtures that create
+    rows (users…): they come after the demo's. Its files go to the test's ``tmp_path``, its ``MEDIA_ROOT``."""
+    settings.MEDIA_ROOT = tmp_path
+    return restore(demo_snapshot)
 
 
 @pytest.fixture(autouse=True)

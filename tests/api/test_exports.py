@@ -17,19 +17,13 @@ from procurement.contracts.exports.decp import decp_contracts, decp_document, de
 from procurement.contracts.exports.ocds import ocds_errors, ocds_package
 from procurement.contracts.models import Amendment, Contract
 from procurement.tenders.models import Tender
-from tests.clock import DEMO_NOW, load_demo
+from tests.clock import DEMO_NOW
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
 SHARED_DECP = Path(settings.BASE_DIR).parent / "shared" / "schemas" / "decp" / "schema_decp_v2.0.4.json"
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    load_demo()
 
 
 def run(*args) -> dict:

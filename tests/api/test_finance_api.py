@@ -1,10 +1,13 @@
+import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from procurement.contracts.models import Invoice
-from procurement.contracts.selectors.finance import commitments, commitments_json
 from tests.contracts.factories import ContractFactory
+from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +59,26 @@ def test_evaluators_read_no_invoice_nor_commitment(api_for, evaluator, contract)
     assert api.get("/api/commitments/?year_from=2025&year_to=2026").status_code == 403
 
 
-def test_the_commitments_endpoint_is_the_command_table(api_for, finance_user, contract):
+def test_the_commitments_endpoint_spreads_a_contract_over_its_budget_lines_years_as_the_command(
+        api_for, finance_user, capsys):
+    line = BudgetLineFactory(operating=True, label="Portail")
+    BudgetCreditFactory(budget_line=line, year=2025, amount_ttc=Decimal("150000.00"))
+    ContractFactory(reference="MAR-ENG-1", notified=True, budget_line=line, start_date=date(2025, 1, 6))
     response = api_for(finance_user).get("/api/commitments/?year_from=2025&year_to=2027")
     assert response.status_code == 200
-    assert response.json() == commitments_json(commitments(year_from=2025, year_to=2027))
-    assert [year["year"] for year in response.json()["years"]] == [2025, 2026, 2027]
+    # 98 000 € HT (117 600 € TTC) spread by days over its 12 months, 06/01/2025 to 05/01/2026: 360 days of 365
+    # in 2025 (96 657,53 € HT, 115 989,04 € TTC), 5 in 2026; nothing in 2027. No renewal: forecast = committed.
+    assert [(year["year"], year["lines"]) for year in response.json()["years"]] == [
+        (2025, [{"budget_line": "Portail", "section": "operating", "committed_ht": "96657.53",
+                 "committed_ttc": "115989.04", "forecast_ttc": "115989.04", "budget_ttc": "150000.00",
+                 "remaining_ttc": "34010.96"}]),
+        (2026, [{"budget_line": "Portail", "section": "operating", "committed_ht": "1342.47",
+                 "committed_ttc": "1610.96", "forecast_ttc": "1610.96", "budget_ttc": "0.00",
+                 "remaining_ttc": "-1610.96"}]),
+        (2027, [{"budget_line": "Portail", "section": "operating", "committed_ht": "0.00", "committed_ttc": "0.00",
+                 "forecast_ttc": "0.00", "budget_ttc": "0.00", "remaining_ttc": "0.00"}])]
+    call_command("commitments", "--year-from", "2025", "--year-to", "2027", "--format", "json")
+    assert json.loads(capsys.readouterr().out) == response.json()
 
 
 def test_commitment_years_in_the_wrong_order_are_a_400_naming_the_field(api_for, finance_user):

@@ -28,17 +28,6 @@ PASSWORD = "mot-de-passe-de-test"  # tests.factories.UserFactory
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
-def pytest_collection_modifyitems(items):
-    """A browser test runs against the live server in a transaction-less database: without
-    ``serialized_rollback`` its flush would take the data migrations' rows (groups, reference values)
-    from the tests after it."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if item.get_closest_marker("browser") and marker and marker.kwargs.get("transaction") \
-                and not marker.kwargs.get("serialized_rollback"):
-            raise pytest.UsageError(f"{item.nodeid} : ajoutez serialized_rollback=True à django_db")
-
-
 @pytest.fixture(scope="package")
 def browser():
     """One Chromium for the package. Playwright's sync API keeps an asyncio loop running in this
@@ -213,7 +202,6 @@ def assert_focus_visible(page) -> None:
 
 @pytest.fixture
 def journey(browser, live_server, settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     settings.MEDIA_ROOT = tmp_path / "media"
     # The app's Content-Security-Policy forbids inline scripts; the test injects axe-core as one,
     # so this context (and only it) bypasses the policy.

@@ -165,10 +165,9 @@ def test_on_a_phone_the_menu_folds_behind_a_button_that_the_keyboard_opens(journ
 
 
 @pytest.fixture
-def demo(transactional_db, settings, monkeypatch):
+def demo(transactional_db, monkeypatch):
     """The demonstration data, with its users' password known, and a draft tender. Loaded before the
     journey's clock starts: the demo imports libraries that must not see freezegun's date class."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the journey's
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     load_demo()
     draft = TenderFactory(reference=DRAFT, programme=Programme.objects.get(reference="BNM"))

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from procurement.contracts.models import Amendment, Contract, IndexValue, PriceRevision, PurchaseOrder
 from procurement.contracts.selectors.contracts import consumption
 from procurement.demo.loaders.contracts import load_demo_contracts
-from tests.clock import DEMO_TODAY, load_demo
+from tests.clock import DEMO_TODAY
+from tests.demo_snapshot import restore
 from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,9 @@ CONTRACTS = Path(settings.BASE_DIR) / "fixtures" / "bnm" / "contracts.json"
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo(demo_snapshot, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
-        load_demo()
+        restore(demo_snapshot)
         buyer = get_user_model().objects.get(username="claire.morel")
         contracts = load_demo_contracts(path=CONTRACTS, buyer=buyer, today=DEMO_TODAY)
         yield {contract.reference: contract for contract in contracts}

@@ -8,8 +8,7 @@ from procurement.contracts.models import Contract, Invoice
 from tests.clock import load_demo
 
 
-def test_demo_invoices_load_twice_with_one_suspended_and_one_paid_late(db):
-    load_demo("--format", "json")
+def test_demo_invoices_load_twice_with_one_suspended_and_one_paid_late(demo):
     count = Invoice.objects.count()
     load_demo("--format", "json")
     assert Invoice.objects.count() == count >= 6

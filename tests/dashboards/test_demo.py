@@ -8,15 +8,13 @@ from freezegun import freeze_time
 
 from procurement.contracts.models import Contract
 from procurement.tenders.models import CaoMeeting
-from tests.clock import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_programme_page(client_for, finance_user):
+def test_the_demo_programme_page(demo, client_for, finance_user):
     # The demo is loaded on its fixed day without freezing time: its COUNTER reports are read by pydantic
     # models, which cannot validate freezegun's dates. Only the page is read under a frozen clock.
-    load_demo()
     with freeze_time("2026-11-26 10:00"):
         response = client_for(finance_user).get(reverse("dashboards:programme-detail", args=["BNM"]))
     content = response.content.decode()
@@ -34,8 +32,7 @@ def test_the_demo_programme_page(client_for, finance_user):
     assert minutes.status_code == 200 and minutes["Content-Type"].endswith("wordprocessingml.document")
 
 
-def test_the_programme_page_and_the_finance_page_say_the_same_committed_amount(client_for, finance_user):
-    load_demo()
+def test_the_programme_page_and_the_finance_page_say_the_same_committed_amount(demo, client_for, finance_user):
     client = client_for(finance_user)
     with freeze_time("2026-11-26 10:00"):
         programme = client.get(reverse("dashboards:programme-detail", args=["BNM"])).content.decode()

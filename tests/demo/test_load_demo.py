@@ -1,4 +1,3 @@
-import json
 from decimal import Decimal
 
 import pytest
@@ -7,15 +6,16 @@ from django.contrib.auth import get_user_model
 from procurement.tenders.models import Bid, Tender
 from procurement.vendors.models import Vendor
 from tests.clock import load_demo
+from tests.demo_snapshot import restore
 from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo(demo_snapshot, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
-        yield json.loads(load_demo("--format", "json"))
+        yield restore(demo_snapshot)
 
 
 def test_the_demo_creates_one_user_per_role_and_prints_their_passwords(demo):

@@ -45,8 +45,17 @@ def test_other_profiles_do_not_see_the_templates(request, client_for, role):
     assert client_for(request.getfixturevalue(role)).get(VARIABLES).status_code == 403
 
 
-def test_buyers_cannot_upload(client_for, buyer):
-    assert client_for(buyer).get(UPLOAD).status_code == 403
+def test_buyers_cannot_upload_nor_put_a_version_back_in_force(client_for, buyer, staff_user):
+    # Version 2 in force, so that putting version 1 back would change something.
+    upload = SimpleUploadedFile("a.docx", docx_bytes("{{ tender.object }}"))
+    client_for(staff_user).post(UPLOAD, {"kind": "rc", "file": upload})
+    client = client_for(buyer)
+    assert client.get(UPLOAD).status_code == 403
+    file = SimpleUploadedFile("rc-v3.docx", docx_bytes("Règlement {{ tender.reference }}"))
+    assert client.post(UPLOAD, {"kind": "rc", "file": file, "note": "Par un acheteur"}).status_code == 403
+    assert client.post(reverse("documents:activate", args=["rc", 1])).status_code == 403
+    assert sorted(TemplateVersion.objects.filter(kind="rc").values_list("version", "active")) == [
+        (1, False), (2, True)]
 
 
 def test_an_administrator_uploads_a_new_version(client_for, staff_user):
@@ -69,8 +78,11 @@ def test_a_refused_upload_shows_the_variable_and_keeps_the_version_in_force(clie
 def test_an_administrator_puts_an_earlier_version_back_in_force(client_for, staff_user):
     client = client_for(staff_user)
     client.post(UPLOAD, {"kind": "cctp", "file": SimpleUploadedFile("c.docx", docx_bytes("{{ tender.object }}"))})
-    client.post(reverse("documents:activate", args=["cctp", 1]))
+    assert TemplateVersion.objects.get(kind="cctp", active=True).version == 2
+    response = client.post(reverse("documents:activate", args=["cctp", 1]))
+    assert response.status_code == 302
     assert TemplateVersion.objects.get(kind="cctp", active=True).version == 1
+    assert TemplateVersion.objects.filter(kind="cctp").count() == 2
 
 
 def test_a_template_version_is_downloaded_by_a_buyer(client_for, buyer):

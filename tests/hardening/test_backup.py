@@ -48,7 +48,7 @@ from procurement.tenders.models import (
     Tender,
 )
 from procurement.vendors.models import ComplianceDocument, Vendor
-from tests.clock import load_demo
+from tests.demo_snapshot import restore
 from tests.factories import UserFactory
 from tests.resources.factories import LibraryFactory, PlatformFactory
 from tests.vendors.factories import PDF_BYTES, ComplianceDocumentFactory, ContactFactory, VendorFactory
@@ -187,8 +187,8 @@ def differences(before: dict, after: dict) -> list[str]:
     return found
 
 
-def test_every_model_round_trips_field_by_field_secrets_included(tmp_path, media):
-    load_demo()
+def test_every_model_round_trips_field_by_field_secrets_included(demo_snapshot, tmp_path, media):
+    restore(demo_snapshot)  # the demo, its files into the test's ``media``
     complete_every_model()
     empty = [model._meta.label for model in project_models() if not model._base_manager.exists()]
     assert empty == [], f"modèles sans ligne dans le test de sauvegarde : {empty}"

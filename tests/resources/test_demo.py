@@ -13,9 +13,7 @@ from tests.clock import load_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_shows_a_poor_cost_per_use_and_a_resource_used_in_large_communes_only(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    load_demo()
+def test_the_demo_shows_a_poor_cost_per_use_and_a_resource_used_in_large_communes_only(demo):
     assert Library.objects.count() == 58
     assert Library.objects.filter(tier=LibraryTier.LARGE).count() == 17
     assert Library.objects.get(is_network_head=True).code == "BML"

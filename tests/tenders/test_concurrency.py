@@ -13,7 +13,7 @@ ATTEMPTS = 8
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_attempts_at_one_transition_succeed_exactly_once():
     buyer = UserFactory(username="acheteur-concurrent", buyer=True)
     tender = LotFactory(criteria=True, prices=True).tender

@@ -6,15 +6,12 @@ import pytest
 
 from procurement.tenders.models import DceGeneration, LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
-from tests.clock import load_demo
 from tests.documents.utils import docx_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_generates_the_dce_and_the_letters(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    load_demo()
+def test_the_demo_generates_the_dce_and_the_letters(demo):
     references = set(DceGeneration.objects.values_list("tender__reference", flat=True))
     assert references == {"BNM-2023-01", "BNM-2024-01", "BNM-2024-02", "BNM-2026-01"}
     for lot in Lot.objects.filter(tender__reference__in=["BNM-2023-01", "BNM-2024-01", "BNM-2024-02"]):

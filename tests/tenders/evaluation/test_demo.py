@@ -6,16 +6,16 @@ import pytest
 from procurement.tenders.enums import AbnormallyLowDecision, LotState
 from procurement.tenders.evaluation.selectors import lot_evaluation
 from procurement.tenders.models import Lot
-from tests.clock import load_demo
+from tests.demo_snapshot import restore
 from tests.shared_rows import module_rows
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo(demo_snapshot, django_db_blocker, tmp_path_factory):
     with module_rows(django_db_blocker, tmp_path_factory):
-        load_demo()
+        restore(demo_snapshot)
         yield
 
 
