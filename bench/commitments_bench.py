@@ -35,7 +35,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from procurement.contracts import commitments as engine  # noqa: E402
+from procurement.contracts.rules import commitments as engine  # noqa: E402
 
 CONTRACTS, YEAR_FROM, YEAR_TO = 5000, 2025, 2034
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from procurement.contracts import commitments as engine
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
 from procurement.contracts.models import PurchaseOrder, RenewalDecision
+from procurement.contracts.rules import commitments as engine
 from procurement.contracts.selectors.finance import commitments
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from procurement.contracts import payments
 from procurement.contracts.models import Invoice
+from procurement.contracts.rules import payments
 from procurement.contracts.services.invoices import (
     invoice_accept_service,
     invoice_interrupt,

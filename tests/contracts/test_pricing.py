@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from procurement.contracts.enums import CoefficientRounding
-from procurement.contracts.pricing import RevisionError, revise, revision_coefficient
+from procurement.contracts.rules.pricing import RevisionError, revise, revision_coefficient
 
 
 def test_the_worked_revision_gives_a_coefficient_of_1_0425_and_104_250_euros():

@@ -1,6 +1,6 @@
 from datetime import date
 
-from procurement.contracts.schedule import anniversaries, decision_deadline, maintenance_years, periods
+from procurement.contracts.rules.schedule import anniversaries, decision_deadline, maintenance_years, periods
 
 
 def test_a_yearly_framework_renewed_three_times_has_four_back_to_back_periods():

@@ -4,7 +4,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from procurement.tenders.exports import bids_register_xlsx
+from procurement.tenders.exports.bids_register import bids_register_xlsx
 from procurement.tenders.models import BidFile
 from tests.tenders.factories import BidFactory, LotFactory, TenderFactory
 

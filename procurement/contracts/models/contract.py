@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from procurement.contracts import schedule
 from procurement.contracts.enums import (
     CLOSED,
     EXECUTING,
@@ -24,6 +23,7 @@ from procurement.contracts.enums import (
     MaintenanceStart,
     RenewalMode,
 )
+from procurement.contracts.rules import schedule
 from procurement.contracts.rules.guards import contract_guard
 from procurement.core.models import ProtectedStateMixin, TimeStampedModel
 from procurement.core.money import MoneyField, VatRateField, round_money

@@ -1,3 +1,5 @@
-"""The contract's legal rules, one module per subject. ``amounts``, ``advances``, ``amendments`` and
-``thresholds`` are plain functions over plain values; ``figures`` reads the figures they need in
-force at a date; ``terms`` checks a contract's terms and ``guards`` its transitions with them."""
+"""The contract's rules, one module per subject, as plain functions over plain values: ``amounts``,
+``advances``, ``amendments``, ``thresholds``, ``schedule`` (periods, renewal deadlines), ``pricing``
+(price revision), ``payments`` (deadlines, late interest), ``commitments`` (the multi-year schedule);
+``figures`` reads the figures they need in force at a date; ``terms`` checks a contract's terms and
+``guards`` its transitions with them."""

@@ -32,7 +32,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from procurement.contracts import schedule as calendar
+from procurement.contracts.rules import schedule as calendar
 from procurement.contracts.rules.amounts import amount_after_amendments
 from procurement.core.money import round_money
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from procurement.contracts.enums import ContractState, RenewalDecisionKind, RenewalMode
 from procurement.contracts.rules.figures import framework_max_months, legality_threshold
+from procurement.contracts.rules.schedule import ONE_DAY
 from procurement.contracts.rules.thresholds import legality_control_required
-from procurement.contracts.schedule import ONE_DAY
 from procurement.core.legal_calendar import long_date, short_date
 from procurement.core.money import format_eur
 from procurement.core.selectors import ReferenceValueMissing

@@ -26,7 +26,7 @@ from procurement.contracts.models import (
     Subcontract,
 )
 from procurement.contracts.rules.amounts import amount_after_amendments
-from procurement.contracts.schedule import Period
+from procurement.contracts.rules.schedule import Period
 from procurement.core.money import MoneyField, round_money
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import Lot

@@ -15,7 +15,7 @@ from django.utils import timezone
 from procurement.contracts.enums import ContractState, MaintenanceStart, RenewalDecisionKind
 from procurement.contracts.models import Amendment, Contract, Invoice, PriceRevision, PurchaseOrder, RenewalDecision
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
-from procurement.contracts.schedule import months_later
+from procurement.contracts.rules.schedule import months_later
 from procurement.core.enums import ReferenceKind
 from procurement.core.money import round_money
 from procurement.core.selectors import Unconfirmed
@@ -41,7 +41,7 @@ def _contracts(programme: Programme | None) -> QuerySet[Contract]:
 def _engine():
     """The schedule module, imported when a schedule is computed: it loads pandas and numpy, which
     the other pages need not pay for."""
-    from procurement.contracts import commitments as engine
+    from procurement.contracts.rules import commitments as engine
 
     return engine
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from procurement.contracts.enums import EXECUTING, RenewalDecisionKind, RenewalMode
 from procurement.contracts.models import Contract
-from procurement.contracts.schedule import decision_deadline
+from procurement.contracts.rules.schedule import decision_deadline
 
 
 def lock(contract: Contract) -> Contract:

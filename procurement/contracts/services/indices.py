@@ -15,8 +15,8 @@ from procurement.contracts.abilities import can_act, list_abilities
 from procurement.contracts.enums import CoefficientRounding, ContractState
 from procurement.contracts.index_import import read_index_file
 from procurement.contracts.models import Contract, IndexSeries, IndexValue, PriceRevision, PriceRevisionClause
-from procurement.contracts.pricing import RevisionError, revise
-from procurement.contracts.schedule import anniversaries, months_later
+from procurement.contracts.rules.pricing import RevisionError, revise
+from procurement.contracts.rules.schedule import anniversaries, months_later
 from procurement.contracts.services.common import lock
 from procurement.core.legal_calendar import short_date
 from procurement.core.permissions import require

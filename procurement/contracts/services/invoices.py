@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from procurement.contracts import payments
 from procurement.contracts.abilities import can_handle_invoices
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Contract, Invoice, InvoiceLine, PurchaseOrder
+from procurement.contracts.rules import payments
 from procurement.core.enums import ReferenceKind
 from procurement.core.legal_calendar import short_date
 from procurement.core.models import ReferenceValue

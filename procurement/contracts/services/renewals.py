@@ -12,7 +12,7 @@ from django.utils import timezone
 from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
 from procurement.contracts.models import Contract, RenewalDecision
-from procurement.contracts.schedule import ONE_DAY, decision_deadline
+from procurement.contracts.rules.schedule import ONE_DAY, decision_deadline
 from procurement.contracts.services.common import apply_schedule, lock, require_executing
 from procurement.core.legal_calendar import short_date
 from procurement.core.permissions import require

@@ -13,7 +13,7 @@ from procurement.contracts.abilities import can_act
 from procurement.contracts.enums import EXECUTING, RenewalMode
 from procurement.contracts.models import Contract, ContractRenewal, ContractTransitionLog
 from procurement.contracts.rules.guards import CONTRACT_GUARDS, contract_refusals
-from procurement.contracts.schedule import ONE_DAY
+from procurement.contracts.rules.schedule import ONE_DAY
 from procurement.contracts.services.common import apply_schedule, lock
 
 # The transitions are the guards' names, in the order the page shows their buttons.

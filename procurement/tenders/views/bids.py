@@ -18,7 +18,7 @@ from procurement.tenders.enums import BidStatus, LotState, Procedure
 from procurement.tenders.evaluation.abilities import evaluation_abilities
 from procurement.tenders.evaluation.gate import evaluation_started
 from procurement.tenders.evaluation.rounds import load_round
-from procurement.tenders.exports import bids_register_xlsx
+from procurement.tenders.exports.bids_register import bids_register_xlsx
 from procurement.tenders.forms.bids import (
     BidReceiveForm,
     BidRecordForm,

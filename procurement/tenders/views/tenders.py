@@ -20,6 +20,7 @@ from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import ServiceSubmitMixin, TransitionView
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
+from procurement.tenders.exports.questions import answered_questions, questions_answers_docx
 from procurement.tenders.forms.tenders import (
     AbandonForm,
     AnswerForm,
@@ -30,7 +31,6 @@ from procurement.tenders.forms.tenders import (
     TenderForm,
 )
 from procurement.tenders.models.bids import UNSEALED_STATES
-from procurement.tenders.qa_export import answered_questions, questions_answers_docx
 from procurement.tenders.rules.deadlines import proposes_pushed_back_deadline
 from procurement.tenders.rules.guards import rc_date_warnings, tender_refusals
 from procurement.tenders.services import need, qa
