@@ -146,7 +146,7 @@ class CandidatureForm(models.TextChoices):
     DUME = "dume", _("DUME")
 
 
-# Evaluation (issue #6) -----------------------------------------------------------------------
+# Evaluation -----------------------------------------------------------------------------------
 
 
 class ConsolidationMethod(models.TextChoices):
@@ -171,7 +171,7 @@ class AbnormallyLowDecision(models.TextChoices):
     REJECTED = "rejected", _("Offre rejetée comme anormalement basse")
 
 
-# Commission d'appel d'offres (issue #12) -----------------------------------------------------------
+# Commission d'appel d'offres -----------------------------------------------------------------------
 
 
 class CaoRole(models.TextChoices):

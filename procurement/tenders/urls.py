@@ -52,7 +52,7 @@ urlpatterns = [
     path("<slug:reference>/registre-des-depots.xlsx", bids.BidsRegisterExportView.as_view(), name="bids-register"),
 ]
 
-# Documents: the DCE, the letters and the rapport de présentation (issue #5).
+# Documents: the DCE, the letters and the rapport de présentation.
 from procurement.tenders.views import documents as document_views  # noqa: E402
 
 urlpatterns += [
@@ -64,7 +64,7 @@ urlpatterns += [
     path(f"{lot}courriers/<int:pk>/", document_views.LetterFileView.as_view(), name="letter-file"),
 ]
 
-# Evaluation: committee, declarations, blind scoring, consolidation, abnormally low bids (issue #6).
+# Evaluation: committee, declarations, blind scoring, consolidation, abnormally low bids.
 from procurement.tenders.views import evaluation, evaluation_buyer  # noqa: E402
 
 evaluation_lot = f"{lot}evaluation/"

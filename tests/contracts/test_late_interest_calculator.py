@@ -1,4 +1,4 @@
-"""The late-interest calculator: the command with the issue's worked example, its refusals (exit 2,
+"""The late-interest calculator: the command with a worked example, its refusals (exit 2,
 one French line), and the page reached from the invoice list and an invoice."""
 
 import html

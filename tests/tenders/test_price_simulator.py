@@ -1,4 +1,4 @@
-"""The price-note simulator: the command's JSON with the issue's figures, its refusals (exit 2, one
+"""The price-note simulator: the command's JSON with a worked example, its refusals (exit 2, one
 French line), and the page under the lot, reached from the criteria page."""
 
 import html

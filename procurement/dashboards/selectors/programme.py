@@ -83,7 +83,7 @@ def phase_rows(programme: Programme, *, today: date) -> list[PhaseRow]:
 
 
 def programme_status(programme: Programme, *, today: date) -> dict:
-    """The ``programme_status --format json`` object (the issue's contract, to the letter)."""
+    """The ``programme_status --format json`` object (a published contract other tools read: keep its keys)."""
     from procurement.tenders.selectors import programme_procurements
 
     return {

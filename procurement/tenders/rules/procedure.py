@@ -126,7 +126,7 @@ class ProcedureAdvice:
             "min_tender_days": self.min_tender_days,
             "earliest_bid_deadline": self.earliest_bid_deadline.isoformat() if self.earliest_bid_deadline else None,
             "reasons": self.reasons,
-            # Extensions beyond the contract:
+            # Beyond the command's published contract (other tools read the keys above):
             "procedure_label": str(self.procedure.label),
             "suggested_min_tender_days": self.suggested_min_tender_days,
             "suggested_bid_deadline": (
