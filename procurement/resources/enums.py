@@ -41,7 +41,8 @@ class CounterMetric(models.TextChoices):
 
 
 def default_metric(kind: str) -> str:
-    """Unique_Title_Requests for books, Unique_Item_Requests otherwise (COUNTER 5 counts a book once per title, other items once per item)."""
+    """Unique_Title_Requests for books, Unique_Item_Requests otherwise: COUNTER 5 counts a book once per
+    title, any other item once per item."""
     return CounterMetric.UNIQUE_TITLE_REQUESTS if kind == ResourceKind.EBOOK else CounterMetric.UNIQUE_ITEM_REQUESTS
 
 
