@@ -3,23 +3,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from procurement.core.admin.readonly import ReadOnlyAdmin
-from procurement.resources.models import (
-    InstitutionIdentifier,
-    Library,
-    Platform,
-    Resource,
-    ResourceRenewalDecision,
-    SushiCredential,
-    UsageReport,
-)
+from procurement.resources import models
 
 
 class InstitutionIdentifierInline(admin.TabularInline):
-    model = InstitutionIdentifier
+    model = models.InstitutionIdentifier
     extra = 1
 
 
-@admin.register(Library)
+@admin.register(models.Library)
 class LibraryAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "commune", "population", "tier", "is_network_head")
     list_filter = ("tier", "is_network_head")
@@ -27,13 +19,13 @@ class LibraryAdmin(SimpleHistoryAdmin):
     inlines = [InstitutionIdentifierInline]
 
 
-@admin.register(Platform)
+@admin.register(models.Platform)
 class PlatformAdmin(SimpleHistoryAdmin):
     list_display = ("name", "sushi_url")
     search_fields = ("name",)
 
 
-@admin.register(Resource)
+@admin.register(models.Resource)
 class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "platform", "contract", "share_percent", "report_id", "metric")
     list_filter = ("kind", "platform")
@@ -41,7 +33,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("platform",)
 
 
-@admin.register(UsageReport)
+@admin.register(models.UsageReport)
 class UsageReportAdmin(admin.ModelAdmin):
     """Imported reports are read-only: they change by a new import, which replaces them."""
 
@@ -66,18 +58,18 @@ class SushiCredentialForm(forms.ModelForm):
                               help_text="Laisser vide pour garder la valeur enregistrée.")
 
     class Meta:
-        model = SushiCredential
+        model = models.SushiCredential
         fields = ("platform", "library", "customer_id", "requestor_id", "api_key")
 
     def clean(self):
         data = super().clean()
         for name in ("requestor_id", "api_key"):
             if not data.get(name) and self.instance.pk:
-                data[name] = getattr(SushiCredential.objects.get(pk=self.instance.pk), name)
+                data[name] = getattr(models.SushiCredential.objects.get(pk=self.instance.pk), name)
         return data
 
 
-@admin.register(SushiCredential)
+@admin.register(models.SushiCredential)
 class SushiCredentialAdmin(SimpleHistoryAdmin):
     form = SushiCredentialForm
     list_display = ("platform", "library", "customer_id")
@@ -85,7 +77,7 @@ class SushiCredentialAdmin(SimpleHistoryAdmin):
     search_fields = ("library__code", "customer_id")
 
 
-@admin.register(ResourceRenewalDecision)
+@admin.register(models.ResourceRenewalDecision)
 class ResourceRenewalDecisionAdmin(ReadOnlyAdmin):
     """Decisions are recorded on the resource's page, which drives the contract: read-only here."""
 
