@@ -50,7 +50,7 @@ class TokenObtainView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        instance, key = api_token_create(user=serializer.validated_data["user"])
+        instance, key = api_token_create(by=serializer.validated_data["user"])
         response = Response(TokenSerializer({"token": key, "expiry": instance.expiry}).data)
         response["Cache-Control"] = "no-store"
         return response

@@ -10,21 +10,22 @@ from knox.models import AuthToken
 
 
 @transaction.atomic
-def api_token_create(*, user) -> tuple[AuthToken, str]:
-    """A new token for ``user`` and its key, which nothing keeps: the caller shows it once. The
-    user's expired tokens go on the way (knox deletes them only when one of them is presented)."""
-    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
-    return AuthToken.objects.create(user=user, expiry=settings.API_TOKEN_TTL)
+def api_token_create(*, by) -> tuple[AuthToken, str]:
+    """A new token of ``by`` (a user acts on their own tokens only) and its key, which nothing keeps:
+    the caller shows it once. Their expired tokens go on the way (knox deletes them only when one of
+    them is presented)."""
+    AuthToken.objects.filter(user=by, expiry__lt=timezone.now()).delete()
+    return AuthToken.objects.create(user=by, expiry=settings.API_TOKEN_TTL)
 
 
 @transaction.atomic
-def api_token_revoke(*, user, digest: str) -> bool:
-    """Deletes one of ``user``'s tokens; False when ``user`` has no such token."""
-    deleted, _ = AuthToken.objects.filter(user=user, digest=digest).delete()
+def api_token_revoke(*, by, digest: str) -> bool:
+    """Deletes one of ``by``'s tokens; False when ``by`` has no such token."""
+    deleted, _ = AuthToken.objects.filter(user=by, digest=digest).delete()
     return bool(deleted)
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, user) -> int:
-    deleted, _ = AuthToken.objects.filter(user=user).delete()
+def api_tokens_revoke_all(*, by) -> int:
+    deleted, _ = AuthToken.objects.filter(user=by).delete()
     return deleted

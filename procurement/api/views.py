@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,9 +14,10 @@ from django.views.generic import TemplateView
 
 from procurement.api.selectors import api_tokens
 from procurement.api.services import api_token_create, api_token_revoke, api_tokens_revoke_all
+from procurement.core.views.access import AccessMixin
 
 
-class ApiTokensView(LoginRequiredMixin, TemplateView):
+class ApiTokensView(AccessMixin, TemplateView):
     template_name = "api/tokens.html"
 
     def get_context_data(self, **kwargs):
@@ -33,16 +33,16 @@ class ApiTokensView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
         if action == "create":
-            token, key = api_token_create(user=request.user)
+            token, key = api_token_create(by=request.user)
             # Rendered, not redirected: the key must not wait in the session for the next page.
             return self.render_to_response(self.get_context_data(new_key=key, new_token=token))
         if action == "revoke":
-            if api_token_revoke(user=request.user, digest=request.POST.get("token", "")):
+            if api_token_revoke(by=request.user, digest=request.POST.get("token", "")):
                 messages.success(request, _("Le jeton est révoqué : il n'ouvre plus l'API."))
             else:
                 messages.error(request, _("Ce jeton n'existe pas ou plus."))
         elif action == "revoke_all":
-            count = api_tokens_revoke_all(user=request.user)
+            count = api_tokens_revoke_all(by=request.user)
             messages.success(request, ngettext("%(count)d jeton révoqué.", "%(count)d jetons révoqués.",
                                                count) % {"count": count})
         else:

@@ -44,7 +44,7 @@ def buyer_token(db, settings, tmp_path, test_connection_kept):
     user = UserFactory(username="fuzz-acheteur", buyer=True)
     lot = LotFactory(tender=TenderFactory(reference="FUZZ-1", opened=True), criteria=True)
     BidFactory(lot=lot, compliant=True)
-    return api_token_create(user=user)[1]
+    return api_token_create(by=user)[1]
 
 
 @schema.parametrize()

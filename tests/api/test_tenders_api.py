@@ -148,7 +148,7 @@ def test_anonymous_clients_are_asked_to_authenticate(api_for):
 
 def test_a_token_authenticates_a_client(db):
     user = UserFactory(username="api-acheteur", buyer=True)
-    _token, key = api_token_create(user=user)
+    _token, key = api_token_create(by=user)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     TenderFactory(reference="API-2026-06")

@@ -147,7 +147,7 @@ def test_a_user_revokes_one_token_and_the_other_still_works(client_for, buyer):
 def test_a_user_cannot_revoke_someone_elses_token(client_for, buyer, finance_user):
     from procurement.api.services import api_token_create
 
-    token, key = api_token_create(user=finance_user)
+    token, key = api_token_create(by=finance_user)
     response = client_for(buyer).post(TOKENS_PAGE, {"action": "revoke", "token": token.digest}, follow=True)
     assert "Ce jeton n&#x27;existe pas ou plus." in response.content.decode()
     assert opens_the_api(key)
@@ -156,8 +156,8 @@ def test_a_user_cannot_revoke_someone_elses_token(client_for, buyer, finance_use
 def test_a_user_revokes_all_their_tokens(client_for, buyer, finance_user):
     from procurement.api.services import api_token_create
 
-    keys = [api_token_create(user=buyer)[1] for _ in range(3)]
-    others = api_token_create(user=finance_user)[1]
+    keys = [api_token_create(by=buyer)[1] for _ in range(3)]
+    others = api_token_create(by=finance_user)[1]
     response = client_for(buyer).post(TOKENS_PAGE, {"action": "revoke_all"}, follow=True)
     assert "3 jetons révoqués." in response.content.decode()
     assert [opens_the_api(key) for key in keys] == [False, False, False]

@@ -123,7 +123,7 @@ def complete_every_model() -> None:
     sushi_credential_set(by=user, platform=Platform.objects.order_by("pk").first(), library=Library.objects.order_by(
         "pk").first(), customer_id="BNM-0042", requestor_id="requerant-bnm", api_key="cle-sushi-secrete")
     BidFileDownload.objects.create(bid_file=BidFile.objects.order_by("pk").first(), user=user)
-    api_token_create(user=user)  # knox's table, not a project model, compared all the same
+    api_token_create(by=user)  # knox's table, not a project model, compared all the same
 
 
 def _comparable(model, field, value):
@@ -226,7 +226,7 @@ def test_every_model_round_trips_field_by_field_secrets_included(demo_snapshot, 
 
 
 def test_api_tokens_are_saved_as_digests_and_still_open_the_api_after_restore(tmp_path):
-    _token, key = api_token_create(user=UserFactory(username="api-script", buyer=True))
+    _token, key = api_token_create(by=UserFactory(username="api-script", buyer=True))
     archive = tmp_path / "jetons.zip"
     call_command("backup", "--output", str(archive), stdout=StringIO())
     data = zipfile.ZipFile(archive).read("data.json").decode()
