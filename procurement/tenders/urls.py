@@ -1,6 +1,7 @@
 from django.urls import path
 
-from procurement.tenders.views import bids, cao, lot_editors, lots, tenders
+from procurement.tenders.views import bids, cao, evaluation, evaluation_buyer, lot_editors, lots, tenders
+from procurement.tenders.views import documents as document_views
 
 app_name = "tenders"
 
@@ -53,8 +54,6 @@ urlpatterns = [
 ]
 
 # Documents: the DCE, the letters and the rapport de présentation.
-from procurement.tenders.views import documents as document_views  # noqa: E402
-
 urlpatterns += [
     path("<slug:reference>/dce/generer/", document_views.DceGenerateView.as_view(), name="dce-generate"),
     path("<slug:reference>/dce/v<int:version>.zip", document_views.DceArchiveView.as_view(), name="dce-archive"),
@@ -65,8 +64,6 @@ urlpatterns += [
 ]
 
 # Evaluation: committee, declarations, blind scoring, consolidation, abnormally low bids.
-from procurement.tenders.views import evaluation, evaluation_buyer  # noqa: E402
-
 evaluation_lot = f"{lot}evaluation/"
 # « mes-evaluations/ » goes first: ``<slug:reference>/`` would take it for a tender's reference.
 urlpatterns.insert(0, path("mes-evaluations/", evaluation.MyEvaluationsView.as_view(), name="my-evaluations"))
