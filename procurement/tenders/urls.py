@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.tenders.views import bids, cao, evaluation, evaluation_buyer, lot_editors, lots, tenders
+from procurement.tenders.views import bids, cao, cao_decisions, evaluation, evaluation_buyer, lot_editors, lots, tenders
 from procurement.tenders.views import documents as document_views
 
 app_name = "tenders"
@@ -20,9 +20,9 @@ urlpatterns = [
     path("cao/acheteur/<int:authority>/reunions/nouvelle/", cao.CaoMeetingCreateView.as_view(),
          name="cao-meeting-create"),
     path("cao/reunions/<int:pk>/", cao.CaoMeetingDetailView.as_view(), name="cao-meeting"),
-    path("cao/reunions/<int:pk>/decision/<slug:reference>/lot-<int:number>/", cao.CaoDecisionView.as_view(),
+    path("cao/reunions/<int:pk>/decision/<slug:reference>/lot-<int:number>/", cao_decisions.CaoDecisionView.as_view(),
          name="cao-decision"),
-    path("cao/reunions/<int:pk>/avis/", cao.CaoOpinionView.as_view(), name="cao-opinion"),
+    path("cao/reunions/<int:pk>/avis/", cao_decisions.CaoOpinionView.as_view(), name="cao-opinion"),
     path("<slug:reference>/", tenders.TenderDetailView.as_view(), name="detail"),
     path("<slug:reference>/modifier/", tenders.TenderUpdateView.as_view(), name="update"),
     path("<slug:reference>/transition/<slug:name>/", tenders.TenderTransitionView.as_view(), name="transition"),

@@ -27,7 +27,7 @@ from procurement.tenders.models.bids import UNSEALED_STATES
 from procurement.tenders.rules.guards import lot_award_blockers, lot_criteria_errors, lot_refusals
 from procurement.tenders.services import need
 from procurement.tenders.services.transitions import LOT_TRANSITIONS, NotAllowed, TransitionRefused, lot_transition
-from procurement.tenders.views.cao import cao_lot_block
+from procurement.tenders.views.cao_decisions import cao_lot_block
 from procurement.tenders.views.common import (
     LOT_TRANSITION_LABELS,
     LotMixin,

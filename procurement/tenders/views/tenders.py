@@ -40,7 +40,8 @@ from procurement.tenders.services.transitions import (
     TransitionRefused,
     tender_transition,
 )
-from procurement.tenders.views.cao import DOCX, cao_lot_block
+from procurement.tenders.views.cao import DOCX
+from procurement.tenders.views.cao_decisions import cao_lot_block
 from procurement.tenders.views.common import (
     TRANSITION_HELP,
     TRANSITION_LABELS,
