@@ -43,6 +43,9 @@ def authority_upsert(
     city: str,
     kind: AuthorityKind | str,
     large_operating_budget: bool = False,
+    review_body_name: str = "",
+    review_body_postal_code: str = "",
+    review_body_city: str = "",
     by,
 ) -> Authority:
     """Creates the buyer with this SIRET, or updates it."""
@@ -55,6 +58,9 @@ def authority_upsert(
     authority.city = city
     authority.kind = kind
     authority.large_operating_budget = large_operating_budget
+    authority.review_body_name = review_body_name
+    authority.review_body_postal_code = review_body_postal_code
+    authority.review_body_city = review_body_city
     authority.full_clean()
     authority.save()
     return authority

@@ -65,6 +65,12 @@ class Authority(TimeStampedModel):
         default=False,
         help_text=_("Fixe les taux d'avance et de retenue de garantie des PME (R.2191-7, R.2191-35)."),
     )
+    # The tribunal administratif that hears this buyer's procurement disputes, named in its EU notices.
+    review_body_name = models.CharField(_("instance chargée des recours"), max_length=200, blank=True,
+                                        help_text=_("Par exemple : Tribunal administratif d'Orléans."))
+    review_body_postal_code = models.CharField(_("code postal de l'instance de recours"), max_length=5, blank=True,
+                                               validators=[validate_postal_code])
+    review_body_city = models.CharField(_("commune de l'instance de recours"), max_length=100, blank=True)
 
     history = HistoricalRecords()
 

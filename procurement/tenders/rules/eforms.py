@@ -1,0 +1,82 @@
+"""eForms notices (SDK 1.15): when a tender allows one, and which of its fields the SDK makes mandatory.
+
+The subtypes are those of directive 2014/24's open procedure: 16 (contract notice, « avis de marché »)
+and 29 (contract award notice, « avis d'attribution »). The mandatory fields are read from the SDK's
+own ``notice-types/<subtype>.json`` and ``fields/fields.json`` (a copy of the SDK lives beside the app,
+in ``tenders/schemas/eforms-sdk-1.15.1/``), so a new SDK release changes the rule, not the code.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+SDK_DIR = Path(__file__).resolve().parent.parent / "schemas" / "eforms-sdk-1.15.1"
+
+CONTRACT_NOTICE = "cn"
+AWARD_NOTICE = "can"
+SUBTYPES = {CONTRACT_NOTICE: "16", AWARD_NOTICE: "29"}
+NOTICE_LABELS = {CONTRACT_NOTICE: "avis de marché", AWARD_NOTICE: "avis d'attribution"}
+
+OPEN_PROCEDURE = "appel_offres_ouvert"
+# A contract notice describes the competition: from the moment the file is ready to publish on.
+CONTRACT_NOTICE_STATES = ("ready", "published", "closed", "opened", "completed")
+
+
+def notice_refusal(*, notice: str, state: str, state_label: str, procedure: str) -> str:
+    """Why the tender cannot give this notice now, in French; ``""`` when it can."""
+    label = NOTICE_LABELS[notice]
+    if procedure != OPEN_PROCEDURE:
+        return (f"L'{label} eForms (sous-type {SUBTYPES[notice]}) concerne un appel d'offres ouvert au-dessus des "
+                "seuils européens ; cette consultation n'en est pas un.")
+    if notice == CONTRACT_NOTICE and state not in CONTRACT_NOTICE_STATES:
+        return f"L'{label} est disponible quand la consultation est prête à publier (elle est {state_label})."
+    if notice == AWARD_NOTICE and state != "completed":
+        return (f"L'{label} est disponible quand tous les lots sont décidés et la consultation terminée "
+                f"(elle est {state_label}).")
+    return ""
+
+
+def mandatory_in(*, notice_type: dict, fields: list[dict], subtype: str) -> frozenset[str]:
+    """The ids of the fields of the subtype that the SDK marks mandatory without a condition."""
+    present = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("contentType") == "field":
+                present.add(node["id"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(notice_type.get("metadata", []))
+    walk(notice_type.get("content", []))
+    mandatory = set()
+    for field in fields:
+        if field["id"] not in present:
+            continue
+        rule = field.get("mandatory") or {}
+        constraints = [c for c in rule.get("constraints", []) if subtype in c.get("noticeTypes", [])]
+        if any(c.get("value") and not c.get("condition") for c in constraints) or (
+                rule.get("value") and not constraints):
+            mandatory.add(field["id"])
+    return frozenset(mandatory)
+
+
+@cache
+def mandatory_fields(subtype: str) -> frozenset[str]:
+    notice_type = json.loads((SDK_DIR / "notice-types" / f"{subtype}.json").read_text(encoding="utf-8"))
+    fields = json.loads((SDK_DIR / "fields" / "fields.json").read_text(encoding="utf-8"))["fields"]
+    return mandatory_in(notice_type=notice_type, fields=fields, subtype=subtype)
+
+
+def missing_fields(*, subtype: str, values: list[tuple[str, str, object]],
+                   mandatory: frozenset[str] | None = None) -> list[str]:
+    """The mandatory fields among ``values`` ((business term, the app's field in French, value), once per
+    lot for a lot's field) that are empty, each as « BT-… » (the app's field)."""
+    mandatory = mandatory_fields(subtype) if mandatory is None else mandatory
+    return [f"« {term} » ({label})" for term, label, value in values
+            if term in mandatory and value in (None, "", [], ())]
