@@ -83,6 +83,13 @@ def tender_detail(*, user, reference: str) -> Tender:
     return get_object_or_404(tenders, reference=reference)
 
 
+def tender_for_notice(*, reference: str) -> Tender | None:
+    """A tender with what its eForms notices read: buyer, lots, criteria, bids and winners; ``None`` if unknown."""
+    return Tender.objects.select_related(
+        "programme__authority", "buyer", "opening_record"
+    ).prefetch_related(Prefetch("lots", queryset=_lots())).filter(reference=reference).first()
+
+
 def tender_for_user(*, user, reference: str) -> Tender:
     """A visible tender alone (for the forms and the actions); 404 otherwise."""
     return get_object_or_404(Tender.objects.visible_to(user).select_related("programme"), reference=reference)

@@ -80,3 +80,18 @@ def missing_fields(*, subtype: str, values: list[tuple[str, str, object]],
     mandatory = mandatory_fields(subtype) if mandatory is None else mandatory
     return [f"« {term} » ({label})" for term, label, value in values
             if term in mandatory and value in (None, "", [], ())]
+
+
+# ISO 3166 alpha-2 (what the vendors keep) to alpha-3 (what eForms writes): the EU, the EEA and neighbours.
+ALPHA3 = {
+    "AT": "AUT", "BE": "BEL", "BG": "BGR", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK", "EE": "EST",
+    "ES": "ESP", "FI": "FIN", "FR": "FRA", "GR": "GRC", "HR": "HRV", "HU": "HUN", "IE": "IRL", "IT": "ITA",
+    "LT": "LTU", "LU": "LUX", "LV": "LVA", "MT": "MLT", "NL": "NLD", "PL": "POL", "PT": "PRT", "RO": "ROU",
+    "SE": "SWE", "SI": "SVN", "SK": "SVK", "IS": "ISL", "LI": "LIE", "NO": "NOR", "CH": "CHE", "GB": "GBR",
+    "MC": "MCO", "AD": "AND", "US": "USA", "CA": "CAN",
+}
+
+
+def country_alpha3(alpha2: str) -> str:
+    """``""`` when the code is not known here (the notice is then refused, naming the vendor's country)."""
+    return ALPHA3.get((alpha2 or "").upper(), "")
