@@ -55,6 +55,8 @@ urlpatterns = [
 
 # Documents: the DCE, the letters and the rapport de présentation.
 urlpatterns += [
+    path("<slug:reference>/avis-eforms-<slug:notice>.xml", document_views.EformsNoticeView.as_view(),
+         name="eforms-notice"),
     path("<slug:reference>/dce/generer/", document_views.DceGenerateView.as_view(), name="dce-generate"),
     path("<slug:reference>/dce/v<int:version>.zip", document_views.DceArchiveView.as_view(), name="dce-archive"),
     path("<slug:reference>/dce/pieces/<int:pk>/", document_views.DceFileView.as_view(), name="dce-file"),

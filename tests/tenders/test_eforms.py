@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.urls import reverse
 from lxml import etree
 
 from procurement.tenders.exports.eforms import NS, NoticeRefused, eforms_notice, notice_errors
@@ -163,3 +164,50 @@ def test_the_command_refuses_an_unknown_tender_and_a_bad_notice(db, capsys, tmp_
     assert (status, "n'existe pas" in err) == (2, True)
     status, out, err = run_cli(capsys, "--tender", "NOPE-1", "--notice", "pin", "--output", str(tmp_path / "x.xml"))
     assert status == 2 and "Traceback" not in err and err.strip()
+
+
+def demo_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00")
+def test_the_tender_page_offers_both_notices_of_the_awarded_portal_tender(demo, client_for):
+    client = client_for(demo_user("claire.morel"))
+    page = client.get(reverse("tenders:detail", args=["BNM-2024-01"])).content.decode()
+    assert "Avis européens (eForms)" in page
+    for kind in ("cn", "can"):
+        assert reverse("tenders:eforms-notice", args=["BNM-2024-01", kind]) in page
+    response = client.get(reverse("tenders:eforms-notice", args=["BNM-2024-01", "can"]))
+    assert response["Content-Disposition"] == 'attachment; filename="BNM-2024-01-eforms-can.xml"'
+    assert notice_errors(response.content, "can") == []
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00")
+def test_a_refused_notice_comes_back_on_the_tender_page_naming_the_missing_field(demo, client_for):
+    tender = Tender.objects.get(reference="BNM-2024-01")
+    tender.lots.filter(number=1).update(description="")
+    client = client_for(demo_user("claire.morel"))
+    response = client.get(reverse("tenders:eforms-notice", args=["BNM-2024-01", "cn"]), follow=True)
+    assert "« BT-24-Lot » (lot 1 : description du besoin)" in response.content.decode()
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00")
+def test_an_evaluator_cannot_download_a_notice(demo, client_for):
+    client = client_for(demo_user("sophie.lambert"))
+    assert client.get(reverse("tenders:eforms-notice", args=["BNM-2024-01", "cn"])).status_code == 403
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00")
+def test_the_api_gives_the_notice_as_xml_and_a_refusal_as_409(demo, api_for):
+    api = api_for(demo_user("claire.morel"))
+    response = api.get("/api/tenders/BNM-2024-01/eforms/?notice=cn")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    assert notice_errors(response.content, "cn") == []
+    Tender.objects.filter(reference="BNM-2024-01").update(state="opened")
+    refused = api.get("/api/tenders/BNM-2024-01/eforms/?notice=can")
+    assert refused.status_code == 409
+    assert "tous les lots sont décidés" in refused.json()["detail"]
+    assert api.get("/api/tenders/BNM-2024-01/eforms/?notice=pin").status_code == 400

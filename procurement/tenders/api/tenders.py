@@ -10,6 +10,7 @@ refusal is a 409 with the guard's French reasons."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,6 +22,7 @@ from procurement.api.params import choice_param, int_param
 from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS, TransitionSerializer
 from procurement.tenders import enums, selectors
+from procurement.tenders.exports.eforms import NoticeRefused, eforms_notice, notice_filename
 from procurement.tenders.models import (
     Criterion,
     DceFile,
@@ -134,7 +136,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     lookup_value_regex = "[^/]+"
     role_checks = {"read": "tenders.read", "write": "tenders.drive"}
     object_abilities = {"update": "edit", "partial_update": "edit", "transition": "drive", "dce": "drive",
-                        "opening": "record_opening"}
+                        "opening": "record_opening", "eforms": "drive"}
 
     def abilities_of(self, tender, user):
         return tender.get_abilities(user)
@@ -164,6 +166,26 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                    reason=body.validated_data["reason"])
         return Response(TenderSerializer(selectors.tender_list(user=request.user).get(pk=tender.pk),
                                          context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("notice", str, enum=["cn", "can"], required=True,
+                                     description="cn : avis de marché (sous-type 16) ; can : avis d'attribution (29)")],
+        responses={(200, "application/xml"): OpenApiTypes.STR, **REFUSALS},
+        summary="Avis européen eForms (SDK 1.15, XML valide au regard des XSD) ; 409 avec le motif s'il est refusé")
+    @action(detail=True, methods=["get"])
+    def eforms(self, request, reference=None):
+        tender = self.get_object()
+        notice = request.query_params.get("notice", "")
+        if notice not in ("cn", "can"):
+            return Response({"notice": ["Indiquez l'avis : cn (avis de marché) ou can (avis d'attribution)."]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            xml = eforms_notice(tender=selectors.tender_for_notice(reference=tender.reference), notice=notice)
+        except NoticeRefused as refusal:
+            return Response({"detail": str(refusal)}, status=status.HTTP_409_CONFLICT)
+        response = HttpResponse(xml, content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{notice_filename(tender, notice)}"'
+        return response
 
     @extend_schema(request=None, responses={201: DceSerializer, **REFUSALS},
                    summary="Génère le DCE (nouvelle version) : RC, CCAP, CCTP, AE, BPU / DQE")

@@ -20,6 +20,8 @@ from procurement.tenders.enums import CriterionKind, LotState, PlaceCodeType
 from procurement.tenders.rules.eforms import (
     AWARD_NOTICE,
     CONTRACT_NOTICE,
+    NOTICE_LABELS,
+    OPEN_PROCEDURE,
     SDK_DIR,
     SUBTYPES,
     country_alpha3,
@@ -65,6 +67,14 @@ def notice_availability(tender, notice: str) -> str:
     """Why the notice cannot be given now (state, procedure), in French; ``""`` when it can be asked for."""
     return notice_refusal(notice=notice, state=tender.state, state_label=tender.get_state_display().lower(),
                           procedure=tender.procedure)
+
+
+def eu_notices(tender) -> list[dict]:
+    """The two notices for the tender page: the open procedure's only; each with why it is not available yet."""
+    if tender.procedure != OPEN_PROCEDURE:
+        return []
+    return [{"notice": notice, "subtype": SUBTYPES[notice], "label": NOTICE_LABELS[notice],
+             "refusal": notice_availability(tender, notice)} for notice in SUBTYPES]
 
 
 def eforms_notice(*, tender, notice: str, now: datetime | None = None) -> bytes:

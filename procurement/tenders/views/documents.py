@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from procurement.core.views.service_forms import error_messages
+from procurement.tenders import selectors
 from procurement.tenders.evaluation.selectors import lot_ranking
+from procurement.tenders.exports.eforms import NoticeRefused, eforms_notice, notice_filename
+from procurement.tenders.rules.eforms import SUBTYPES
 from procurement.tenders.models import DceFile, DceGeneration, LetterDocument
 from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.letters import (
@@ -137,3 +140,23 @@ class LetterFileView(LotMixin, View):
     def get(self, request, *args, **kwargs):
         letter = get_object_or_404(LetterDocument, pk=kwargs["pk"], lot=self.lot)
         return attachment(letter.file, letter.name)
+
+
+class EformsNoticeView(TenderAccessMixin, View):
+    """The tender's eForms notice (``cn`` or ``can``) as an XML download; a refusal (state, missing
+    mandatory field) comes back on the tender page, in French."""
+
+    required_ability = "drive"
+
+    def get(self, request, *args, **kwargs):
+        notice = kwargs["notice"]
+        if notice not in SUBTYPES:
+            raise Http404
+        try:
+            xml = eforms_notice(tender=selectors.tender_for_notice(reference=self.tender.reference), notice=notice)
+        except NoticeRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(self.detail_url("avis-europeens"))
+        response = HttpResponse(xml, content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{notice_filename(self.tender, notice)}"'
+        return response

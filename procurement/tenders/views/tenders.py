@@ -20,6 +20,7 @@ from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import ServiceSubmitMixin, TransitionView
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
+from procurement.tenders.exports.eforms import eu_notices
 from procurement.tenders.exports.questions import answered_questions, questions_answers_docx
 from procurement.tenders.forms.tenders import (
     AbandonForm,
@@ -130,6 +131,7 @@ class TenderDetailView(TenderAccessMixin, TemplateView):
             **self.advice(),
             **self.questions(bound["question_form"], bound["answer_form"], bound["push_back_form"]),
         }
+        context["eu_notices"] = eu_notices(tender) if abilities["drive"] else []
         context["timeline"] = self.timeline(context.get("answer_limit"))
         context["cao_rows"] = ([block for lot in lots if (block := cao_lot_block(lot)) is not None]
                                if tender.state in UNSEALED_STATES else [])
