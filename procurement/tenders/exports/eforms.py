@@ -391,42 +391,42 @@ class _Notice:
         result = sub(extension, "efac:NoticeResult")
         total = sum((bid.final_amount_ht or Decimal("0") for bid in self.winners), Decimal("0"))
         sub(result, "cbc:TotalAmount", total, currencyID="EUR")
+        awarded = [lot for lot in self.lots if lot.state == LotState.AWARDED and lot.winner_id]
         for lot in self.lots:
             lot_result = sub(result, "efac:LotResult")
-            sub(lot_result, "cbc:ID", f"RES-{lot.number:04d}", schemeName="result")
+            _ref(lot_result, "", "result", f"RES-{lot.number:04d}")
             sub(lot_result, "cbc:TenderResultCode", LOT_RESULT.get(lot.state, "open-nw"),
                 listName="winner-selection-status")
-            won = lot.state == LotState.AWARDED and lot.winner_id
-            if won:
-                sub(sub(lot_result, "efac:LotTender"), "cbc:ID", f"TEN-{lot.number:04d}", schemeName="tender")
+            if lot in awarded:
+                _ref(lot_result, "efac:LotTender", "tender", f"TEN-{lot.number:04d}")
             statistics = sub(lot_result, "efac:ReceivedSubmissionsStatistics")
             sub(statistics, "efbc:StatisticsCode", "tenders", listName="received-submission-type")
             sub(statistics, "efbc:StatisticsNumeric", str(len(lot.bids.all())))
-            if won:
-                sub(sub(lot_result, "efac:SettledContract"), "cbc:ID", f"CON-{lot.number:04d}",
-                    schemeName="contract")
-            sub(sub(lot_result, "efac:TenderLot"), "cbc:ID", _lot_id(lot), schemeName="Lot")
-        for lot in self.lots:
-            if lot.state == LotState.AWARDED and lot.winner_id:
-                tender = sub(result, "efac:LotTender")
-                sub(tender, "cbc:ID", f"TEN-{lot.number:04d}", schemeName="tender")
-                sub(tender, "cbc:RankCode", "1")
-                sub(sub(tender, "cac:LegalMonetaryTotal"), "cbc:PayableAmount", lot.winner.final_amount_ht,
-                    currencyID="EUR")
-                sub(sub(tender, "efac:TenderingParty"), "cbc:ID", f"TPA-{lot.number:04d}",
-                    schemeName="tendering-party")
-                sub(sub(tender, "efac:TenderLot"), "cbc:ID", _lot_id(lot), schemeName="Lot")
-        for lot in self.lots:
-            if lot.state == LotState.AWARDED and lot.winner_id:
-                contract = sub(result, "efac:SettledContract")
-                sub(contract, "cbc:ID", f"CON-{lot.number:04d}", schemeName="contract")
-                sub(sub(contract, "efac:LotTender"), "cbc:ID", f"TEN-{lot.number:04d}", schemeName="tender")
-        for lot in self.lots:
-            if lot.state == LotState.AWARDED and lot.winner_id:
-                party = sub(result, "efac:TenderingParty")
-                sub(party, "cbc:ID", f"TPA-{lot.number:04d}", schemeName="tendering-party")
-                sub(sub(party, "efac:Tenderer"), "cbc:ID", self.vendor_orgs[lot.winner.vendor_id],
-                    schemeName="organization")
+            if lot in awarded:
+                _ref(lot_result, "efac:SettledContract", "contract", f"CON-{lot.number:04d}")
+            _ref(lot_result, "efac:TenderLot", "Lot", _lot_id(lot))
+        # The schema wants every winning tender, then every contract, then every tendering party.
+        for lot in awarded:
+            tender = _ref(result, "efac:LotTender", "tender", f"TEN-{lot.number:04d}")
+            sub(tender, "cbc:RankCode", "1")
+            sub(sub(tender, "cac:LegalMonetaryTotal"), "cbc:PayableAmount", lot.winner.final_amount_ht,
+                currencyID="EUR")
+            _ref(tender, "efac:TenderingParty", "tendering-party", f"TPA-{lot.number:04d}")
+            _ref(tender, "efac:TenderLot", "Lot", _lot_id(lot))
+        for lot in awarded:
+            contract = _ref(result, "efac:SettledContract", "contract", f"CON-{lot.number:04d}")
+            _ref(contract, "efac:LotTender", "tender", f"TEN-{lot.number:04d}")
+        for lot in awarded:
+            party = _ref(result, "efac:TenderingParty", "tendering-party", f"TPA-{lot.number:04d}")
+            _ref(party, "efac:Tenderer", "organization", self.vendor_orgs[lot.winner.vendor_id])
+
+
+def _ref(parent, name: str, scheme: str, identifier: str):
+    """``<name><cbc:ID schemeName=scheme>identifier</cbc:ID></name>`` (the ID alone without a name); returns
+    the element holding the ID."""
+    holder = sub(parent, name) if name else parent
+    sub(holder, "cbc:ID", identifier, schemeName=scheme)
+    return holder
 
 
 def _lot_id(lot) -> str:

@@ -20,8 +20,8 @@ from procurement.core.views.service_forms import error_messages
 from procurement.tenders import selectors
 from procurement.tenders.evaluation.selectors import lot_ranking
 from procurement.tenders.exports.eforms import NoticeRefused, eforms_notice, notice_filename
-from procurement.tenders.rules.eforms import SUBTYPES
 from procurement.tenders.models import DceFile, DceGeneration, LetterDocument
+from procurement.tenders.rules.eforms import SUBTYPES
 from procurement.tenders.services.dce import dce_generate
 from procurement.tenders.services.letters import (
     letters_generate,

@@ -7,12 +7,9 @@ from procurement.tenders.selectors import tender_for_notice
 
 
 class Command(ProcurementCommand):
-    help = (
-        "Écrit l'avis européen eForms (SDK 1.15) d'une consultation : avis de marché (cn, sous-type 16, appel "
-        "d'offres ouvert) dès qu'elle est prête à publier, avis d'attribution (can, sous-type 29) quand tous ses "
-        "lots sont décidés. L'avis est valide au regard des XSD du SDK ; il est refusé (code 2) quand la "
-        "consultation ne le permet pas ou qu'un champ obligatoire manque, en le nommant."
-    )
+    help = ("Écrit l'avis européen eForms (SDK 1.15, valide au regard des XSD) d'un appel d'offres ouvert : avis de "
+            "marché (cn, sous-type 16) ou avis d'attribution (can, sous-type 29) ; refusé (code 2) en nommant "
+            "le champ obligatoire manquant, ou quand l'état de la consultation ne le permet pas.")
 
     def add_arguments(self, parser):
         parser.add_argument("--tender", required=True, help="référence de la consultation (ex. BNM-2024-01)")
