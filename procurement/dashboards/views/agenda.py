@@ -21,6 +21,8 @@ from procurement.dashboards.selectors.agenda import agenda_events
 
 
 class AgendaPageView(AccessMixin, TemplateView):
+    """Never cached, like every answer to a signed-in user (``NoStoreForAuthenticatedMiddleware``)."""
+
     template_name = "dashboards/agenda.html"
     grant = "home"
 
@@ -29,11 +31,6 @@ class AgendaPageView(AccessMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(token=agenda_token_of(user=user),
                                         events=agenda_events(user=user, today=timezone.localdate()), **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
