@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.views.pages import LoginView, health
+from procurement.dashboards.views.agenda import AgendaFeedView
 from procurement.dashboards.views.home import HomeView
 
 admin.site.site_header = _("Achats publics — administration")
@@ -22,6 +23,8 @@ urlpatterns = [
          name="password_reset_complete"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/jetons-api/", include("procurement.api.token_urls")),
+    path("compte/agenda/", include("procurement.dashboards.agenda_urls")),
+    path("agenda/<slug:key>.ics", AgendaFeedView.as_view(), name="agenda-feed"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reference/", include("procurement.core.urls")),
     path("fournisseurs/", include("procurement.vendors.urls")),

@@ -9,6 +9,7 @@ from procurement.api.auth import TokenObtainView
 from procurement.contracts.api.contracts import ContractViewSet, DecpView, OcdsView, OrderViewSet
 from procurement.contracts.api.finance import CommitmentsView, InvoiceViewSet
 from procurement.core.security import csp_extra
+from procurement.dashboards.api import AgendaView
 from procurement.tenders.api.bids import BidViewSet, ScoreViewSet
 from procurement.tenders.api.tenders import CriterionViewSet, LotViewSet, TenderViewSet
 from procurement.vendors.api import VendorViewSet
@@ -36,5 +37,6 @@ urlpatterns = [
     path("decp/", DecpView.as_view(), name="decp"),
     path("ocds/", OcdsView.as_view(), name="ocds"),
     path("commitments/", CommitmentsView.as_view(), name="commitments"),
+    path("agenda/", AgendaView.as_view(), name="agenda"),
     path("", include(router.urls)),
 ]

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date
 
 from django.conf import settings
@@ -122,3 +123,26 @@ class ReferenceValue(TimeStampedModel):
                 {"valid_from": _("Cette période chevauche la valeur « %(other)s » : fermez-la d'abord.")
                  % {"other": clash}}
             )
+
+
+class AgendaToken(models.Model):
+    """The secret of a user's calendar feed (« Mon agenda »): a calendar application presents it in the
+    feed's URL, without a session. Only its SHA-256 digest is kept (the key is shown once, as API
+    tokens are); one per user, replaced when regenerated, deleted when revoked."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_token",
+                                verbose_name=_("utilisateur"))
+    digest = models.CharField(_("empreinte"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lien d'agenda")
+        verbose_name_plural = _("liens d'agenda")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%d/%m/%Y})"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        """The SHA-256 of a key: the key is 256 random bits, so no salt nor slow hash is needed."""
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q
 
 from procurement.core.enums import ReferenceKind
-from procurement.core.models import ReferenceValue
+from procurement.core.models import AgendaToken, ReferenceValue
 
 
 class ReferenceValueMissing(LookupError):
@@ -91,3 +91,14 @@ def reference_value_history() -> list[ReferenceValue]:
 
 def reference_value_ids_in_force(*, at: date) -> set[int]:
     return set(ReferenceValue.objects.in_force(at).values_list("pk", flat=True))
+
+
+def agenda_token_of(*, user) -> AgendaToken | None:
+    return AgendaToken.objects.filter(user=user).first()
+
+
+def agenda_user(*, key: str):
+    """The active user whose feed token ``key`` is, or None (unknown, revoked, inactive)."""
+    token = (AgendaToken.objects.filter(digest=AgendaToken.digest_of(key), user__is_active=True)
+             .select_related("user").first())
+    return token.user if token else None

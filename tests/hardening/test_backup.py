@@ -29,6 +29,7 @@ from procurement.contracts.models import Contract, InvoiceLine, RenewalDecision,
 from procurement.core.backup import backed_up_models, database_is_empty, flush_database, model_digests, storage_files
 from procurement.core.models import ReferenceValue
 from procurement.core.secrets import TOKEN_PREFIX, EncryptedTextField
+from procurement.core.services import agenda_token_create
 from procurement.documents.models import TemplateVersion
 from procurement.resources.enums import ResourceDecision
 from procurement.resources.models import Library, Platform, Resource, ResourceRenewalDecision, SushiCredential
@@ -123,6 +124,7 @@ def complete_every_model() -> None:
     sushi_credential_set(by=user, platform=Platform.objects.order_by("pk").first(), library=Library.objects.order_by(
         "pk").first(), customer_id="BNM-0042", requestor_id="requerant-bnm", api_key="cle-sushi-secrete")
     BidFileDownload.objects.create(bid_file=BidFile.objects.order_by("pk").first(), user=user)
+    agenda_token_create(by=user)
     api_token_create(by=user)  # knox's table, not a project model, compared all the same
 
 

@@ -62,7 +62,7 @@ def _lot_label(lot) -> str:
         "reference": lot.tender.reference, "number": lot.number, "title": lot.title}
 
 
-class _AnswerDays:
+class AnswerDays:
     """The answer limit's days in force at each consultation start, from the rows read once (the rule
     itself stays ``answer_limit``)."""
 
@@ -142,7 +142,7 @@ def questions_to_answer(*, user, today: date) -> TodoGroup:
     grouped: dict[int, list] = defaultdict(list)
     for question in questions:
         grouped[question.tender_id].append(question)
-    days = _AnswerDays() if grouped else None
+    days = AnswerDays() if grouped else None
     items = []
     for rows in grouped.values():
         tender = rows[0].tender
@@ -161,7 +161,7 @@ def deadlines_this_week(*, user, today: date, now: datetime) -> TodoGroup:
     end = today + timedelta(days=WEEK_DAYS)
     tenders = list(Tender.objects.visible_to(user).filter(state=TenderState.PUBLISHED, bid_deadline__gte=now)
                    .order_by("bid_deadline", "reference"))
-    days = _AnswerDays() if tenders else None
+    days = AnswerDays() if tenders else None
     items = []
     for tender in tenders:
         detail = reverse("tenders:detail", args=[tender.reference])
