@@ -30,7 +30,11 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        kwargs = marker.kwargs if marker else {}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # pytest-django also runs a test without a transaction when it asks for one of these fixtures.
+        transactional = kwargs.get("transaction") or fixtures & {"transactional_db", "live_server"}
+        if transactional and not (kwargs.get("serialized_rollback") or "django_db_serialized_rollback" in fixtures):
             raise pytest.UsageError(f"{item.nodeid} : ajoutez serialized_rollback=True à django_db")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         # The real-browser journeys (tests/browser) run once, in the SQLite pass.

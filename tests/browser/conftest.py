@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -44,7 +45,14 @@ def browser():
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    held = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    # While a loop runs in a thread, Django keeps that thread's connections per asyncio context
+    # (asgiref's Local): the tests would get fresh connection objects, not the one the test database
+    # was serialized on when created, and serialized_rollback would have nothing to put back after a
+    # test empties the database. The loop's context is given the thread's own connections.
+    for alias, connection in held.items():
+        connections[alias] = connection
     try:
         chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield chromium

@@ -8,10 +8,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from procurement.core.permissions import ADMIN, BUYER, EVALUATOR, FINANCE, has_role, roles_of
 from procurement.programmes.models import Programme
 from tests.browser.conftest import PASSWORD, menu
-from tests.clock import load_demo
+from tests.demo_snapshot import restore, take_snapshot
 from tests.factories import UserFactory
 from tests.tenders.factories import LotFactory, TenderFactory
 
@@ -22,7 +24,7 @@ PHONE = {"width": 390, "height": 844}
 DRAFT = "BNM-2027-09"  # a draft tender, so that its criteria form is editable
 # Pages a role reaches in one click from a menu page, swept with the menu's own.
 BEYOND_THE_MENU = {
-    "buyer": {
+    BUYER: {
         "consultation": "/consultations/BNM-2026-01/",
         "criteres": f"/consultations/{DRAFT}/lots/1/criteres/",
         "besoin": "/consultations/nouvelle/",
@@ -30,10 +32,9 @@ BEYOND_THE_MENU = {
         "programme": "/tableaux-de-bord/programme/BNM/",
         "deliberations": "/programmes/deliberations/",
     },
-    "finance": {"finances-marches": "/tableaux-de-bord/finance/marches/"},
+    FINANCE: {"finances-marches": "/tableaux-de-bord/finance/marches/"},
 }
-ROLES = {"buyer": "claire.morel", "evaluator": "sophie.lambert", "finance": "marc.delorme",
-         "admin": "helene.vasseur"}
+ROLES = {BUYER: "claire.morel", EVALUATOR: "sophie.lambert", FINANCE: "marc.delorme", ADMIN: "helene.vasseur"}
 SCIENTIFIC = re.compile(r"\d[Ee][+-]?\d")
 # What a default (English) error page says: the site's own are in French and keep its layout.
 ENGLISH_ERROR = re.compile(r"\b(Not Found|Server Error|Forbidden|Bad Request|Page not found)\b")
@@ -164,12 +165,22 @@ def test_on_a_phone_the_menu_folds_behind_a_button_that_the_keyboard_opens(journ
     journey.finish()
 
 
+@pytest.fixture(scope="module")
+def demo_load() -> dict:
+    return {}
+
+
 @pytest.fixture
-def demo(transactional_db, monkeypatch):
-    """The demonstration data, with its users' password known, and a draft tender. Loaded before the
-    journey's clock starts: the demo imports libraries that must not see freezegun's date class."""
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    load_demo()
+def demo(transactional_db, demo_load, settings, tmp_path, tmp_path_factory):
+    """The demonstration data, with its users' password known, and a draft tender. The first sweep loads
+    it and keeps a copy (tests/demo_snapshot.py) that the others restore. Not the session's ``demo``: its
+    copy is taken before the test's database is set up, over what the previous transaction-less test left
+    (nothing), whereas here the migrated rows are back. Loaded before the journey's clock starts: the demo
+    imports libraries that must not see freezegun's date class. Its files go to the journey's MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if "snapshot" not in demo_load:
+        demo_load["snapshot"] = take_snapshot(tmp_path_factory.mktemp("demo-media"), password=PASSWORD)
+    restore(demo_load["snapshot"])
     draft = TenderFactory(reference=DRAFT, programme=Programme.objects.get(reference="BNM"))
     LotFactory(tender=draft, criteria=True)
 
@@ -179,6 +190,9 @@ def test_every_page_of_the_menu_fits_a_desktop_and_a_phone(demo, journey, role):
     page = journey.page
     page.set_viewport_size(DESKTOP)
     journey.login(ROLES[role])
+    # A role-less user would sweep the few pages every signed-in person sees and pass.
+    signed_in = get_user_model().objects.get(username=ROLES[role])
+    assert has_role(signed_in, role), f"{signed_in.username} n'a pas le rôle {role} : {sorted(roles_of(signed_in))}"
     assert page.get_by_role("button", name="Menu").is_hidden()
     pages = menu_pages(journey)
     assert len(pages) >= 3, pages
