@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.generic import View
 from mozilla_django_oidc import views as oidc_views
@@ -52,8 +53,10 @@ def provider_logout_url(request) -> str | None:
     id_token = request.session.get("oidc_id_token")
     if not endpoint or not id_token:
         return None
+    # ProConnect asks for a state even here.
     query = urlencode({"id_token_hint": id_token, "client_id": settings.OIDC_RP_CLIENT_ID,
-                       "post_logout_redirect_uri": request.build_absolute_uri(reverse("login"))})
+                       "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+                       "state": get_random_string(32)})
     return f"{endpoint}?{query}"
 
 
