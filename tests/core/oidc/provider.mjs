@@ -1,5 +1,5 @@
 // A real OpenID Connect provider (npm's oidc-provider) for the single sign-on tests, started by
-// tests/core/oidc/conftest.py on the loopback. Its development interactions sign in any account
+// tests/core/oidc/provider.py on the loopback. Its development interactions sign in any account
 // id typed in the login form (the password is ignored) and ask for consent once.
 // Environment: OIDC_TEST_PORT, OIDC_TEST_CLIENT (JSON client metadata), OIDC_TEST_ACCOUNTS
 // (JSON {sub: claims}).

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from procurement.core.models import ExternalIdentity
-from tests.core.oidc.conftest import ACCOUNTS, sign_in
+from tests.core.oidc.provider import ACCOUNTS, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
