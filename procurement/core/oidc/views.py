@@ -1,8 +1,10 @@
 """Single sign-on's pages: the start (a redirect to the provider), the return from the provider (a
 French page when the app refuses the person) and the logout at the provider after the app's own."""
 
+import logging
 from urllib.parse import urlencode
 
+import requests
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import Http404
@@ -15,6 +17,16 @@ from mozilla_django_oidc import views as oidc_views
 
 from procurement.core.oidc.config import oidc_setting
 
+logger = logging.getLogger(__name__)
+
+
+def provider_unavailable(request):
+    """The provider did not answer (discovery, token, keys or userinfo): a French page, not a 500."""
+    logger.exception("OpenID Connect provider unreachable")
+    reason = _("%(provider)s ne répond pas : réessayez dans quelques minutes, ou connectez-vous avec un "
+               "compte local.") % {"provider": settings.OIDC_PROVIDER_NAME}
+    return render(request, "registration/oidc_refused.html", {"reason": reason}, status=503)
+
 
 class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
     get_settings = staticmethod(oidc_setting)
@@ -26,7 +38,10 @@ class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
     def get(self, request):
         if not settings.OIDC_ENABLED:
             raise Http404
-        self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        except requests.RequestException:
+            return provider_unavailable(request)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         return super().get(request)
 
@@ -38,6 +53,12 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
         if not settings.OIDC_ENABLED:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        try:
+            return super().get(request)
+        except requests.RequestException:
+            return provider_unavailable(request)
 
     def login_failure(self):
         reason = getattr(self.request, "oidc_refusal", None) or _(

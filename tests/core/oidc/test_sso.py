@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from procurement.core.models import ExternalIdentity
-from tests.core.oidc.provider import ACCOUNTS, sign_in
+from tests.core.oidc.provider import ACCOUNTS, free_port, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,12 @@ def test_without_configuration_the_login_page_is_as_before_and_sso_is_off(client
     assert "Se connecter avec" not in page and "Avec un compte local" not in page
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
     assert client.get(reverse("oidc_authentication_callback") + "?code=x&state=y").status_code == 404
+
+
+def test_a_provider_that_does_not_answer_gets_a_french_page(client, sso, settings):
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+
+    response = client.get(reverse("oidc_authentication_init"))
+
+    assert response.status_code == 503
+    assert "Keycloak de la Métropole ne répond pas" in html.unescape(response.content.decode())
