@@ -25,7 +25,8 @@ def provider_unavailable(request):
     logger.exception("OpenID Connect provider unreachable")
     reason = _("%(provider)s ne répond pas : réessayez dans quelques minutes, ou connectez-vous avec un "
                "compte local.") % {"provider": settings.OIDC_PROVIDER_NAME}
-    return render(request, "registration/oidc_refused.html", {"reason": reason}, status=503)
+    return render(request, "registration/oidc_refused.html",
+                  {"title": _("Connexion impossible"), "reason": reason}, status=503)
 
 
 class AuthenticateView(oidc_views.OIDCAuthenticationRequestView):
@@ -64,7 +65,8 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
         reason = getattr(self.request, "oidc_refusal", None) or _(
             "La connexion par %(provider)s n'a pas abouti. Réessayez, ou connectez-vous avec un compte local."
         ) % {"provider": settings.OIDC_PROVIDER_NAME}
-        return render(self.request, "registration/oidc_refused.html", {"reason": reason}, status=403)
+        return render(self.request, "registration/oidc_refused.html",
+                      {"title": _("Connexion refusée"), "reason": reason}, status=403)
 
 
 def provider_logout_url(request) -> str | None:

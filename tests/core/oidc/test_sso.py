@@ -135,5 +135,5 @@ def test_a_provider_that_does_not_answer_gets_a_french_page(client, sso, setting
 
     response = client.get(reverse("oidc_authentication_init"))
 
-    assert response.status_code == 503
+    assert response.status_code == 503 and "<h1>Connexion impossible</h1>" in response.content.decode()
     assert "Keycloak de la Métropole ne répond pas" in html.unescape(response.content.decode())
