@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from procurement.core.oidc.config import discovery
-from tests.browser.conftest import SCREENSHOTS, axe_violations, describe
+from tests.browser.conftest import SCREENSHOTS, axe_violations, describe, policy_watching_page
 from tests.core.oidc.provider import running_provider, sso_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -26,15 +26,9 @@ def provider(live_server):
 @pytest.fixture
 def sso_page(browser, settings, provider, request):
     sso_settings(settings, provider.issuer)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR",
-                                  bypass_csp=request.param == "audited")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.violations = []
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and page.violations.append(message.text))
+    page = policy_watching_page(browser, viewport={"width": 1366, "height": 900}, bypass_csp=request.param == "audited")
     yield page
-    context.close()
+    page.context.close()
     discovery.cache_clear()
 
 
