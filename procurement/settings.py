@@ -168,6 +168,37 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else [
     "REMOTE_ADDR"]
 
+# Single sign-on (OpenID Connect, mozilla-django-oidc; procurement/core/oidc): on when a client id and
+# the provider (its issuer, whose discovery document gives the endpoints, or the endpoints themselves)
+# are set; the login page then offers « Se connecter avec … » above the local form, kept for local
+# and demo accounts. README « Connexion unique (OpenID Connect) ».
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_ENDPOINT_SETTINGS = ("OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT",
+                          "OIDC_OP_JWKS_ENDPOINT", "OIDC_OP_LOGOUT_ENDPOINT")
+for _name in OIDC_ENDPOINT_SETTINGS:  # an explicit endpoint wins over the discovery document
+    if os.environ.get(_name):
+        globals()[_name] = os.environ[_name]
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and (OIDC_ISSUER or os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT")))
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "ProConnect")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = dict(
+    item.split("=", 1) for item in env_list("OIDC_AUTH_REQUEST_EXTRA_PARAMS", "") if "=" in item)
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+# The claim carrying the roles and how its values map to the app's roles (procurement.core.enums.Role):
+# "acheteur=buyers,finances=finance". An empty claim name leaves the roles to the app's administrators.
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "roles")
+OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+OIDC_STORE_ID_TOKEN = True  # the hint the provider's end_session_endpoint asks for at logout
+OIDC_CALLBACK_CLASS = "procurement.core.oidc.views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "procurement.core.oidc.views.AuthenticateView"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("procurement.core.oidc.backend.OIDCBackend")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

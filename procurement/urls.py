@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.oidc.views import LogoutView
 from procurement.core.views.pages import LoginView, health
 from procurement.dashboards.views.agenda import AgendaFeedView
 from procurement.dashboards.views.home import HomeView
@@ -21,7 +22,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("sso/", include("procurement.core.oidc.urls")),
     path("compte/jetons-api/", include("procurement.api.token_urls")),
     path("compte/agenda/", include("procurement.dashboards.agenda_urls")),
     path("agenda/<slug:key>.ics", AgendaFeedView.as_view(), name="agenda-feed"),

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "procurement.core"
     label = "core"
     verbose_name = _("Socle : montants, calendrier légal, données de référence")
+
+    def ready(self):
+        from procurement.core.oidc import checks  # noqa: F401  (registers the single sign-on's check)

@@ -146,3 +146,26 @@ class AgendaToken(models.Model):
     def digest_of(key: str) -> str:
         """The SHA-256 of a key: the key is 256 random bits, so no salt nor slow hash is needed."""
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ExternalIdentity(TimeStampedModel):
+    """Who a user is at an OpenID Connect provider (its issuer and the ``sub`` it gives them): the user
+    signing in through single sign-on is found by it, whatever their e-mail address has become."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities",
+                             verbose_name=_("utilisateur"))
+    issuer = models.CharField(_("fournisseur d'identité"), max_length=255)
+    subject = models.CharField(_("identifiant chez le fournisseur"), max_length=255)
+
+    class Meta:
+        verbose_name = _("identité externe")
+        verbose_name_plural = _("identités externes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique",
+                violation_error_message=_("Cette identité externe est déjà liée à un utilisateur."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} @ {self.issuer}"

@@ -65,6 +65,18 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def policy_watching_page(browser, **context_options):
+    """A page in a new context (French, 15 s timeouts) that records in ``page.violations`` what the
+    Content-Security-Policy refused, as its console reports it. Close its ``page.context`` after use."""
+    context = browser.new_context(locale="fr-FR", **context_options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and page.violations.append(message.text))
+    return page
+
+
 class AccessibilityError(AssertionError):
     pass
 

@@ -3,19 +3,16 @@ context does not bypass it, unlike the journeys): Swagger UI and Redoc show the 
 
 import pytest
 
+from tests.browser.conftest import policy_watching_page
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
 def strict_page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.violations = []
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and page.violations.append(message.text))
+    page = policy_watching_page(browser, viewport={"width": 1366, "height": 900})
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_swagger_ui_shows_the_operations_with_no_csp_violation(strict_page, live_server):

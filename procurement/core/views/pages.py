@@ -2,6 +2,7 @@
 password reset by e-mail is Django's views with the site's French templates:
 ``templates/registration/password_reset_*``)."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse, HttpResponseServerError
@@ -57,6 +58,11 @@ def health(request):
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        """With single sign-on on, the provider's button above the local form (kept for local accounts)."""
+        oidc_provider = settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else None
+        return super().get_context_data(oidc_provider=oidc_provider, **kwargs)
 
     def form_invalid(self, form):
         """A wrong user name or password says how many attempts are left, whether the user exists or
