@@ -27,7 +27,7 @@ from procurement.api.services import api_token_create
 from procurement.contracts.enums import ReminderKind, RenewalDecisionKind
 from procurement.contracts.models import Contract, InvoiceLine, RenewalDecision, SentReminder
 from procurement.core.backup import backed_up_models, database_is_empty, flush_database, model_digests, storage_files
-from procurement.core.models import ReferenceValue
+from procurement.core.models import ExternalIdentity, ReferenceValue
 from procurement.core.secrets import TOKEN_PREFIX, EncryptedTextField
 from procurement.core.services import agenda_token_create
 from procurement.documents.models import TemplateVersion
@@ -125,6 +125,7 @@ def complete_every_model() -> None:
         "pk").first(), customer_id="BNM-0042", requestor_id="requerant-bnm", api_key="cle-sushi-secrete")
     BidFileDownload.objects.create(bid_file=BidFile.objects.order_by("pk").first(), user=user)
     agenda_token_create(by=user)
+    ExternalIdentity.objects.create(user=user, issuer="https://sso.metropole.example/realms/agents", subject="f3a9-42")
     api_token_create(by=user)  # knox's table, not a project model, compared all the same
 
 
