@@ -7,5 +7,5 @@ from procurement.contracts.models.orders import PurchaseOrder
 from procurement.contracts.models.subcontracts import Subcontract
 
 __all__ = ["Amendment", "Contract", "ContractRenewal", "ContractTransitionLog", "IndexSeries", "IndexValue", "Invoice",
-           "InvoiceFile", "InvoiceLine", "PriceRevision", "PriceRevisionClause", "PurchaseOrder", "RenewalDecision", "SentReminder",
-           "Subcontract"]
+           "InvoiceFile", "InvoiceLine", "PriceRevision", "PriceRevisionClause", "PurchaseOrder", "RenewalDecision",
+           "SentReminder", "Subcontract"]
