@@ -15,14 +15,20 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from procurement.contracts.abilities import can_handle_invoices
 from procurement.contracts.imports.einvoices import ReadInvoice, read_einvoice, split_order_reference
 from procurement.contracts.models import Contract, Invoice, InvoiceFile, PurchaseOrder
 from procurement.contracts.services.invoices import HANDLING_REFUSED, invoice_receive
 from procurement.core.permissions import require
+from procurement.core.uploads import ELECTRONIC_INVOICES, validate_upload
 from procurement.vendors.models import Vendor
 from procurement.vendors.validators import format_siret
+
+
+UPLOAD_LABEL = _("Factures")
+MAX_UPLOADED_FILES = 20
 
 
 @dataclass
@@ -148,3 +154,21 @@ def invoices_import(*, files: list[tuple[str, bytes]], by, received_on: date | N
     """Each file on its own: one refused does not stop the others."""
     require(can_handle_invoices(by), HANDLING_REFUSED)
     return [invoice_import(name=name, data=data, by=by, received_on=received_on, today=today) for name, data in files]
+
+
+def uploaded_invoices_import(*, uploads: list, by, received_on: date | None = None,
+                             today: date | None = None) -> list[ImportOutcome]:
+    """Files sent through the page or the API: each is checked (type by its content, size) before it is
+    read, and one refused there is a row like any other, so a hostile file never stops the others."""
+    require(can_handle_invoices(by), HANDLING_REFUSED)
+    outcomes = []
+    for upload in uploads:
+        name = upload.name.rsplit("/", 1)[-1]
+        try:
+            validate_upload(upload, label=str(UPLOAD_LABEL), allowed=ELECTRONIC_INVOICES)
+        except ValidationError as error:
+            outcomes.append(ImportOutcome(file=name, problems=_problems_of(error)))
+            continue
+        upload.seek(0)
+        outcomes.append(invoice_import(name=name, data=upload.read(), by=by, received_on=received_on, today=today))
+    return outcomes
