@@ -153,3 +153,83 @@ def test_the_command_refuses_a_missing_file_in_one_french_line(buyer, capsys):
     with pytest.raises(SystemExit) as exit_status:
         Command().run_from_argv(["manage.py", "import_invoices", "/nonexistent.xml", "--user", "acheteur"])
     assert exit_status.value.code == 2
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.django_db
+def test_the_page_shows_one_row_per_file_and_writes_nothing_for_the_refused_one(buyer, client_for, settings,
+                                                                                tmp_path):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    contract = ContractFactory(notified=True)
+    client = client_for(buyer)
+    assert reverse("contracts:invoice-import") in client.get(reverse("contracts:invoices")).content.decode()
+    answer = client.post(reverse("contracts:invoice-import"), {
+        "files": [_upload("bonne.pdf", facturx_pdf(spec(contract))), _upload("base-example.xml",
+                                                                           PEPPOL_EXAMPLE.read_bytes())],
+        "received_on": "2026-06-03"})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    invoice = Invoice.objects.get()
+    assert invoice.received_on == date(2026, 6, 3)
+    assert f'href="{reverse("contracts:invoice-detail", args=[invoice.pk])}"' in page
+    assert "Enregistrée" in page and "Refusée" in page
+    assert "1\u00a0200,00\u00a0€" in page
+    assert "Le SIRET du fournisseur est absent de la facture." in page
+    assert InvoiceFile.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, data", [("vide.xml", b""), ("hasard.xml", bytes(range(256)) * 40),
+                                        ("hasard.pdf", b"%PDF-" + bytes(range(256)) * 40),
+                                        ("profond.xml", b"<a>" * 300_000), ("facture.exe", b"MZ")])
+def test_hostile_files_are_refused_rows_not_errors(buyer, client_for, name, data):
+    from django.urls import reverse
+
+    answer = client_for(buyer).post(reverse("contracts:invoice-import"), {"files": [_upload(name, data)]})
+    assert answer.status_code == 200
+    assert "Refusée" in answer.content.decode()
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused(buyer, client_for, settings):
+    from django.urls import reverse
+
+    settings.MAX_UPLOAD_BYTES = 1000
+    answer = client_for(buyer).post(reverse("contracts:invoice-import"),
+                                    {"files": [_upload("grosse.xml", b"<a>" + b" " * 2000 + b"</a>")]})
+    assert "au-delà du maximum" in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_user_who_may_not_record_invoices_gets_403_and_no_link(client_for, evaluator):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    assert client_for(evaluator).get(reverse("contracts:invoice-import")).status_code == 403
+    roleless = UserFactory(username="sans-role")
+    assert client_for(roleless).post(reverse("contracts:invoice-import"), {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_imports_several_files_and_answers_each_outcome(buyer, api_for, evaluator):
+    contract = ContractFactory(notified=True)
+    files = [_upload("bonne.xml", ubl_xml(spec(contract))), _upload("vide.xml", b"")]
+    answer = api_for(buyer).post("/api/invoices/import/", {"files": files, "received_on": "2026-06-03"},
+                                 format="multipart")
+    assert answer.status_code == 200, answer.content
+    outcomes = answer.json()["files"]
+    assert [(o["file"], o["status"]) for o in outcomes] == [("bonne.xml", "recorded"), ("vide.xml", "refused")]
+    assert outcomes[0]["amount_ht"] == "1200.00"
+    assert outcomes[1]["problems"] == ["« Factures » : le fichier « vide.xml » est vide."]
+    assert Invoice.objects.get().received_on == date(2026, 6, 3)
+    assert api_for(evaluator).post("/api/invoices/import/", {"files": files}, format="multipart").status_code == 403
+    assert api_for(buyer).post("/api/invoices/import/", {}, format="multipart").status_code == 400

@@ -87,7 +87,7 @@ class LateInterestForm(forms.Form):
 
 class InvoiceImportForm(forms.Form):
     files = MultipleFileField(
-        label=_("Fichiers des factures"),
+        label=_("Fichiers des factures"), allow_empty_file=True,  # refused as a row of the answer, like any bad file
         help_text=_("Factur-X (PDF), UBL 2.1 ou CII (XML), tels que reçus de Chorus Pro ; plusieurs fichiers "
                     "possibles, %(max)s au plus.") % {"max": MAX_UPLOADED_FILES},
         widget=MultipleFileInput(attrs={"accept": ",".join(ELECTRONIC_INVOICES)}),
