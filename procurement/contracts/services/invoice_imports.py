@@ -26,7 +26,6 @@ from procurement.core.uploads import ELECTRONIC_INVOICES, validate_upload
 from procurement.vendors.models import Vendor
 from procurement.vendors.validators import format_siret
 
-
 UPLOAD_LABEL = _("Factures")
 MAX_UPLOADED_FILES = 20
 
