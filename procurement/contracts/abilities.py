@@ -31,8 +31,10 @@ def contract_abilities(contract, user) -> dict[str, bool]:
 
 
 def list_abilities(user) -> dict[str, bool]:
-    """The list pages' abilities: the contracts (create one) and the index series (enter values)."""
-    return {"view": can_read(user), "create": can_act(user), "edit": can_act(user)}
+    """The list pages' abilities: the contracts (create one), the index series (enter values) and the
+    invoices (import those received through Chorus Pro)."""
+    return {"view": can_read(user), "create": can_act(user), "edit": can_act(user),
+            "import_invoices": can_handle_invoices(user)}
 
 
 def can_handle_invoices(user) -> bool:

@@ -87,6 +87,14 @@ class InvoiceStatus(models.TextChoices):
     TO_PAY = "to_pay", _("À payer")
 
 
+class InvoiceFileSyntax(models.TextChoices):
+    """The electronic invoice formats Chorus Pro accepts."""
+
+    FACTUR_X = "factur-x", _("Factur-X (PDF)")
+    UBL = "ubl", _("UBL 2.1")
+    CII = "cii", _("CII")
+
+
 class ReminderKind(models.TextChoices):
     RENEWAL_DECISION = "renewal_decision", _("Décision de reconduction")
     ATTESTATION_EXPIRY = "attestation_expiry", _("Attestation de fournisseur expirant")

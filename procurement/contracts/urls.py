@@ -17,6 +17,7 @@ urlpatterns = [
     path("indices/<slug:code>/import/", indices.IndexImportView.as_view(), name="index-import"),
     # Invoices
     path("factures/", invoices.InvoiceListView.as_view(), name="invoices"),
+    path("factures/import/", invoices.InvoiceImportView.as_view(), name="invoice-import"),
     path("factures/interets-moratoires/", invoices.LateInterestCalculatorView.as_view(), name="late-interest"),
     path("factures/<int:pk>/", invoices.InvoiceDetailView.as_view(), name="invoice-detail"),
     path("factures/<int:pk>/<slug:action>/", invoices.InvoiceActionView.as_view(), name="invoice-action"),

@@ -36,6 +36,8 @@ DOCX = FileKind("DOCX", (b"PK\x03\x04",), "word/document.xml")
 XLSX = FileKind("XLSX", (b"PK\x03\x04",), "xl/workbook.xml")
 ODT = FileKind("ODT", (b"PK\x03\x04",), "content.xml")
 ZIP = FileKind("ZIP", (b"PK\x03\x04", b"PK\x05\x06"))
+# An XML document starts with its declaration or its root element, after an optional UTF-8 BOM.
+XML = FileKind("XML", (b"<", b"\xef\xbb\xbf<"))
 
 OFFICE = (DOCX, XLSX, ODT)
 # Macro-enabled Office parts: the VBA project, and the content types of .xlsm, .docm and their kin.
@@ -43,9 +45,10 @@ MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vbadata")
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".docm", ".dotm", ".pptm", ".potm", ".ppsm")
 
 BY_SUFFIX = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".docx": DOCX, ".xlsx": XLSX,
-             ".odt": ODT, ".zip": ZIP}
+             ".odt": ODT, ".zip": ZIP, ".xml": XML}
 DOCUMENTS = (".pdf", ".png", ".jpg", ".jpeg")
 BID_FILES = (".pdf", ".docx", ".xlsx", ".odt", ".zip")
+ELECTRONIC_INVOICES = (".pdf", ".xml")  # Factur-X PDF, UBL 2.1 or CII XML
 
 
 def suffix_of(name: str) -> str:

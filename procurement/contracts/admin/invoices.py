@@ -4,7 +4,7 @@ interest are kept by the services (the invoice pages record every step)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from procurement.contracts.models import Invoice, InvoiceLine, SentReminder
+from procurement.contracts.models import Invoice, InvoiceFile, InvoiceLine, SentReminder
 from procurement.core.admin.readonly import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInline
 
 
@@ -21,6 +21,13 @@ class InvoiceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["paid_on"]
     search_fields = ["number", "contract__reference"]
     inlines = [InvoiceLineInline]
+
+
+@admin.register(InvoiceFile)
+class InvoiceFileAdmin(ReadOnlyAdmin):
+    list_display = ["name", "syntax", "invoice", "imported_at", "by"]
+    list_filter = ["syntax"]
+    search_fields = ["name", "sha256", "invoice__number"]
 
 
 @admin.register(SentReminder)

@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +22,7 @@ from procurement.api.serializers import REFUSALS, ErrorSerializer
 from procurement.contracts.models import Contract, Invoice, PurchaseOrder
 from procurement.contracts.selectors.finance import commitments, commitments_json
 from procurement.contracts.services import invoices as services
+from procurement.contracts.services.invoice_imports import MAX_UPLOADED_FILES, uploaded_invoices_import
 
 INVOICE_ACTIONS = {
     "accept_service": services.invoice_accept_service,
@@ -71,6 +73,28 @@ class InvoiceActionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Pièces manquantes (suspension).")
 
 
+class InvoiceImportSerializer(serializers.Serializer):
+    # An empty file is a refused row of the answer, like any other bad file, not a refusal of the request.
+    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), allow_empty=False,
+                                  max_length=MAX_UPLOADED_FILES,
+                                  help_text="Factur-X (PDF), UBL 2.1 ou CII (XML) reçus de Chorus Pro.")
+    received_on = serializers.DateField(required=False,
+                                        help_text="Date de dépôt sur Chorus Pro ; aujourd'hui par défaut.")
+
+
+class InvoiceImportOutcomeSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    status = serializers.ChoiceField(choices=["recorded", "refused"])
+    invoice = serializers.CharField(help_text="Numéro lu dans le fichier (vide s'il est illisible).")
+    contract = serializers.CharField(help_text="Identifiant du marché rapproché.")
+    amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class InvoiceImportAnswerSerializer(serializers.Serializer):
+    files = InvoiceImportOutcomeSerializer(many=True)
+
+
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      viewsets.GenericViewSet):
     """Invoices of the signed contracts; the payment deadline and the late interest are computed."""
@@ -108,6 +132,19 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         extra = {"reason": payload.validated_data.get("reason", "")} if name == "interrupt" else {}
         invoice = INVOICE_ACTIONS[name](invoice=invoice, on=on, by=request.user, **extra)
         return Response(InvoiceSerializer(self.get_queryset().get(pk=invoice.pk)).data)
+
+    @extend_schema(request={"multipart/form-data": InvoiceImportSerializer},
+                   responses={200: InvoiceImportAnswerSerializer, 400: REFUSALS[400], 403: ErrorSerializer},
+                   summary="Importer des factures reçues de Chorus Pro")
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_files(self, request):
+        """Each file is recorded whole or refused with every problem named, as ``import_invoices``; the
+        answer lists every file's outcome (200 even when some are refused: read ``status``)."""
+        payload = InvoiceImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        outcomes = uploaded_invoices_import(uploads=payload.validated_data["files"], by=request.user,
+                                            received_on=payload.validated_data.get("received_on"))
+        return Response({"files": [outcome.as_dict() for outcome in outcomes]})
 
 
 class CommitmentsView(APIView):

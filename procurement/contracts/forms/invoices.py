@@ -7,7 +7,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from procurement.contracts.services.invoice_imports import MAX_UPLOADED_FILES
+from procurement.core.uploads import ELECTRONIC_INVOICES
 from procurement.core.widgets import DateInput
+from procurement.tenders.forms.common import MultipleFileField, MultipleFileInput
 
 # Invoices --------------------------------------------------------------------------------------
 
@@ -80,3 +83,23 @@ class LateInterestForm(forms.Form):
     resumed_on = forms.DateField(label=_("Pièces complètes reçues le (facultatif)"), required=False,
                                  widget=DateInput())
     paid_on = forms.DateField(label=_("Payée le"), widget=DateInput())
+
+
+class InvoiceImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Fichiers des factures"), allow_empty_file=True,  # refused as a row of the answer, like any bad file
+        help_text=_("Factur-X (PDF), UBL 2.1 ou CII (XML), tels que reçus de Chorus Pro ; plusieurs fichiers "
+                    "possibles, %(max)s au plus.") % {"max": MAX_UPLOADED_FILES},
+        widget=MultipleFileInput(attrs={"accept": ",".join(ELECTRONIC_INVOICES)}),
+    )
+    received_on = forms.DateField(label=_("Déposées sur Chorus Pro le (aujourd'hui si vide)"), required=False,
+                                  widget=DateInput(),
+                                  help_text=_("Le délai de paiement court à partir de cette date."))
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_UPLOADED_FILES:
+            raise forms.ValidationError(
+                _("« Fichiers des factures » : %(count)s fichiers envoyés, %(max)s au plus à la fois.")
+                % {"count": len(files), "max": MAX_UPLOADED_FILES})
+        return files

@@ -3,6 +3,7 @@ interest; the log of reminders sent, which makes ``send_reminders`` idempotent."
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from procurement.contracts.enums import InvoiceStatus, ReminderKind
+from procurement.contracts.enums import InvoiceFileSyntax, InvoiceStatus, ReminderKind
 from procurement.core.models import TimeStampedModel
 from procurement.core.money import MoneyField, VatRateField, ttc, vat_amount
 
@@ -146,6 +147,34 @@ class InvoiceLine(models.Model):
     @property
     def amount_ttc(self) -> Decimal:
         return ttc(self.amount_ht, self.vat_rate)
+
+
+def invoice_file_path(instance, filename: str) -> str:
+    return f"contracts/invoices/{uuid.uuid4().hex}"
+
+
+class InvoiceFile(models.Model):
+    """The electronic file an invoice was imported from, kept as received; its SHA-256 refuses a
+    second import of the same file."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.CASCADE, related_name="source_file",
+                                   verbose_name=_("facture"))
+    file = models.FileField(_("fichier"), upload_to=invoice_file_path)
+    name = models.CharField(_("nom du fichier"), max_length=255)
+    syntax = models.CharField(_("format"), max_length=16, choices=InvoiceFileSyntax.choices)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True,
+                              error_messages={"unique": _("Ce fichier a déjà été importé.")})
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("importé par"))
+
+    class Meta:
+        verbose_name = _("fichier de facture électronique")
+        verbose_name_plural = _("fichiers de factures électroniques")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_syntax_display()})"
 
 
 class SentReminder(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from procurement.contracts.abilities import can_act, list_abilities
 from procurement.contracts.enums import CoefficientRounding, ContractState
-from procurement.contracts.index_import import read_index_file
+from procurement.contracts.imports.indices import read_index_file
 from procurement.contracts.models import Contract, IndexSeries, IndexValue, PriceRevision, PriceRevisionClause
 from procurement.contracts.rules.pricing import RevisionError, revise
 from procurement.contracts.rules.schedule import anniversaries, months_later

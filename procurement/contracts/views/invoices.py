@@ -14,12 +14,19 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from procurement.contracts.abilities import can_handle_invoices
-from procurement.contracts.forms.invoices import InvoiceActionForm, InvoiceFilterForm, InvoiceForm, LateInterestForm
+from procurement.contracts.forms.invoices import (
+    InvoiceActionForm,
+    InvoiceFilterForm,
+    InvoiceForm,
+    InvoiceImportForm,
+    LateInterestForm,
+)
 from procurement.contracts.models import Invoice
 from procurement.contracts.selectors import finance as selectors
 from procurement.contracts.selectors.contracts import invoice_detail
 from procurement.contracts.services import invoices as services
-from procurement.contracts.views.common import ContractAccessMixin
+from procurement.contracts.services.invoice_imports import uploaded_invoices_import
+from procurement.contracts.views.common import ContractAccessMixin, ContractFormView
 from procurement.core.enums import ReferenceKind
 from procurement.core.selectors import reference_confirmed
 from procurement.core.views.service_forms import add_service_errors
@@ -35,7 +42,31 @@ class InvoiceListView(ContractAccessMixin, TemplateView):
         status = form.cleaned_data.get("status", "") if form.is_valid() else ""
         page = Paginator(selectors.invoice_list(status=status), PAGE_SIZE).get_page(self.request.GET.get("page"))
         page.object_list = selectors.with_rate_confirmation(page.object_list)
-        return super().get_context_data(filter_form=form, page_obj=page, **kwargs)
+        return super().get_context_data(filter_form=form, page_obj=page, abilities=self.abilities, **kwargs)
+
+
+class InvoiceImportView(ContractAccessMixin, ContractFormView):
+    """Invoices received through Chorus Pro, uploaded together: the answer is one row per file, recorded
+    or refused with its problems, above the form emptied for the next ones."""
+
+    form_class = InvoiceImportForm
+    template_name = "contracts/invoice_import.html"
+    required_ability = "import_invoices"
+    title = gettext_lazy("Importer des factures (Chorus Pro)")
+    intro = gettext_lazy("Chaque fichier est contrôlé contre son schéma officiel, rapproché du fournisseur par son "
+                         "SIRET et du marché ou du bon de commande par ses références, puis enregistré en entier "
+                         "ou refusé avec tous ses problèmes.")
+
+    def get_cancel_url(self) -> str:
+        return reverse("contracts:invoices")
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        outcomes = uploaded_invoices_import(uploads=form.cleaned_data["files"], by=request.user,
+                                            received_on=form.cleaned_data["received_on"])
+        return self.render_to_response(self.get_context_data(form=self.get_form(), outcomes=outcomes))
 
 
 class LateInterestCalculatorView(ContractAccessMixin, TemplateView):

@@ -1,19 +1,23 @@
 """Loads the BNM demo invoices (fixtures/bnm/invoices.json) through the services, each step at its
 date and only up to ``today``; re-running it applies the steps that have come due since, and
-nothing twice. It also imputes the portal's maintenance on its operating budget line."""
+nothing twice. It also imputes the portal's maintenance on its operating budget line, and imports the
+electronic invoices of fixtures/bnm/einvoices as Chorus Pro hands them over."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from procurement.contracts.models import Contract, Invoice
+from procurement.contracts.models import Contract, Invoice, InvoiceFile
 from procurement.contracts.services import invoices as services
 from procurement.contracts.services.commitments import maintenance_line_set
+from procurement.contracts.services.invoice_imports import invoices_import
 from procurement.demo.loaders.fixtures import FIXTURES, read_fixture
 from procurement.demo.loaders.users import DEMO_FINANCE
 from procurement.programmes.models import BudgetLine
@@ -61,4 +65,27 @@ def load_demo_invoices(*, path: Path = FIXTURES / "invoices.json", by, today: da
         if contract.maintenance_budget_line_id != line.pk:
             maintenance_line_set(contract=contract, budget_line=line, by=by)
     loaded = [_load(entry, by=by, today=today) for entry in data["invoices"]]
-    return [invoice for invoice in loaded if invoice is not None]
+    return [invoice for invoice in loaded if invoice is not None] + load_demo_einvoices(by=by, today=today)
+
+
+def load_demo_einvoices(*, path: Path = FIXTURES / "einvoices" / "einvoices.json", by, today: date) -> list[Invoice]:
+    """The files deposited by ``today``, through the import service; one already imported is taken as
+    it is, and a refusal stops the demo with the file's problems (the fixtures are wrong)."""
+    files = []
+    for entry in read_fixture(path)["files"]:
+        data = (path.parent / entry["file"]).read_bytes()
+        if entry["received_on"] <= today:
+            files.append((entry, data))
+    imported = {item.sha256: item.invoice for item in InvoiceFile.objects.filter(
+        sha256__in=[hashlib.sha256(data).hexdigest() for _, data in files]).select_related("invoice")}
+    invoices = []
+    for entry, data in files:
+        previous = imported.get(hashlib.sha256(data).hexdigest())
+        if previous is not None:
+            invoices.append(previous)
+            continue
+        [outcome] = invoices_import(files=[(entry["file"], data)], by=by, received_on=entry["received_on"], today=today)
+        if outcome.recorded is None:
+            raise ValidationError(f"{entry['file']} : " + " ; ".join(outcome.problems))
+        invoices.append(outcome.recorded)
+    return invoices
