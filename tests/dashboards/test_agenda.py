@@ -17,6 +17,7 @@ from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from procurement.core.models import AgendaToken
+from procurement.tenders.models import Tender
 from tests.clock import DEMO_NOW
 from tests.tenders.factories import TenderFactory
 
@@ -64,7 +65,8 @@ def test_the_buyers_feed_holds_the_demos_deadlines(demo, client_for):
     assert bids.decoded("DTSTART") == datetime(2026, 12, 11, 12, 0, tzinfo=PARIS)
     assert bids["DTSTART"].params["TZID"] == "Europe/Paris"
     assert str(bids["URL"]) == "http://testserver/consultations/BNM-2026-01/"
-    assert str(bids["UID"]) == "tender-4-bid-deadline@testserver"
+    tender = Tender.objects.get(reference="BNM-2026-01")
+    assert str(bids["UID"]) == f"tender-{tender.pk}-bid-deadline@testserver"  # stable: replaced, not doubled
     assert [alarm.decoded("TRIGGER") for alarm in bids.walk("VALARM")] == [timedelta(days=-1)]
     questions = events["Dernier jour pour répondre aux questions — BNM-2026-01"]
     assert questions.decoded("DTSTART") == date(2026, 12, 5)
