@@ -145,7 +145,7 @@ class ProcurementCommand(BaseCommand):
         else:
             self.stdout.write(text)
 
-    def run(self, **options) -> tuple[dict, str]:  # pragma: no cover - abstract
+    def run(self, **options) -> tuple[dict | list, str]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 

@@ -144,7 +144,9 @@ def test_the_command_prints_each_file_and_exits_1_when_one_is_refused(buyer, tmp
         Command(stdout=out).run_from_argv(["manage.py", "import_invoices", str(good), str(bad), "--user", "acheteur",
                                            "--received-on", "2026-06-03", "--format", "json"])
     assert exit_status.value.code == 1
-    files = json.loads(out.getvalue())["files"]
+    files = json.loads(out.getvalue())
+    assert isinstance(files, list)
+    assert all(set(f) == {"file", "status", "invoice", "contract", "amount_ht", "problems"} for f in files)
     assert [(f["file"], f["status"]) for f in files] == [("good.pdf", "recorded"), ("bad.xml", "refused")]
 
 

@@ -35,7 +35,8 @@ class Command(ProcurementCommand):
                              f"{outcome.contract} ({outcome.amount_ht:.2f} € HT).")
             else:
                 lines.append(f"{outcome.file} : refusé — " + " ; ".join(outcome.problems))
-        return {"files": [outcome.as_dict() for outcome in outcomes]}, "\n".join(lines)
+        # The JSON is the list itself, one object per file, in the order given.
+        return [outcome.as_dict() for outcome in outcomes], "\n".join(lines)
 
     def handle(self, *args, **options):
         super().handle(*args, **options)
