@@ -92,10 +92,21 @@ def acting_user(username: str):
     return user
 
 
+def default_acting_user():
+    """Who a writing command acts as without ``--user``: the first active administrator (the account
+    ``createsuperuser`` made), so that the commands' published contracts need no extra argument."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(is_active=True, is_superuser=True).order_by("date_joined", "pk").first()
+    if user is None:
+        raise UsageError("aucun administrateur actif : précisez --user IDENTIFIANT")
+    return user
+
+
 class ProcurementCommand(BaseCommand):
     """Subclasses implement ``run(**options) -> (data, text)``. A command that writes as a person sets
-    ``acts_as_user``: it gets a required ``--user`` (the services check that user's abilities, as on the
-    pages, and a refusal is a usage error)."""
+    ``acts_as_user``: it gets a ``--user`` (by default the first active administrator); the services
+    check that user's abilities, as on the pages, and a refusal is a usage error."""
 
     json_output = True
     acts_as_user = False
@@ -110,8 +121,9 @@ class ProcurementCommand(BaseCommand):
                 help="text (phrases en français, par défaut) ou json (un objet JSON sur la sortie standard)",
             )
         if self.acts_as_user:
-            parser.add_argument("--user", type=acting_user, required=True,
-                                help="identifiant de l'utilisateur au nom duquel la commande agit")
+            parser.add_argument("--user", type=acting_user, default=None,
+                                help="identifiant de l'utilisateur au nom duquel la commande agit "
+                                     "(par défaut : le premier administrateur actif)")
         return parser
 
     def run_from_argv(self, argv):
@@ -132,6 +144,8 @@ class ProcurementCommand(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            if self.acts_as_user and options.get("user") is None:
+                options["user"] = default_acting_user()
             data, text = self.run(**options)
         except PermissionDenied as refusal:
             raise UsageError(str(refusal)) from None

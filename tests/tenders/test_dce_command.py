@@ -104,3 +104,32 @@ def test_the_text_format_says_where_the_files_are(capsys, tmp_path):
     status, out, _ = run_cli(capsys, "--tender", "BNM-2024-02", "--output", str(tmp_path / "d"))
     assert status == 0
     assert out.startswith("DCE BNM-2024-02, version 1 : 6 fichiers écrits dans")
+
+
+def _run_as_published(capsys, *args):
+    """The command as its contract spells it: no ``--user``."""
+    status = 0
+    try:
+        Command().run_from_argv(["manage.py", "generate_dce", *args])
+    except SystemExit as exit_:
+        status = exit_.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_without_user_the_command_acts_as_the_first_active_administrator(capsys, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    framework_tender(lots=1, dce=False)
+    get_user_model().objects.create_superuser("admin-metropole", "admin@metropole.example", "x")
+    status, out, err = _run_as_published(capsys, "--tender", "BNM-2024-02", "--output", str(tmp_path / "d"),
+                                         "--format", "json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["files"][-1] == "BNM-2024-02_DCE_v1.zip"
+
+
+def test_without_user_nor_administrator_the_command_says_so_in_one_french_line(capsys, tmp_path):
+    framework_tender(lots=1, dce=False)
+    status, out, err = _run_as_published(capsys, "--tender", "BNM-2024-02", "--output", str(tmp_path / "d"))
+    assert (status, out) == (2, "")
+    assert err.strip() == "Erreur : aucun administrateur actif : précisez --user IDENTIFIANT"
