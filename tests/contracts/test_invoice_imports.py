@@ -13,7 +13,10 @@ from procurement.contracts.models import Invoice, InvoiceFile
 from procurement.contracts.services.invoice_imports import invoice_import
 from tests.contracts.factories import ContractFactory
 
-PEPPOL_EXAMPLE = Path(__file__).parent / "einvoices" / "peppol-bis3-base-example.xml"
+EXAMPLES = Path(__file__).parent / "einvoices"
+PEPPOL_EXAMPLE = EXAMPLES / "peppol-bis3-base-example.xml"
+EN16931_CII_EXAMPLE = EXAMPLES / "en16931-cii-business-example-01.xml"
+EN16931_UBL_EXAMPLE = EXAMPLES / "en16931-ubl-tc434-example9.xml"
 TODAY = date(2026, 6, 15)
 
 
@@ -32,6 +35,31 @@ def test_the_official_peppol_example_is_read_with_its_amounts_per_vat_rate():
     assert (invoice.syntax, invoice.number, invoice.issued_on) == ("ubl", "Snippet1", date(2017, 11, 13))
     assert invoice.lines == [(Decimal("25.0"), Decimal("1325"))]
     assert invoice.total_vat == Decimal("331.25")
+
+
+@pytest.mark.parametrize("example, expected", [
+    # Three lines at 19 %, one negative (12122.59 - 606.13 + 177.41): the header breakdown sums them; the
+    # German seller's register number (57151520) is not a SIRET.
+    (EN16931_CII_EXAMPLE, ("cii", "2016166", date(2015, 1, 9), "EUR", "XXX AG", (), "",
+                           [(Decimal("19.00"), Decimal("11693.87"))], Decimal("11693.87"), Decimal("2221.84"))),
+    # Nor is the Dutch seller's (« 32081330 Amersfoort »).
+    (EN16931_UBL_EXAMPLE, ("ubl", "20150483", date(2015, 4, 1), "EUR", "Bluem BV", (), "iExpress 20110412",
+                           [(Decimal("21"), Decimal("147.00"))], Decimal("147.00"), Decimal("30.87")))])
+def test_the_official_en16931_examples_are_read_with_their_amounts_per_vat_rate(example, expected):
+    reading = read_einvoice(example.read_bytes())
+    assert reading.problems == []
+    invoice = reading.invoice
+    assert (invoice.syntax, invoice.number, invoice.issued_on, invoice.currency, invoice.seller_name,
+            invoice.seller_sirets, invoice.contract_reference, invoice.lines, invoice.total_ht,
+            invoice.total_vat) == expected
+    assert invoice.amount_ht == expected[-2]
+
+
+def test_a_cii_naming_no_factur_x_profile_is_still_checked_against_the_en16931_schema():
+    data = EN16931_CII_EXAMPLE.read_bytes().replace(b"<ram:ID>2016166</ram:ID>", b"")
+    reading = read_einvoice(data)
+    assert reading.invoice is None
+    assert reading.problems[0].startswith("Le fichier CII n'est pas conforme à son schéma officiel (XSD)")
 
 
 def test_a_file_that_breaks_the_official_schema_is_refused_with_the_schema_error():
@@ -107,6 +135,23 @@ def test_every_problem_is_named_and_nothing_is_written(buyer):
         "Le SIRET du fournisseur est absent de la facture.",
         "La facture ne porte ni numéro d'engagement (bon de commande) ni référence de marché."]
     assert not Invoice.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("example, outcome", [
+    (EN16931_CII_EXAMPLE, {"invoice": "2016166", "amount_ht": "11693.87", "problems": [
+        "Le SIRET du fournisseur est absent de la facture.",
+        "La facture ne porte ni numéro d'engagement (bon de commande) ni référence de marché."]}),
+    (EN16931_UBL_EXAMPLE, {"invoice": "20150483", "amount_ht": "147.00", "problems": [
+        "Le SIRET du fournisseur est absent de la facture.",
+        "Aucun marché ni bon de commande ne correspond à la référence « iExpress 20110412 »."]})])
+def test_the_official_en16931_examples_from_foreign_suppliers_are_refused_and_nothing_is_written(
+        buyer, example, outcome):
+    ContractFactory(notified=True)
+    result = invoice_import(name=example.name, data=example.read_bytes(), by=buyer, today=TODAY)
+    assert result.as_dict() == {"file": example.name, "status": "refused", "contract": "", **outcome}
+    assert not Invoice.objects.exists()
+    assert not InvoiceFile.objects.exists()
 
 
 @pytest.mark.django_db

@@ -25,6 +25,7 @@ CREDIT_NOTE_CODES = {"381", "261", "262", "296", "308", "396", "420", "458", "53
 # A VAT amount may differ from base × rate by a cent of rounding per rate (EN 16931 BR-CO-17).
 VAT_TOLERANCE = Decimal("0.01")
 SYNTAX_LABELS = {"factur-x": "Factur-X (PDF)", "cii": "CII", "ubl": "UBL 2.1"}
+FACTURX_LEVELS = {"minimum", "basicwl", "basic", "en16931", "extended", "extended-ctc-fr"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
@@ -98,6 +99,18 @@ def _first_line(error: Exception) -> str:
     message = str(error)
     match = re.search(r"error, which may give you an idea on the cause of the problem: (.*)", message, re.S)
     return (match.group(1) if match else message).strip().rstrip(".").splitlines()[0][:300]
+
+
+def _xsd_level(root, syntax: str) -> str:
+    """A Factur-X PDF must name its profile; a CII sent alone follows EN 16931 whatever guideline it names
+    (XRechnung, ZUGFeRD 1 « comfort » in the official EN 16931 examples), so the EN 16931 schema checks it."""
+    if syntax != "cii":
+        return "autodetect"
+    try:
+        level = facturx.get_level(root, "factur-x")
+    except ValueError:
+        return "en16931"
+    return level if level in FACTURX_LEVELS else "en16931"
 
 
 def _read_ubl(root, syntax: str) -> ReadInvoice:
@@ -217,7 +230,7 @@ def read_einvoice(data: bytes) -> InvoiceReading:
     if flavor == "factur-x" and syntax != "factur-x":
         syntax = "cii"
     try:
-        facturx.xml_check_xsd(root, flavor=flavor)
+        facturx.xml_check_xsd(root, flavor=flavor, level=_xsd_level(root, syntax))
     except Exception as error:
         return InvoiceReading(problems=[f"Le fichier {SYNTAX_LABELS[syntax]} n'est pas conforme à son schéma "
                                         f"officiel (XSD) : {_first_line(error)}."])
