@@ -51,6 +51,20 @@ class Unconfirmed:
         return day is not None and any(start <= day and (end is None or day <= end) for start, end in self.periods)
 
 
+class ReferenceDays:
+    """The values of ``kinds``, read once: ``days(kind, at=day)`` is ``reference_days(kind, at=day)``
+    without a query each, for a list that applies a rule to many rows."""
+
+    def __init__(self, kinds: Iterable[str]):
+        self.rows = list(ReferenceValue.objects.filter(kind__in=set(kinds)).order_by("-valid_from"))
+
+    def __call__(self, kind: str, *, at: date) -> int:
+        for row in self.rows:  # the newest start wins, as in ``reference_row``
+            if row.kind == kind and row.valid_from <= at and (row.valid_to is None or at <= row.valid_to):
+                return int(row.value)
+        raise ReferenceValueMissing(kind, at)
+
+
 def reference_confirmed(kind: str, *, at: date) -> bool:
     """Whether the value of ``kind`` in force at ``at`` is confirmed (true when there is none: the
     missing value is refused elsewhere)."""

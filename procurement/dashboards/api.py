@@ -38,8 +38,9 @@ class AgendaView(APIView):
                    summary="Mes échéances (le contenu de « Mon agenda »)",
                    description="Les échéances qui concernent l'utilisateur selon son profil, du mois écoulé à "
                                "l'année à venir : dates limites de remise des offres et de réponse aux questions, "
-                               "réunions de la CAO, décisions de reconduction, paiements de factures, attestations "
-                               "qui expirent. Le flux iCalendar de la page « Mon agenda » contient les mêmes.")
+                               "réunions de la CAO, fins de délai de suspension avant signature, décisions de "
+                               "reconduction, paiements de factures, attestations qui expirent. Le flux iCalendar "
+                               "de la page « Mon agenda » contient les mêmes.")
     def get(self, request):
         events = agenda_events(user=request.user, today=timezone.localdate())
         return Response(AgendaEventSerializer(events, many=True, context={"request": request}).data)

@@ -16,9 +16,12 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
+from procurement.core.legal_calendar import next_working_day
 from procurement.core.models import AgendaToken
-from procurement.tenders.models import Tender
+from procurement.tenders.models import LetterDocument, Tender
+from procurement.tenders.models.documents import LetterKind
 from tests.clock import DEMO_NOW
+from tests.contracts.factories import ContractFactory
 from tests.tenders.factories import TenderFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +81,36 @@ def test_the_buyers_feed_holds_the_demos_deadlines(demo, client_for):
     assert not [summary for summary in events if summary.startswith("Payer la facture")]
 
 
+def contract_after_rejection_letters(*, sent_on: date, electronic: bool = True):
+    """A contract to sign (two bids, open procedure) whose lot's rejection letter was sent on ``sent_on``:
+    the demo's contracts are all signed."""
+    contract = ContractFactory(rejection_letters_sent_on=None)
+    LetterDocument.objects.create(lot=contract.lot, kind=LetterKind.REJECTION, version=1, name="rejet.pdf",
+                                  file="rejet.pdf", size=1, sha256="0" * 64, template_version=1, sent_on=sent_on,
+                                  sent_electronically=electronic)
+    return contract
+
+
+def test_the_buyers_feed_holds_the_end_of_the_standstill_of_a_contract_to_sign(demo, client_for):
+    sent_on = date(2026, 11, 18)  # a Wednesday: + 11 days is Sunday 29/11, moved to Monday 30/11
+    electronic = ContractFactory(rejection_letters_sent_on=sent_on)
+    by_post = contract_after_rejection_letters(sent_on=sent_on, electronic=False)
+    ContractFactory(notified=True, rejection_letters_sent_on=sent_on)  # signed: nothing to wait for
+    url = create_link(client_for(demo_user("claire.morel")))
+
+    events = events_of(read_feed(url))
+
+    event = events[f"Fin du délai de suspension — {electronic.reference}"]
+    end = next_working_day(sent_on + timedelta(days=11))
+    assert end == date(2026, 11, 30)
+    assert event.decoded("DTSTART") == end + timedelta(days=1)  # the day it may be signed
+    assert str(event["URL"]) == f"http://testserver/marches/{electronic.reference}/"
+    assert "court jusqu'au 30/11/2026" in str(event["DESCRIPTION"])
+    later = events[f"Fin du délai de suspension — {by_post.reference}"]
+    assert later.decoded("DTSTART") == next_working_day(sent_on + timedelta(days=16)) + timedelta(days=1)
+    assert len([summary for summary in events if summary.startswith("Fin du délai de suspension")]) == 2
+
+
 def test_the_finance_feed_holds_the_invoice_to_pay_and_no_tender(demo, client_for):
     url = create_link(client_for(demo_user("marc.delorme")))
 
@@ -131,14 +164,19 @@ def test_an_unknown_link_is_a_404(db):
 
 def test_the_feeds_queries_do_not_grow_with_its_events(demo, client_for, django_assert_max_num_queries):
     url = create_link(client_for(demo_user("helene.vasseur")))  # an administrator: every role's events
+    ContractFactory(rejection_letters_sent_on=date(2026, 11, 20))  # one of each kind, as the demo's tender
     with CaptureQueriesContext(connection) as before:
         read_feed(url)
     TenderFactory.create_batch(4, published=True)
+    ContractFactory(rejection_letters_sent_on=date(2026, 11, 20))
+    contract_after_rejection_letters(sent_on=date(2026, 11, 19))
 
     with django_assert_max_num_queries(len(before.captured_queries)):
         response = read_feed(url)
 
-    assert len([summary for summary in events_of(response) if summary.startswith("Remise des offres")]) == 5
+    summaries = list(events_of(response))
+    assert len([summary for summary in summaries if summary.startswith("Remise des offres")]) == 5
+    assert len([summary for summary in summaries if summary.startswith("Fin du délai de suspension")]) == 3
 
 
 def test_the_api_lists_the_same_events_as_the_feed(demo, client_for):

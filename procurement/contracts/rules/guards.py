@@ -7,7 +7,7 @@ the same guards, so no caller bypasses them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.utils import timezone
@@ -22,27 +22,33 @@ from procurement.core.selectors import ReferenceValueMissing
 from procurement.tenders.enums import BidStatus, LotState
 
 
-def standstill_of(contract):
+def standstill_of(contract, *, rejections: Iterable | None = None, days_of: Callable[..., int] | None = None):
     """The standstill before signature (R.2182-1): the longest of the lot's latest rejection letters (11
     days each when sent electronically, 16 otherwise) and of the sending recorded on the contract;
-    ``None`` when it is required but no sending day is known."""
+    ``None`` when it is required but no sending day is known. A list passes what it read once: the
+    lot's sent ``rejections`` (every version) and ``days_of`` (a ``ReferenceDays``); the lot, its
+    tender and its bids are then expected selected or prefetched."""
+    from procurement.core.selectors import reference_days
     from procurement.tenders.models import LetterDocument
     from procurement.tenders.models.documents import LetterKind
     from procurement.tenders.rules.deadlines import NO_STANDSTILL, longest_standstill, standstill
 
+    days_of = days_of or reference_days
     lot = contract.lot
     bid_count = sum(1 for bid in lot.bids.all() if bid.status != BidStatus.LATE)
     procedure = lot.tender.procedure
-    rejections = LetterDocument.objects.filter(lot=lot, kind=LetterKind.REJECTION, sent_on__isnull=False)
-    latest = rejections.order_by("-version").values_list("version", flat=True).first()
-    sendings = [(letter.sent_on, letter.sent_electronically) for letter in rejections.filter(version=latest)]
+    if rejections is None:
+        rejections = LetterDocument.objects.filter(lot=lot, kind=LetterKind.REJECTION, sent_on__isnull=False)
+    rejections = list(rejections)
+    latest = max((letter.version for letter in rejections), default=None)
+    sendings = [(letter.sent_on, letter.sent_electronically) for letter in rejections if letter.version == latest]
     if contract.rejection_letters_sent_on:
         sendings.append((contract.rejection_letters_sent_on, contract.rejection_letters_electronic))
     if not sendings:
-        window = standstill(procedure=procedure, sent_on=timezone.localdate(), bid_count=bid_count)
+        window = standstill(procedure=procedure, sent_on=timezone.localdate(), bid_count=bid_count, days_of=days_of)
         return None if window.required else NO_STANDSTILL
     return longest_standstill(standstill(procedure=procedure, sent_on=sent_on, bid_count=bid_count,
-                                         electronic=electronic) for sent_on, electronic in sendings)
+                                         electronic=electronic, days_of=days_of) for sent_on, electronic in sendings)
 
 
 def legality_control_due(contract, *, on: date) -> bool:

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from procurement.contracts.enums import DECP_GROUP, SubcontractStatus
+from procurement.contracts.enums import DECP_GROUP, ContractState, SubcontractStatus
 from procurement.contracts.models import (
     Amendment,
     Contract,
@@ -26,10 +26,14 @@ from procurement.contracts.models import (
     Subcontract,
 )
 from procurement.contracts.rules.amounts import amount_after_amendments
+from procurement.contracts.rules.guards import standstill_of
 from procurement.contracts.rules.schedule import Period
 from procurement.core.money import MoneyField, round_money
+from procurement.core.selectors import ReferenceDays
 from procurement.tenders.enums import LotState
-from procurement.tenders.models import Lot
+from procurement.tenders.models import LetterDocument, Lot
+from procurement.tenders.models.documents import LetterKind
+from procurement.tenders.rules.deadlines import STANDSTILL_KINDS, Standstill
 
 ZERO = Decimal("0.00")
 
@@ -118,6 +122,22 @@ def awarded_lots_without_contract() -> QuerySet[Lot]:
         .select_related("tender", "winner__vendor")
         .order_by("tender__reference", "number")
     )
+
+
+def standstills_before_signature(*, user) -> list[tuple[Contract, Standstill]]:
+    """The readable contracts to sign of awarded lots whose standstill (R.2182-1) is known and
+    required, with it, in a fixed number of queries: ``standstill_of`` reads what was fetched here."""
+    contracts = list(
+        Contract.objects.visible_to(user).filter(state=ContractState.TO_SIGN, lot__state=LotState.AWARDED)
+        .select_related("lot__tender", "holder")
+        .prefetch_related("lot__bids", Prefetch(
+            "lot__letters", to_attr="sent_rejections",
+            queryset=LetterDocument.objects.filter(kind=LetterKind.REJECTION, sent_on__isnull=False)))
+        .order_by("reference"))
+    days = ReferenceDays(STANDSTILL_KINDS) if contracts else None
+    windows = [(contract, standstill_of(contract, rejections=contract.lot.sent_rejections, days_of=days))
+               for contract in contracts]
+    return [(contract, window) for contract, window in windows if window is not None and window.required]
 
 
 # Amounts ------------------------------------------------------------------------------------

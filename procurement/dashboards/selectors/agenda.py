@@ -1,5 +1,6 @@
 """« Mon agenda »: the dated deadlines that concern a user, by role, for their calendar feed and the
-API: bid deadlines and answer limits of the tenders they drive, CAO meetings, renewal decisions,
+API: bid deadlines and answer limits of the tenders they drive, CAO meetings, ends of standstill
+before signature, renewal decisions,
 invoice payment deadlines, compliance certificates expiring. Reads only, in a fixed number of
 queries whatever the number of events; ``today`` is passed down by the caller."""
 
@@ -15,7 +16,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from procurement.contracts.selectors.contracts import standstills_before_signature
 from procurement.contracts.selectors.finance import invoices_near_deadline, renewal_decisions_due
+from procurement.core.legal_calendar import short_date
 from procurement.core.permissions import may
 from procurement.dashboards.selectors.todos import AnswerDays
 from procurement.tenders.enums import TenderState
@@ -33,6 +36,7 @@ class AgendaKind(models.TextChoices):
     BID_DEADLINE = "bid_deadline", gettext_lazy("Date limite de réception des offres")
     QUESTIONS_DEADLINE = "questions_deadline", gettext_lazy("Date limite des réponses aux questions")
     CAO_MEETING = "cao_meeting", gettext_lazy("Réunion de la CAO")
+    STANDSTILL_END = "standstill_end", gettext_lazy("Fin du délai de suspension")
     RENEWAL_DECISION = "renewal_decision", gettext_lazy("Décision de reconduction")
     INVOICE_PAYMENT = "invoice_payment", gettext_lazy("Date limite de paiement")
     CERTIFICATE_EXPIRY = "certificate_expiry", gettext_lazy("Expiration d'une attestation")
@@ -92,6 +96,18 @@ def _cao_events(*, since: date) -> list[AgendaEvent]:
         for meeting in meetings]
 
 
+def _standstill_events(*, user, since: date) -> list[AgendaEvent]:
+    return [AgendaEvent(
+        f"contract-{contract.pk}-standstill", AgendaKind.STANDSTILL_END,
+        _("Fin du délai de suspension — %(reference)s") % {"reference": contract.reference},
+        _("Le délai de suspension du marché %(reference)s (%(holder)s) court jusqu'au %(end)s : il peut être "
+          "signé à partir de ce jour (CCP R.2182-1).") % {"reference": contract.reference,
+                                                          "holder": contract.holder.name,
+                                                          "end": short_date(window.end)},
+        reverse("contracts:detail", args=[contract.reference]), window.signable_from)
+        for contract, window in standstills_before_signature(user=user) if window.signable_from >= since]
+
+
 def _renewal_events(*, since: date) -> list[AgendaEvent]:
     contracts = renewal_decisions_due(today=since, days=PAST_DAYS + AHEAD_DAYS)
     return [AgendaEvent(
@@ -133,6 +149,8 @@ def agenda_events(*, user, today: date) -> list[AgendaEvent]:
     events = []
     if may(user, "tenders.drive"):
         events += _tender_events(user=user, since=since) + _cao_events(since=since)
+    if may(user, "contracts.act"):
+        events += _standstill_events(user=user, since=since)
     if may(user, "contracts.act") or may(user, "invoices.pay"):
         events += _renewal_events(since=since)
     if may(user, "invoices.pay"):

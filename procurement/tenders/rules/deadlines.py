@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,14 +28,19 @@ class Standstill:
 NO_STANDSTILL = Standstill(required=False)
 
 
-def standstill(*, procedure: str, sent_on: date, bid_count: int, electronic: bool = True) -> Standstill:
+STANDSTILL_KINDS = (ReferenceKind.STANDSTILL_DAYS_ELECTRONIC, ReferenceKind.STANDSTILL_DAYS_OTHER)
+
+
+def standstill(*, procedure: str, sent_on: date, bid_count: int, electronic: bool = True,
+               days_of: Callable[..., int] = reference_days) -> Standstill:
     """R.2182-1: 11 days from sending the rejection letter electronically, 16 days otherwise (the days
     in force at ``sent_on``), moved to the next working day; the contract may be signed from the day
-    after. Only for formalised procedures with several bids."""
+    after. Only for formalised procedures with several bids. ``days_of`` reads the days (a
+    ``ReferenceDays`` read once, for a list)."""
     if procedure != Procedure.OPEN or bid_count < 2:
         return NO_STANDSTILL
     kind = ReferenceKind.STANDSTILL_DAYS_ELECTRONIC if electronic else ReferenceKind.STANDSTILL_DAYS_OTHER
-    days = reference_days(kind, at=sent_on)
+    days = days_of(kind, at=sent_on)
     end = legal_deadline(sent_on, days).end
     return Standstill(required=True, days=days, end=end, signable_from=end + timedelta(days=1))
 
