@@ -31,7 +31,7 @@ def test_a_buyer_imports_two_files_and_reads_one_row_each(journey, tmp_path, set
                    to=reverse("contracts:invoice-import"))
     journey.check()
     page.get_by_label("Fichiers des factures").set_input_files([str(good), str(refused)])
-    journey.submit(page.get_by_role("button", name="Enregistrer"))
+    journey.submit(page.get_by_role("button", name="Importer", exact=True))
     defects = []
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)

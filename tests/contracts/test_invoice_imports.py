@@ -217,6 +217,8 @@ def test_the_page_shows_one_row_per_file_and_writes_nothing_for_the_refused_one(
     contract = ContractFactory(notified=True)
     client = client_for(buyer)
     assert reverse("contracts:invoice-import") in client.get(reverse("contracts:invoices")).content.decode()
+    page = client.get(reverse("contracts:invoice-import")).content.decode()
+    assert '<button type="submit" class="button">Importer</button>' in page
     answer = client.post(reverse("contracts:invoice-import"), {
         "files": [_upload("bonne.pdf", facturx_pdf(spec(contract))), _upload("base-example.xml",
                                                                            PEPPOL_EXAMPLE.read_bytes())],

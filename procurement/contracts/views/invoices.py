@@ -53,6 +53,7 @@ class InvoiceImportView(ContractAccessMixin, ContractFormView):
     template_name = "contracts/invoice_import.html"
     required_ability = "import_invoices"
     title = gettext_lazy("Importer des factures (Chorus Pro)")
+    submit_label = gettext_lazy("Importer")
     intro = gettext_lazy("Chaque fichier est contrôlé contre son schéma officiel, rapproché du fournisseur par son "
                          "SIRET et du marché ou du bon de commande par ses références, puis enregistré en entier "
                          "ou refusé avec tous ses problèmes.")

@@ -61,6 +61,7 @@ class ServiceFormView(ServiceSubmitMixin, TemplateView):
     form_class: type = None
     title = ""
     intro = ""
+    submit_label = ""  # the button's verb when « Enregistrer » would not say what happens
 
     def get_form(self, data=None, files=None):
         return self.form_class(data=data, files=files)
@@ -73,7 +74,8 @@ class ServiceFormView(ServiceSubmitMixin, TemplateView):
         return {}
 
     def get_context_data(self, **kwargs):
-        context = {"title": self.title, "intro": self.intro, "abilities": getattr(self, "abilities", {}),
+        context = {"title": self.title, "intro": self.intro, "submit_label": self.submit_label,
+                   "abilities": getattr(self, "abilities", {}),
                    **self.page_context()}
         if "cancel_url" not in context:
             context["cancel_url"] = self.get_cancel_url()
