@@ -10,7 +10,8 @@ from django.db import connections
 from django.urls import reverse
 from lxml import etree
 
-from procurement.tenders.exports.eforms import NS, NoticeRefused, eforms_notice, notice_errors
+from procurement.tenders.exports.eforms import NoticeRefused, eforms_notice, notice_errors
+from procurement.tenders.exports.eforms_document import NS
 from procurement.tenders.management.commands.export_eforms import Command
 from procurement.tenders.models import Tender
 from procurement.tenders.rules.eforms import SDK_DIR, mandatory_fields, missing_fields, notice_refusal
