@@ -164,6 +164,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "procurement.core.security.lockout_response"
+# The identity provider checks the password and throttles it; a refusal on the way back (no role) is not
+# a guess, and it names no user: counted, it would lock everyone behind the same address out of SSO.
+AXES_WHITELIST_CALLABLE = "procurement.core.oidc.views.is_return_from_provider"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else [
     "REMOTE_ADDR"]

@@ -20,6 +20,11 @@ from procurement.core.oidc.config import oidc_setting
 logger = logging.getLogger(__name__)
 
 
+def is_return_from_provider(request, credentials=None) -> bool:
+    """django-axes leaves alone the sign-ins that come back from the identity provider."""
+    return request is not None and request.path == reverse("oidc_authentication_callback")
+
+
 def provider_unavailable(request):
     """The provider did not answer (discovery, token, keys or userinfo): a French page, not a 500."""
     logger.exception("OpenID Connect provider unreachable")

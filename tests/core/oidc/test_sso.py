@@ -137,3 +137,20 @@ def test_a_provider_that_does_not_answer_gets_a_french_page(client, sso, setting
 
     assert response.status_code == 503 and "<h1>Connexion impossible</h1>" in response.content.decode()
     assert "Keycloak de la Métropole ne répond pas" in html.unescape(response.content.decode())
+
+
+def test_refused_sign_ins_from_the_provider_lock_nobody_out(client, sso, settings):
+    """Behind one address, refusals at the return from the provider (no role) would otherwise lock every
+    colleague out: the provider throttles its own passwords, the app throttles only its local form."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT = True, 2
+    for _ in range(3):
+        assert sign_in(client, "paul").status_code == 403
+
+    assert not AccessAttempt.objects.exists()
+    assert sign_in(client, "claire").status_code == 302
+    client.logout()
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "claire", "password": "pas le bon"})
+    assert AccessAttempt.objects.get().failures_since_start == 2  # the local form is still throttled
