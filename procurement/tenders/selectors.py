@@ -138,7 +138,7 @@ def cao_member_list(*, authority) -> QuerySet:
     from procurement.tenders.models import CaoMember
 
     seat = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(CaoRole.values)))
-    return CaoMember.objects.filter(authority=authority).order_by("-active", seat, "name")
+    return CaoMember.objects.filter(authority=authority).select_related("user").order_by("-active", seat, "name")
 
 
 def cao_meeting_list(*, authority) -> QuerySet:

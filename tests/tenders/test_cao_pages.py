@@ -282,3 +282,37 @@ def test_the_menu_offers_the_cao_to_buyers_only(buyer, finance_user, evaluator):
     assert "CAO" in [entry["label"] for entry in menu_for(buyer, "/")]
     assert "CAO" not in [entry["label"] for entry in menu_for(finance_user, "/")]
     assert "CAO" not in [entry["label"] for entry in menu_for(evaluator, "/")]
+
+
+def test_a_seat_holder_linked_to_an_account_gets_their_cao_meetings_in_their_agenda(client_for, buyer):
+    """An elected member with no role in the app: once the buyer links their seat to their account, the
+    meetings of that CAO — and only that one — are in their agenda; when their term ends, no longer."""
+    from procurement.dashboards.selectors.agenda import AgendaKind, agenda_events
+    from tests.factories import UserFactory
+
+    elected = UserFactory(username="m.roussel", first_name="Mathilde", last_name="Roussel")
+    _lot, _chosen, members = formalised_lot()
+    authority = members[CaoRole.PRESIDENT][0].authority
+    other = cao_members(AuthorityFactory())[CaoRole.PRESIDENT][0].authority
+    client = client_for(buyer)
+    url = reverse("tenders:cao-members", args=[authority.pk])
+    response = client.post(url, {"name": "Mathilde Roussel", "role": CaoRole.SUBSTITUTE,
+                                 "title": "Conseillère métropolitaine", "user": elected.pk})
+    assert response.status_code == 302
+    seat = CaoMember.objects.get(name="Mathilde Roussel")
+    assert seat.user == elected
+    assert "Mathilde Roussel" in client.get(url).content.decode().split("<tbody>")[1]
+    ours = cao_meeting_record(by=buyer, authority=authority, convened_on=date(2026, 11, 24),
+                              held_at=paris(2026, 12, 1, 14, 0), attendees=members[CaoRole.MEMBER])
+    cao_meeting_record(by=buyer, authority=other, convened_on=date(2026, 11, 24),
+                       held_at=paris(2026, 12, 2, 9, 0), attendees=[])  # their seat is not there
+
+    def meetings_in_agenda():
+        return [event.uid for event in agenda_events(user=elected, today=date(2026, 11, 25))
+                if event.kind == AgendaKind.CAO_MEETING]
+
+    assert meetings_in_agenda() == [f"cao-meeting-{ours.pk}"]
+    client.post(reverse("tenders:cao-member-end", args=[authority.pk, seat.pk]))
+    seat.refresh_from_db()
+    assert (seat.active, seat.user) == (False, elected)
+    assert meetings_in_agenda() == []

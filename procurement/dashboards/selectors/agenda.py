@@ -84,8 +84,12 @@ def _tender_events(*, user, since: date) -> list[AgendaEvent]:
     return events
 
 
-def _cao_events(*, since: date) -> list[AgendaEvent]:
-    meetings = (CaoMeeting.objects.filter(held_at__date__gte=since).select_related("authority")
+def _cao_events(*, since: date, seat_of=None) -> list[AgendaEvent]:
+    """Every meeting for the buyers; only their CAO's for a member who holds a seat (``seat_of``)."""
+    meetings = CaoMeeting.objects.filter(held_at__date__gte=since)
+    if seat_of is not None:
+        meetings = meetings.filter(authority__cao_members__user=seat_of, authority__cao_members__active=True)
+    meetings = (meetings.distinct().select_related("authority")
                 .prefetch_related("tenders").order_by("held_at", "pk"))
     return [AgendaEvent(
         f"cao-meeting-{meeting.pk}", AgendaKind.CAO_MEETING,
@@ -149,6 +153,8 @@ def agenda_events(*, user, today: date) -> list[AgendaEvent]:
     events = []
     if may(user, "tenders.drive"):
         events += _tender_events(user=user, since=since) + _cao_events(since=since)
+    elif user.cao_seats.filter(active=True).exists():
+        events += _cao_events(since=since, seat_of=user)
     if may(user, "contracts.act"):
         events += _standstill_events(user=user, since=since)
     if may(user, "contracts.act") or may(user, "invoices.pay"):

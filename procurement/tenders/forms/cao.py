@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,14 @@ class CaoMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Siège"), choices=CaoRole.choices)
     title = forms.CharField(label=_("Qualité"), max_length=200, required=False,
                             help_text=_("Par exemple : conseillère métropolitaine, comptable public."))
+    user = forms.ModelChoiceField(
+        label=_("Compte dans l'application"), required=False,
+        queryset=get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username"),
+        help_text=_("Facultatif : les réunions de la CAO apparaissent alors dans son agenda (« Mon agenda »)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
 class CaoMeetingForm(forms.Form):

@@ -5,6 +5,7 @@ sits validly whatever the attendance), its decisions per lot and its opinions on
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +29,10 @@ class CaoMember(TimeStampedModel):
     role = models.CharField(_("siège"), max_length=16, choices=CaoRole.choices)
     title = models.CharField(_("qualité"), max_length=200, blank=True)
     active = models.BooleanField(_("en fonction"), default=True)
+    # Elected members and the public accountant rarely buy: their account only brings the meetings to
+    # their calendar feed.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="cao_seats", verbose_name=_("compte dans l'application"))
 
     history = HistoricalRecords()
 

@@ -63,11 +63,12 @@ REFUSED = "Seuls les acheteurs enregistrent la CAO, ses réunions, ses décision
 
 
 @transaction.atomic
-def cao_member_upsert(*, authority, name: str, role: str, title: str = "", active: bool = True, by) -> CaoMember:
+def cao_member_upsert(*, authority, name: str, role: str, title: str = "", active: bool = True, user=None,
+                      by) -> CaoMember:
     require(can_drive(by), REFUSED)
     member = CaoMember.objects.select_for_update().filter(authority=authority, name=name).first()
     member = member or CaoMember(authority=authority, name=name)
-    member.role, member.title, member.active = role, title, active
+    member.role, member.title, member.active, member.user = role, title, active, user
     member.full_clean()
     member.save()
     return member

@@ -141,7 +141,7 @@ class CaoMemberEndView(CaoAccessMixin, View):
         member = get_object_or_404(CaoMember, pk=kwargs["member"], authority=self.authority)
         try:
             cao_member_upsert(authority=self.authority, name=member.name, role=member.role, title=member.title,
-                              active=False, by=request.user)
+                              active=False, user=member.user, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
