@@ -5,19 +5,23 @@
 //   node schematron.mjs SCHEMA.sch PHASE:NOTICE.xml [PHASE:NOTICE.xml ...]
 //
 // e.g. `complete-validation.sch eforms-16:cn.xml eforms-29:can.xml`. Prints one JSON object on stdout:
-// {"compile_seconds", "nested_quantifiers", "notices": [{"file", "phase", "seconds", "results": [{"id", "report", "message",
-// "location"}]}]}; exit 2 with one line on stderr when the schema, a phase or a notice cannot be read.
+// {"compile_seconds", "nested_quantifiers", "notices": [{"file", "phase", "seconds", "results": [{"id",
+// "report", "message", "location"}]}]}; exit 2 with one line on stderr when the schema, a phase or a
+// notice cannot be read or evaluated.
 //
 // An included file that is absent from the schema's folder (the app keeps only the SDK's files of the
 // subtypes it writes) stands for an empty pattern; a phase that activates a pattern not found is refused,
 // so a missing file never passes for a clean notice. node-schematron does not read @role: the caller
 // tells errors from warnings with the .sch files.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import fontoxpath from 'fontoxpath';
 import schematron from 'node-schematron';
 
 const { Schema } = schematron;
+// The fontoxpath that node-schematron itself loads (its dependency, not the project's).
+const require = createRequire(import.meta.url);
+const fontoxpath = createRequire(require.resolve('node-schematron'))('fontoxpath');
 const SCH = 'http://purl.oclc.org/dsdl/schematron';
 
 function fail(message) {
