@@ -36,13 +36,14 @@ checks: install
 
 # LibreOffice converts the generated documents to PDF in the documents tests; the browser tests drive
 # the distribution's Chromium and inject axe-core from node_modules (npm); the single sign-on tests
-# start npm's oidc-provider with node. Debian packages; root.
+# start npm's oidc-provider with node; the eForms tests run the SDK's schematron rules with npm's node-schematron.
+# Debian packages; root.
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 system-packages:
 	command -v soffice >/dev/null || (apt-get update -qq && $(APT_INSTALL) libreoffice-writer-nogui libreoffice-calc-nogui || $(APT_INSTALL) libreoffice-writer libreoffice-calc)
 	command -v chromium >/dev/null || (apt-get update -qq && $(APT_INSTALL) chromium)
 	command -v npm >/dev/null || (apt-get update -qq && $(APT_INSTALL) nodejs npm)
-	test -f node_modules/axe-core/axe.min.js -a -f node_modules/oidc-provider/package.json || npm ci --no-audit --no-fund
+	test -f node_modules/axe-core/axe.min.js -a -f node_modules/oidc-provider/package.json -a -f node_modules/node-schematron/package.json || npm ci --no-audit --no-fund
 
 # The browser journeys run apart, in one process: each ends by emptying its live-server database.
 # The rest shares the demo through tests/demo_snapshot.py (one load per worker) and hashes with MD5.

@@ -43,6 +43,7 @@ def authority_upsert(
     city: str,
     kind: AuthorityKind | str,
     large_operating_budget: bool = False,
+    phone: str = "",
     review_body_name: str = "",
     review_body_postal_code: str = "",
     review_body_city: str = "",
@@ -56,6 +57,7 @@ def authority_upsert(
     authority.street = street
     authority.postal_code = postal_code
     authority.city = city
+    authority.phone = phone
     authority.kind = kind
     authority.large_operating_budget = large_operating_budget
     authority.review_body_name = review_body_name

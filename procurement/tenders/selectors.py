@@ -3,6 +3,7 @@ their page shows, each in a fixed number of queries."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import Count, Prefetch, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
@@ -84,10 +85,17 @@ def tender_detail(*, user, reference: str) -> Tender:
 
 
 def tender_for_notice(*, reference: str) -> Tender | None:
-    """A tender with what its eForms notices read: buyer, lots, criteria, bids and winners; ``None`` if unknown."""
-    return Tender.objects.select_related(
+    """A tender with what its eForms notices read: buyer, lots, criteria, bids and winners, and
+    ``notice_contracts``, the contracts signed from its lots (lot id → contract, with their subcontracts);
+    ``None`` if unknown."""
+    tender = Tender.objects.select_related(
         "programme__authority", "buyer", "opening_record"
     ).prefetch_related(Prefetch("lots", queryset=_lots())).filter(reference=reference).first()
+    if tender is not None:
+        # The contracts app builds on this one: its model is looked up, not imported.
+        contracts = apps.get_model("contracts", "Contract").objects.filter(lot__tender=tender)
+        tender.notice_contracts = {contract.lot_id: contract for contract in contracts.prefetch_related("subcontracts")}
+    return tender
 
 
 def tender_for_user(*, user, reference: str) -> Tender:

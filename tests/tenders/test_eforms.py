@@ -2,7 +2,9 @@
 SDK's XSDs, refused while a mandatory field is missing; ``manage.py export_eforms``."""
 
 import filecmp
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -10,11 +12,13 @@ from django.db import connections
 from django.urls import reverse
 from lxml import etree
 
+from procurement.contracts.models import Contract
 from procurement.tenders.exports.eforms import NoticeRefused, eforms_notice, notice_errors
-from procurement.tenders.exports.eforms_document import NS
+from procurement.tenders.exports.eforms_document import NS, received_tenders
 from procurement.tenders.management.commands.export_eforms import Command
 from procurement.tenders.models import Tender
 from procurement.tenders.rules.eforms import SDK_DIR, mandatory_fields, missing_fields, notice_refusal
+from procurement.tenders.rules.nuts import nuts_of_place
 from procurement.tenders.selectors import tender_for_notice
 
 SHARED_SDK = Path(settings.BASE_DIR).parent / "shared" / "schemas" / "eforms-sdk-1.15.1"
@@ -48,8 +52,12 @@ def text(document, path: str) -> list[str]:
 def test_the_repository_copy_of_the_sdk_is_the_shared_one():
     for relative in ("schemas/maindoc/UBL-ContractNotice-2.3.xsd", "schemas/maindoc/UBL-ContractAwardNotice-2.3.xsd",
                      "schemas/common/EFORMS-ExtensionAggregateComponents-2.3.xsd", "notice-types/16.json",
-                     "notice-types/29.json", "fields/fields.json"):
+                     "notice-types/29.json", "fields/fields.json",
+                     *(f"schematrons/static/{sch.name}" for sch in (SDK_DIR / "schematrons" / "static").glob("*.sch"))):
         assert filecmp.cmp(SDK_DIR / relative, SHARED_SDK / relative, shallow=False), relative
+    for example in ("cn_24_open.xml", "can_24_minimal.xml"):
+        assert filecmp.cmp(Path(__file__).parent / "eforms" / example, SHARED_SDK / "examples" / "notices" / example,
+                           shallow=False), example
 
 
 @pytest.mark.parametrize("example, kind", [("cn_24_open.xml", "cn"), ("can_24_minimal.xml", "can")])
@@ -103,7 +111,61 @@ def test_the_contract_notice_of_the_portal_tender_is_valid_and_carries_its_lots(
                           "/cbc:EndTime") == ["12:00:00+02:00"]
     assert "price" in text(document, "/*/cac:ProcurementProjectLot[1]//cac:SubordinateAwardingCriterion"
                                      "/cbc:AwardingCriterionTypeCode")
-    assert text(document, "/*/cbc:IssueDate") == ["2026-11-25+01:00"]
+    # Sent to the Publications Office on 15 May 2024: the notice keeps that day.
+    assert text(document, "/*/cbc:IssueDate") == ["2024-05-15+02:00"]
+    assert text(document, "//efac:Organization[1]/efac:Company/cac:PostalAddress/cbc:CountrySubentityCode") == [
+        "FRB04"]  # 37100, Indre-et-Loire
+    assert text(document, "//efac:Organization[2]/efac:Company/cac:PostalAddress/cbc:CountrySubentityCode") == [
+        "FRB06"]  # 45000, Loiret
+    assert text(document, "//efac:Organization[1]/efac:Company/cac:Contact/cbc:Telephone") == ["02 47 21 60 00"]
+    assert len(document.xpath("//efac:Organization", namespaces=NS)) == 2  # no winner in a contract notice
+    assert text(document, "/*/cac:ProcurementProjectLot[1]/cac:TenderingTerms/cac:TenderRecipientParty"
+                          "/cbc:EndpointID") == ["https://marches.metropole-rivemont.example/consultations/BNM-2024-01"]
+    assert text(document, "/*/cac:ProcurementProjectLot[1]/cac:TenderingTerms/cac:TenderValidityPeriod"
+                          "/cbc:DurationMeasure") == ["120"]
+    assert text(document, "/*/cac:TenderingTerms/cac:LotDistribution/cbc:MaximumLotsSubmittedNumeric") == ["2"]
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00")
+def test_the_notice_identifiers_are_version_4_uuids_kept_from_one_download_to_the_next(demo):
+    tender = Tender.objects.get(reference="BNM-2024-01")
+    first, again, award = notice("BNM-2024-01", "cn"), notice("BNM-2024-01", "cn"), notice("BNM-2024-01", "can")
+    ids = [text(document, "/*/cbc:ID")[0] for document in (first, again, award)]
+    assert ids == [str(tender.contract_notice_uuid)] * 2 + [str(tender.award_notice_uuid)]
+    assert {uuid.UUID(value).version for value in ids} == {4}
+    assert text(first, "/*/cbc:ContractFolderID") == text(award, "/*/cbc:ContractFolderID") == [
+        str(tender.procedure_uuid)]
+
+
+@pytest.mark.parametrize("code_type, code, nuts", [
+    ("Code postal", "37100", "FRB04"), ("Code postal", "20090", "FRM01"), ("Code postal", "20200", "FRM02"),
+    ("Code postal", "97400", "FRY40"), ("Code postal", "98000", ""), ("Code postal", "3710", ""),
+    ("Code commune", "2A004", "FRM01"), ("Code commune", "37261", "FRB04"), ("Code département", "5", "FRL02"),
+    ("Code département", "2b", "FRM02"), ("Code région", "24", ""), ("Code pays", "FR", ""),
+])
+def test_a_french_place_gives_its_departement_nuts_code(code_type, code, nuts):
+    assert nuts_of_place(code_type=code_type, code=code) == nuts
+
+
+def test_the_tenders_received_are_counted_by_size_origin_and_channel():
+    def bid(country, sme, channel):
+        return SimpleNamespace(vendor=SimpleNamespace(country=country, is_sme=sme), channel=channel)
+
+    bids = [bid("FR", True, "electronic"), bid("DE", False, "paper"), bid("US", False, "electronic"),
+            bid("", True, "electronic")]
+    assert received_tenders(bids) == {"tenders": 4, "t-sme": 2, "t-large": 2, "t-oth-eea": 1, "t-no-eea": 1,
+                                      "t-esubm": 3}
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00")
+def test_a_missing_phone_or_contract_signature_refuses_the_notice_in_french(demo):
+    tender = Tender.objects.get(reference="BNM-2024-01")
+    type(tender.programme.authority).objects.filter(pk=tender.programme.authority_id).update(phone="")
+    with pytest.raises(NoticeRefused, match=r"« BT-503-Organization-Company » \(acheteur public : téléphone\)"):
+        eforms_notice(tender=tender_for_notice(reference="BNM-2024-01"), notice="cn")
+    Contract.objects.filter(reference="BNM-2024-01-L1").update(signed_on=None)
+    with pytest.raises(NoticeRefused, match=r"« BT-145-Contract » \(lot 1 : date de signature du marché\)"):
+        eforms_notice(tender=tender_for_notice(reference="BNM-2024-01"), notice="can")
 
 
 @pytest.mark.freeze_time("2026-11-25 10:00:00")
@@ -114,8 +176,11 @@ def test_the_award_notice_of_the_portal_tender_is_valid_and_names_each_lot_winne
     tender = tender_for_notice(reference="BNM-2024-01")
     lots = list(tender.lots.all())
     assert text(document, "//efac:LotResult/cbc:TenderResultCode") == ["selec-w"] * len(lots)
-    assert text(document, "//efac:LotResult/efac:ReceivedSubmissionsStatistics/efbc:StatisticsNumeric") == [
-        str(len(lot.bids.all())) for lot in lots]
+    assert text(document, "//efac:LotResult/efac:ReceivedSubmissionsStatistics[efbc:StatisticsCode='tenders']"
+                          "/efbc:StatisticsNumeric") == [str(len(lot.bids.all())) for lot in lots]
+    assert text(document, "//efac:SettledContract/efac:ContractReference/cbc:ID") == [
+        "BNM-2024-01-L1", "BNM-2024-01-L2"]
+    assert not document.xpath("/*/cac:TenderingTerms", namespaces=NS)  # no exclusion grounds after the award
     assert text(document, "//efac:NoticeResult/efac:LotTender/cac:LegalMonetaryTotal/cbc:PayableAmount") == [
         f"{lot.winner.final_amount_ht:.2f}" for lot in lots]
     winners = text(document, "//efac:Organization[position() > 2]/efac:Company/cac:PartyName/cbc:Name")

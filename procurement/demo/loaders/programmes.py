@@ -31,7 +31,7 @@ from procurement.programmes.services import (
 DEMO_PROGRAMME_PATH = FIXTURES / "programme.json"
 DEMO_GOVERNANCE_PATH = FIXTURES / "governance.json"
 
-AUTHORITY_FIELDS = ("name", "siret", "kind", "large_operating_budget", "street", "postal_code", "city",
+AUTHORITY_FIELDS = ("name", "siret", "kind", "large_operating_budget", "street", "postal_code", "city", "phone",
                     "review_body_name", "review_body_postal_code", "review_body_city")
 PROGRAMME_FIELDS = ("reference", "name", "description", "envelope_ttc", "start_year", "end_year")
 LINE_FIELDS = (

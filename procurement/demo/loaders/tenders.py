@@ -34,7 +34,8 @@ from procurement.vendors.services import document_create
 
 TENDER_KEYS = ("reference", "object", "nature", "cpv_code", "place_code", "duration_months", "renewals",
                "renewal_months", "is_framework", "price_form", "price_types", "techniques", "execution_modes", "ccag",
-               "social_considerations", "environmental_considerations", "mapa_negotiation")
+               "social_considerations", "environmental_considerations", "mapa_negotiation",
+               "buyer_profile_url")
 
 
 def _pdf(title: str) -> SimpleUploadedFile:

@@ -38,6 +38,13 @@ def validate_siret(value: str) -> None:
 
 
 validate_postal_code = RegexValidator(r"^\d{5}$", _("Un code postal compte 5 chiffres."))
+# The eForms SDK's pattern for a telephone number (BT-503): digits, spaces or dashes, an optional leading +
+# and parenthesised groups.
+validate_phone = RegexValidator(
+    r"^((\(\+?[0-9]+\))|\+?[0-9]+)( - |-| )?(((\([0-9]+\))|[0-9]+)( - |-| )?)*([0-9]+)( )?$",
+    _("Un numéro de téléphone s'écrit avec des chiffres, séparés par des espaces ou des tirets (ex. 02 47 21 60 00 "
+      "ou +33 2 47 21 60 00)."),
+)
 validate_reference = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", _("Une référence s'écrit en majuscules, chiffres et tirets (ex. BNM).")
 )
@@ -59,6 +66,8 @@ class Authority(TimeStampedModel):
     street = models.CharField(_("adresse"), max_length=200)
     postal_code = models.CharField(_("code postal"), max_length=5, validators=[validate_postal_code])
     city = models.CharField(_("commune"), max_length=100)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone],
+                             help_text=_("Le standard de l'acheteur, donné dans les avis européens (eForms)."))
     kind = models.CharField(_("nature"), max_length=32, choices=AuthorityKind.choices)
     large_operating_budget = models.BooleanField(
         _("dépenses de fonctionnement > 60 M€"),

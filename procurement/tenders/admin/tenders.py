@@ -8,6 +8,7 @@ not shown on a sealed bid, and the list never shows an amount. CAO members are e
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils.html import format_html
@@ -50,12 +51,13 @@ class TenderAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["programme"]
     readonly_fields = ["state", "procedure", "abandon_reason", "relaunched_from", "created_at", "updated_at"]
     inlines = [LotInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["reference", "programme", "object", "nature", "cpv_code", "place_code",
                            "place_code_type", "buyer"]}),
         (_("Durée"), {"fields": ["duration_months", "renewals", "renewal_months", "is_framework"]}),
         (_("Calendrier et dossier"), {"fields": ["consultation_start", "notice_sent_on", "bid_deadline",
-                                                 "mapa_negotiation"]}),
+                                                 "buyer_profile_url", "mapa_negotiation"]}),
         (_("Données essentielles (DECP)"), {"fields": ["price_form", "price_types", "techniques", "execution_modes",
                                                        "ccag", "innovative", "social_considerations",
                                                        "environmental_considerations"]}),

@@ -69,8 +69,9 @@ class TenderSerializer(serializers.ModelSerializer):
         model = Tender
         fields = ["reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type",
                   "duration_months", "renewals", "renewal_months", "is_framework", "procedure",
-                  "consultation_start", "notice_sent_on", "bid_deadline", "mapa_negotiation", "price_form",
-                  "price_types", "techniques", "execution_modes", "ccag", "innovative", "social_considerations",
+                  "consultation_start", "notice_sent_on", "bid_deadline", "buyer_profile_url", "mapa_negotiation",
+                  "price_form", "price_types", "techniques", "execution_modes", "ccag", "innovative",
+                  "social_considerations",
                   "environmental_considerations", "state", "state_label", "abandon_reason", "buyer", "lot_count",
                   "estimated_value", "abilities"]
         read_only_fields = ["procedure", "state", "abandon_reason"]

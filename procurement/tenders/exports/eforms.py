@@ -15,9 +15,16 @@ from django.utils import timezone
 from lxml import etree
 
 from procurement.tenders.enums import LotState
-from procurement.tenders.exports.eforms_document import ROOTS, NoticeDocument
+from procurement.tenders.exports.eforms_document import (
+    ROOTS,
+    NoticeDocument,
+    place_of_performance,
+    vendor_nuts,
+)
 from procurement.tenders.rules.eforms import (
     AWARD_NOTICE,
+    CONTRACT_NOTICE,
+    EEA,
     NOTICE_LABELS,
     OPEN_PROCEDURE,
     SDK_DIR,
@@ -26,6 +33,7 @@ from procurement.tenders.rules.eforms import (
     missing_fields,
     notice_refusal,
 )
+from procurement.tenders.rules.nuts import nuts_of_postal_code
 
 
 class NoticeRefused(Exception):
@@ -98,9 +106,25 @@ def _values(tender, notice: str) -> list[tuple[str, str, object]]:
          authority and authority.review_body_name),
         ("BT-513-Organization-Company", "acheteur public : commune de l'instance de recours",
          authority and authority.review_body_city),
+        ("BT-503-Organization-Company", "acheteur public : téléphone", authority and authority.phone),
+        ("BT-507-Organization-Company", "acheteur public : code postal en France (il donne le département, "
+                                        "code NUTS)", authority and nuts_of_postal_code(authority.postal_code)),
+        ("BT-507-Organization-Company", "acheteur public : code postal de l'instance de recours (il donne le "
+                                        "département, code NUTS)",
+         authority and nuts_of_postal_code(authority.review_body_postal_code)),
         ("BT-21-Procedure", "objet de la consultation", tender.object),
         ("BT-262-Procedure", "code CPV principal", tender.cpv_code),
+        ("BT-5071-Lot", "lieu d'exécution : un code postal, un code commune ou un département en France, ou un "
+                        "pays (une région est plus large qu'un département, code NUTS)",
+         any(place_of_performance(tender))),
     ]
+    if notice == CONTRACT_NOTICE:
+        values += [
+            ("BT-15-Lot", "adresse de la consultation sur le profil d'acheteur (DCE)", tender.buyer_profile_url),
+            ("BT-18-Lot", "adresse de la consultation sur le profil d'acheteur (dépôt des offres)",
+             tender.buyer_profile_url),
+        ]
+    contracts = getattr(tender, "notice_contracts", {})
     lots = list(tender.lots.all())
     values.append(("BT-137-Lot", "lots de la consultation", lots))
     for lot in lots:
@@ -116,6 +140,19 @@ def _values(tender, notice: str) -> list[tuple[str, str, object]]:
             values.append(("BT-514-Organization-Company",
                            f"lot {lot.number} : pays de l'attributaire {vendor.name} (code ISO non reconnu)",
                            country_alpha3(vendor.country)))
+            if (vendor.country or "FR").upper() in EEA:
+                # The app derives a country subdivision from a French postal code only.
+                values.append(("BT-507-Organization-Company",
+                               f"lot {lot.number} : code postal en France de l'attributaire {vendor.name} (il donne "
+                               "le département, code NUTS ; hors de France, l'avis ne peut pas le déduire)",
+                               vendor_nuts(vendor)))
+            contract = contracts.get(lot.pk)
+            values += [
+                ("BT-150-Contract", f"lot {lot.number} : marché signé (son identifiant)",
+                 contract and contract.reference),
+                ("BT-145-Contract", f"lot {lot.number} : date de signature du marché",
+                 contract and contract.signed_on),
+            ]
     return values
 
 

@@ -4,20 +4,24 @@
 be written, and its validation, are ``exports.eforms``' business."""
 
 
-import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils import timezone
 from lxml import etree
 
-from procurement.tenders.enums import CriterionKind, LotState, PlaceCodeType
+from procurement.contracts.enums import SubcontractStatus
+from procurement.tenders.enums import CriterionKind, DepositChannel, LotState, PlaceCodeType
 from procurement.tenders.rules.eforms import (
     AWARD_NOTICE,
     CONTRACT_NOTICE,
+    EEA,
+    REVIEW_DEADLINES,
     SUBTYPES,
     country_alpha3,
 )
+from procurement.tenders.rules.nuts import nuts_of_place, nuts_of_postal_code
+from procurement.tenders.services.document_context import OFFER_VALIDITY_DAYS
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -86,6 +90,34 @@ def _org_ref(parent, name: str, org_id: str):
     return holder
 
 
+def issue_moment(tender, notice: str, now: datetime) -> datetime:
+    """When the notice is issued (BT-05): a contract notice already sent to the Publications Office keeps
+    the day it was sent (``notice_sent_on``; the app keeps no hour: noon), any other notice is issued now."""
+    if notice == CONTRACT_NOTICE and tender.notice_sent_on:
+        return timezone.make_aware(datetime.combine(tender.notice_sent_on, time(12)), now.tzinfo)
+    return now
+
+
+def place_of_performance(tender) -> tuple[str, str]:
+    """(NUTS 3 code, « other place » code BT-727) of the tender's place of performance: a postal code, a
+    commune or a département gives its département's NUTS code; a country, « anywhere in the country »;
+    ("", "") for a region, wider than a NUTS 3 area (the notice is then refused)."""
+    if tender.place_code_type == PlaceCodeType.COUNTRY:
+        return "", "anyw-cou"
+    return nuts_of_place(code_type=tender.place_code_type, code=tender.place_code), ""
+
+
+def place_country(tender) -> str:
+    if tender.place_code_type == PlaceCodeType.COUNTRY:
+        return country_alpha3(tender.place_code)
+    return "FRA"
+
+
+def vendor_nuts(vendor) -> str:
+    """A vendor's NUTS 3 code, derived from its postal code in France; ``""`` elsewhere."""
+    return nuts_of_postal_code(vendor.postal_code) if (vendor.country or "FR").upper() == "FR" else ""
+
+
 def _extension(parent):
     return sub(sub(sub(sub(parent, "ext:UBLExtensions"), "ext:UBLExtension"), "ext:ExtensionContent"),
                "efext:EformsExtension")
@@ -96,7 +128,10 @@ class NoticeDocument:
         self.tender, self.notice, self.now = tender, notice, now
         self.authority = tender.programme.authority
         self.lots = list(tender.lots.all())
-        self.winners = [lot.winner for lot in self.lots if lot.state == LotState.AWARDED and lot.winner_id]
+        self.contracts = getattr(tender, "notice_contracts", {})
+        # The winners are named in the award notice only.
+        self.winners = [lot.winner for lot in self.lots if lot.state == LotState.AWARDED and lot.winner_id
+                        and notice == AWARD_NOTICE]
         vendors = []
         for bid in self.winners:
             if bid.vendor not in vendors:
@@ -115,11 +150,12 @@ class NoticeDocument:
         tender = self.tender
         sub(root, "cbc:UBLVersionID", "2.3")
         sub(root, "cbc:CustomizationID", "eforms-sdk-1.15")
-        sub(root, "cbc:ID", str(uuid.uuid5(uuid.NAMESPACE_URL, f"eforms/{tender.reference}/{self.notice}")),
-            schemeName="notice-id")
-        sub(root, "cbc:ContractFolderID", str(uuid.uuid5(uuid.NAMESPACE_URL, f"eforms/{tender.reference}")))
-        sub(root, "cbc:IssueDate", _date(self.now, self.now))
-        sub(root, "cbc:IssueTime", _time(self.now))
+        notice_id = tender.contract_notice_uuid if self.notice == CONTRACT_NOTICE else tender.award_notice_uuid
+        sub(root, "cbc:ID", str(notice_id), schemeName="notice-id")
+        sub(root, "cbc:ContractFolderID", str(tender.procedure_uuid))
+        issued = issue_moment(tender, self.notice, self.now)
+        sub(root, "cbc:IssueDate", _date(issued, self.now))
+        sub(root, "cbc:IssueTime", _time(issued))
         sub(root, "cbc:VersionID", "01")
         sub(root, "cbc:RegulatoryDomain", "32014L0024")
         if self.notice == CONTRACT_NOTICE:
@@ -128,10 +164,14 @@ class NoticeDocument:
             sub(root, "cbc:NoticeTypeCode", "can-standard", listName="result")
         sub(root, "cbc:NoticeLanguageCode", LANGUAGE)
         self.contracting_party(sub(root, "cac:ContractingParty"))
-        terms = sub(root, "cac:TenderingTerms")
-        requirement = sub(sub(terms, "cac:TendererQualificationRequest"), "cac:SpecificTendererRequirement")
-        sub(requirement, "cbc:TendererRequirementTypeCode", "epo-procurement-document",
-            listName="exclusion-grounds-source")
+        if self.notice == CONTRACT_NOTICE:
+            terms = sub(root, "cac:TenderingTerms")
+            # The exclusion grounds are those of the procurement documents; the award notice has none.
+            requirement = sub(sub(terms, "cac:TendererQualificationRequest"), "cac:SpecificTendererRequirement")
+            sub(requirement, "cbc:TendererRequirementTypeCode", "epo-procurement-document",
+                listName="exclusion-grounds-source")
+            # The RC lets a candidate answer one or several lots: as many as there are (BT-31).
+            sub(sub(terms, "cac:LotDistribution"), "cbc:MaximumLotsSubmittedNumeric", str(len(self.lots)))
         process = sub(root, "cac:TenderingProcess")
         sub(process, "cbc:ProcedureCode", "open", listName="procurement-procedure-type")
         if self.notice == CONTRACT_NOTICE:
@@ -152,9 +192,10 @@ class NoticeDocument:
         authority = self.authority
         buyer_email = self.tender.buyer.email if self.tender.buyer_id else ""
         self.company(parent, BUYER, authority.name, authority.siret, authority.street, authority.city,
-                     authority.postal_code, buyer_email)
+                     authority.postal_code, buyer_email, phone=authority.phone,
+                     nuts=nuts_of_postal_code(authority.postal_code))
         self.company(parent, REVIEW_BODY, authority.review_body_name, "", "", authority.review_body_city,
-                     authority.review_body_postal_code, "")
+                     authority.review_body_postal_code, "", nuts=nuts_of_postal_code(authority.review_body_postal_code))
         for bid in self.winners:
             vendor = bid.vendor
             org_id = self.vendor_orgs[vendor.pk]
@@ -162,10 +203,14 @@ class NoticeDocument:
                             namespaces=NS, id=org_id):
                 continue
             self.company(parent, org_id, vendor.name, vendor.siret or vendor.vat_number, vendor.street,
-                         vendor.city, vendor.postal_code, "", country=vendor.country or "FR")
+                         vendor.city, vendor.postal_code, "", country=vendor.country or "FR",
+                         nuts=vendor_nuts(vendor), size="sme" if vendor.is_sme else "large")
 
-    def company(self, parent, org_id, name, siret, street, city, postal_code, email, country="FR"):
+    def company(self, parent, org_id, name, siret, street, city, postal_code, email, country="FR", *,
+                nuts="", phone="", size=""):
         company = sub(sub(parent, "efac:Organization"), "efac:Company")
+        if size:  # BT-165, a winner's size: the app knows whether it is an SME
+            sub(company, "efbc:CompanySizeCode", size, listName="economic-operator-size")
         sub(sub(company, "cac:PartyIdentification"), "cbc:ID", org_id, schemeName="organization")
         sub(sub(company, "cac:PartyName"), "cbc:Name", name, languageID=LANGUAGE)
         address = sub(company, "cac:PostalAddress")
@@ -174,12 +219,18 @@ class NoticeDocument:
         sub(address, "cbc:CityName", city)
         if postal_code:
             sub(address, "cbc:PostalZone", postal_code)
+        if nuts:
+            sub(address, "cbc:CountrySubentityCode", nuts, listName="nuts")
         sub(sub(address, "cac:Country"), "cbc:IdentificationCode", country_alpha3(country), listName="country")
         # The SIRET is the French organisation identifier (BT-501).
         sub(sub(company, "cac:PartyLegalEntity"), "cbc:CompanyID", siret or "non disponible",
             **({"schemeName": "SIRET"} if siret else {}))
-        if email:
-            sub(sub(company, "cac:Contact"), "cbc:ElectronicMail", email)
+        if email or phone:
+            contact = sub(company, "cac:Contact")
+            if phone:
+                sub(contact, "cbc:Telephone", phone)
+            if email:
+                sub(contact, "cbc:ElectronicMail", email)
 
     def contracting_party(self, party):
         legal_type = BUYER_LEGAL_TYPE.get(self.authority.kind, "la")
@@ -199,13 +250,15 @@ class NoticeDocument:
         sub(sub(project, "cac:MainCommodityClassification"), "cbc:ItemClassificationCode",
             tender.cpv_code.split("-")[0], listName="cpv")
         location = sub(project, "cac:RealizedLocation")
-        if tender.place_code_type != PlaceCodeType.POSTAL:
-            sub(location, "cbc:Description", f"{tender.get_place_code_type_display()} {tender.place_code}",
-                languageID=LANGUAGE)
+        sub(location, "cbc:Description", f"{tender.get_place_code_type_display()} {tender.place_code}",
+            languageID=LANGUAGE)
         address = sub(location, "cac:Address")
-        if tender.place_code_type == PlaceCodeType.POSTAL:
-            sub(address, "cbc:PostalZone", tender.place_code)
-        sub(sub(address, "cac:Country"), "cbc:IdentificationCode", "FRA", listName="country")
+        nuts, other_place = place_of_performance(tender)
+        if nuts:
+            sub(address, "cbc:CountrySubentityCode", nuts, listName="nuts")
+        if other_place:
+            sub(address, "cbc:Region", other_place)
+        sub(sub(address, "cac:Country"), "cbc:IdentificationCode", place_country(tender), listName="country")
         return project
 
     def lot(self, element, lot):
@@ -249,9 +302,12 @@ class NoticeDocument:
         contract_notice = self.notice == CONTRACT_NOTICE
         sub(terms, "cbc:FundingProgramCode", "no-eu-funds", listName="eu-funded")
         if contract_notice:
+            # The DCE is free on the buyer profile, at the consultation's address (BT-15).
             documents = sub(terms, "cac:CallForTendersDocumentReference")
             sub(documents, "cbc:ID", f"DCE-{self.tender.reference}")
             sub(documents, "cbc:DocumentType", "non-restricted-document")
+            sub(sub(sub(documents, "cac:Attachment"), "cac:ExternalReference"), "cbc:URI",
+                self.tender.buyer_profile_url)
             for list_name, code in (("reserved-procurement", "none"),
                                     ("selection-criteria-source", "epo-procurement-document")):
                 requirement = sub(sub(terms, "cac:TendererQualificationRequest"), "cac:SpecificTendererRequirement")
@@ -263,7 +319,13 @@ class NoticeDocument:
         criterion_group = sub(sub(terms, "cac:AwardingTerms"), "cac:AwardingCriterion")
         for criterion in sorted((c for c in lot.criteria.all() if c.parent_id is None), key=lambda c: c.position):
             self.criterion(criterion_group, criterion)
+        if contract_notice:
+            # Tenders are submitted on the buyer profile (BT-18), and stay valid as long as the RC says (BT-98).
+            sub(sub(terms, "cac:TenderRecipientParty"), "cbc:EndpointID", self.tender.buyer_profile_url)
+            sub(sub(terms, "cac:TenderValidityPeriod"), "cbc:DurationMeasure", str(OFFER_VALIDITY_DAYS),
+                unitCode="DAY")
         appeal = sub(terms, "cac:AppealTerms")
+        sub(sub(appeal, "cac:PresentationPeriod"), "cbc:Description", REVIEW_DEADLINES, languageID=LANGUAGE)
         _org_ref(appeal, "cac:AppealReceiverParty", REVIEW_BODY)
         if contract_notice:
             sub(sub(terms, "cac:Language"), "cbc:ID", LANGUAGE)
@@ -296,9 +358,10 @@ class NoticeDocument:
                 listName="winner-selection-status")
             if lot in awarded:
                 _ref(lot_result, "efac:LotTender", "tender", f"TEN-{lot.number:04d}")
-            statistics = sub(lot_result, "efac:ReceivedSubmissionsStatistics")
-            sub(statistics, "efbc:StatisticsCode", "tenders", listName="received-submission-type")
-            sub(statistics, "efbc:StatisticsNumeric", str(len(lot.bids.all())))
+            for code, count in received_tenders(lot.bids.all()).items():
+                statistics = sub(lot_result, "efac:ReceivedSubmissionsStatistics")
+                sub(statistics, "efbc:StatisticsCode", code, listName="received-submission-type")
+                sub(statistics, "efbc:StatisticsNumeric", str(count))
             if lot in awarded:
                 _ref(lot_result, "efac:SettledContract", "contract", f"CON-{lot.number:04d}")
             _ref(lot_result, "efac:TenderLot", "Lot", _lot_id(lot))
@@ -308,10 +371,23 @@ class NoticeDocument:
             sub(tender, "cbc:RankCode", "1")
             sub(sub(tender, "cac:LegalMonetaryTotal"), "cbc:PayableAmount", lot.winner.final_amount_ht,
                 currencyID="EUR")
+            signed = self.contracts.get(lot.pk)
+            # BT-773: subcontracting declared (DC4) for the contract signed from this tender, or none.
+            declared = signed is not None and any(subcontract.status != SubcontractStatus.REFUSED
+                                                  for subcontract in signed.subcontracts.all())
+            subcontracting = sub(tender, "efac:SubcontractingTerm")
+            sub(subcontracting, "efbc:TermCode", "yes" if declared else "no", listName="applicability")
+            if declared:  # its share is kept TTC per subcontract, not as the notice states it (BT-730, BT-731)
+                sub(subcontracting, "efbc:PercentageKnownIndicator", False)
+                sub(subcontracting, "efbc:ValueKnownIndicator", False)
             _ref(tender, "efac:TenderingParty", "tendering-party", f"TPA-{lot.number:04d}")
             _ref(tender, "efac:TenderLot", "Lot", _lot_id(lot))
+            _ref(tender, "efac:TenderReference", "", tender_reference(self.tender, lot, lot.winner))
         for lot in awarded:
             contract = _ref(result, "efac:SettledContract", "contract", f"CON-{lot.number:04d}")
+            signed = self.contracts[lot.pk]
+            sub(contract, "cbc:IssueDate", _date(signed.signed_on, self.now))  # BT-145, conclusion
+            _ref(contract, "efac:ContractReference", "", signed.reference)  # BT-150
             _ref(contract, "efac:LotTender", "tender", f"TEN-{lot.number:04d}")
         for lot in awarded:
             party = _ref(result, "efac:TenderingParty", "tendering-party", f"TPA-{lot.number:04d}")
@@ -319,11 +395,32 @@ class NoticeDocument:
 
 
 def _ref(parent, name: str, scheme: str, identifier: str):
-    """``<name><cbc:ID schemeName=scheme>identifier</cbc:ID></name>`` (the ID alone without a name); returns
-    the element holding the ID."""
+    """``<name><cbc:ID schemeName=scheme>identifier</cbc:ID></name>`` (the ID alone without a name, no
+    schemeName without a scheme); returns the element holding the ID."""
     holder = sub(parent, name) if name else parent
-    sub(holder, "cbc:ID", identifier, schemeName=scheme)
+    sub(holder, "cbc:ID", identifier, **({"schemeName": scheme} if scheme else {}))
     return holder
+
+
+def tender_reference(tender, lot, bid) -> str:
+    """The tender's identifier (BT-3201): the consultation, the lot and the bid's number in the app."""
+    return f"{tender.reference}-L{lot.number}-O{bid.pk}"
+
+
+def received_tenders(bids) -> dict[str, int]:
+    """The counts of tenders received for a lot (BT-759, by type BT-760), from the registered bids: all,
+    from SMEs and from the others, from another EEA country than France and from outside the EEA, and
+    those deposited electronically."""
+    bids = list(bids)
+    countries = [(bid.vendor.country or "FR").upper() for bid in bids]
+    return {
+        "tenders": len(bids),
+        "t-sme": sum(1 for bid in bids if bid.vendor.is_sme),
+        "t-large": sum(1 for bid in bids if not bid.vendor.is_sme),
+        "t-oth-eea": sum(1 for country in countries if country in EEA and country != "FR"),
+        "t-no-eea": sum(1 for country in countries if country not in EEA),
+        "t-esubm": sum(1 for bid in bids if bid.channel == DepositChannel.ELECTRONIC),
+    }
 
 
 def _lot_id(lot) -> str:

@@ -54,6 +54,10 @@ class TenderForm(forms.ModelForm):
     execution_modes = choices_field(ExecutionMode, _("Modalités d'exécution"))
     social_considerations = choices_field(SocialConsideration, _("Considérations sociales"))
     environmental_considerations = choices_field(EnvironmentalConsideration, _("Considérations environnementales"))
+    buyer_profile_url = forms.URLField(
+        label=_("Adresse de la consultation sur le profil d'acheteur"), required=False, max_length=500,
+        assume_scheme="https", help_text=Tender._meta.get_field("buyer_profile_url").help_text,
+    )
 
     class Meta:
         model = Tender
@@ -68,7 +72,8 @@ class TenderForm(forms.ModelForm):
     groups = (
         (_("Le besoin"), ("reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type")),
         (_("Durée"), ("duration_months", "renewals", "renewal_months", "is_framework")),
-        (_("Calendrier et dossier"), ("consultation_start", "notice_sent_on", "bid_deadline", "mapa_negotiation")),
+        (_("Calendrier et dossier"), ("consultation_start", "notice_sent_on", "bid_deadline", "buyer_profile_url",
+                                        "mapa_negotiation")),
         (_("Données essentielles (DECP)"), ("price_form", "price_types", "techniques", "execution_modes", "ccag",
                                             "innovative", "social_considerations", "environmental_considerations")),
     )

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator, RegexValidator
@@ -91,6 +92,10 @@ class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
     )
     notice_sent_on = models.DateField(_("envoi de l'avis de publicité"), null=True, blank=True)
     bid_deadline = models.DateTimeField(_("date limite de réception des offres"), null=True, blank=True)
+    buyer_profile_url = models.URLField(
+        _("adresse de la consultation sur le profil d'acheteur"), max_length=500, blank=True,
+        help_text=_("Où le DCE se télécharge et où les offres se déposent ; l'avis européen (eForms) la donne."),
+    )
     content_changed_at = models.DateTimeField(
         _("dernière modification des lots, critères ou dates"), null=True, blank=True, editable=False,
         help_text=_("Le DCE doit avoir été généré après ce moment pour que la consultation soit prête."),
@@ -121,6 +126,14 @@ class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
         "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="tenders",
         verbose_name=_("acheteur responsable"),
     )
+    # The identifiers of the EU notices (eForms): random version-4 UUIDs, as the SDK's rules require,
+    # drawn once and kept, so that every download of a notice carries the same ones.
+    procedure_uuid = models.UUIDField(_("identifiant européen de la procédure"), default=uuid.uuid4, unique=True,
+                                      editable=False)
+    contract_notice_uuid = models.UUIDField(_("identifiant de l'avis de marché"), default=uuid.uuid4, unique=True,
+                                            editable=False)
+    award_notice_uuid = models.UUIDField(_("identifiant de l'avis d'attribution"), default=uuid.uuid4, unique=True,
+                                         editable=False)
 
     history = HistoricalRecords(excluded_fields=["state"])
     objects = TenderQuerySet.as_manager()

@@ -73,11 +73,24 @@ def mandatory_fields(subtype: str) -> frozenset[str]:
     return mandatory_in(notice_type=notice_type, fields=fields, subtype=subtype)
 
 
+# Fields that notice-types/*.json leave optional but that the SDK's schematron rules require in the
+# notices the app writes, whose conditions always hold there: a buyer in France (BT-503 its telephone,
+# BT-507 its country subdivision, as for every organisation in an EEA country), electronic submission
+# required (BT-18 where tenders are submitted, BT-15 where the documents are), a place of performance in
+# France (BT-5071); in the award notice, the contract signed for each lot won (BT-150, BT-145).
+RULE_MANDATORY = {
+    "16": frozenset({"BT-503-Organization-Company", "BT-507-Organization-Company", "BT-5071-Lot", "BT-15-Lot",
+                     "BT-18-Lot"}),
+    "29": frozenset({"BT-503-Organization-Company", "BT-507-Organization-Company", "BT-5071-Lot",
+                     "BT-150-Contract", "BT-145-Contract"}),
+}
+
+
 def missing_fields(*, subtype: str, values: list[tuple[str, str, object]],
                    mandatory: frozenset[str] | None = None) -> list[str]:
     """The mandatory fields among ``values`` ((business term, the app's field in French, value), once per
     lot for a lot's field) that are empty, each as « BT-… » (the app's field)."""
-    mandatory = mandatory_fields(subtype) if mandatory is None else mandatory
+    mandatory = mandatory_fields(subtype) | RULE_MANDATORY.get(subtype, frozenset()) if mandatory is None else mandatory
     return [f"« {term} » ({label})" for term, label, value in values
             if term in mandatory and value in (None, "", [], ())]
 
@@ -90,6 +103,19 @@ ALPHA3 = {
     "SE": "SWE", "SI": "SVN", "SK": "SVK", "IS": "ISL", "LI": "LIE", "NO": "NOR", "CH": "CHE", "GB": "GBR",
     "MC": "MCO", "AD": "AND", "US": "USA", "CA": "CAN",
 }
+
+
+# The European Economic Area (the EU, Iceland, Liechtenstein, Norway): eForms counts the tenders received
+# from another of its countries apart from those from outside it (BT-760 « t-oth-eea », « t-no-eea »).
+EEA = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+    "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
+})
+
+# The review deadlines (BT-99), as the RC's « Recours » article states them (templates/docx/dce_texts.py).
+REVIEW_DEADLINES = ("Le tribunal administratif dans le ressort duquel siège l'acheteur peut être saisi d'un référé "
+                    "précontractuel jusqu'à la signature du marché, puis d'un recours en contestation de la validité "
+                    "du contrat dans les deux mois suivant la publicité de l'attribution.")
 
 
 def country_alpha3(alpha2: str) -> str:

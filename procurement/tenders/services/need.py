@@ -19,6 +19,7 @@ from procurement.tenders.rules.procedure import LotValue, ProcedureAdvice, advis
 TENDER_FIELDS = (
     "reference", "programme", "object", "nature", "cpv_code", "place_code", "place_code_type", "duration_months",
     "renewals", "renewal_months", "is_framework", "consultation_start", "notice_sent_on", "bid_deadline",
+    "buyer_profile_url",
     "mapa_negotiation", "price_form", "price_types", "techniques", "execution_modes", "ccag",
     "innovative", "social_considerations", "environmental_considerations", "buyer",
 )
@@ -177,7 +178,7 @@ def tender_relaunch(*, tender: Tender, by, consultation_start) -> Tender:
         raise ValidationError("Tous les lots ont été attribués : rien à relancer.")
     fields = {key: getattr(tender, key) for key in TENDER_FIELDS}
     fields.update(reference=_relaunch_reference(tender.reference), consultation_start=consultation_start,
-                  notice_sent_on=None, bid_deadline=None, buyer=by)
+                  notice_sent_on=None, bid_deadline=None, buyer_profile_url="", buyer=by)
     copy = tender_create(by=by, **fields)
     copy.relaunched_from = tender
     copy.save(update_fields=["relaunched_from"])
