@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenders', '0012_letter_sent_electronically'),
+        ('tenders', '0013_eforms_identifiers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
