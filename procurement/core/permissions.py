@@ -53,6 +53,9 @@ GRANTS: dict[str, frozenset[str]] = {
     "vendors.read": READERS,
     "vendors.edit": BUYERS,
     "programmes.read": READERS,
+    # The sharing of a programme's costs among its members: kept by the buyers and finance together.
+    "sharing.read": READERS,
+    "sharing.edit": frozenset({BUYER, FINANCE, ADMIN}),
     "programmes.edit": frozenset({ADMIN}),
     # The council's delegations and deliberations that authorise signing: recorded by the buyers.
     "council_acts.edit": BUYERS,
