@@ -5,6 +5,8 @@ and two keys compared."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from procurement.contracts.selectors.finance import commitments
 from procurement.programmes.models import Programme
@@ -152,3 +154,13 @@ def test_the_keys_offered_and_the_cost_lines(agreement):
         ("flat", False, "100 % part égale")]
     cost = year_cost(agreement=agreement, year=2026)
     assert sorted((line.contract.reference, line.budget_line.label) for line in cost.lines) == sorted(SHARED)
+
+
+def test_the_shares_take_as_many_queries_for_58_members_as_for_8(agreement, django_assert_num_queries):
+    with CaptureQueriesContext(connection) as all_members:
+        shares(agreement=agreement, year=2026, key="mixte-bornes")
+    Member.objects.filter(agreement=agreement).exclude(
+        name__in=["Ville-centre", "Villebrune", "Saint-Aurèle", "Montvernay", "Curis-sur-Saône", "Fleurieu-Val",
+                  "Poleymieux-Mont", "Bron-les-Prés"]).delete()
+    with django_assert_num_queries(len(all_members.captured_queries)):
+        assert len(shares(agreement=agreement, year=2026, key="mixte-bornes").members) == 8
