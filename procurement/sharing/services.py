@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from procurement.contracts.models import Contract
-from procurement.core.money import MONEY_LIMIT, MoneyError, round_money, to_decimal
+from procurement.core.money import MONEY_LIMIT, MoneyError, format_eur, round_money, to_decimal
 from procurement.core.permissions import require
 from procurement.programmes.models import BudgetLine, CouncilAct, Programme
 from procurement.resources.models import Library
@@ -30,7 +30,15 @@ from procurement.sharing.models import (
     SharedItem,
     SharingKey,
 )
-from procurement.sharing.selectors import shareable_budget_lines, shareable_contracts
+from procurement.sharing.rules import SharingRefused
+from procurement.sharing.selectors import (
+    YearCost,
+    key_definition,
+    shareable_budget_lines,
+    shareable_contracts,
+    shared_costs,
+    shares,
+)
 
 REFUSED = "Seuls les acheteurs et les agents des finances tiennent les conventions de partage des coûts."
 AmountInput = Decimal | int | str
@@ -421,7 +429,9 @@ def bounds_set(*, key: SharingKey, bounds: Mapping[Member | int, tuple[AmountInp
                by) -> list[MemberBound]:
     """Sets what members pay at least (floor) and at most (cap) each year under ``key``, TTC: member or its
     pk → (floor, cap); both empty removes them. Returns the rows written (unchanged ones are not). Checked
-    in full before anything is written, then written in bulk."""
+    in full before anything is written, then written in bulk. Refused when the key would no longer divide
+    a year of the agreement it divides now: a floor above that year's total (the member would pay more than
+    the total), floors adding up to more, caps that cannot cover it."""
     _require_change(key.agreement, by)
     _locked(key.agreement)
     members = {member.pk: member for member in Member.objects.filter(agreement=key.agreement_id)}
@@ -435,6 +445,13 @@ def bounds_set(*, key: SharingKey, bounds: Mapping[Member | int, tuple[AmountInp
         if floor is not None and cap is not None and floor > cap:
             raise ValidationError({"cap_ttc": f"{member} : le plafond ne peut pas être inférieur au plancher."})
         wanted[pk] = (floor, cap)
+    divided = _years_divided(key)
+    for pk, (floor, _cap) in wanted.items():
+        for year, cost in divided.items():
+            if floor is not None and floor > cost.total_ttc:
+                raise ValidationError({"floor_ttc": f"{members[pk]} : le plancher ({format_eur(floor)}) dépasse le "
+                                                    f"total à répartir en {year} ({format_eur(cost.total_ttc)}) : "
+                                                    f"le membre paierait plus que le total."})
     existing = {row.member_id: row for row in MemberBound.objects.filter(key=key, member__in=list(wanted))}
     removed = [row.pk for pk, row in existing.items() if wanted[pk] == (None, None)]
     created = [MemberBound(key=key, member=members[pk], floor_ttc=floor, cap_ttc=cap)
@@ -448,7 +465,32 @@ def bounds_set(*, key: SharingKey, bounds: Mapping[Member | int, tuple[AmountInp
         _delete(row, by)
     bulk_create_with_history(created, MemberBound, default_user=by)
     bulk_update_with_history(changed, MemberBound, ["floor_ttc", "cap_ttc"], default_user=by)
+    if divided:
+        definition = key_definition(agreement=key.agreement, key=key)
+        for year, cost in divided.items():
+            try:
+                shares(agreement=key.agreement, year=year, key=definition, cost=cost)
+            except SharingRefused as refusal:
+                # Raised inside the transaction: the bounds written above are rolled back.
+                raise ValidationError({NON_FIELD_ERRORS: f"En {year}, ces planchers et plafonds empêcheraient la "
+                                                         f"clé de répartir : {refusal.reason}"}) from None
     return created + changed
+
+
+def _years_divided(key: SharingKey) -> dict[int, YearCost]:
+    """The years of the agreement whose cost the key divides as it stands, with that cost: floors and caps
+    may not take one of them away (a year the key cannot divide yet, for want of uses, say, is left to the
+    shares page, which says why)."""
+    agreement = key.agreement
+    definition = key_definition(agreement=agreement, key=key)
+    divided = {}
+    for year, cost in shared_costs(agreement=agreement).items():
+        try:
+            shares(agreement=agreement, year=year, key=definition, cost=cost)
+        except SharingRefused:
+            continue
+        divided[year] = cost
+    return divided
 
 
 def bound_set(*, key: SharingKey, member: Member, floor_ttc: AmountInput | None = None,

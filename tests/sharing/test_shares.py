@@ -5,6 +5,7 @@ and two keys compared."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,7 +13,7 @@ from procurement.contracts.selectors.finance import commitments
 from procurement.programmes.models import Programme
 from procurement.resources.models import Library
 from procurement.sharing import services
-from procurement.sharing.models import Member
+from procurement.sharing.models import Member, MemberBound
 from procurement.sharing.selectors import (
     SharingRefused,
     agreement_for,
@@ -108,11 +109,42 @@ def test_a_key_that_cannot_divide_is_refused_with_the_reason(agreement, buyer):
                                     "y comptent pour zéro.")
     key = services.key_create(agreement=agreement, name="plancher-eleve", label="Plancher trop haut",
                               components={"population": 1}, by=buyer)
-    services.bounds_set(key=key, bounds=dict.fromkeys(agreement.members.all(), ("8000.00", None)), by=buyer)
+    # Floors that fitted the cost when they were set, before an order was cancelled, say: the service would
+    # refuse them now (tests/sharing/test_services.py), so they are written as they stand.
+    MemberBound.objects.bulk_create(MemberBound(key=key, member=member, floor_ttc=Decimal("8000.00"))
+                                    for member in agreement.members.all())
     with pytest.raises(SharingRefused) as refused:
         shares(agreement=agreement, year=2026, key="plancher-eleve")
     assert refused.value.reason.replace("\u00a0", " ").replace("\u202f", " ") == (
         "Les planchers (464 000,00 €) dépassent ensemble le total à répartir (430 274,10 €).")
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_a_floor_above_a_years_total_is_refused_naming_the_member_and_nothing_is_stored(agreement, buyer):
+    key = agreement.keys.get(name="mixte-bornes")
+    villebrune = Member.objects.get(agreement=agreement, name="Villebrune")
+    before = sorted(MemberBound.objects.filter(key=key).values_list("member__name", "floor_ttc", "cap_ttc"))
+    with pytest.raises(ValidationError) as refused:
+        services.bounds_set(key=key, bounds={villebrune: ("400000", None)}, by=buyer)
+    # 2025 costs 377 915,20 €: the floor would have Villebrune pay more than everything shared that year.
+    assert {field: [plain(message) for message in messages] for field, messages in
+            refused.value.message_dict.items()} == {"floor_ttc": [
+                "Villebrune : le plancher (400 000,00 €) dépasse le total à répartir en 2025 (377 915,20 €) : le "
+                "membre paierait plus que le total."]}
+    assert sorted(MemberBound.objects.filter(key=key).values_list("member__name", "floor_ttc", "cap_ttc")) == before
+
+
+def test_floors_that_add_up_to_more_than_a_years_total_are_refused_and_nothing_is_stored(agreement, buyer):
+    key = agreement.keys.get(name="mixte-bornes")
+    with pytest.raises(ValidationError) as refused:
+        services.bounds_set(key=key, bounds=dict.fromkeys(agreement.members.all(), ("7000", None)), by=buyer)
+    assert [plain(message) for message in refused.value.message_dict["__all__"]] == [
+        "En 2025, ces planchers et plafonds empêcheraient la clé de répartir : Les planchers (406 000,00 €) "
+        "dépassent ensemble le total à répartir (377 915,20 €)."]
+    assert set(MemberBound.objects.filter(key=key).values_list("floor_ttc", flat=True)) == {Decimal("500.00")}
 
 
 @pytest.mark.parametrize(("year", "key", "reason"), [
