@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 GAIN_COLOUR = "#16653a"  # pays less: the page's « ok » green
 LOSS_COLOUR = "#a4161a"  # pays more: the page's « error » red
-LABEL_W, PLOT_W, ROW_H, TOP, GAP = 190, 520, 26, 8, 6
+LABEL_W, PLOT_W, ROW_H, TOP, GAP = 160, 360, 26, 8, 5
 
 
 def difference_chart_svg(*, rows: list[tuple[str, Decimal, str]], title: str, description: str,
@@ -34,12 +34,12 @@ def difference_chart_svg(*, rows: list[tuple[str, Decimal, str]], title: str, de
             x, colour, text_x, anchor = axis - length, GAIN_COLOUR, axis + GAP, "start"
         else:
             x, colour, text_x, anchor = axis, LOSS_COLOUR, axis - GAP, "end"
-        return (LABEL_W - 8, y + 17, label[:30], x, y + 5, length, ROW_H - 10, colour, text_x, y + 17, anchor, text)
+        return (LABEL_W - 8, y + 17, label[:24], x, y + 5, length, ROW_H - 10, colour, text_x, y + 17, anchor, text)
 
     bars = format_html_join("", (
-        '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>'
+        '<text x="{}" y="{}" font-size="13" text-anchor="end">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
-        '<text x="{}" y="{}" font-size="12" text-anchor="{}">{}</text>'
+        '<text x="{}" y="{}" font-size="13" text-anchor="{}">{}</text>'
     ), (parts(index, label, value, text) for index, (label, value, text) in enumerate(rows)))
     return format_html(
         '<svg role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '

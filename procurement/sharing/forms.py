@@ -14,6 +14,7 @@ from procurement.programmes.models import CouncilAct
 from procurement.resources.models import Library
 from procurement.sharing.enums import CostBasis, KeyBasis, MemberKind
 from procurement.sharing.models import MAX_YEAR, MIN_YEAR
+from procurement.sharing.presentation import short_title
 
 # How the pages name the single-component keys in a list of keys.
 BUILTIN_LABELS = {KeyBasis.POPULATION: _("population (clé à une seule composante)"),
@@ -28,8 +29,9 @@ def key_choices(keys) -> list[tuple[str, str]]:
         if key.is_builtin:
             choices.append((key.name, str(BUILTIN_LABELS[key.name])))
         else:
+            bounds = f", {_('avec planchers ou plafonds')}" if key.bounds else ""
             applied = f" ({_('appliquée')})" if key.is_applied else ""
-            choices.append((key.name, f"{key.name} — {key.description}{applied}"))
+            choices.append((key.name, f"{key.name} — {key.description}{bounds}{applied}"))
     return choices
 
 
@@ -160,7 +162,8 @@ class SharedItemForm(forms.Form):
     def __init__(self, data=None, *, contracts, budget_lines, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["contract"].queryset = contracts
-        self.fields["contract"].label_from_instance = lambda contract: f"{contract.reference} — {contract.title}"
+        self.fields["contract"].label_from_instance = lambda contract: (f"{contract.reference} — "
+                                                                        f"{short_title(contract)}")
         self.fields["budget_line"].queryset = budget_lines
         self.fields["budget_line"].label_from_instance = lambda line: f"{line.label} ({line.imputation})"
 

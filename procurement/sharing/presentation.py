@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from procurement.core.money import format_eur
@@ -19,10 +20,28 @@ PERCENT = Decimal("0.01")
 
 
 def tier_label(tier: str | None) -> str:
-    """« plus de 15 000 hab. », « 15 000 hab. ou moins », « — » without a population."""
+    """« > 15 000 hab. », « ≤ 15 000 hab. » (no-break spaces: it never wraps), « — » without a population."""
     if tier is None:
         return "—"
-    return _("plus de 15 000 hab.") if tier == LibraryTier.LARGE else _("15 000 hab. ou moins")
+    if tier == LibraryTier.LARGE:
+        return _("> 15\u00a0000\u00a0hab.")
+    return _("\u2264\u00a015\u00a0000\u00a0hab.")
+
+
+def short_title(contract) -> str:
+    """A contract's title up to its tender's object (« Lot 1 : Portail et maintenance »), at most 60 characters."""
+    return Truncator(contract.title.split(" — ")[0]).chars(60)
+
+
+def item_label(item) -> str:
+    """What a shared item names: « BNM-2024-01-L1 — Lot 1 : Portail et maintenance, ligne « Maintenance du
+    portail » », « tous les marchés de la ligne « Ressources en ligne » »."""
+    if item.contract_id is None:
+        return _("tous les marchés de la ligne « %(line)s »") % {"line": item.budget_line.label}
+    text = f"{item.contract.reference} — {short_title(item.contract)}"
+    if item.budget_line_id is not None:
+        text += _(", ligne « %(line)s »") % {"line": item.budget_line.label}
+    return text
 
 
 def bound_label(row: MemberShare, key: KeyDefinition) -> str:
@@ -43,10 +62,10 @@ def weights_percent(key: KeyDefinition) -> list[tuple[str, Decimal]]:
 
 
 def percent_text(value: Decimal | None) -> str:
-    """« 12,5 % » (at most two decimals, trailing zeros dropped)."""
+    """« 12,50 % » (two decimals)."""
     if value is None:
         return "—"
-    return f"{format_number(value.quantize(PERCENT, rounding=ROUND_HALF_UP))}{NBSP}%"
+    return f"{format_number(value, places=2)}{NBSP}%"
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,18 @@ def component_lines(sharing: Sharing, row: MemberShare) -> list[ComponentLine]:
         lines.append(ComponentLine(basis=basis, label=label, weight_percent=weight, member_figure=member_figure,
                                    total_figure=total_figure, member_percent=percent))
     return lines
+
+
+def key_percent(sharing: Sharing, row: MemberShare) -> Decimal:
+    """The member's part of the total under the key before floors, caps and rounding: over the components,
+    the weight (out of the weights' total) times the member's part of the component, in percent."""
+    total_weight = sum((weight for _basis, weight in sharing.key.components), Decimal(0))
+    member = {KeyBasis.POPULATION: row.population or 0, KeyBasis.USAGE: row.uses, KeyBasis.FLAT: 1}
+    whole = {KeyBasis.POPULATION: sharing.total_population, KeyBasis.USAGE: sharing.total_uses,
+             KeyBasis.FLAT: len(sharing.members)}
+    part = sum((weight / total_weight * Decimal(member[basis]) / Decimal(whole[basis])
+                for basis, weight in sharing.key.components if whole[basis]), Decimal(0))
+    return (part * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
 def source_sentence(sharing: Sharing) -> str:

@@ -59,7 +59,7 @@ def shares_xlsx(sharing: Sharing) -> bytes:
         ("Clé", key.name),
         ("Libellé de la clé", key.label),
         ("Composantes (poids)", key.description),
-        ("Montant réparti", COST_BASIS_WORDS[CostBasis(sharing.cost.basis)]),
+        ("Montant réparti", str(COST_BASIS_WORDS[CostBasis(sharing.cost.basis)])),
         ("Total TTC", sharing.total_ttc),
         ("Source du total", source_sentence(sharing)),
         ("Règle d'arrondi", sharing.rounding_rule),

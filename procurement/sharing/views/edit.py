@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from procurement.core.numbers import format_number
 from procurement.core.views.service_forms import ServiceActionView, ServiceFormView
 from procurement.sharing import services
 from procurement.sharing.forms import (
@@ -30,6 +31,7 @@ from procurement.sharing.forms import (
     SharedItemForm,
 )
 from procurement.sharing.models import Member, MemberBound, SharedItem, SharingKey
+from procurement.sharing.presentation import short_title
 from procurement.sharing.selectors import (
     key_list,
     member_list,
@@ -348,8 +350,9 @@ class PopulationsView(MemberGridView):
                            "en nommant le membre). Tout est enregistré en une fois : une seule cellule erronée et "
                            "rien n'est enregistré.") % {"year": year},
                 "year": year, "previous": previous, "copy_form": PopulationCopyForm() if previous else None,
-                "columns": [_("Membre"), *([_("Population %(year)s") % {"year": previous}] if previous else []),
-                            _("Population %(year)s") % {"year": year}],
+                "columns": [(_("Membre"), False),
+                            *([(_("Population %(year)s") % {"year": previous}, True)] if previous else []),
+                            (_("Population %(year)s") % {"year": year}, False)],
                 "submit_label": _("Enregistrer les populations %(year)s") % {"year": year},
                 "cancel_url": self.agreement_url("members"), "grid_class": "population-grid"}
 
@@ -394,7 +397,8 @@ class ItemsView(AgreementMixin, ServiceFormView):
     def page_context(self) -> dict:
         return {"title": _("Dépenses partagées — %(name)s") % {"name": self.agreement.name},
                 "agreement": self.agreement, "programme": self.programme,
-                "items": list(shared_item_list(agreement=self.agreement))}
+                "items": [{"item": item, "contract": f"{item.contract.reference} — {short_title(item.contract)}"
+                           if item.contract_id else ""} for item in shared_item_list(agreement=self.agreement)]}
 
     def get_cancel_url(self) -> str:
         return self.shares_url()
@@ -447,6 +451,11 @@ class KeyMixin(AgreementMixin):
         if self.key is None:
             self.key = get_object_or_404(SharingKey, agreement=self.agreement, pk=self.kwargs["key"])
         return self.key
+
+
+def _amount(value) -> str:
+    """An amount as the grid shows it for editing: « 150 000,00 » (AmountField reads it back)."""
+    return "" if value is None else format_number(value, places=2, space=" ")
 
 
 def _components_initial(key: SharingKey) -> dict:
@@ -542,7 +551,7 @@ class BoundsView(KeyMixin, MemberGridView):
         if not hasattr(self, "_bounds"):
             self._bounds = {bound.member_id: bound for bound in MemberBound.objects.filter(key=self.get_key())}
         bound = self._bounds.get(member.pk)
-        initial = {} if bound is None else {"floor_ttc": bound.floor_ttc, "cap_ttc": bound.cap_ttc}
+        initial = {} if bound is None else {"floor_ttc": _amount(bound.floor_ttc), "cap_ttc": _amount(bound.cap_ttc)}
         return BoundRowForm(data, member=member, initial=initial)
 
     def grid_context(self) -> dict:
@@ -553,7 +562,8 @@ class BoundsView(KeyMixin, MemberGridView):
                            "réparti entre les autres membres selon la clé. Un plancher qui ferait payer à un membre "
                            "plus que le total d'une année, ou des bornes qui empêcheraient de répartir, sont "
                            "refusés : rien n'est alors enregistré."),
-                "columns": [_("Membre"), _("Plancher annuel TTC (€)"), _("Plafond annuel TTC (€)")],
+                "columns": [(_("Membre"), False), (_("Plancher annuel TTC (€)"), False),
+                            (_("Plafond annuel TTC (€)"), False)],
                 "submit_label": _("Enregistrer les planchers et plafonds"),
                 "cancel_url": self.agreement_url("keys"), "grid_class": "bounds-grid", "key": key}
 

@@ -23,6 +23,9 @@ from procurement.sharing.forms import CompareForm, SharesFilterForm
 from procurement.sharing.models import Agreement
 from procurement.sharing.presentation import (
     bound_label,
+    item_label,
+    percent_text,
+    short_title,
     signed_eur,
     signed_percent,
     source_sentence,
@@ -124,14 +127,17 @@ class SharesView(ProgrammeMixin, TemplateView):
             "keys": [key for key in resolved.keys if not key.is_builtin], "sharing": sharing,
             "refusal": resolved.refusal, "abilities": self.abilities,
             "agreement_abilities": agreement.get_abilities(self.request.user) if agreement else {},
-            "items": list(shared_item_list(agreement=agreement)) if agreement else [],
+            "items": [item_label(item) for item in shared_item_list(agreement=agreement)] if agreement else [],
         }
         if sharing is not None:
             query = {"annee": sharing.year, "cle": sharing.key.name, "base": sharing.cost.basis}
             context.update(
                 query=query, source=source_sentence(sharing),
-                rows=[{"share": row, "tier": tier_label(row.tier), "bound": bound_label(row, sharing.key)}
+                rows=[{"share": row, "tier": tier_label(row.tier), "bound": bound_label(row, sharing.key),
+                       "population_percent": percent_text(row.population_percent),
+                       "uses_percent": percent_text(row.uses_percent), "share_percent": percent_text(row.share_percent)}
                       for row in sharing.members],
+                lines=[{"line": line, "title": short_title(line.contract)} for line in sharing.cost.lines],
                 rounded_up=sum(1 for row in sharing.members if row.rounded_up),
                 finance_query={"programme": programme.reference, "year_from": sharing.year,
                                "year_to": sharing.year},
