@@ -39,6 +39,7 @@ urlpatterns = [
     path("ocds/", OcdsView.as_view(), name="ocds"),
     path("commitments/", CommitmentsView.as_view(), name="commitments"),
     path("agenda/", AgendaView.as_view(), name="agenda"),
-    path("programmes/<slug:reference>/cost-sharing/", CostSharingView.as_view(), name="cost-sharing"),
+    # Any reference reaches the view (an unknown one is a JSON 404 there, not the site's HTML page).
+    path("programmes/<str:reference>/cost-sharing/", CostSharingView.as_view(), name="cost-sharing"),
     path("", include(router.urls)),
 ]

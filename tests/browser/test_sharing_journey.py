@@ -103,8 +103,8 @@ def test_a_buyer_reads_the_shares_compares_two_keys_and_downloads_a_statement(de
     assert "rien n'a été enregistré" in summary
     assert ("Villebrune : le plancher (400 000,00 €) dépasse le total à répartir en 2025 (377 915,20 €)"
             in summary)
-    assert "le membre paierait plus que le total" in seen(page.locator("#id_m%d-floor_ttc_error" % Member.objects.get(
-        name="Villebrune").pk))
+    villebrune = Member.objects.get(name="Villebrune")
+    assert "le membre paierait plus que le total" in seen(page.locator(f"#id_m{villebrune.pk}-floor_ttc_error"))
     defects += shoot(journey, "planchers-refus", at=".message--error")
     assert MemberBound.objects.get(member__name="Villebrune", key__name="mixte-bornes").floor_ttc == 500
     journey.finish()

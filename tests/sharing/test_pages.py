@@ -188,6 +188,19 @@ def test_the_networks_libraries_become_members_with_their_population(finance_use
         ("Chaponost", 8900), ("Irigny", 8700)]
 
 
+def test_libraries_for_a_year_outside_the_agreement_are_refused_and_nobody_is_added(buyer, world, client_for):
+    LibraryFactory(commune="Chaponost")
+    response = client_for(buyer).post(f"{world.base}membres/depuis-les-bibliotheques/", {"year": "2031"}, follow=True)
+    assert "Choisissez l&#x27;une des années de la convention." in response.content.decode()
+    assert Member.objects.count() == 2
+
+
+def test_copying_from_a_year_without_population_is_refused(buyer, world, client_for):
+    response = client_for(buyer).post(f"{world.base}populations/2027/copier/", {}, follow=True)
+    assert "Aucune population n&#x27;est saisie pour 2026." in response.content.decode()
+    assert not MemberPopulation.objects.filter(year=2027).exists()
+
+
 def test_the_members_page_lists_each_years_population(buyer, world, client_for):
     page = client_for(buyer).get(f"{world.base}membres/").content.decode()
     assert "12\xa0000" in page and "3\xa0400" in page
