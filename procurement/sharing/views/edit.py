@@ -264,9 +264,9 @@ def place_row_errors(forms_: list, error: ValidationError) -> list[str]:
 
 def row_errors(forms_: list) -> list[str]:
     """The rows' own errors (a number that is not one), named by member and field."""
-    return [f"{form.member} — {form.fields[field].label} : {message}"
-            for form in forms_ if not form.is_valid() for field, errors in form.errors.items()
-            if field in form.fields for message in errors]
+    return [f"{form.member} — {form.fields[field].label} : {message}" if field in form.fields
+            else f"{form.member} : {message}"
+            for form in forms_ if not form.is_valid() for field, errors in form.errors.items() for message in errors]
 
 
 class MemberGridView(AgreementMixin, TemplateView):
@@ -327,16 +327,17 @@ class PopulationsView(MemberGridView):
             raise Http404(_("Cette année n'est pas l'une de celles de la convention."))
         return year
 
-    def rows(self):
+    def rows(self) -> dict:
+        """Each member's populations of every year, by member pk, in the agreement's order."""
         if self.table is None:
-            self.table = population_table(agreement=self.agreement)
+            self.table = {row.member.pk: row for row in population_table(agreement=self.agreement)}
         return self.table
 
     def members(self):
-        return [row.member for row in self.rows()]
+        return [row.member for row in self.rows().values()]
 
     def row_form(self, member, data=None):
-        populations = next(row.populations for row in self.rows() if row.member.pk == member.pk)
+        populations = self.rows()[member.pk].populations
         form = PopulationRowForm(data, member=member, initial={"population": populations[self.year]})
         form.previous = populations.get(self.year - 1)
         return form
