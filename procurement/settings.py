@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "procurement.documents",
     "procurement.contracts",
     "procurement.resources",
+    "procurement.sharing",
     "procurement.dashboards",
     "procurement.api",
     "procurement.demo",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("reference/", include("procurement.core.urls")),
     path("fournisseurs/", include("procurement.vendors.urls")),
     path("programmes/", include("procurement.programmes.urls")),
+    path("programmes/", include("procurement.sharing.urls")),
     path("consultations/", include("procurement.tenders.urls")),
     path("marches/", include("procurement.contracts.urls")),
     path("modeles/", include("procurement.documents.urls")),

@@ -10,6 +10,7 @@ from procurement.contracts.api.contracts import ContractViewSet, DecpView, OcdsV
 from procurement.contracts.api.finance import CommitmentsView, InvoiceViewSet
 from procurement.core.security import csp_extra
 from procurement.dashboards.api import AgendaView
+from procurement.sharing.api import CostSharingView
 from procurement.tenders.api.bids import BidViewSet, ScoreViewSet
 from procurement.tenders.api.tenders import CriterionViewSet, LotViewSet, TenderViewSet
 from procurement.vendors.api import VendorViewSet
@@ -38,5 +39,7 @@ urlpatterns = [
     path("ocds/", OcdsView.as_view(), name="ocds"),
     path("commitments/", CommitmentsView.as_view(), name="commitments"),
     path("agenda/", AgendaView.as_view(), name="agenda"),
+    # Any reference reaches the view (an unknown one is a JSON 404 there, not the site's HTML page).
+    path("programmes/<str:reference>/cost-sharing/", CostSharingView.as_view(), name="cost-sharing"),
     path("", include(router.urls)),
 ]

@@ -53,6 +53,9 @@ GRANTS: dict[str, frozenset[str]] = {
     "vendors.read": READERS,
     "vendors.edit": BUYERS,
     "programmes.read": READERS,
+    # The sharing of a programme's costs among its members: kept by the buyers and finance together.
+    "sharing.read": READERS,
+    "sharing.edit": frozenset({BUYER, FINANCE, ADMIN}),
     "programmes.edit": frozenset({ADMIN}),
     # The council's delegations and deliberations that authorise signing: recorded by the buyers.
     "council_acts.edit": BUYERS,
@@ -161,6 +164,8 @@ MATRIX: tuple[Action, ...] = (
     Action("vendors.list", "Liste des fournisseurs", G["vendors.read"], api="GET"),
     Action("vendors.create", "Créer un fournisseur", G["vendors.edit"], api="POST"),
     Action("programmes.list", "Liste des programmes", G["programmes.read"]),
+    Action("sharing.shares", "Répartition des coûts d'un programme entre ses membres", G["sharing.read"]),
+    Action("sharing.agreement_create", "Créer une convention de partage des coûts", G["sharing.edit"]),
     Action("admin.index", "Administration", G["admin"]),
     Action("admin.bids", "Offres dans l'administration", G["admin"], sealed_guarantee=True),
 )

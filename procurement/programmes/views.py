@@ -41,6 +41,7 @@ class ProgrammeDetailView(AccessMixin, TemplateView):
             authority=programme.authority,
             table=budget_table(programme=programme),
             abilities=programme.get_abilities(self.request.user),
+            can_read_sharing=may(self.request.user, "sharing.read"),
             **kwargs,
         )
 

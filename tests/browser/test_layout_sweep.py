@@ -31,8 +31,10 @@ BEYOND_THE_MENU = {
         "finances-marches": "/tableaux-de-bord/finance/marches/",
         "programme": "/tableaux-de-bord/programme/BNM/",
         "deliberations": "/programmes/deliberations/",
+        "repartition": "/programmes/BNM/repartition-des-couts/",
     },
-    FINANCE: {"finances-marches": "/tableaux-de-bord/finance/marches/"},
+    FINANCE: {"finances-marches": "/tableaux-de-bord/finance/marches/",
+              "repartition-comparer": "/programmes/BNM/repartition-des-couts/comparer/"},
 }
 ROLES = {BUYER: "claire.morel", EVALUATOR: "sophie.lambert", FINANCE: "marc.delorme", ADMIN: "helene.vasseur"}
 SCIENTIFIC = re.compile(r"\d[Ee][+-]?\d")

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from procurement.core.permissions import may
 from procurement.core.views.access import AccessMixin
 from procurement.dashboards.selectors.programme import budget_against_committed, phase_rows
 from procurement.dashboards.timeline import build_timeline
@@ -37,5 +38,6 @@ class ProgrammeDashboardView(AccessMixin, TemplateView):
             budget_rows=budget_against_committed(programme),
             bodies=list(body_list(programme=programme)),
             cao_meetings=list(cao_meetings_of_programme(programme=programme)),
+            can_read_sharing=may(self.request.user, "sharing.read"),
             **kwargs,
         )

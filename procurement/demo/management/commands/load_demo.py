@@ -9,6 +9,7 @@ from procurement.demo.loaders.contracts import load_demo_contracts
 from procurement.demo.loaders.invoices import load_demo_invoices
 from procurement.demo.loaders.programmes import load_demo_governance, load_demo_programme
 from procurement.demo.loaders.resources import load_demo_resources
+from procurement.demo.loaders.sharing import load_demo_sharing
 from procurement.demo.loaders.tenders import load_demo_tenders
 from procurement.demo.loaders.users import DEMO_ADMIN, DEMO_BUYER, DEMO_USERS, create_demo_users
 from procurement.demo.loaders.vendors import load_demo_vendors
@@ -56,6 +57,7 @@ class Command(ProcurementCommand):
             contracts = load_demo_contracts(buyer=buyer, today=today)
             invoices = load_demo_invoices(by=buyer, today=today)
             resources = load_demo_resources(by=buyer)
+            sharing = load_demo_sharing(by=buyer)
         data = {
             "today": today.isoformat(),
             "programme": programme.reference,
@@ -65,6 +67,7 @@ class Command(ProcurementCommand):
             "contracts": [contract.reference for contract in contracts],
             "invoices": len(invoices),
             "resources": resources,
+            "cost_sharing": sharing,
             "users": [
                 {"username": demo.username, "role": str(demo.role or "admin"), "password": password}
                 for demo, password in users
@@ -74,6 +77,8 @@ class Command(ProcurementCommand):
         lines += [
             f"Programme {programme.reference} chargé : {data['budget_lines']} lignes budgétaires, "
             f"{len(vendors)} fournisseurs, consultations {', '.join(t.reference for t in tenders)}.",
+            f"Convention de partage des coûts {sharing['years'][0]}–{sharing['years'][1]} : {sharing['members']} "
+            f"membres, clés {', '.join(sharing['keys'])}.",
         ]
         if users:
             lines.append("Utilisateurs de démonstration (identifiant / mot de passe / profil) :")
