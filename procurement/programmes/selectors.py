@@ -42,13 +42,18 @@ def programme_list() -> QuerySet[Programme]:
 
 
 def programme_search_condition(search: str, *, path: str = "") -> Q | None:
-    """Programmes whose reference or name contains ``search`` (any case); None for an empty search.
-    ``path`` reaches the programme from another model (``"programme"`` from a tender)."""
+    """Programmes whose reference or name contains ``search`` (any case), or whose label it is
+    (« BNM — Bibliothèque… », ``str(programme)``, as a chosen suggestion shows it); None for an empty
+    search. ``path`` reaches the programme from another model (``"programme"`` from a tender)."""
     search = search.strip()
     if not search:
         return None
     prefix = f"{path}__" if path else ""
-    return Q(**{f"{prefix}reference__icontains": search}) | Q(**{f"{prefix}name__icontains": search})
+    condition = Q(**{f"{prefix}reference__icontains": search}) | Q(**{f"{prefix}name__icontains": search})
+    reference, separator, name = search.partition(" — ")
+    if separator:
+        condition |= Q(**{f"{prefix}reference__iexact": reference.strip(), f"{prefix}name__iexact": name.strip()})
+    return condition
 
 
 def programme_suggestions(programmes: QuerySet[Programme], *, search: str, limit: int) -> list[Programme]:

@@ -96,6 +96,8 @@ def test_the_list_filters_by_the_chosen_programme_or_the_text(client_for, buyer,
     bnm = programmes["bnm"]
     assert listed(client, programme=bnm.pk, programme_search=str(bnm)) == {"BNM-2026-01", "BNM-2025-02"}
     assert listed(client, programme_search="archives") == {"ARCH-2025-01"}
+    # The chosen label alone (the id lost) still finds its programme.
+    assert listed(client, programme_search=str(bnm)) == {"BNM-2026-01", "BNM-2025-02"}
     assert listed(client, programme_search="numérique") == {"BNM-2026-01", "BNM-2025-02", "ARCH-2025-01"}
     html = client.get(reverse("tenders:list"), {"programme": bnm.pk}).content.decode()
     form = re.search(r'<form method="get" class="filters".*?</form>', html, re.S).group(0)

@@ -17,8 +17,8 @@ class SuggestionsView(View):
     apart (a vendor's SIRET), or is empty. Mixed after an app's access mixin, which answers
     anonymous users (login) and other roles (403) before anything is read.
 
-    The text is cut at the field's length and rid of NUL characters (PostgreSQL refuses them);
-    ``%`` and ``_`` are matched as themselves by the selectors' ``icontains``."""
+    The text is cut at the field's length (a NUL character never reaches here: ``core.requests``
+    refuses the request); ``%`` and ``_`` are matched as themselves by the selectors' ``icontains``."""
 
     def suggestions(self, search: str, limit: int):
         raise NotImplementedError
@@ -27,7 +27,7 @@ class SuggestionsView(View):
         return ""
 
     def get(self, request, *args, **kwargs):
-        search = request.GET.get("q", "")[: SuggestInput.max_length].replace("\x00", "").strip()
+        search = request.GET.get("q", "")[: SuggestInput.max_length].strip()
         results = [{"id": obj.pk, "label": str(obj), "hint": self.hint(obj)}
                    for obj in self.suggestions(search, SUGGESTION_LIMIT)]
         return JsonResponse({"results": results})

@@ -65,6 +65,13 @@
       defaultValue: original.value,
       source: source,
       minLength: 1,
+      // Clicking the field or pressing Down in it lists the first suggestions: a few choices read like a
+      // select; many are narrowed by typing.
+      showAllValues: true,
+      dropdownArrow: function () {
+        return "<svg class=\"autocomplete__dropdown-arrow-down\" viewBox=\"0 0 22 17\" aria-hidden=\"true\" " +
+               "focusable=\"false\"><polygon points=\"0 0 22 0 11 17\"/></svg>";
+      },
       displayMenu: "overlay",
       // Leaving the field or pressing Escape never chooses the highlighted suggestion by itself.
       confirmOnBlur: false,
