@@ -60,6 +60,14 @@ def test_holders_are_suggested_by_name_siret_or_siren_with_id_label_and_siret(cl
     assert labels(client, HOLDERS, "") == ["Kiosque Horizon", "Lectura Prêt Numérique SAS"]
 
 
+def test_a_foreign_holder_without_siret_is_told_by_its_vat_number(client_for, buyer):
+    vendor = VendorFactory(foreign=True, name="Bücherwelt GmbH")
+    ContractFactory(holder=vendor, lot=awarded_lot(vendor=vendor))
+    assert answer(client_for(buyer), HOLDERS, "welt") == [
+        {"id": vendor.pk, "label": "Bücherwelt GmbH", "hint": "DE136695976"}]
+    assert labels(client_for(buyer), HOLDERS, "DE 136 695") == ["Bücherwelt GmbH"]
+
+
 def test_names_starting_with_the_text_come_first_then_by_name(client_for, buyer):
     for name in ("Archives et Bibliothèques", "Bibliothèque Services", "Au Bibliophile"):
         contract_of(name)

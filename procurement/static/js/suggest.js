@@ -68,10 +68,7 @@
       // Clicking the field or pressing Down in it lists the first suggestions: a few choices read like a
       // select; many are narrowed by typing.
       showAllValues: true,
-      dropdownArrow: function () {
-        return "<svg class=\"autocomplete__dropdown-arrow-down\" viewBox=\"0 0 22 17\" aria-hidden=\"true\" " +
-               "focusable=\"false\"><polygon points=\"0 0 22 0 11 17\"/></svg>";
-      },
+      dropdownArrow: function () { return null; },  // drawn by the stylesheet, as a select's
       displayMenu: "overlay",
       // Leaving the field or pressing Escape never chooses the highlighted suggestion by itself.
       confirmOnBlur: false,
@@ -120,7 +117,7 @@
       if (event.key !== "Enter" || !input.form) return;
       event.preventDefault();
       event.stopPropagation();
-      input.form.requestSubmit();
+      if (input.form.requestSubmit) input.form.requestSubmit(); else input.form.submit();
     });
     // Escape from a highlighted suggestion (which has the focus): the focus goes back to the text first,
     // then the library's own handler closes the menu, as for Escape in the text.
