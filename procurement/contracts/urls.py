@@ -9,6 +9,9 @@ contract = "<slug:reference>/"
 urlpatterns = [
     path("", contracts.ContractListView.as_view(), name="list"),
     path("nouveau/", contracts.ContractCreateView.as_view(), name="create"),
+    # The list's filters' suggestions (JSON; before ``<slug:reference>/``)
+    path("suggestions/titulaires/", contracts.HolderSuggestionsView.as_view(), name="holder-suggestions"),
+    path("suggestions/programmes/", contracts.ProgrammeSuggestionsView.as_view(), name="programme-suggestions"),
     # Price indices (before ``<slug:reference>/``, which would take « indices » for a contract).
     path("indices/", indices.IndexSeriesListView.as_view(), name="indices"),
     path("indices/nouvelle/", indices.IndexSeriesCreateView.as_view(), name="index-create"),

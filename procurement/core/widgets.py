@@ -4,6 +4,9 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+AUTOCOMPLETE_JS = "vendor/accessible-autocomplete-3.0.1/accessible-autocomplete.min.js"
 
 
 class PlainSelect(forms.Select):
@@ -32,3 +35,57 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SuggestInput(forms.Widget):
+    """A search field with suggestions, for a filter whose choices run into the thousands (the vendors
+    holding contracts, the programmes): a text input named ``<name>_search`` and a hidden input
+    ``<name>`` carrying the chosen id, so the page weighs the same whatever the number of choices.
+
+    Without JavaScript the text is a search (the list keeps the rows whose vendor or programme
+    matches it). ``js/suggest.js`` turns the text input into a WAI-ARIA combobox (GOV.UK's
+    accessible-autocomplete, served from static) that asks ``url`` for suggestions as one types, and
+    puts the chosen one's id in the hidden input. The value is the pair ``(id, text)``; the field
+    (``core.forms.SuggestField``) decides which of the two filters."""
+
+    search_suffix = "_search"
+    max_length = 250  # a label fits (a programme's reference and name, a vendor's name)
+    # What the combobox says (screen readers hear the status; the hint is the input's description).
+    messages = {
+        "no-results": _("Aucune suggestion"),
+        "status-none": _("Aucune suggestion."),
+        "status-one": _("1 suggestion."),
+        "status-many": _("{count} suggestions."),
+        "status-selected": _("{option}, {position} sur {count}."),
+        "hint": _("Tapez quelques lettres : flèches haut et bas pour parcourir les suggestions, Entrée pour "
+                  "choisir, Échap pour fermer."),
+        "error": _("Les suggestions ne peuvent pas être chargées : tapez le nom puis « Filtrer »."),
+    }
+
+    class Media:
+        js = (forms.Script(AUTOCOMPLETE_JS, defer=True), forms.Script("js/suggest.js", defer=True))
+
+    def __init__(self, attrs=None, *, url=""):
+        super().__init__(attrs)
+        self.url = url
+
+    def search_name(self, name: str) -> str:
+        return f"{name}{self.search_suffix}"
+
+    def value_from_datadict(self, data, files, name):
+        """``(id, text)``; ``None`` for a part the request does not carry (a link with ``?holder=12``
+        alone chooses that id; ``holder_search=`` sent empty is a cleared field)."""
+        return data.get(name), data.get(self.search_name(name))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and self.search_name(name) not in data
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen, text = value if isinstance(value, tuple) else ("", "")
+        attrs = self.build_attrs(self.attrs, attrs)
+        text_attrs = {"type": "text", "name": self.search_name(name), "value": text or "",
+                      "maxlength": self.max_length, "autocomplete": "off", "spellcheck": "false", **attrs}
+        messages = flatatt({f"data-{key}": str(message) for key, message in self.messages.items()})
+        return format_html('<div class="suggest" data-suggest-url="{}"{}><input{}>'
+                           '<input type="hidden" name="{}" value="{}" data-suggest-choice></div>',
+                           self.url, messages, flatatt(text_attrs), name, chosen if chosen is not None else "")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from procurement.core.money import MoneyField, round_money
@@ -39,6 +39,33 @@ def programme_list() -> QuerySet[Programme]:
         )
         .order_by("reference")
     )
+
+
+def programme_search_condition(search: str, *, path: str = "") -> Q | None:
+    """Programmes whose reference or name contains ``search`` (any case), or whose label it is
+    (« BNM — Bibliothèque… », ``str(programme)``, as a chosen suggestion shows it); None for an empty
+    search. ``path`` reaches the programme from another model (``"programme"`` from a tender)."""
+    search = search.strip()
+    if not search:
+        return None
+    prefix = f"{path}__" if path else ""
+    condition = Q(**{f"{prefix}reference__icontains": search}) | Q(**{f"{prefix}name__icontains": search})
+    reference, separator, name = search.partition(" — ")
+    if separator:
+        condition |= Q(**{f"{prefix}reference__iexact": reference.strip(), f"{prefix}name__iexact": name.strip()})
+    return condition
+
+
+def programme_suggestions(programmes: QuerySet[Programme], *, search: str, limit: int) -> list[Programme]:
+    """Up to ``limit`` of ``programmes`` matching ``search`` (``programme_search_condition``), those whose
+    reference starts with it first, then by reference; only what a suggestion shows is read."""
+    condition = programme_search_condition(search)
+    rank = Value(0)
+    if condition is not None:
+        programmes = programmes.filter(condition)
+        rank = Case(When(reference__istartswith=search.strip(), then=0), default=1, output_field=IntegerField())
+    programmes = programmes.only("pk", "reference", "name").annotate(rank=rank)
+    return list(programmes.order_by("rank", "reference")[:limit])
 
 
 def programme_detail(reference: str) -> Programme:

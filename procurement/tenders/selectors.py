@@ -4,16 +4,19 @@ their page shows, each in a fixed number of queries."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
+from procurement.programmes.models import Programme
+from procurement.programmes.selectors import programme_search_condition
 from procurement.tenders.models import Bid, Criterion, Lot, Question, Tender, TransitionLog
 
 
-def tender_list(*, user, state: str = "", procedure: str = "", year: int | None = None, programme=None
-                ) -> QuerySet[Tender]:
+def tender_list(*, user, state: str = "", procedure: str = "", year: int | None = None, programme=None,
+                programme_search: str = "") -> QuerySet[Tender]:
     """The tenders ``user`` may see, with ``lot_count`` and their lots prefetched for
-    ``estimated_value`` (R.2121-1: every lot, every period at its own amount and the options)."""
+    ``estimated_value`` (R.2121-1: every lot, every period at its own amount and the options).
+    ``programme_search``: the programme's reference or name contains it."""
     tenders = (
         Tender.objects.visible_to(user)
         .select_related("programme")
@@ -28,7 +31,15 @@ def tender_list(*, user, state: str = "", procedure: str = "", year: int | None 
         tenders = tenders.filter(consultation_start__year=year)
     if programme is not None:
         tenders = tenders.filter(programme=programme)
+    if (condition := programme_search_condition(programme_search, path="programme")) is not None:
+        tenders = tenders.filter(condition)
     return tenders.order_by("-consultation_start", "reference")
+
+
+def tender_programmes(*, user) -> QuerySet[Programme]:
+    """The programmes of the tenders ``user`` may see: the list's « Programme » filter and its
+    suggestions (an evaluator is offered only those of the tenders on their committees)."""
+    return Programme.objects.filter(Exists(Tender.objects.visible_to(user).filter(programme=OuterRef("pk"))))
 
 
 def tender_years(*, user) -> list[int]:

@@ -10,6 +10,8 @@ lot = "<slug:reference>/lots/<int:number>/"
 urlpatterns = [
     path("", tenders.TenderListView.as_view(), name="list"),
     path("nouvelle/", tenders.TenderCreateView.as_view(), name="create"),
+    # The list's filter's suggestions (JSON; before ``<slug:reference>/``)
+    path("suggestions/programmes/", tenders.ProgrammeSuggestionsView.as_view(), name="programme-suggestions"),
     path("cao/<int:pk>/proces-verbal.docx", cao.CaoMinutesView.as_view(), name="cao-minutes"),
     # The CAO (before ``<slug:reference>/``, which would take « cao » for a tender's reference)
     path("cao/", cao.CaoIndexView.as_view(), name="cao"),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, FileField, Max, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, FileField, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -121,6 +121,36 @@ def vendor_compliance(
 
 # --- Vendors ------------------------------------------------------------------------------------
 
+def vendor_search_condition(search: str, *, path: str = "") -> Q | None:
+    """Vendors whose name contains ``search``, whose SIRET starts with its digits (a SIREN is the
+    SIRET's start; 3 digits at least) or whose VAT number contains it (4 characters at least); None
+    for an empty search. ``path`` reaches the vendor from another model (``"holder"`` from a contract).
+    LIKE's ``%`` and ``_`` are matched as themselves (Django escapes them)."""
+    search = search.strip()
+    if not search:
+        return None
+    prefix = f"{path}__" if path else ""
+    condition = Q(**{f"{prefix}name__icontains": search})
+    digits = compact_number(search)
+    if digits.isdigit() and len(digits) >= 3:
+        condition |= Q(**{f"{prefix}siret__startswith": digits})
+    if len(digits) >= 4:
+        condition |= Q(**{f"{prefix}vat_number__icontains": digits})
+    return condition
+
+
+def vendor_suggestions(vendors: QuerySet[Vendor], *, search: str, limit: int) -> list[Vendor]:
+    """Up to ``limit`` of ``vendors`` matching ``search`` (``vendor_search_condition``), those whose name
+    starts with it first, then by name; only what a suggestion shows is read."""
+    condition = vendor_search_condition(search)
+    rank = Value(0)
+    if condition is not None:
+        vendors = vendors.filter(condition)
+        rank = Case(When(name__istartswith=search.strip(), then=0), default=1, output_field=IntegerField())
+    vendors = vendors.only("pk", "name", "siret", "vat_number").annotate(rank=rank)
+    return list(vendors.order_by("rank", "name", "pk")[:limit])
+
+
 def vendor_list(*, search: str = "", sme: bool | None = None, today: date | None = None) -> QuerySet[Vendor]:
     """Vendors by name, searched by name, SIRET or SIREN, annotated for ``compliance_from_annotations``.
 
@@ -131,14 +161,8 @@ def vendor_list(*, search: str = "", sme: bool | None = None, today: date | None
 
     today = today or timezone.localdate()
     vendors = Vendor.objects.all()
-    search = search.strip()
-    if search:
-        condition = Q(name__icontains=search)
-        digits = compact_number(search)
-        if digits.isdigit() and len(digits) >= 3:
-            condition |= Q(siret__startswith=digits)
-        if len(digits) >= 4:
-            condition |= Q(vat_number__icontains=digits)
+    condition = vendor_search_condition(search)
+    if condition is not None:
         vendors = vendors.filter(condition)
     if sme is not None:
         vendors = vendors.filter(is_sme=sme)

@@ -29,7 +29,7 @@ VALUES = NUL + HUGE + YEARS + GARBAGE
 API_PARAMETERS = ["tender", "contract", "sme", "search", "procedure", "state", "programme", "year", "year_from",
                   "year_to", "limit", "offset"]
 PAGE_PARAMETERS = ["page", "type", "non_rapproches", "annee", "q", "pme", "state", "procedure", "year", "programme",
-                   "holder", "year_from", "year_to", "section", "renewal_due"]
+                   "holder", "holder_search", "programme_search", "year_from", "year_to", "section", "renewal_due"]
 IDENTIFIERS = NUL + HUGE + ["0", "-1", "1.5", "%25", "..%2F..%2Fetc"]
 NESTING = [1_000, 100_000]
 

@@ -5,20 +5,25 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from procurement.contracts.enums import AmendmentBasis, ContractState, RenewalDecisionKind
 from procurement.contracts.models import Amendment, Contract, IndexSeries, PriceRevisionClause, Subcontract
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
-from procurement.contracts.selectors.contracts import awarded_lots_without_contract
+from procurement.contracts.selectors.contracts import (
+    awarded_lots_without_contract,
+    contract_holders,
+    contract_programmes,
+)
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
-from procurement.core.forms import FilterForm, ServiceModelForm
+from procurement.core.forms import FilterForm, ServiceModelForm, SuggestField
 from procurement.core.uploads import validate_upload
-from procurement.core.widgets import DateInput, PlainSelect
+from procurement.core.widgets import DateInput
 from procurement.programmes.models import BudgetLine
-from procurement.programmes.selectors import Programme, council_act_list
+from procurement.programmes.selectors import council_act_list
 from procurement.tenders.models import CaoOpinion
 from procurement.vendors.models import Vendor
 
@@ -39,21 +44,20 @@ def date_field(label, **kwargs) -> forms.DateField:
 
 
 class ContractFilterForm(FilterForm):
-    """The list's filters (GET)."""
+    """The list's filters (GET). Holders and programmes are searched with suggestions (there are
+    thousands at a Métropole's size): the objects offered are those of the contracts ``user`` reads."""
 
     state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous")), *ContractState.choices])
-    holder = forms.ModelChoiceField(label=_("Titulaire"), required=False, empty_label=_("Tous"),
-                                    queryset=Vendor.objects.none(), widget=PlainSelect)
-    programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
-                                       queryset=Programme.objects.order_by("reference"), widget=PlainSelect)
+    holder = SuggestField(label=_("Titulaire (nom ou SIRET)"), url=reverse_lazy("contracts:holder-suggestions"))
+    programme = SuggestField(label=_("Programme"), url=reverse_lazy("contracts:programme-suggestions"))
     renewal_due = forms.BooleanField(
         label=format_lazy(_("Reconduction à décider dans les {days} jours"), days=RENEWAL_DUE_DAYS), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        holders = Contract.objects.values("holder")
-        self.fields["holder"].queryset = Vendor.objects.filter(pk__in=holders).order_by("name")
+        self.fields["holder"].queryset = contract_holders(user=user)
+        self.fields["programme"].queryset = contract_programmes(user=user)
 
     filter_fields = ("state", "holder", "programme", "renewal_due")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,10 +30,14 @@ from procurement.contracts.rules.guards import standstill_of
 from procurement.contracts.rules.schedule import Period
 from procurement.core.money import MoneyField, round_money
 from procurement.core.selectors import ReferenceDays
+from procurement.programmes.models import Programme
+from procurement.programmes.selectors import programme_search_condition
 from procurement.tenders.enums import LotState
 from procurement.tenders.models import LetterDocument, Lot
 from procurement.tenders.models.documents import LetterKind
 from procurement.tenders.rules.deadlines import STANDSTILL_KINDS, Standstill
+from procurement.vendors.models import Vendor
+from procurement.vendors.selectors import vendor_search_condition
 
 ZERO = Decimal("0.00")
 
@@ -43,10 +47,13 @@ def _sum_of(model, field: str):
     return Coalesce(Subquery(rows.values("total"), output_field=MoneyField()), Value(ZERO), output_field=MoneyField())
 
 
-def contract_list(*, user, state: str = "", holder=None, programme=None, renewal_due: bool = False,
+def contract_list(*, user, state: str = "", holder=None, holder_search: str = "", programme=None,
+                  programme_search: str = "", renewal_due: bool = False,
                   today: date | None = None) -> QuerySet[Contract]:
     """The contracts ``user`` may read, with ``ordered_ht`` (orders) and ``amended_ht`` (net change by
-    amendments) computed by the database. ``renewal_due``: executing contracts whose renewal decision
+    amendments) computed by the database. ``holder_search``: the holder's name, SIRET or SIREN
+    contains it (the filter typed without choosing a suggestion); ``programme_search``: the
+    programme's reference or name. ``renewal_due``: executing contracts whose renewal decision
     deadline falls within the renewal horizon, or has passed while the period still runs."""
     today = today or timezone.localdate()
     contracts = (
@@ -58,11 +65,28 @@ def contract_list(*, user, state: str = "", holder=None, programme=None, renewal
         contracts = contracts.filter(state=state)
     if holder is not None:
         contracts = contracts.filter(holder=holder)
+    if (condition := vendor_search_condition(holder_search, path="holder")) is not None:
+        contracts = contracts.filter(condition)
     if programme is not None:
         contracts = contracts.filter(lot__tender__programme=programme)
+    if (condition := programme_search_condition(programme_search, path="lot__tender__programme")) is not None:
+        contracts = contracts.filter(condition)
     if renewal_due:
         contracts = contracts.renewal_due(today=today, overdue=True)
     return contracts.order_by("-start_date", "reference")
+
+
+def contract_holders(*, user) -> QuerySet[Vendor]:
+    """The vendors holding a contract ``user`` may read: the list's « Titulaire » filter and its
+    suggestions."""
+    return Vendor.objects.filter(Exists(Contract.objects.visible_to(user).filter(holder=OuterRef("pk"))))
+
+
+def contract_programmes(*, user) -> QuerySet[Programme]:
+    """The programmes of the contracts ``user`` may read: the list's « Programme » filter and its
+    suggestions."""
+    contracts = Contract.objects.visible_to(user).filter(lot__tender__programme=OuterRef("pk"))
+    return Programme.objects.filter(Exists(contracts))
 
 
 def _orders() -> QuerySet[PurchaseOrder]:

@@ -44,6 +44,9 @@ from procurement.contracts.views.common import (
 )
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import TransitionView
+from procurement.core.views.suggestions import SuggestionsView
+from procurement.programmes.selectors import programme_suggestions
+from procurement.vendors.selectors import vendor_suggestions
 
 PAGE_SIZE = 25
 FORM_TRANSITIONS = ("transmit", "terminate")
@@ -53,11 +56,30 @@ class ContractListView(ContractAccessMixin, TemplateView):
     template_name = "contracts/contract_list.html"
 
     def get_context_data(self, **kwargs):
-        filter_form = ContractFilterForm(self.request.GET or None)
+        filter_form = ContractFilterForm(self.request.GET or None, user=self.request.user)
         contracts = selectors.contract_list(user=self.request.user, **filter_form.filters())
         page = Paginator(contracts, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(filter_form=filter_form, page_obj=page, abilities=self.abilities,
                                          today=timezone.localdate(), **kwargs)
+
+
+class HolderSuggestionsView(ContractAccessMixin, SuggestionsView):
+    """The « Titulaire » filter's suggestions: vendors holding a contract the user reads, by name, SIRET
+    or SIREN."""
+
+    def suggestions(self, search: str, limit: int):
+        return vendor_suggestions(selectors.contract_holders(user=self.request.user), search=search, limit=limit)
+
+    def hint(self, vendor) -> str:
+        return vendor.siret_display or vendor.vat_number
+
+
+class ProgrammeSuggestionsView(ContractAccessMixin, SuggestionsView):
+    """The « Programme » filter's suggestions: programmes of the contracts the user reads."""
+
+    def suggestions(self, search: str, limit: int):
+        return programme_suggestions(selectors.contract_programmes(user=self.request.user), search=search,
+                                     limit=limit)
 
 
 class ContractCreateView(ServiceFormView):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from procurement.core.forms import FilterForm
+from procurement.core.forms import FilterForm, SuggestField
 from procurement.core.widgets import DateInput, PlainSelect
-from procurement.programmes.models import Programme
 from procurement.tenders.enums import (
     EnvironmentalConsideration,
     ExecutionMode,
@@ -24,6 +24,7 @@ from procurement.tenders.forms.common import (
     now_minute,
 )
 from procurement.tenders.models import Tender
+from procurement.tenders.selectors import tender_programmes
 from procurement.tenders.services.need import TENDER_FIELDS
 from procurement.vendors.models import Vendor
 
@@ -36,12 +37,13 @@ class TenderFilterForm(FilterForm):
     procedure = forms.ChoiceField(label=_("Procédure"), required=False,
                                   choices=[("", _("Toutes")), *Procedure.choices])
     year = forms.TypedChoiceField(label=_("Année de lancement"), required=False, coerce=int, empty_value=None)
-    programme = forms.ModelChoiceField(label=_("Programme"), required=False, empty_label=_("Tous"),
-                                       queryset=Programme.objects.order_by("reference"), widget=PlainSelect)
+    # A search with suggestions: a large buyer runs hundreds of programmes.
+    programme = SuggestField(label=_("Programme"), url=reverse_lazy("tenders:programme-suggestions"))
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, user, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("Toutes")), *((year, str(year)) for year in years)]
+        self.fields["programme"].queryset = tender_programmes(user=user)
 
     filter_fields = ("state", "procedure", "year", "programme")
 

@@ -18,6 +18,8 @@ from django.views.generic import TemplateView
 from procurement.core.permissions import may
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import ServiceSubmitMixin, TransitionView
+from procurement.core.views.suggestions import SuggestionsView
+from procurement.programmes.selectors import programme_suggestions
 from procurement.tenders import selectors
 from procurement.tenders.enums import Publicity, TenderState
 from procurement.tenders.exports.eforms import eu_notices
@@ -61,10 +63,18 @@ class TenderListView(TenderAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        filter_form = TenderFilterForm(self.request.GET or None, years=selectors.tender_years(user=user))
+        filter_form = TenderFilterForm(self.request.GET or None, user=user, years=selectors.tender_years(user=user))
         tenders = selectors.tender_list(user=user, **filter_form.filters())
         page = Paginator(tenders, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(filter_form=filter_form, page_obj=page, abilities=self.abilities, **kwargs)
+
+
+class ProgrammeSuggestionsView(TenderAccessMixin, SuggestionsView):
+    """The « Programme » filter's suggestions: programmes of the tenders the user sees."""
+
+    def suggestions(self, search: str, limit: int):
+        return programme_suggestions(selectors.tender_programmes(user=self.request.user), search=search,
+                                     limit=limit)
 
 
 class TenderCreateView(ServiceFormView):
