@@ -1,6 +1,7 @@
 """The open-data exports at a large authority's size: the DECP thresholds read once and applied by
 the database, the contracts read in a fixed number of queries, the file written and validated one
-contract at a time exactly as the whole document would be."""
+contract at a time exactly as the whole document would be; the OCDS package likewise in a fixed
+number of queries."""
 
 import json
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import ManagementUtility
 from django.db import connection
+from django.utils import timezone
 
 from procurement.contracts.exports.decp import (
     DecpInvalid,
@@ -20,11 +22,12 @@ from procurement.contracts.exports.decp import (
     decp_marche_errors,
     decp_write,
 )
-from procurement.contracts.models import Amendment, Contract, Subcontract
+from procurement.contracts.exports.ocds import ocds_errors, ocds_package
+from procurement.contracts.models import Amendment, Contract, PurchaseOrder, Subcontract
 from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
 from procurement.tenders.enums import BidStatus, CriterionKind
-from procurement.tenders.models import Criterion, Tender
+from procurement.tenders.models import Bid, Criterion, Lot, Tender
 from tests.clock import DEMO_NOW
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import ProgrammeFactory
@@ -173,3 +176,33 @@ def test_an_invalid_contract_stops_the_command_and_leaves_the_previous_file(tmp_
                                        "marches/marche/0/codeCPV : '123' does not match '^[0-9]{8}(-[0-9])?$'\n")
     assert output.read_text(encoding="utf-8") == "{}"
     assert list(Path(tmp_path).iterdir()) == [output]
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_ocds_package_reads_its_tenders_and_contracts_in_six_queries_whatever_their_number(
+        django_assert_num_queries, size):
+    for number in range(size):
+        contract = fully_loaded(f"MAR-O{number}")
+        Tender.objects.filter(pk=contract.lot.tender_id).update(state="completed", notice_sent_on=date(2025, 11, 3))
+        for order in (1, 2):
+            PurchaseOrder.objects.create(contract=contract, number=order, ordered_on=date(2026, 3, order),
+                                         description="Commande", amount_ht=Decimal("100.00"), vat_rate=Decimal("20"))
+    # The tenders (their bidders and publication by the database) and their lots; the buyers, amendments,
+    # orders and contracts (their tender and lot annotated).
+    with django_assert_num_queries(6):
+        package = ocds_package(published_at=timezone.now())
+    assert ocds_errors(package) == []
+    assert [r["tag"] for r in package["releases"]].count(["implementation"]) == size
+
+
+def test_the_ocds_counts_each_bidder_once_over_the_lots_and_never_a_late_one():
+    contract = notified("MAR-TEND")
+    tender = contract.lot.tender
+    Tender.objects.filter(pk=tender.pk).update(state="completed", notice_sent_on=date(2025, 11, 3))
+    other_lot = Lot.objects.create(tender=tender, number=2, title="Lot 2", estimated_amount_ht=Decimal("1000.00"))
+    bidder = contract.lot.bids.order_by("pk").first().vendor
+    Bid.objects.create(lot=other_lot, vendor=bidder, received_at=timezone.now())  # the same bidder again
+    BidFactory(lot=other_lot, status=BidStatus.LATE)
+    package = ocds_package(published_at=timezone.now())
+    release = next(r for r in package["releases"] if r["tag"] == ["tender"] and r["tender"]["id"] == tender.reference)
+    assert release["tender"]["numberOfTenderers"] == 2
