@@ -26,6 +26,7 @@ from django.utils import timezone
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Amendment, Contract, PurchaseOrder
 from procurement.core.json_schema import JsonSchema
+from procurement.core.memory import cycle_collection_paused
 from procurement.core.money import round_money
 from procurement.programmes.models import Authority
 from procurement.tenders.enums import BidStatus, LotState, Nature, Procedure, TenderState
@@ -150,8 +151,7 @@ def _published_at(tender):
     return tender.published_at or tender.notice_sent_on or tender.consultation_start
 
 
-def _tender_section(tender) -> dict:
-    lots = tender.ocds_lots
+def _tender_section(tender, lots: list) -> dict:
     section = {
         "id": tender.reference, "title": tender.object[:300], "description": tender.object,
         "status": TENDER_STATUS[tender.state],
@@ -232,14 +232,14 @@ def _implementation_release(contract) -> dict:
 
 
 def ocds_releases(tenders, contracts) -> list[dict]:
-    """Releases of the loaded ``tenders`` (published at least once) and ``contracts`` (``ocds_contracts``),
-    in stage order."""
+    """Releases of the loaded ``tenders`` (``ocds_tenders``: published at least once, with their lots) and
+    ``contracts`` (``ocds_contracts``), in stage order."""
     releases = []
-    for tender in tenders:
+    for tender, lots in tenders:
         process = Process.of(tender.reference, tender.programme.authority if tender.programme_id else None)
         releases.append(_release(process, release_id="tender", at=_published_at(tender), tag="tender", parties=[],
-                                 tender=_tender_section(tender)))
-        releases.extend(_award_release(process, tender, lot) for lot in tender.ocds_lots
+                                 tender=_tender_section(tender, lots)))
+        releases.extend(_award_release(process, tender, lot) for lot in lots
                         if lot.state != LotState.EVALUATING and lot.decided_at)
     releases.extend(_contract_release(contract) for contract in contracts)
     releases.extend(_implementation_release(contract) for contract in contracts
@@ -270,10 +270,11 @@ LOT_COLUMNS = (
 )
 
 
-def ocds_tenders() -> list[Tender]:
-    """The published tenders, each with ``tenderers`` (``_tenderers``), ``published_at`` (its « publish »
-    transition, if any) and ``ocds_lots`` (by number, with their winning bid and its vendor), the lots
-    read in one query for all the tenders."""
+def ocds_tenders() -> list[tuple[Tender, list[Lot]]]:
+    """The published tenders, each with ``tenderers`` (``_tenderers``) and ``published_at`` (its
+    « publish » transition, if any), beside its lots (by number, with their winning bid and its vendor),
+    read in one query for all the tenders. A lot knows its tender, the tender not its lots: without a
+    cycle, the rows are freed as soon as the package is written, without the garbage collector."""
     published = Tender.objects.exclude(state__in=[TenderState.DRAFT, TenderState.READY]).filter(
         notice_sent_on__isnull=False)
     publication = TransitionLog.objects.filter(tender=OuterRef("pk"), transition="publish").order_by("at", "pk")
@@ -285,10 +286,9 @@ def ocds_tenders() -> list[Tender]:
                 .order_by("number")):
         lots[lot.tender_id].append(lot)
     for tender in tenders:
-        tender.ocds_lots = lots[tender.pk]
-        for lot in tender.ocds_lots:
+        for lot in lots[tender.pk]:
             lot.tender = tender  # its periods read the tender's
-    return tenders
+    return [(tender, lots[tender.pk]) for tender in tenders]
 
 
 # What the releases read of a contract and its holder (the contract's lot, tender and buyer are
@@ -328,14 +328,16 @@ def ocds_contracts() -> list[Contract]:
 
 def ocds_package(*, published_at: datetime) -> dict:
     """The release package of every published tender and every contract."""
-    tenders = ocds_tenders()
-    contracts = ocds_contracts()
-    authority = next((t.programme.authority for t in tenders if t.programme_id and t.programme.authority_id), None)
-    return {
-        "uri": settings.OCDS_PACKAGE_URI,
-        "version": "1.1",
-        "publishedDate": _moment(published_at),
-        "publisher": {"name": authority.name if authority else settings.OCDS_PUBLISHER_NAME},
-        "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        "releases": ocds_releases(tenders, contracts),
-    }
+    with cycle_collection_paused():
+        tenders = ocds_tenders()
+        contracts = ocds_contracts()
+        authority = next((t.programme.authority for t, _lots in tenders if t.programme_id and t.programme.authority_id),
+                         None)
+        return {
+            "uri": settings.OCDS_PACKAGE_URI,
+            "version": "1.1",
+            "publishedDate": _moment(published_at),
+            "publisher": {"name": authority.name if authority else settings.OCDS_PUBLISHER_NAME},
+            "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            "releases": ocds_releases(tenders, contracts),
+        }
