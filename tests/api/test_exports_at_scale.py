@@ -179,7 +179,7 @@ def test_an_invalid_contract_stops_the_command_and_leaves_the_previous_file(tmp_
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_the_ocds_package_reads_its_tenders_and_contracts_in_six_queries_whatever_their_number(
+def test_the_ocds_package_reads_its_tenders_and_contracts_in_seven_queries_whatever_their_number(
         django_assert_num_queries, size):
     for number in range(size):
         contract = fully_loaded(f"MAR-O{number}")
@@ -187,9 +187,9 @@ def test_the_ocds_package_reads_its_tenders_and_contracts_in_six_queries_whateve
         for order in (1, 2):
             PurchaseOrder.objects.create(contract=contract, number=order, ordered_on=date(2026, 3, order),
                                          description="Commande", amount_ht=Decimal("100.00"), vat_rate=Decimal("20"))
-    # The tenders (their bidders and publication by the database) and their lots; the buyers, amendments,
-    # orders and contracts (their tender and lot annotated).
-    with django_assert_num_queries(6):
+    # The public buyers and the vendors; the tenders (their bidders and publication by the database) and
+    # their lots; the amendments, orders and contracts (their tender and lot annotated).
+    with django_assert_num_queries(7):
         package = ocds_package(published_at=timezone.now())
     assert ocds_errors(package) == []
     assert [r["tag"] for r in package["releases"]].count(["implementation"]) == size

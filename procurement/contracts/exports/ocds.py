@@ -32,6 +32,7 @@ from procurement.programmes.models import Authority
 from procurement.tenders.enums import BidStatus, LotState, Nature, Procedure, TenderState
 from procurement.tenders.models import Bid, Lot, Tender, TransitionLog
 from procurement.tenders.models.bids import UNSEALED_STATES
+from procurement.vendors.models import Vendor
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "ocds-1.1"
 RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
@@ -128,10 +129,33 @@ class Process:
     buyer: dict | None
     buyer_party: dict | None
 
-    @classmethod
-    def of(cls, tender_reference: str, authority) -> Process:
-        buyer, party = _buyer(authority)
-        return cls(ocid=ocid(tender_reference), buyer=buyer, buyer_party=party)
+
+# What the releases read of a vendor (``_vendor_party``).
+VENDOR_COLUMNS = ("name", "siret", "vat_number", "street", "postal_code", "city", "country")
+
+
+class Parties:
+    """The organisations the package names, each read once and written once: the public buyers, in a
+    contracting process per tender, and the vendors, per set of roles (the releases share the dicts)."""
+
+    def __init__(self):
+        self.authorities = {authority.pk: authority for authority in Authority.objects.all()}
+        self.vendors = {vendor.pk: vendor for vendor in Vendor.objects.only(*VENDOR_COLUMNS)}
+        self._processes: dict[tuple[str, int | None], Process] = {}
+        self._vendor_parties: dict[tuple[int, tuple[str, ...]], dict] = {}
+
+    def process(self, tender_reference: str, authority_id: int | None) -> Process:
+        key = (tender_reference, authority_id)
+        if key not in self._processes:
+            buyer, party = _buyer(self.authorities.get(authority_id))
+            self._processes[key] = Process(ocid=ocid(tender_reference), buyer=buyer, buyer_party=party)
+        return self._processes[key]
+
+    def vendor(self, vendor_id: int, *roles: str) -> dict:
+        key = (vendor_id, roles)
+        if key not in self._vendor_parties:
+            self._vendor_parties[key] = _vendor_party(self.vendors[vendor_id], list(roles))
+        return self._vendor_parties[key]
 
 
 def _release(process: Process, *, release_id: str, at, tag: str, parties: list[dict], **sections) -> dict:
@@ -175,21 +199,21 @@ def _award_id(tender_reference: str, lot_number: int) -> str:
     return f"{tender_reference}-lot-{lot_number}"
 
 
-def _award_release(process: Process, tender, lot) -> dict:
+def _award_release(process: Process, tender, lot, parties: Parties) -> dict:
     award = {"id": _award_id(tender.reference, lot.number), "title": f"Lot {lot.number} — {lot.title}",
              "status": AWARD_STATUS[lot.state], "date": _moment(lot.decided_at)}
-    parties = []
+    named = []
     if lot.state == LotState.AWARDED and lot.winner is not None:
         winner = lot.winner
         award["value"] = _value(winner.final_amount_ht) if winner.final_amount_ht is not None else None
         if award["value"] is None:
             del award["value"]
-        party = _vendor_party(winner.vendor, ["tenderer", "supplier"])
+        party = parties.vendor(winner.vendor_id, "tenderer", "supplier")
         award["suppliers"] = [{"id": party["id"], "name": party["name"]}]
-        parties.append(party)
+        named.append(party)
     if lot.decision_reason:
         award["description"] = lot.decision_reason
-    return _release(process, release_id=f"award-lot-{lot.number}", at=lot.decided_at, tag="award", parties=parties,
+    return _release(process, release_id=f"award-lot-{lot.number}", at=lot.decided_at, tag="award", parties=named,
                     awards=[award])
 
 
@@ -197,7 +221,7 @@ def _contract_core(contract) -> dict:
     return {"id": contract.reference, "awardID": _award_id(contract.tender_reference, contract.lot_number)}
 
 
-def _contract_release(contract) -> dict:
+def _contract_release(contract, parties: Parties) -> dict:
     section = {
         **_contract_core(contract), "title": contract.title[:300], "status": CONTRACT_STATUS[contract.state],
         "period": {"startDate": _moment(contract.start_date), "endDate": _moment(contract.final_end)},
@@ -211,11 +235,11 @@ def _contract_release(contract) -> dict:
         section["amendments"] = amendments
     at = contract.notified_on or contract.signed_on or contract.created_at
     return _release(contract.process, release_id=f"contract-{contract.reference}", at=at, tag="contract",
-                    parties=[_vendor_party(contract.holder, ["supplier"])], contracts=[section])
+                    parties=[parties.vendor(contract.holder_id, "supplier")], contracts=[section])
 
 
-def _implementation_release(contract) -> dict:
-    holder = _vendor_party(contract.holder, ["supplier", "payee"])
+def _implementation_release(contract, parties: Parties) -> dict:
+    holder = parties.vendor(contract.holder_id, "supplier", "payee")
     buyer = contract.process.buyer
     orders = contract.ocds_orders
     transactions = []
@@ -231,18 +255,18 @@ def _implementation_release(contract) -> dict:
                     tag="implementation", parties=[holder], contracts=[section])
 
 
-def ocds_releases(tenders, contracts) -> list[dict]:
+def ocds_releases(tenders, contracts, parties: Parties) -> list[dict]:
     """Releases of the loaded ``tenders`` (``ocds_tenders``: published at least once, with their lots) and
-    ``contracts`` (``ocds_contracts``), in stage order."""
+    ``contracts`` (``ocds_contracts``), naming the ``parties``, in stage order."""
     releases = []
     for tender, lots in tenders:
-        process = Process.of(tender.reference, tender.programme.authority if tender.programme_id else None)
+        process = tender.process
         releases.append(_release(process, release_id="tender", at=_published_at(tender), tag="tender", parties=[],
                                  tender=_tender_section(tender, lots)))
-        releases.extend(_award_release(process, tender, lot) for lot in lots
+        releases.extend(_award_release(process, tender, lot, parties) for lot in lots
                         if lot.state != LotState.EVALUATING and lot.decided_at)
-    releases.extend(_contract_release(contract) for contract in contracts)
-    releases.extend(_implementation_release(contract) for contract in contracts
+    releases.extend(_contract_release(contract, parties) for contract in contracts)
+    releases.extend(_implementation_release(contract, parties) for contract in contracts
                     if contract.state in (ContractState.NOTIFIED, ContractState.RENEWED, ContractState.ENDED,
                                           ContractState.TERMINATED) and contract.ocds_orders)
     return releases
@@ -255,37 +279,38 @@ def _tenderers():
     return Coalesce(Subquery(bids), Value(0))
 
 
-VENDOR_COLUMNS = ("name", "siret", "vat_number", "street", "postal_code", "city", "country")
 # What the releases read of a tender, its buyer, its lots and their winners (the rows' timestamps,
 # JSON lists and texts are left in the database).
 TENDER_COLUMNS = (
     "reference", "object", "state", "procedure", "nature", "cpv_code", "bid_deadline", "notice_sent_on",
     "consultation_start", "duration_months", "renewals", "renewal_months",
-    *(f"programme__authority__{name}" for name in ("name", "siret", "street", "postal_code", "city")),
 )
 LOT_COLUMNS = (
     "tender", "number", "title", "estimated_amount_ht", "renewal_amounts_ht", "options_amount_ht", "state",
     "decision_reason", "decided_at", "winner__amount_ht", "winner__negotiated_amount_ht",
-    *(f"winner__vendor__{name}" for name in VENDOR_COLUMNS),
+    "winner__vendor",
 )
 
 
-def ocds_tenders() -> list[tuple[Tender, list[Lot]]]:
-    """The published tenders, each with ``tenderers`` (``_tenderers``) and ``published_at`` (its
-    « publish » transition, if any), beside its lots (by number, with their winning bid and its vendor),
-    read in one query for all the tenders. A lot knows its tender, the tender not its lots: without a
-    cycle, the rows are freed as soon as the package is written, without the garbage collector."""
+def ocds_tenders(parties: Parties) -> list[tuple[Tender, list[Lot]]]:
+    """The published tenders, each with ``tenderers`` (``_tenderers``), ``published_at`` (its « publish »
+    transition, if any) and its ``process`` (``parties``), beside its lots (by number, with their
+    winning bid and its vendor), read in one query for all the tenders. A lot knows its tender, the
+    tender not its lots: without a cycle, the rows are freed as soon as the package is written, without
+    the garbage collector."""
     published = Tender.objects.exclude(state__in=[TenderState.DRAFT, TenderState.READY]).filter(
         notice_sent_on__isnull=False)
     publication = TransitionLog.objects.filter(tender=OuterRef("pk"), transition="publish").order_by("at", "pk")
-    tenders = list(published.select_related("programme__authority").only(*TENDER_COLUMNS)
-                   .annotate(tenderers=_tenderers(), published_at=Subquery(publication.values("at")[:1]))
+    tenders = list(published.only(*TENDER_COLUMNS)
+                   .annotate(tenderers=_tenderers(), published_at=Subquery(publication.values("at")[:1]),
+                             authority_id=F("programme__authority"))
                    .order_by("consultation_start", "reference"))
     lots = defaultdict(list)
-    for lot in (Lot.objects.filter(tender__in=published).select_related("winner__vendor").only(*LOT_COLUMNS)
+    for lot in (Lot.objects.filter(tender__in=published).select_related("winner").only(*LOT_COLUMNS)
                 .order_by("number")):
         lots[lot.tender_id].append(lot)
     for tender in tenders:
+        tender.process = parties.process(tender.reference, tender.authority_id)
         for lot in lots[tender.pk]:
             lot.tender = tender  # its periods read the tender's
     return [(tender, lots[tender.pk]) for tender in tenders]
@@ -296,15 +321,14 @@ def ocds_tenders() -> list[tuple[Tender, list[Lot]]]:
 CONTRACT_COLUMNS = (
     "reference", "title", "state", "start_date", "duration_months", "renewal_months", "max_renewals",
     "is_framework", "maximum_ht", "amount_ht", "maintenance_yearly_ht", "signed_on", "notified_on", "created_at",
-    *(f"holder__{name}" for name in VENDOR_COLUMNS),
+    "holder",
 )
 
 
-def ocds_contracts() -> list[Contract]:
-    """Every contract, each with its ``process`` (its tender's ocid and buyer), ``ocds_amendments`` (by
-    number) and ``ocds_orders`` (number, day and amount, by day): their rows are read once for all
-    the contracts, the buyers too, the tenders and lots not at all."""
-    buyers = {authority.pk: authority for authority in Authority.objects.all()}
+def ocds_contracts(parties: Parties) -> list[Contract]:
+    """Every contract, each with its ``process`` (``parties``: its tender's ocid and buyer),
+    ``ocds_amendments`` (by number) and ``ocds_orders`` (number, day and amount, by day): their rows are
+    read once for all the contracts, the tenders and lots not at all."""
     amendments, orders = defaultdict(list), defaultdict(list)
     for amendment in Amendment.objects.only("contract", "number", "signed_on", "basis", "object").order_by(
             "contract", "number"):
@@ -312,16 +336,12 @@ def ocds_contracts() -> list[Contract]:
     for order in PurchaseOrder.objects.order_by("ordered_on", "number").values_list(
             "contract", "number", "ordered_on", "amount_ht", named=True):
         orders[order.contract].append(order)
-    contracts = list(Contract.objects.select_related("holder").only(*CONTRACT_COLUMNS)
+    contracts = list(Contract.objects.only(*CONTRACT_COLUMNS)
                      .annotate(tender_reference=F("lot__tender__reference"), lot_number=F("lot__number"),
-                               buyer_id=F("lot__tender__programme__authority"))
+                               authority_id=F("lot__tender__programme__authority"))
                      .order_by("start_date", "reference"))
-    processes = {}
     for contract in contracts:
-        key = (contract.tender_reference, contract.buyer_id)
-        if key not in processes:
-            processes[key] = Process.of(contract.tender_reference, buyers.get(contract.buyer_id))
-        contract.process = processes[key]
+        contract.process = parties.process(contract.tender_reference, contract.authority_id)
         contract.ocds_amendments, contract.ocds_orders = amendments[contract.pk], orders[contract.pk]
     return contracts
 
@@ -329,15 +349,15 @@ def ocds_contracts() -> list[Contract]:
 def ocds_package(*, published_at: datetime) -> dict:
     """The release package of every published tender and every contract."""
     with cycle_collection_paused():
-        tenders = ocds_tenders()
-        contracts = ocds_contracts()
-        authority = next((t.programme.authority for t, _lots in tenders if t.programme_id and t.programme.authority_id),
-                         None)
+        parties = Parties()
+        tenders = ocds_tenders(parties)
+        contracts = ocds_contracts(parties)
+        authority = next((parties.authorities[t.authority_id] for t, _lots in tenders if t.authority_id), None)
         return {
             "uri": settings.OCDS_PACKAGE_URI,
             "version": "1.1",
             "publishedDate": _moment(published_at),
             "publisher": {"name": authority.name if authority else settings.OCDS_PUBLISHER_NAME},
             "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-            "releases": ocds_releases(tenders, contracts),
+            "releases": ocds_releases(tenders, contracts, parties),
         }
