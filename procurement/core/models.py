@@ -91,6 +91,10 @@ class ReferenceValue(TimeStampedModel):
         end = self.valid_to.isoformat() if self.valid_to else "…"
         return f"{self.get_kind_display()} : {self.value_display} ({self.valid_from.isoformat()} → {end})"
 
+    def in_force_on(self, day: date) -> bool:
+        """``in_force(day)`` for a row already read."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
     @property
     def unit(self) -> str:
         return unit_of(self.kind)

@@ -51,18 +51,37 @@ class Unconfirmed:
         return day is not None and any(start <= day and (end is None or day <= end) for start, end in self.periods)
 
 
-class ReferenceDays:
-    """The values of ``kinds``, read once: ``days(kind, at=day)`` is ``reference_days(kind, at=day)``
-    without a query each, for a list that applies a rule to many rows."""
+class ReferenceValues:
+    """The values of ``kinds``, read once: ``value(kind, at=day)`` is ``reference_value(kind, at=day)``
+    without a query each, for a list or an export that applies a rule to many rows; ``periods(kind)``
+    are the rows themselves, for a rule the database applies."""
 
     def __init__(self, kinds: Iterable[str]):
         self.rows = list(ReferenceValue.objects.filter(kind__in=set(kinds)).order_by("-valid_from"))
 
+    def find(self, kind: str, *, at: date) -> ReferenceValue | None:
+        """The row in force at ``at``, or None."""
+        return next((row for row in self.rows if row.kind == kind and row.in_force_on(at)), None)
+
+    def row(self, kind: str, *, at: date) -> ReferenceValue:
+        row = self.find(kind, at=at)  # the newest start wins, as in ``reference_row``
+        if row is None:
+            raise ReferenceValueMissing(kind, at)
+        return row
+
+    def value(self, kind: str, *, at: date) -> Decimal:
+        return self.row(kind, at=at).value
+
+    def periods(self, kind: str) -> list[ReferenceValue]:
+        """The rows of ``kind``, newest start first."""
+        return [row for row in self.rows if row.kind == kind]
+
+
+class ReferenceDays(ReferenceValues):
+    """``days(kind, at=day)`` is ``reference_days(kind, at=day)`` from the values read once."""
+
     def __call__(self, kind: str, *, at: date) -> int:
-        for row in self.rows:  # the newest start wins, as in ``reference_row``
-            if row.kind == kind and row.valid_from <= at and (row.valid_to is None or at <= row.valid_to):
-                return int(row.value)
-        raise ReferenceValueMissing(kind, at)
+        return int(self.value(kind, at=at))
 
 
 def reference_confirmed(kind: str, *, at: date) -> bool:

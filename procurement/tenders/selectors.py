@@ -4,7 +4,8 @@ their page shows, each in a fixed number of queries."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from procurement.programmes.models import Programme
@@ -12,16 +13,23 @@ from procurement.programmes.selectors import programme_search_condition
 from procurement.tenders.models import Bid, Criterion, Lot, Question, Tender, TransitionLog
 
 
+def _lot_count():
+    """A tender's number of lots, counted by the database for the rows read only (a subquery: the
+    list is sorted and cut into pages before any lot is counted)."""
+    lots = Lot.objects.filter(tender=OuterRef("pk")).order_by().values("tender").annotate(count=Count("pk"))
+    return Coalesce(Subquery(lots.values("count")), Value(0))
+
+
 def tender_list(*, user, state: str = "", procedure: str = "", year: int | None = None, programme=None,
                 programme_search: str = "") -> QuerySet[Tender]:
-    """The tenders ``user`` may see, with ``lot_count`` and their lots prefetched for
-    ``estimated_value`` (R.2121-1: every lot, every period at its own amount and the options).
-    ``programme_search``: the programme's reference or name contains it."""
+    """The tenders ``user`` may see, with ``lot_count``, their buyer and their lots prefetched for
+    ``estimated_value`` (R.2121-1: every lot, every period at its own amount and the options), summed
+    for the page only. ``programme_search``: the programme's reference or name contains it."""
     tenders = (
         Tender.objects.visible_to(user)
-        .select_related("programme")
+        .select_related("programme", "buyer")
         .prefetch_related(Prefetch("lots", queryset=Lot.objects.order_by("number")))
-        .annotate(lot_count=Count("lots"))
+        .annotate(lot_count=_lot_count())
     )
     if state:
         tenders = tenders.filter(state=state)
@@ -122,7 +130,7 @@ def lot_detail(*, tender: Tender, number: int) -> Lot:
 
 def programme_procurements(*, programme) -> QuerySet[Tender]:
     """A programme's consultations in the order they started, with ``lot_count`` (one query)."""
-    return (Tender.objects.filter(programme=programme).annotate(lot_count=Count("lots"))
+    return (Tender.objects.filter(programme=programme).annotate(lot_count=_lot_count())
             .order_by("consultation_start", "reference"))
 
 

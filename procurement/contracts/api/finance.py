@@ -106,8 +106,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     object_abilities: dict = {}
 
     def get_queryset(self):
-        invoices = (Invoice.objects.filter(contract__in=Contract.objects.visible_to(self.request.user))
-                    .select_related("contract", "by").prefetch_related("lines").order_by("received_on", "pk"))
+        # The list page's order, newest received first (index ``invoice_newest_first``), the id breaking ties.
+        invoices = (Invoice.objects.visible_to(self.request.user).select_related("contract", "by")
+                    .prefetch_related("lines").order_by("-received_on", "number", "pk"))
         if self.action == "list" and (reference := self.request.query_params.get("contract")):
             invoices = invoices.filter(contract__reference=reference)
         return invoices

@@ -11,21 +11,28 @@ loads them in a fixed number of queries."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from procurement.contracts.enums import ContractState
 from procurement.contracts.models import Amendment, Contract, PurchaseOrder
+from procurement.core.json_schema import JsonSchema
+from procurement.core.memory import cycle_collection_paused
 from procurement.core.money import round_money
+from procurement.programmes.models import Authority
 from procurement.tenders.enums import BidStatus, LotState, Nature, Procedure, TenderState
 from procurement.tenders.models import Bid, Lot, Tender, TransitionLog
 from procurement.tenders.models.bids import UNSEALED_STATES
+from procurement.vendors.models import Vendor
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "ocds-1.1"
 RELEASE_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
@@ -52,27 +59,28 @@ def ocds_schemas() -> tuple[dict, dict]:
     return package, release
 
 
+@cache
+def _package_schema() -> JsonSchema:
+    package, release = ocds_schemas()
+    return JsonSchema(package, draft=4, resources={RELEASE_SCHEMA_URL: release})
+
+
 def ocds_errors(package: dict) -> list[str]:
     """Where ``package`` breaks the release package schema, one line per error (empty when valid). The
     release schema the package points to by URL is resolved from the local copy: no network."""
-    from jsonschema import Draft4Validator
-    from referencing import Registry, Resource
-
-    package_schema, release_schema = ocds_schemas()
-    registry = Registry().with_resource(RELEASE_SCHEMA_URL, Resource.from_contents(release_schema))
-    validator = Draft4Validator(package_schema, registry=registry)
-    errors = sorted(validator.iter_errors(package), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(str(p) for p in error.absolute_path) or '(racine)'} : {error.message}" for error in errors]
+    return [error.line() for error in _package_schema().errors(package)]
 
 
-def ocid(tender) -> str:
-    return f"{settings.OCDS_OCID_PREFIX}-{tender.reference}"
+def ocid(tender_reference: str) -> str:
+    return f"{settings.OCDS_OCID_PREFIX}-{tender_reference}"
 
 
 def _moment(value: date | datetime) -> str:
-    if not isinstance(value, datetime):
-        value = timezone.make_aware(datetime.combine(value, time(12, 0)))
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    """A moment in the app's time zone (TIME_ZONE, which no request changes); a day at noon."""
+    zone = timezone.get_default_timezone()
+    if isinstance(value, datetime):
+        return value.astimezone(zone).isoformat(timespec="seconds")
+    return datetime.combine(value, time(12, 0), tzinfo=zone).isoformat(timespec="seconds")
 
 
 def _value(amount: Decimal) -> dict:
@@ -100,9 +108,8 @@ def _vendor_party(vendor, roles: list[str]) -> dict:
     return party
 
 
-def _buyer(tender) -> tuple[dict | None, dict | None]:
-    """(reference, party) of the tender's public buyer, or (None, None) when it has none."""
-    authority = tender.programme.authority if tender.programme_id else None
+def _buyer(authority) -> tuple[dict | None, dict | None]:
+    """(reference, party) of a public buyer, or (None, None) when there is none."""
     if authority is None:
         return None, None
     reference = {"id": _organisation_id(authority.siret, pk=authority.pk, kind="buyer"), "name": authority.name}
@@ -113,28 +120,62 @@ def _buyer(tender) -> tuple[dict | None, dict | None]:
     return reference, party
 
 
-def _release(process, *, release_id: str, at, tag: str, parties: list[dict], **sections) -> dict:
-    """A release of the contracting process of tender ``process``; ``sections`` are its tender,
-    awards or contracts."""
-    buyer, buyer_party = _buyer(process)
-    release = {"ocid": ocid(process), "id": f"{ocid(process)}-{release_id}", "date": _moment(at), "tag": [tag],
+@dataclass(frozen=True)
+class Process:
+    """A contracting process, one per tender: its ocid and its public buyer as the releases name it,
+    written once for all its releases."""
+
+    ocid: str
+    buyer: dict | None
+    buyer_party: dict | None
+
+
+# What the releases read of a vendor (``_vendor_party``).
+VENDOR_COLUMNS = ("name", "siret", "vat_number", "street", "postal_code", "city", "country")
+
+
+class Parties:
+    """The organisations the package names, each read once and written once: the public buyers, in a
+    contracting process per tender, and the vendors, per set of roles (the releases share the dicts)."""
+
+    def __init__(self):
+        self.authorities = {authority.pk: authority for authority in Authority.objects.all()}
+        self.vendors = {vendor.pk: vendor for vendor in Vendor.objects.only(*VENDOR_COLUMNS)}
+        self._processes: dict[tuple[str, int | None], Process] = {}
+        self._vendor_parties: dict[tuple[int, tuple[str, ...]], dict] = {}
+
+    def process(self, tender_reference: str, authority_id: int | None) -> Process:
+        key = (tender_reference, authority_id)
+        if key not in self._processes:
+            buyer, party = _buyer(self.authorities.get(authority_id))
+            self._processes[key] = Process(ocid=ocid(tender_reference), buyer=buyer, buyer_party=party)
+        return self._processes[key]
+
+    def vendor(self, vendor_id: int, *roles: str) -> dict:
+        key = (vendor_id, roles)
+        if key not in self._vendor_parties:
+            self._vendor_parties[key] = _vendor_party(self.vendors[vendor_id], list(roles))
+        return self._vendor_parties[key]
+
+
+def _release(process: Process, *, release_id: str, at, tag: str, parties: list[dict], **sections) -> dict:
+    """A release of ``process``; ``sections`` are its tender, awards or contracts."""
+    release = {"ocid": process.ocid, "id": f"{process.ocid}-{release_id}", "date": _moment(at), "tag": [tag],
                "initiationType": "tender", "language": "fr"}
-    all_parties = ([buyer_party] if buyer_party else []) + parties
+    all_parties = ([process.buyer_party] if process.buyer_party else []) + parties
     if all_parties:
         release["parties"] = all_parties
-    if buyer:
-        release["buyer"] = buyer
+    if process.buyer:
+        release["buyer"] = process.buyer
     release.update(sections)
     return release
 
 
 def _published_at(tender):
-    log = next((log for log in tender.transition_logs.all() if log.transition == "publish"), None)
-    return log.at if log else (tender.notice_sent_on or tender.consultation_start)
+    return tender.published_at or tender.notice_sent_on or tender.consultation_start
 
 
-def _tender_section(tender) -> dict:
-    lots = list(tender.lots.all())
+def _tender_section(tender, lots: list) -> dict:
     section = {
         "id": tender.reference, "title": tender.object[:300], "description": tender.object,
         "status": TENDER_STATUS[tender.state],
@@ -150,39 +191,37 @@ def _tender_section(tender) -> dict:
     if tender.bid_deadline:
         section["tenderPeriod"] = {"endDate": _moment(tender.bid_deadline)}
     if tender.state in UNSEALED_STATES:
-        section["numberOfTenderers"] = len({bid.vendor_id for lot in lots for bid in lot.bids.all()
-                                            if bid.status != BidStatus.LATE})
+        section["numberOfTenderers"] = tender.tenderers
     return section
 
 
-def _award_id(tender, lot) -> str:
-    return f"{tender.reference}-lot-{lot.number}"
+def _award_id(tender_reference: str, lot_number: int) -> str:
+    return f"{tender_reference}-lot-{lot_number}"
 
 
-def _award_release(tender, lot) -> dict:
-    award = {"id": _award_id(tender, lot), "title": f"Lot {lot.number} — {lot.title}",
+def _award_release(process: Process, tender, lot, parties: Parties) -> dict:
+    award = {"id": _award_id(tender.reference, lot.number), "title": f"Lot {lot.number} — {lot.title}",
              "status": AWARD_STATUS[lot.state], "date": _moment(lot.decided_at)}
-    parties = []
+    named = []
     if lot.state == LotState.AWARDED and lot.winner is not None:
         winner = lot.winner
         award["value"] = _value(winner.final_amount_ht) if winner.final_amount_ht is not None else None
         if award["value"] is None:
             del award["value"]
-        party = _vendor_party(winner.vendor, ["tenderer", "supplier"])
+        party = parties.vendor(winner.vendor_id, "tenderer", "supplier")
         award["suppliers"] = [{"id": party["id"], "name": party["name"]}]
-        parties.append(party)
+        named.append(party)
     if lot.decision_reason:
         award["description"] = lot.decision_reason
-    return _release(tender, release_id=f"award-lot-{lot.number}", at=lot.decided_at, tag="award", parties=parties,
+    return _release(process, release_id=f"award-lot-{lot.number}", at=lot.decided_at, tag="award", parties=named,
                     awards=[award])
 
 
 def _contract_core(contract) -> dict:
-    return {"id": contract.reference, "awardID": _award_id(contract.lot.tender, contract.lot)}
+    return {"id": contract.reference, "awardID": _award_id(contract.tender_reference, contract.lot_number)}
 
 
-def _contract_release(contract) -> dict:
-    tender = contract.lot.tender
+def _contract_release(contract, parties: Parties) -> dict:
     section = {
         **_contract_core(contract), "title": contract.title[:300], "status": CONTRACT_STATUS[contract.state],
         "period": {"startDate": _moment(contract.start_date), "endDate": _moment(contract.final_end)},
@@ -191,19 +230,18 @@ def _contract_release(contract) -> dict:
     if contract.signed_on:
         section["dateSigned"] = _moment(contract.signed_on)
     amendments = [{"id": str(a.number), "date": _moment(a.signed_on), "rationale": a.get_basis_display(),
-                   "description": a.object} for a in contract.amendments.all()]
+                   "description": a.object} for a in contract.ocds_amendments]
     if amendments:
         section["amendments"] = amendments
     at = contract.notified_on or contract.signed_on or contract.created_at
-    return _release(tender, release_id=f"contract-{contract.reference}", at=at, tag="contract",
-                    parties=[_vendor_party(contract.holder, ["supplier"])], contracts=[section])
+    return _release(contract.process, release_id=f"contract-{contract.reference}", at=at, tag="contract",
+                    parties=[parties.vendor(contract.holder_id, "supplier")], contracts=[section])
 
 
-def _implementation_release(contract) -> dict:
-    tender = contract.lot.tender
-    holder = _vendor_party(contract.holder, ["supplier", "payee"])
-    buyer, _party = _buyer(tender)
-    orders = list(contract.orders.all())
+def _implementation_release(contract, parties: Parties) -> dict:
+    holder = parties.vendor(contract.holder_id, "supplier", "payee")
+    buyer = contract.process.buyer
+    orders = contract.ocds_orders
     transactions = []
     for order in orders:
         transaction = {"id": f"{contract.reference}-BC{order.number}", "date": _moment(order.ordered_on),
@@ -213,54 +251,113 @@ def _implementation_release(contract) -> dict:
             transaction["payer"] = buyer
         transactions.append(transaction)
     section = {**_contract_core(contract), "implementation": {"transactions": transactions}}
-    return _release(tender, release_id=f"implementation-{contract.reference}", at=orders[-1].ordered_on,
+    return _release(contract.process, release_id=f"implementation-{contract.reference}", at=orders[-1].ordered_on,
                     tag="implementation", parties=[holder], contracts=[section])
 
 
-def ocds_releases(tenders, contracts) -> list[dict]:
-    """Releases of the loaded ``tenders`` (published at least once) and ``contracts``, in stage order."""
+def ocds_releases(tenders, contracts, parties: Parties) -> list[dict]:
+    """Releases of the loaded ``tenders`` (``ocds_tenders``: published at least once, with their lots) and
+    ``contracts`` (``ocds_contracts``), naming the ``parties``, in stage order."""
     releases = []
-    for tender in tenders:
-        releases.append(_release(tender, release_id="tender", at=_published_at(tender), tag="tender", parties=[],
-                                 tender=_tender_section(tender)))
-        releases.extend(_award_release(tender, lot) for lot in tender.lots.all()
+    for tender, lots in tenders:
+        process = tender.process
+        releases.append(_release(process, release_id="tender", at=_published_at(tender), tag="tender", parties=[],
+                                 tender=_tender_section(tender, lots)))
+        releases.extend(_award_release(process, tender, lot, parties) for lot in lots
                         if lot.state != LotState.EVALUATING and lot.decided_at)
-    releases.extend(_contract_release(contract) for contract in contracts)
-    releases.extend(_implementation_release(contract) for contract in contracts
+    releases.extend(_contract_release(contract, parties) for contract in contracts)
+    releases.extend(_implementation_release(contract, parties) for contract in contracts
                     if contract.state in (ContractState.NOTIFIED, ContractState.RENEWED, ContractState.ENDED,
-                                          ContractState.TERMINATED) and contract.orders.all())
+                                          ContractState.TERMINATED) and contract.ocds_orders)
     return releases
 
 
-def ocds_tenders():
-    bids = Bid.objects.only("id", "lot_id", "vendor_id", "status")
-    lots = Lot.objects.select_related("winner__vendor").prefetch_related(Prefetch("bids", queryset=bids)
-                                                                         ).order_by("number")
-    return (Tender.objects.exclude(state__in=[TenderState.DRAFT, TenderState.READY])
-            .filter(notice_sent_on__isnull=False)
-            .select_related("programme__authority")
-            .prefetch_related(Prefetch("lots", queryset=lots),
-                              Prefetch("transition_logs", queryset=TransitionLog.objects.filter(transition="publish")))
-            .order_by("consultation_start", "reference"))
+def _tenderers():
+    """The number of bidders of a tender, on time, whatever the lots they bid for."""
+    bids = (Bid.objects.filter(lot__tender=OuterRef("pk")).exclude(status=BidStatus.LATE).order_by()
+            .values("lot__tender").annotate(count=Count("vendor", distinct=True)).values("count"))
+    return Coalesce(Subquery(bids), Value(0))
 
 
-def ocds_contracts():
-    return (Contract.objects.select_related("holder", "lot__tender__programme__authority")
-            .prefetch_related(Prefetch("amendments", queryset=Amendment.objects.order_by("number")),
-                              Prefetch("orders", queryset=PurchaseOrder.objects.order_by("ordered_on", "number")))
-            .order_by("start_date", "reference"))
+# What the releases read of a tender, its buyer, its lots and their winners (the rows' timestamps,
+# JSON lists and texts are left in the database).
+TENDER_COLUMNS = (
+    "reference", "object", "state", "procedure", "nature", "cpv_code", "bid_deadline", "notice_sent_on",
+    "consultation_start", "duration_months", "renewals", "renewal_months",
+)
+LOT_COLUMNS = (
+    "tender", "number", "title", "estimated_amount_ht", "renewal_amounts_ht", "options_amount_ht", "state",
+    "decision_reason", "decided_at", "winner__amount_ht", "winner__negotiated_amount_ht",
+    "winner__vendor",
+)
+
+
+def ocds_tenders(parties: Parties) -> list[tuple[Tender, list[Lot]]]:
+    """The published tenders, each with ``tenderers`` (``_tenderers``), ``published_at`` (its « publish »
+    transition, if any) and its ``process`` (``parties``), beside its lots (by number, with their
+    winning bid and its vendor), read in one query for all the tenders. A lot knows its tender, the
+    tender not its lots: without a cycle, the rows are freed as soon as the package is written, without
+    the garbage collector."""
+    published = Tender.objects.exclude(state__in=[TenderState.DRAFT, TenderState.READY]).filter(
+        notice_sent_on__isnull=False)
+    publication = TransitionLog.objects.filter(tender=OuterRef("pk"), transition="publish").order_by("at", "pk")
+    tenders = list(published.only(*TENDER_COLUMNS)
+                   .annotate(tenderers=_tenderers(), published_at=Subquery(publication.values("at")[:1]),
+                             authority_id=F("programme__authority"))
+                   .order_by("consultation_start", "reference"))
+    lots = defaultdict(list)
+    for lot in (Lot.objects.filter(tender__in=published).select_related("winner").only(*LOT_COLUMNS)
+                .order_by("number")):
+        lots[lot.tender_id].append(lot)
+    for tender in tenders:
+        tender.process = parties.process(tender.reference, tender.authority_id)
+        for lot in lots[tender.pk]:
+            lot.tender = tender  # its periods read the tender's
+    return [(tender, lots[tender.pk]) for tender in tenders]
+
+
+# What the releases read of a contract and its holder (the contract's lot, tender and buyer are
+# annotated: ``ocds_contracts``).
+CONTRACT_COLUMNS = (
+    "reference", "title", "state", "start_date", "duration_months", "renewal_months", "max_renewals",
+    "is_framework", "maximum_ht", "amount_ht", "maintenance_yearly_ht", "signed_on", "notified_on", "created_at",
+    "holder",
+)
+
+
+def ocds_contracts(parties: Parties) -> list[Contract]:
+    """Every contract, each with its ``process`` (``parties``: its tender's ocid and buyer),
+    ``ocds_amendments`` (by number) and ``ocds_orders`` (number, day and amount, by day): their rows are
+    read once for all the contracts, the tenders and lots not at all."""
+    amendments, orders = defaultdict(list), defaultdict(list)
+    for amendment in Amendment.objects.only("contract", "number", "signed_on", "basis", "object").order_by(
+            "contract", "number"):
+        amendments[amendment.contract_id].append(amendment)
+    for order in PurchaseOrder.objects.order_by("ordered_on", "number").values_list(
+            "contract", "number", "ordered_on", "amount_ht", named=True):
+        orders[order.contract].append(order)
+    contracts = list(Contract.objects.only(*CONTRACT_COLUMNS)
+                     .annotate(tender_reference=F("lot__tender__reference"), lot_number=F("lot__number"),
+                               authority_id=F("lot__tender__programme__authority"))
+                     .order_by("start_date", "reference"))
+    for contract in contracts:
+        contract.process = parties.process(contract.tender_reference, contract.authority_id)
+        contract.ocds_amendments, contract.ocds_orders = amendments[contract.pk], orders[contract.pk]
+    return contracts
 
 
 def ocds_package(*, published_at: datetime) -> dict:
     """The release package of every published tender and every contract."""
-    tenders = list(ocds_tenders())
-    contracts = list(ocds_contracts())
-    authority = next((t.programme.authority for t in tenders if t.programme_id and t.programme.authority_id), None)
-    return {
-        "uri": settings.OCDS_PACKAGE_URI,
-        "version": "1.1",
-        "publishedDate": _moment(published_at),
-        "publisher": {"name": authority.name if authority else settings.OCDS_PUBLISHER_NAME},
-        "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        "releases": ocds_releases(tenders, contracts),
-    }
+    with cycle_collection_paused():
+        parties = Parties()
+        tenders = ocds_tenders(parties)
+        contracts = ocds_contracts(parties)
+        authority = next((parties.authorities[t.authority_id] for t, _lots in tenders if t.authority_id), None)
+        return {
+            "uri": settings.OCDS_PACKAGE_URI,
+            "version": "1.1",
+            "publishedDate": _moment(published_at),
+            "publisher": {"name": authority.name if authority else settings.OCDS_PUBLISHER_NAME},
+            "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            "releases": ocds_releases(tenders, contracts, parties),
+        }

@@ -155,6 +155,8 @@ class Contract(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel)
         verbose_name = _("marché")
         verbose_name_plural = _("marchés")
         ordering = ["-start_date", "reference"]
+        # The order of the list page and of the API.
+        indexes = [models.Index(fields=["-start_date", "reference"], name="contract_latest_start_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_framework=False, amount_ht__isnull=False)

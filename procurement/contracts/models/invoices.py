@@ -20,6 +20,13 @@ from procurement.core.money import MoneyField, VatRateField, ttc, vat_amount
 
 
 class InvoiceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The invoices of the contracts ``user`` may read (``ContractQuerySet.visible_to``: all or none),
+        without asking the database to join them."""
+        from procurement.contracts.abilities import can_read
+
+        return self if can_read(user) else self.none()
+
     def unpaid(self):
         return self.filter(paid_on__isnull=True)
 
@@ -62,6 +69,8 @@ class Invoice(TimeStampedModel):
         verbose_name = _("facture")
         verbose_name_plural = _("factures")
         ordering = ["-received_on", "number"]
+        # The order of the list page and of the API (newest received first, the id breaking the ties).
+        indexes = [models.Index(fields=["-received_on", "number", "id"], name="invoice_newest_first")]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="invoice_number_unique_per_contract",
                                     violation_error_message=_("Ce marché a déjà une facture de ce numéro.")),

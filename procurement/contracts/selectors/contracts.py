@@ -230,16 +230,21 @@ def consumption(contract, *, extra: PurchaseOrder | None = None) -> Consumption:
 # DECP -----------------------------------------------------------------------------------------
 
 
-def subcontracting_declared(contract) -> bool:
-    """At notification, the holder declared at least one subcontractor (DECP ``sousTraitanceDeclaree``)."""
+def subcontracting_declared(contract, subcontracts=None) -> bool:
+    """At notification, the holder declared at least one subcontractor (DECP ``sousTraitanceDeclaree``);
+    ``subcontracts``: the contract's, when read beforehand (the export), otherwise its own."""
     limit = contract.notified_on
+    subcontracts = contract.subcontracts.all() if subcontracts is None else subcontracts
     return any(sub.status != SubcontractStatus.REFUSED and (limit is None or sub.declared_on <= limit)
-               for sub in contract.subcontracts.all())
+               for sub in subcontracts)
 
 
-def decp_fields(contract) -> dict:
-    """The contract's part of its essential data (DECP v2 names); the tender gives the rest."""
-    holders = [contract.holder, *contract.co_holders.all()]
+def decp_fields(contract, *, co_holders=None, subcontracts=None) -> dict:
+    """The contract's part of its essential data (DECP v2 names); the tender gives the rest.
+    ``co_holders`` and ``subcontracts``: the contract's, when the export read them beforehand for many
+    contracts at once, otherwise its own relations."""
+    co_holders = contract.co_holders.all() if co_holders is None else co_holders
+    holders = [contract.holder, *co_holders]
     return {
         "id": contract.reference,
         "objet": contract.title[:1000],
@@ -249,7 +254,7 @@ def decp_fields(contract) -> dict:
         "attributionAvance": contract.advance_granted,
         "tauxAvance": float(contract.advance_rate / 100) if contract.advance_granted and contract.advance_rate else 0,
         "typeGroupementOperateurs": DECP_GROUP[contract.group_kind],
-        "sousTraitanceDeclaree": subcontracting_declared(contract),
+        "sousTraitanceDeclaree": subcontracting_declared(contract, subcontracts),
         "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET" if vendor.siret else "TVA",
                                       "id": vendor.siret or vendor.vat_number}} for vendor in holders],
     }

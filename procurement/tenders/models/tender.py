@@ -142,6 +142,8 @@ class Tender(ProtectedStateMixin, ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-consultation_start", "reference"]
+        # The order of the list page and of the API.
+        indexes = [models.Index(fields=["-consultation_start", "reference"], name="tender_latest_start_first")]
         permissions = [("drive_tender", _("Conduire une consultation"))]
         constraints = [
             models.CheckConstraint(

@@ -1,9 +1,10 @@
-import json
+import shutil
+import tempfile
 from pathlib import Path
 
 from django.utils import timezone
 
-from procurement.contracts.exports.decp import DecpIncomplete, decp_contracts, decp_document, decp_errors
+from procurement.contracts.exports.decp import DecpIncomplete, DecpInvalid, decp_contracts, decp_write
 from procurement.core.commands import ProcurementCommand, UsageError, iso_date
 
 
@@ -23,16 +24,19 @@ class Command(ProcurementCommand):
         path = Path(output)
         if not path.parent.is_dir():
             raise UsageError(f"--output : le dossier {path.parent} n'existe pas")
-        contracts = decp_contracts(today=today)
-        try:
-            document = decp_document(contracts, published_on=today)
-        except DecpIncomplete as error:
-            raise UsageError(str(error)) from None
-        errors = decp_errors(document)
-        if errors:
-            raise UsageError(f"export non conforme au schéma DECP, rien n'est écrit : {errors[0]}")
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
-        references = [marche["id"] for marche in document["marches"]["marche"]]
+        # Written and validated one contract at a time into a scratch file: the output is replaced only
+        # once every contract is valid.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as scratch:
+            try:
+                references = decp_write(decp_contracts(today=today), published_on=today, stream=scratch)
+            except DecpIncomplete as error:
+                raise UsageError(str(error)) from None
+            except DecpInvalid as invalid:
+                raise UsageError(f"export non conforme au schéma DECP, rien n'est écrit : {invalid.errors[0]}"
+                                 ) from None
+            scratch.seek(0)
+            with path.open("w", encoding="utf-8") as file:
+                shutil.copyfileobj(scratch, file)
         data = {"output": str(path), "date": today.isoformat(), "contracts": references}
         text = (f"{len(references)} marché(s) écrit(s) dans {path} (données essentielles au {today:%d/%m/%Y})"
                 + (f" : {', '.join(references)}." if references else "."))
