@@ -58,7 +58,7 @@ def commitments_xlsx(table: Commitments) -> bytes:
               cell.committed_ttc, cell.forecast_ttc, cell.budget_ttc, cell.remaining_ttc]
              for row in table.lines for year, cell in row.year_cells]
     _sheet(book, "Par ligne", LINE_HEADERS, lines, 5)
-    contracts = [[year, row.contract.reference, row.contract.holder.name, row.line.label, cell.committed_ht,
+    contracts = [[year, row.contract.reference, row.contract.holder_name, row.line.label, cell.committed_ht,
                   cell.committed_ttc, cell.forecast_ht, cell.forecast_ttc]
                  for row in table.contracts for year, cell in row.year_cells]
     _sheet(book, "Par marché", ["Année", "Marché", "Titulaire", "Ligne budgétaire", "Engagé HT", "Engagé TTC",
