@@ -529,4 +529,4 @@ def by_budget_line(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def cents_to_money(cents: int) -> Decimal:
-    return (Decimal(int(cents)) / 100).quantize(Decimal("0.01"))
+    return Decimal(int(cents)).scaleb(-2)    # exactly two places: 0 gives 0.00
