@@ -62,6 +62,13 @@ class Invoice(TimeStampedModel):
         verbose_name = _("facture")
         verbose_name_plural = _("factures")
         ordering = ["-received_on", "number"]
+        # The finance overview's two lists: the unpaid invoices by deadline, the latest paid late.
+        indexes = [
+            models.Index(fields=["payment_deadline", "id"], condition=Q(paid_on__isnull=True),
+                         name="invoice_unpaid_by_deadline"),
+            models.Index(fields=["-paid_on", "id"], condition=Q(paid_on__isnull=False, late_days__gt=0),
+                         name="invoice_paid_late_latest"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="invoice_number_unique_per_contract",
                                     violation_error_message=_("Ce marché a déjà une facture de ce numéro.")),
