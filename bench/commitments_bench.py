@@ -82,7 +82,7 @@ def main() -> None:
     terms = contracts()
     build, rows = timed(lambda: [row for item in terms for row in engine.obligation_rows(item)], 3)
     framing, frame = timed(lambda: engine.rows_frame(rows), 3)
-    floor_frame = frame.assign(year=engine._year_of(frame["start"].to_numpy()))
+    floor_frame = frame.assign(year=engine.year_of(frame["start"].to_numpy()))
 
     def schedule():
         table = engine.schedule(frame, year_from=YEAR_FROM, year_to=YEAR_TO)

@@ -3,6 +3,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -141,3 +143,49 @@ def test_invoice_form_records_an_invoice_and_names_a_bad_field(line, buyer, clie
                            "amount_ht_1": "100", "vat_rate_1": "5.5", "is_electronic": "on"})
     assert ok.status_code == 302
     assert contract.invoices.get().payment_deadline == date(2026, 4, 1)
+
+
+def test_the_tables_per_contract_and_per_line_come_by_pages_keeping_the_filters(line, finance_user, client_for,
+                                                                               monkeypatch):
+    from procurement.dashboards.views import finance as views
+
+    monkeypatch.setattr(views, "CONTRACTS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "LINES_PER_PAGE", 1)
+    BudgetLineFactory(operating=True, label="Abonnements")
+    references = sorted(framework(line, number).reference for number in range(3))
+    client = client_for(finance_user)
+    url = reverse("dashboards:finance-contracts") + "?year_from=2026&year_to=2026"
+    first = client.get(url).content.decode()
+    assert [reference in first for reference in references] == [True, True, False]
+    assert "Page 1 sur 2" in first and "year_from=2026&amp;year_to=2026&amp;page=2" in first
+    second = client.get(url + "&page=2").content.decode()
+    assert [reference in second for reference in references] == [False, False, True]
+    assert "export.xlsx?year_from=2026&amp;year_to=2026\"" in second   # the exports hold every page
+    url = reverse("dashboards:finance-lines") + "?year_from=2026&year_to=2026&page="
+    pages = [client.get(url + number).content.decode() for number in "12"]
+    assert "Page 2 sur 2" in pages[1]
+    assert sorted(["<caption>Ressources en ligne" in page, "<caption>Abonnements" in page] for page in pages) == [
+        [False, True], [True, False]]   # one line a page
+
+
+@pytest.mark.freeze_time(DEMO_NOW)
+def test_the_overview_shows_the_most_urgent_invoices_and_links_to_them_all(line, finance_user, client_for,
+                                                                            monkeypatch):
+    from procurement.contracts.models import Invoice
+    from procurement.dashboards.views import finance as views
+
+    monkeypatch.setattr(views, "WATCH_ROWS", 2)
+    contract = framework(line, 1)
+    client, url = client_for(finance_user), reverse("dashboards:finance-overview")
+    client.get(url)
+    with CaptureQueriesContext(connection) as none_due:
+        client.get(url)
+    for number, deadline in enumerate([date(2026, 12, 5), date(2026, 11, 20), date(2026, 12, 1)], start=1):
+        Invoice.objects.create(contract=contract, number=f"F-{number}", issued_on=date(2026, 10, 1),
+                               received_on=date(2026, 10, 2), payment_deadline=deadline, total_ht=D("100.00"),
+                               total_ttc=D("105.50"))
+    with CaptureQueriesContext(connection) as more_than_shown:
+        html = client.get(url).content.decode()
+    assert len(more_than_shown) == len(none_due)
+    assert ">F-2<" in html and ">F-3<" in html and ">F-1<" not in html   # the two nearest deadlines
+    assert "Les 2 plus proches sur 3." in html and 'href="/marches/factures/?status=unpaid"' in html

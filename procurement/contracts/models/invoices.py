@@ -69,8 +69,15 @@ class Invoice(TimeStampedModel):
         verbose_name = _("facture")
         verbose_name_plural = _("factures")
         ordering = ["-received_on", "number"]
-        # The order of the list page and of the API (newest received first, the id breaking the ties).
-        indexes = [models.Index(fields=["-received_on", "number", "id"], name="invoice_newest_first")]
+        indexes = [
+            # The order of the list page and of the API (newest received first, the id breaking the ties).
+            models.Index(fields=["-received_on", "number", "id"], name="invoice_newest_first"),
+            # The finance overview's two lists: the unpaid invoices by deadline, the latest paid late.
+            models.Index(fields=["payment_deadline", "id"], condition=Q(paid_on__isnull=True),
+                         name="invoice_unpaid_by_deadline"),
+            models.Index(fields=["-paid_on", "id"], condition=Q(paid_on__isnull=False, late_days__gt=0),
+                         name="invoice_paid_late_latest"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "number"], name="invoice_number_unique_per_contract",
                                     violation_error_message=_("Ce marché a déjà une facture de ce numéro.")),

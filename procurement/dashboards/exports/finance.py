@@ -3,11 +3,10 @@ and a PDF with the chart, drawn with reportlab."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from io import BytesIO
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -15,14 +14,14 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from procurement.contracts.selectors.finance import Commitments
-from procurement.core.exports import xlsx_append
 from procurement.core.money import format_eur
+from procurement.core.xlsx_tables import Table as SheetTable
+from procurement.core.xlsx_tables import tables_xlsx
 from procurement.dashboards.finance import chart
 from procurement.documents.pdf.fonts import BOLD, FONT
 from procurement.documents.pdf.styles import report_styles
 from procurement.programmes.enums import BudgetSection
 
-MONEY_FORMAT = '#,##0.00 "€"'
 LINE_HEADERS = ["Année", "Ligne budgétaire", "Section", "Imputation", "Engagé HT", "Engagé TTC", "Prévisionnel TTC",
                 "Budget voté TTC", "Reste TTC"]
 
@@ -31,41 +30,32 @@ def _section(value: str) -> str:
     return str(BudgetSection(value).label)
 
 
-def _sheet(book, title: str, headers: list[str], rows: list[list], money_from: int) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        xlsx_append(sheet, row)
-    for column in sheet.iter_cols(min_col=money_from, min_row=2):
-        for cell in column:
-            cell.number_format = MONEY_FORMAT
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(14, len(header) + 2)
+def _table(title: str, headers: list[str], rows: Iterable[list], money_from: int) -> SheetTable:
+    return SheetTable(title=title, headers=headers, widths=[max(14, len(header) + 2) for header in headers], rows=rows,
+                 money_from=money_from)
 
 
 def commitments_xlsx(table: Commitments) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    sections = [[year, _section(section), cell.committed_ht, cell.committed_ttc, cell.forecast_ttc, cell.budget_ttc,
+    """The workbook: per section and year, per budget line and year, per contract and year with an
+    amount; its rows streamed (``tables_xlsx``), as it may hold tens of thousands of them."""
+    sections = ([year, _section(section), cell.committed_ht, cell.committed_ttc, cell.forecast_ttc, cell.budget_ttc,
                  cell.remaining_ttc]
                 for year in table.years for section in table.sections
-                for cell in [table.section_year(section, year)]]
-    _sheet(book, "Par section", ["Année", "Section", "Engagé HT", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC",
-                                 "Reste TTC"], sections, 3)
-    lines = [[year, row.line.label, _section(row.line.section), row.line.imputation, cell.committed_ht,
+                for cell in [table.section_year(section, year)])
+    lines = ([year, row.line.label, _section(row.line.section), row.line.imputation, cell.committed_ht,
               cell.committed_ttc, cell.forecast_ttc, cell.budget_ttc, cell.remaining_ttc]
-             for row in table.lines for year, cell in row.year_cells]
-    _sheet(book, "Par ligne", LINE_HEADERS, lines, 5)
-    contracts = [[year, row.contract.reference, row.contract.holder.name, row.line.label, cell.committed_ht,
+             for row in table.lines for year, cell in row.year_cells)
+    # The years a contract commits or plans nothing in would be rows of zeros (most of them on ten years).
+    contracts = ([year, row.contract.reference, row.contract.holder_name, row.line.label, cell.committed_ht,
                   cell.committed_ttc, cell.forecast_ht, cell.forecast_ttc]
-                 for row in table.contracts for year, cell in row.year_cells]
-    _sheet(book, "Par marché", ["Année", "Marché", "Titulaire", "Ligne budgétaire", "Engagé HT", "Engagé TTC",
-                                "Prévisionnel HT", "Prévisionnel TTC"], contracts, 5)
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()
+                 for row in table.contracts for year, cell in row.year_cells if cell.has_amount)
+    return tables_xlsx([
+        _table("Par section", ["Année", "Section", "Engagé HT", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC",
+                               "Reste TTC"], sections, 3),
+        _table("Par ligne", LINE_HEADERS, lines, 5),
+        _table("Par marché", ["Année", "Marché", "Titulaire", "Ligne budgétaire", "Engagé HT", "Engagé TTC",
+                              "Prévisionnel HT", "Prévisionnel TTC"], contracts, 5),
+    ])
 
 
 def _eur(value) -> str:
@@ -121,9 +111,11 @@ def commitments_pdf(table: Commitments, *, title: str) -> bytes:
     story += [Table(rows, style=style, repeatRows=1), Paragraph("Par ligne budgétaire", h2)]
     rows = [["Ligne", "Imputation", "Année", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC"]]
     for row in table.lines:
-        for year, cell in row.year_cells:
-            rows.append([Paragraph(row.line.label, body), row.line.imputation, str(year), _eur(cell.committed_ttc),
-                         _eur(cell.forecast_ttc), _eur(cell.budget_ttc), _eur(cell.remaining_ttc)])
+        for index, (year, cell) in enumerate(row.year_cells):
+            # The line named on its first year only: its years follow (and a few hundred lines draw quicker).
+            label = [Paragraph(row.line.label, body), row.line.imputation] if index == 0 else ["", ""]
+            rows.append([*label, str(year), _eur(cell.committed_ttc), _eur(cell.forecast_ttc), _eur(cell.budget_ttc),
+                         _eur(cell.remaining_ttc)])
     story.append(Table(rows, style=style, repeatRows=1, colWidths=[6 * cm, 5 * cm, 1.5 * cm] + [3.2 * cm] * 4))
     document.build(story)
     return output.getvalue()

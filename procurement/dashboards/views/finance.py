@@ -3,6 +3,7 @@ table per budget line (with the AP/AE of multi-year lines), per contract, and th
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,13 @@ from procurement.dashboards.finance import chart, filtered_commitments
 from procurement.programmes.enums import BudgetSection
 
 WATCH_DAYS = 15
+# The most urgent renewal decisions and invoices shown on the overview; the lists behind the links hold them all.
+WATCH_ROWS = 20
+
+
+# Rows per page of the tables per budget line and per contract: a large authority has hundreds of lines
+# and thousands of contracts.
+LINES_PER_PAGE, CONTRACTS_PER_PAGE = 25, 50
 
 
 class FinanceMixin(AccessMixin):
@@ -23,7 +31,12 @@ class FinanceMixin(AccessMixin):
 
     def filtered(self):
         form, table = filtered_commitments(self.request.GET)
-        return {"filter_form": form, "table": table, "query": self.request.GET.urlencode()}
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {"filter_form": form, "table": table, "query": query.urlencode()}
+
+    def paged(self, rows: list, per_page: int):
+        return Paginator(rows, per_page).get_page(self.request.GET.get("page"))
 
 
 class FinanceOverviewView(FinanceMixin, TemplateView):
@@ -37,11 +50,20 @@ class FinanceOverviewView(FinanceMixin, TemplateView):
             chart=chart(table) if table is not None and table.years else None,
             section_rows=section_rows(table) if table is not None else [],
             today=today, watch_days=WATCH_DAYS, renewal_days=RENEWAL_DUE_DAYS,
-            renewals=list(selectors.renewal_decisions_due(today=today)),
-            invoices=list(selectors.invoices_near_deadline(today=today, days=WATCH_DAYS)),
+            **_first(renewals=selectors.renewal_decisions_due(today=today),
+                     invoices=selectors.invoices_near_deadline(today=today, days=WATCH_DAYS)),
             late=selectors.with_rate_confirmation(selectors.late_interest_paid()[:20]),
         )
         return super().get_context_data(**context, **kwargs)
+
+
+def _first(**lists) -> dict:
+    """Each list's ``WATCH_ROWS`` first rows, as ``name``, and how many it holds, as ``name_count``
+    (counted whatever the length: the page reads as many queries with few rows as with many)."""
+    context = {}
+    for name, rows in lists.items():
+        context[name], context[f"{name}_count"] = list(rows[:WATCH_ROWS]), rows.count()
+    return context
 
 
 def section_rows(table) -> list[tuple[int, list]]:
@@ -53,14 +75,20 @@ class FinanceLinesView(FinanceMixin, TemplateView):
     template_name = "dashboards/finance/lines.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**self.filtered(), **kwargs)
+        context = self.filtered()
+        table = context["table"]
+        context["page_obj"] = self.paged(table.lines, LINES_PER_PAGE) if table is not None else None
+        return super().get_context_data(**context, **kwargs)
 
 
 class FinanceContractsView(FinanceMixin, TemplateView):
     template_name = "dashboards/finance/contracts.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**self.filtered(), **kwargs)
+        context = self.filtered()
+        table = context["table"]
+        context["page_obj"] = self.paged(table.contracts, CONTRACTS_PER_PAGE) if table is not None else None
+        return super().get_context_data(**context, **kwargs)
 
 
 class FinanceExportView(FinanceMixin, View):
