@@ -1,0 +1,472 @@
+"""Benchmark: a large Métropole's ten years, every heavy page and command measured at the demo size and
+grown to fractions of it, beside the admin's tender changelist (the peer a user would compare with).
+
+Run: ``.venv/bin/python bench/scale.py [--fractions 0,0.1,1] [--runs 5] [--gunicorn] [--json FILE]``.
+
+It creates (or resets) its own PostgreSQL database, ``postgres://postgres@127.0.0.1:5432/procurement_scale``
+by default (``--database-url`` or ``DATABASE_URL`` choose another; a database it did not create is refused
+unless it is empty or ``--force`` is given, and the CI's ``test`` database always), migrates it, loads the
+demo (``load_demo --today``), then for each fraction grows it (``procurement/demo/loaders/scale.py``: at
+100 %, 3,000 tenders of 2 to 6 lots, 25,000 bids, 5,000 contracts, 20,000 purchase orders, 150,000
+invoices, 50 users, 1,450 vendors, 61 programmes over the ten years before ``--today``; bulk inserts that
+respect every constraint, seeded), runs ``ANALYZE``, and measures each line in process (``django.test.Client``
+signed in as the role that uses the page, ``CaptureQueriesContext``; commands through ``call_command``): the
+median time over ``--runs`` runs after one warm-up, and the queries of one run. Each line is compared with the
+admin's tender changelist measured in the same run, against its budget:
+
+- pages and API lists: at most 2.5 × the changelist, and the same number of queries as at the smallest
+  fraction measured (the demo);
+- finance dashboard, its exports and ``commitments --year-from 2025 --year-to 2034``: at most 8 ×;
+- ``export_decp`` (and the DECP/OCDS API documents): at most 40 ×, queries independent of the contracts.
+
+``--gunicorn`` also serves the same database with gunicorn (gunicorn.conf.py, 2 workers, loopback port) and
+prints each page's median latency there. ``--reuse`` keeps a database this bench grew (migrating it first),
+to measure again without growing. ``--only`` measures some lines (names as printed, comma-separated).
+Bounded: the run stops after BENCH_TIMEOUT seconds (default 3600). Exit status 1 when a line is over budget
+at the largest fraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/procurement_scale"
+STATE_TABLE = "scale_bench_state"
+PAGE, FINANCE, DECP = "page", "finance", "decp"
+BUDGETS = {PAGE: 2.5, FINANCE: 8.0, DECP: 40.0}
+PEER = "admin : liste des consultations"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fractions", default="0,0.1,1",
+                        help="fractions of the Métropole measured in turn, 0 being the demo (défaut 0,0.1,1)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per line after one warm-up (défaut 5)")
+    parser.add_argument("--line-seconds", type=float, default=40.0,
+                        help="a slow line stops after this many seconds, with at least 3 runs (défaut 40)")
+    parser.add_argument("--seed", type=int, default=23)
+    parser.add_argument("--today", type=date.fromisoformat, default=None,
+                        help="the last day of the ten years (AAAA-MM-JJ, today by default)")
+    parser.add_argument("--database-url", default=None, help=f"PostgreSQL database (défaut DATABASE_URL or {DEFAULT_URL})")
+    parser.add_argument("--reuse", action="store_true", help="keep a database this bench grew, at its fraction")
+    parser.add_argument("--force", action="store_true", help="reset a non-empty database this bench did not create")
+    parser.add_argument("--gunicorn", action="store_true", help="also measure the pages under gunicorn (2 workers)")
+    parser.add_argument("--only", default="", help="measure only these lines (comma-separated names)")
+    parser.add_argument("--json", default="", help="also write the figures as JSON to this file (- for stdout)")
+    args = parser.parse_args(argv)
+    try:
+        args.fractions = sorted({float(value) for value in args.fractions.split(",") if value.strip()})
+    except ValueError:
+        parser.error("--fractions : des nombres séparés par des virgules (0,0.1,1)")
+    if not args.fractions or any(not 0 <= value <= 10 for value in args.fractions):
+        parser.error("--fractions : entre 0 et 10")
+    args.database_url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    args.today = args.today or date.today()
+    return args
+
+
+# The database ----------------------------------------------------------------------------------
+
+def _connect(url: str, name: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(urlunsplit(parts._replace(path=f"/{name}")), autocommit=True)
+
+
+def prepare_database(url: str, *, reuse: bool, force: bool) -> bool:
+    """Creates or resets the bench's database; True when it was kept (``reuse``) as a grown one."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(f"Arrêt : {url} n'est pas une base PostgreSQL.")
+    name = parts.path.lstrip("/")
+    if not name or name in ("test", "postgres", "template0", "template1"):
+        sys.exit(f"Arrêt : la base « {name} » n'est pas une base de banc d'essai (celle du CI ou du serveur).")
+    with _connect(url, "postgres") as server:
+        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if exists:
+        with _connect(url, name) as database:
+            marked = database.execute("SELECT to_regclass(%s)", [STATE_TABLE]).fetchone()[0] is not None
+            tables = database.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+        if reuse and marked:
+            return True
+        if tables and not marked and not force:
+            sys.exit(f"Arrêt : la base « {name} » contient des tables et n'a pas été créée par ce banc ; "
+                     "--force pour la remplacer.")
+    with _connect(url, "postgres") as server:
+        if exists:
+            server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    with _connect(url, name) as database:
+        database.execute(f"CREATE TABLE {STATE_TABLE} (key text PRIMARY KEY, value text NOT NULL)")
+    return False
+
+
+def state(key: str, value: str | None = None) -> str | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if value is not None:
+            cursor.execute(f"INSERT INTO {STATE_TABLE} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = %s",
+                           [key, value, value])
+            return value
+        cursor.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = %s", [key])
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+
+# The lines ----------------------------------------------------------------------------------------
+
+@dataclass
+class Line:
+    name: str
+    kind: str            # PAGE, FINANCE or DECP: the budget
+    role: str            # buyer, finance, evaluator, admin
+    url: str = ""        # a page or an API list
+    command: tuple = ()  # or a management command and its arguments
+
+
+@dataclass
+class Figure:
+    median_ms: float
+    queries: int
+    runs: int
+    ratio: float = 0.0
+    gunicorn_ms: float | None = None
+    verdict: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+def lines(*, demo_tender: str, programme: str, authority: int) -> list[Line]:
+    from django.urls import reverse
+
+    def page(name, url_name, role="buyer", kind=PAGE, args=(), query=""):
+        return Line(name, kind, role, reverse(url_name, args=args) + query)
+
+    def api(name, path, role="buyer", kind=PAGE):
+        return Line(name, kind, role, path)
+
+    return [
+        Line(PEER, PAGE, "admin", reverse("admin:tenders_tender_changelist")),
+        page("accueil", "home"),
+        page("liste des consultations", "tenders:list"),
+        page("consultation (démo)", "tenders:detail", args=[demo_tender]),
+        page("programme (tableau de bord)", "dashboards:programme-detail", args=[programme]),
+        page("programme (fiche)", "programmes:detail", args=[programme]),
+        page("tableau de bord finances", "dashboards:finance-overview", "finance", FINANCE),
+        page("finances par ligne", "dashboards:finance-lines", "finance", FINANCE),
+        page("finances par marché", "dashboards:finance-contracts", "finance", FINANCE),
+        page("export finances .xlsx", "dashboards:finance-xlsx", "finance", FINANCE),
+        page("export finances .pdf", "dashboards:finance-pdf", "finance", FINANCE),
+        Line("commitments 2025-2034", FINANCE, "finance", command=("commitments", "--year-from", "2025",
+                                                                     "--year-to", "2034")),
+        Line("export_decp", DECP, "admin", command=("export_decp",)),
+        page("liste des factures", "contracts:invoices", "finance"),
+        page("liste des marchés", "contracts:list"),
+        page("liste des fournisseurs", "vendors:list"),
+        page("attestations à échéance", "vendors:expiring"),
+        page("liste des programmes", "programmes:list"),
+        page("délibérations", "programmes:council-acts"),
+        page("indices de prix", "contracts:indices"),
+        page("CAO (réunions)", "tenders:cao-meetings", args=[authority]),
+        page("mes évaluations", "tenders:my-evaluations", "evaluator"),
+        page("ressources en ligne", "resources:list"),
+        page("données de référence", "core:reference-values"),
+        api("/api/tenders/", "/api/tenders/"),
+        api("/api/lots/", "/api/lots/"),
+        api("/api/criteria/", "/api/criteria/"),
+        api("/api/bids/", "/api/bids/"),
+        api("/api/vendors/", "/api/vendors/"),
+        api("/api/contracts/", "/api/contracts/"),
+        api("/api/orders/", "/api/orders/"),
+        api("/api/invoices/", "/api/invoices/", "finance"),
+        api("/api/agenda/", "/api/agenda/"),
+        api("/api/commitments/", "/api/commitments/?year_from=2025&year_to=2034", "finance", FINANCE),
+        api("/api/decp/", "/api/decp/", "buyer", DECP),
+        api("/api/ocds/", "/api/ocds/", "buyer", DECP),
+    ]
+
+
+class Bench:
+    def __init__(self, args):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        from procurement.demo.loaders.users import DEMO_ADMIN, DEMO_BUYER, DEMO_FINANCE
+
+        self.args = args
+        users = {"buyer": DEMO_BUYER, "finance": DEMO_FINANCE, "evaluator": "sophie.lambert", "admin": DEMO_ADMIN}
+        self.users = {role: get_user_model().objects.get(username=name) for role, name in users.items()}
+        self.clients = {}
+        for role, user in self.users.items():
+            client = Client()
+            client.force_login(user)
+            self.clients[role] = client
+        self.workdir = Path(tempfile.mkdtemp(prefix="scale-bench-"))
+
+    def run_once(self, line: Line) -> tuple[float, int]:
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            if line.command:
+                arguments = list(line.command)
+                if line.command[0] == "export_decp":
+                    arguments += ["--output", str(self.workdir / "decp.json")]
+                call_command(*arguments, stdout=io.StringIO(), stderr=io.StringIO())
+            else:
+                response = self.clients[line.role].get(line.url)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{line.name} : {line.url} répond {response.status_code}")
+                if getattr(response, "streaming", False):
+                    b"".join(response.streaming_content)
+            elapsed = time.perf_counter() - began
+        return elapsed, len(queries)
+
+    def measure(self, line: Line) -> Figure:
+        try:
+            self.run_once(line)  # warm-up: imports, templates, caches
+        except Exception as error:  # a failing line is a finding, reported with the others
+            return Figure(median_ms=0.0, queries=0, runs=0, verdict="ERREUR", reasons=[str(error)[:200]])
+        times, queries, began = [], 0, time.perf_counter()
+        while len(times) < self.args.runs:
+            elapsed, queries = self.run_once(line)
+            times.append(elapsed)
+            if time.perf_counter() - began > self.args.line_seconds and len(times) >= 3:
+                break
+        return Figure(median_ms=statistics.median(times) * 1000, queries=queries, runs=len(times))
+
+
+# gunicorn ---------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str, cookie: str = "") -> float:
+    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    began = time.perf_counter()
+    connection_.request("GET", path, headers={"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {})})
+    response = connection_.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - began
+    connection_.close()
+    if response.status != 200:
+        raise RuntimeError(f"gunicorn : {path} répond {response.status}")
+    return elapsed
+
+
+def session_cookie(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figure], deadline: float) -> None:
+    from django.db import connection
+
+    cookies = {role: session_cookie(user) for role, user in bench.users.items()}
+    connection.close()  # the workers open their own
+    port = free_port()
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_TIMEOUT": "300",
+           "GUNICORN_ACCESSLOG": "/dev/null", "GUNICORN_LOGLEVEL": "warning", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
+                               "procurement.wsgi"], cwd=ROOT, env=env)
+    try:
+        while True:
+            try:
+                fetch(port, "/sante/")
+                break
+            except (ConnectionError, OSError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    sys.exit("Arrêt : gunicorn n'a pas démarré.")
+                time.sleep(0.3)
+        for line in measured:
+            if line.command:
+                continue
+            cookie = cookies[line.role]
+            for _ in range(2):  # both workers warm
+                fetch(port, line.url, cookie)
+            times, began = [], time.perf_counter()
+            while len(times) < bench.args.runs:
+                times.append(fetch(port, line.url, cookie))
+                if time.perf_counter() - began > bench.args.line_seconds and len(times) >= 3:
+                    break
+            figures[line.name].gunicorn_ms = statistics.median(times) * 1000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# Reporting ----------------------------------------------------------------------------------------
+
+def judge(line: Line, figure: Figure, peer: Figure, baseline: Figure | None) -> None:
+    if figure.verdict == "ERREUR":
+        return
+    figure.ratio = figure.median_ms / peer.median_ms if peer.median_ms else 0.0
+    budget = BUDGETS[line.kind]
+    if line.name != PEER and figure.ratio > budget:
+        figure.reasons.append(f"{figure.ratio:.1f} × > {budget:g} ×")
+    if baseline is not None and line.kind in (PAGE, DECP) and figure.queries != baseline.queries:
+        figure.reasons.append(f"{figure.queries} requêtes ≠ {baseline.queries}")
+    figure.verdict = "OVER" if figure.reasons else "OK"
+
+
+def label(fraction: float) -> str:
+    return "démo" if fraction == 0 else f"{fraction * 100:g} %"
+
+
+def print_fraction(fraction: float, measured: list[Line], figures: dict[str, Figure], gunicorn: bool) -> None:
+    peer = figures[PEER]
+    print(f"\n== {label(fraction)} == pair : {PEER} {peer.median_ms:.1f} ms, {peer.queries} requêtes")
+    header = f"{'ligne':34} {'budget':>7} {'médiane':>10} {'req.':>6} {'× pair':>7}"
+    print(header + (f" {'gunicorn':>10}" if gunicorn else "") + "  verdict")
+    for line in measured:
+        figure = figures[line.name]
+        text = (f"{line.name:34} {BUDGETS[line.kind]:>6g}× {figure.median_ms:>8.1f}ms {figure.queries:>6} "
+                f"{figure.ratio:>6.2f}×")
+        if gunicorn:
+            text += f" {figure.gunicorn_ms:>8.1f}ms" if figure.gunicorn_ms is not None else f" {'':>10}"
+        text += f"  {figure.verdict}" + (f" ({'; '.join(figure.reasons)})" if figure.reasons else "")
+        print(text, flush=True)
+
+
+def print_summary(results: dict[float, dict[str, Figure]], measured: list[Line]) -> None:
+    fractions = sorted(results)
+    print("\n| page / commande | budget | " + " | ".join(label(f) for f in fractions) + " | verdict |")
+    print("|---|---|" + "---|" * len(fractions) + "---|")
+    for line in measured:
+        cells = []
+        for fraction in fractions:
+            figure = results[fraction].get(line.name)
+            cells.append(f"{figure.median_ms:,.0f} ms, {figure.queries} q" if figure else "—")
+        last = results[fractions[-1]].get(line.name)
+        verdict = "" if last is None else last.verdict + (f" ({'; '.join(last.reasons)})" if last.reasons else "")
+        print(f"| {line.name} | {BUDGETS[line.kind]:g}× | " + " | ".join(cells) + f" | {verdict} |")
+
+
+# Main -----------------------------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    timeout = int(os.environ.get("BENCH_TIMEOUT", "3600"))
+    deadline = time.monotonic() + timeout
+    signal.signal(signal.SIGALRM, lambda *_: sys.exit("Arrêt : BENCH_TIMEOUT dépassé."))
+    signal.alarm(timeout)
+    kept = prepare_database(args.database_url, reuse=args.reuse, force=args.force)
+    media = tempfile.mkdtemp(prefix="scale-bench-media-")
+    os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="procurement.settings",
+                      MEDIA_ROOT=media, DEBUG="0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from procurement.demo.loaders.scale import FULL_SIZE, grow
+    from procurement.programmes.models import Programme
+    from procurement.tenders.enums import TenderState
+    from procurement.tenders.models import Tender
+
+    began = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    if not kept:
+        call_command("load_demo", today=args.today, stdout=io.StringIO())
+        state("seed", str(args.seed))
+        state("today", args.today.isoformat())
+        state("fraction", "0")
+        print(f"Base {connection.settings_dict['NAME']} : migrée, démo chargée au {args.today:%d/%m/%Y} en "
+              f"{time.perf_counter() - began:.0f} s.", flush=True)
+    else:
+        args.seed, args.today = int(state("seed")), date.fromisoformat(state("today"))
+        print(f"Base {connection.settings_dict['NAME']} reprise (fraction {state('fraction')}, graine {args.seed}, "
+              f"au {args.today:%d/%m/%Y}) ; migrée en {time.perf_counter() - began:.0f} s.", flush=True)
+    setup_test_environment()
+    demo = Tender.objects.exclude(reference__startswith="MG").filter(state=TenderState.COMPLETED).order_by(
+        "reference").first() or Tender.objects.order_by("pk").first()
+    programme = Programme.objects.order_by("pk").first()
+    all_lines = lines(demo_tender=demo.reference, programme=programme.reference, authority=programme.authority_id)
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+    measured = [line for line in all_lines if line.name == PEER or not wanted or line.name in wanted]
+    bench = Bench(args)
+    results: dict[float, dict[str, Figure]] = {}
+    growth_log = {}
+    print(f"Taille à 100 % : {', '.join(f'{count:,} {name}' for name, count in FULL_SIZE.items())}.")
+    for fraction in args.fractions:
+        current = float(state("fraction") or 0)
+        if fraction < current:
+            print(f"{label(fraction)} : la base est déjà à {label(current)}, mesure sautée.")
+            continue
+        if fraction > current:
+            growth = grow(fraction=fraction, today=args.today, seed=args.seed)
+            state("fraction", repr(fraction))
+            analysed = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            growth_log[label(fraction)] = {"seconds": round(growth.seconds, 1), "added": growth.added}
+            print(f"\nCroissance jusqu'à {label(fraction)} en {growth.seconds:.0f} s (ANALYZE "
+                  f"{time.perf_counter() - analysed:.0f} s) : "
+                  + ", ".join(f"{rows:,} {name}" for name, rows in growth.added.items()), flush=True)
+        figures = {line.name: bench.measure(line) for line in measured}
+        if args.gunicorn:
+            measure_gunicorn(bench, measured, figures, deadline)
+        results[fraction] = figures
+        baseline = results[min(results)]
+        for line in measured:
+            judge(line, figures[line.name], figures[PEER], baseline.get(line.name) if baseline is not figures
+                  else None)
+        print_fraction(fraction, measured, figures, args.gunicorn)
+    if not results:
+        return 0
+    print_summary(results, measured)
+    if args.json:
+        document = {"database": connection.settings_dict["NAME"], "seed": args.seed, "today": args.today.isoformat(),
+                    "runs": args.runs, "budgets": BUDGETS, "peer": PEER, "growth": growth_log,
+                    "lines": [{"name": line.name, "kind": line.kind, "role": line.role,
+                               "url": line.url, "command": list(line.command),
+                               "figures": {label(f): asdict(results[f][line.name]) for f in sorted(results)}}
+                              for line in measured]}
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            Path(args.json).write_text(text, encoding="utf-8")
+    shutil.rmtree(media, ignore_errors=True)
+    shutil.rmtree(bench.workdir, ignore_errors=True)
+    last = results[max(results)]
+    return 1 if any(figure.verdict != "OK" for figure in last.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
