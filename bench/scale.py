@@ -29,6 +29,7 @@ at the largest fraction.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import io
 import json
@@ -48,7 +49,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/procurement_scale"
+# One database per checkout, so that benches run from two worktrees never reset each other's.
+_CHECKOUT = "".join(c if c.isalnum() else "_" for c in ROOT.name.removeprefix("wt-").lower())
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/procurement_scale" + ("" if _CHECKOUT == "main" else f"_{_CHECKOUT}")
 STATE_TABLE = "scale_bench_state"
 PAGE, FINANCE, DECP = "page", "finance", "decp"
 BUDGETS = {PAGE: 2.5, FINANCE: 8.0, DECP: 40.0}
@@ -56,21 +59,23 @@ PEER = "admin : liste des consultations"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description="Mesure les pages et commandes lourdes sur une base agrandie.")
     parser.add_argument("--fractions", default="0,0.1,1",
-                        help="fractions of the Métropole measured in turn, 0 being the demo (défaut 0,0.1,1)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per line after one warm-up (défaut 5)")
+                        help="fractions de la Métropole mesurées tour à tour, 0 étant la démo (défaut 0,0.1,1)")
+    parser.add_argument("--runs", type=int, default=5, help="mesures par ligne après un tour de chauffe (défaut 5)")
     parser.add_argument("--line-seconds", type=float, default=40.0,
-                        help="a slow line stops after this many seconds, with at least 3 runs (défaut 40)")
-    parser.add_argument("--seed", type=int, default=23)
+                        help="une ligne lente s'arrête après ce temps, avec au moins 3 mesures (défaut 40 s)")
+    parser.add_argument("--seed", type=int, default=23, help="graine des données (défaut 23)")
     parser.add_argument("--today", type=date.fromisoformat, default=None,
-                        help="the last day of the ten years (AAAA-MM-JJ, today by default)")
-    parser.add_argument("--database-url", default=None, help=f"PostgreSQL database (défaut DATABASE_URL or {DEFAULT_URL})")
-    parser.add_argument("--reuse", action="store_true", help="keep a database this bench grew, at its fraction")
-    parser.add_argument("--force", action="store_true", help="reset a non-empty database this bench did not create")
-    parser.add_argument("--gunicorn", action="store_true", help="also measure the pages under gunicorn (2 workers)")
-    parser.add_argument("--only", default="", help="measure only these lines (comma-separated names)")
-    parser.add_argument("--json", default="", help="also write the figures as JSON to this file (- for stdout)")
+                        help="dernier jour des dix ans (AAAA-MM-JJ ; aujourd'hui par défaut)")
+    parser.add_argument("--database-url", default=None,
+                        help=f"base PostgreSQL (défaut : DATABASE_URL, sinon {DEFAULT_URL})")
+    parser.add_argument("--reuse", action="store_true", help="reprendre la base déjà agrandie par ce banc")
+    parser.add_argument("--force", action="store_true",
+                        help="remplacer une base non vide que ce banc n'a pas créée")
+    parser.add_argument("--gunicorn", action="store_true", help="mesurer aussi les pages sous gunicorn (2 processus)")
+    parser.add_argument("--only", default="", help="ne mesurer que ces lignes (noms affichés, par virgules)")
+    parser.add_argument("--json", default="", help="écrire aussi les chiffres en JSON dans ce fichier (- : la sortie)")
     args = parser.parse_args(argv)
     try:
         args.fractions = sorted({float(value) for value in args.fractions.split(",") if value.strip()})
@@ -92,32 +97,76 @@ def _connect(url: str, name: str):
     return psycopg.connect(urlunsplit(parts._replace(path=f"/{name}")), autocommit=True)
 
 
-def prepare_database(url: str, *, reuse: bool, force: bool) -> bool:
-    """Creates or resets the bench's database; True when it was kept (``reuse``) as a grown one."""
+def demo_key(today: date) -> str:
+    """What the demo database depends on: the day, the demo's loaders and fixtures, the migrations."""
+    digest = hashlib.sha256(today.isoformat().encode())
+    sources = [*ROOT.glob("fixtures/**/*"), *ROOT.glob("procurement/demo/**/*.py")]
+    for path in sorted(p for p in sources if p.is_file() and p.name != "scale.py"):
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    for path in sorted(ROOT.glob("procurement/*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+    return digest.hexdigest()[:16]
+
+
+def _marked(url: str, name: str) -> tuple[bool, int, str | None]:
+    """Whether ``name`` holds this bench's mark, how many tables it has, and its demo key."""
+    with _connect(url, name) as database:
+        marked = database.execute("SELECT to_regclass(%s)", [STATE_TABLE]).fetchone()[0] is not None
+        tables = database.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+        key = database.execute(f"SELECT value FROM {STATE_TABLE} WHERE key = 'demo_key'").fetchone() if marked \
+            else None
+    return marked, tables, key[0] if key else None
+
+
+def prepare_database(url: str, *, today: date, reuse: bool, force: bool) -> str:
+    """Makes the bench's database ready: « kept » (``reuse`` of one this bench grew), « cloned » (from the
+    demo snapshot this bench keeps beside it, ``<name>_demo``, when its key still matches) or « fresh »
+    (empty, to migrate and load the demo into)."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql", "pgsql"):
         sys.exit(f"Arrêt : {url} n'est pas une base PostgreSQL.")
     name = parts.path.lstrip("/")
-    if not name or name in ("test", "postgres", "template0", "template1"):
+    if not name or name in ("test", "postgres", "template0", "template1") or name.startswith("test_"):
         sys.exit(f"Arrêt : la base « {name} » n'est pas une base de banc d'essai (celle du CI ou du serveur).")
+    snapshot = f"{name}_demo"
     with _connect(url, "postgres") as server:
-        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if exists:
-        with _connect(url, name) as database:
-            marked = database.execute("SELECT to_regclass(%s)", [STATE_TABLE]).fetchone()[0] is not None
-            tables = database.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+        existing = {row[0] for row in server.execute("SELECT datname FROM pg_database WHERE datname IN (%s, %s)",
+                                                       [name, snapshot])}
+    if name in existing:
+        marked, tables, _ = _marked(url, name)
         if reuse and marked:
-            return True
+            return "kept"
         if tables and not marked and not force:
             sys.exit(f"Arrêt : la base « {name} » contient des tables et n'a pas été créée par ce banc ; "
                      "--force pour la remplacer.")
+    usable = False
+    if snapshot in existing:
+        marked, _, key = _marked(url, snapshot)
+        if not marked:
+            sys.exit(f"Arrêt : la base « {snapshot} » existe et n'a pas été créée par ce banc.")
+        usable = key == demo_key(today)
     with _connect(url, "postgres") as server:
-        if exists:
+        if name in existing:
             server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if usable:
+            server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{snapshot}"')
+            return "cloned"
+        if snapshot in existing:
+            server.execute(f'DROP DATABASE "{snapshot}" WITH (FORCE)')
         server.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
     with _connect(url, name) as database:
         database.execute(f"CREATE TABLE {STATE_TABLE} (key text PRIMARY KEY, value text NOT NULL)")
-    return False
+    return "fresh"
+
+
+def snapshot_demo(url: str) -> None:
+    """Keeps the migrated demo as ``<name>_demo``, from which the next runs start in seconds."""
+    from django.db import connection
+
+    connection.close()
+    name = urlsplit(url).path.lstrip("/")
+    with _connect(url, "postgres") as server:
+        server.execute(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
 
 
 def state(key: str, value: str | None = None) -> str | None:
@@ -149,8 +198,10 @@ class Figure:
     median_ms: float
     queries: int
     runs: int
+    peer_ms: float = 0.0  # the peer's median, measured between this line's runs
     ratio: float = 0.0
     gunicorn_ms: float | None = None
+    gunicorn_ratio: float | None = None
     verdict: str = ""
     reasons: list[str] = field(default_factory=list)
 
@@ -227,6 +278,7 @@ class Bench:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        connection.queries_log.clear()  # a bounded deque: full, it would count nothing
         with CaptureQueriesContext(connection) as queries:
             began = time.perf_counter()
             if line.command:
@@ -243,18 +295,23 @@ class Bench:
             elapsed = time.perf_counter() - began
         return elapsed, len(queries)
 
-    def measure(self, line: Line) -> Figure:
+    def measure(self, line: Line, peer: Line) -> Figure:
+        """The line's median over the runs, each run after one of the peer's, so that both see the same load
+        on a shared machine; the ratio is to the peer's median over those runs."""
         try:
             self.run_once(line)  # warm-up: imports, templates, caches
         except Exception as error:  # a failing line is a finding, reported with the others
             return Figure(median_ms=0.0, queries=0, runs=0, verdict="ERREUR", reasons=[str(error)[:200]])
-        times, queries, began = [], 0, time.perf_counter()
+        times, peer_times, queries, began = [], [], 0, time.perf_counter()
         while len(times) < self.args.runs:
+            if line is not peer:
+                peer_times.append(self.run_once(peer)[0])
             elapsed, queries = self.run_once(line)
             times.append(elapsed)
             if time.perf_counter() - began > self.args.line_seconds and len(times) >= 3:
                 break
-        return Figure(median_ms=statistics.median(times) * 1000, queries=queries, runs=len(times))
+        return Figure(median_ms=statistics.median(times) * 1000, queries=queries, runs=len(times),
+                      peer_ms=statistics.median(peer_times or times) * 1000)
 
 
 # gunicorn ---------------------------------------------------------------------------------------
@@ -310,7 +367,7 @@ def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figu
                     sys.exit("Arrêt : gunicorn n'a pas démarré.")
                 time.sleep(0.3)
         for line in measured:
-            if line.command:
+            if line.command or figures[line.name].verdict == "ERREUR":
                 continue
             cookie = cookies[line.role]
             for _ in range(2):  # both workers warm
@@ -321,6 +378,7 @@ def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figu
                 if time.perf_counter() - began > bench.args.line_seconds and len(times) >= 3:
                     break
             figures[line.name].gunicorn_ms = statistics.median(times) * 1000
+            figures[line.name].gunicorn_ratio = figures[line.name].gunicorn_ms / figures[measured[0].name].gunicorn_ms
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -328,10 +386,10 @@ def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figu
 
 # Reporting ----------------------------------------------------------------------------------------
 
-def judge(line: Line, figure: Figure, peer: Figure, baseline: Figure | None) -> None:
+def judge(line: Line, figure: Figure, baseline: Figure | None) -> None:
     if figure.verdict == "ERREUR":
         return
-    figure.ratio = figure.median_ms / peer.median_ms if peer.median_ms else 0.0
+    figure.ratio = figure.median_ms / figure.peer_ms if figure.peer_ms else 0.0
     budget = BUDGETS[line.kind]
     if line.name != PEER and figure.ratio > budget:
         figure.reasons.append(f"{figure.ratio:.1f} × > {budget:g} ×")
@@ -347,14 +405,15 @@ def label(fraction: float) -> str:
 def print_fraction(fraction: float, measured: list[Line], figures: dict[str, Figure], gunicorn: bool) -> None:
     peer = figures[PEER]
     print(f"\n== {label(fraction)} == pair : {PEER} {peer.median_ms:.1f} ms, {peer.queries} requêtes")
-    header = f"{'ligne':34} {'budget':>7} {'médiane':>10} {'req.':>6} {'× pair':>7}"
-    print(header + (f" {'gunicorn':>10}" if gunicorn else "") + "  verdict")
+    header = f"{'ligne':34} {'budget':>7} {'médiane':>10} {'req.':>6} {'pair':>9} {'× pair':>7}"
+    print(header + (f" {'gunicorn':>10} {'× pair':>6}" if gunicorn else "") + "  verdict")
     for line in measured:
         figure = figures[line.name]
         text = (f"{line.name:34} {BUDGETS[line.kind]:>6g}× {figure.median_ms:>8.1f}ms {figure.queries:>6} "
-                f"{figure.ratio:>6.2f}×")
+                f"{figure.peer_ms:>7.1f}ms {figure.ratio:>6.2f}×")
         if gunicorn:
-            text += f" {figure.gunicorn_ms:>8.1f}ms" if figure.gunicorn_ms is not None else f" {'':>10}"
+            text += (f" {figure.gunicorn_ms:>8.1f}ms {figure.gunicorn_ratio:>5.1f}×" if figure.gunicorn_ms is not None
+                     else f" {'':>17}")
         text += f"  {figure.verdict}" + (f" ({'; '.join(figure.reasons)})" if figure.reasons else "")
         print(text, flush=True)
 
@@ -367,7 +426,8 @@ def print_summary(results: dict[float, dict[str, Figure]], measured: list[Line])
         cells = []
         for fraction in fractions:
             figure = results[fraction].get(line.name)
-            cells.append(f"{figure.median_ms:,.0f} ms, {figure.queries} q" if figure else "—")
+            cells.append(f"{figure.median_ms:,.0f} ms, {figure.queries} q, {figure.ratio:.1f}×" if figure and
+                         figure.runs else (figure.verdict if figure else "—"))
         last = results[fractions[-1]].get(line.name)
         verdict = "" if last is None else last.verdict + (f" ({'; '.join(last.reasons)})" if last.reasons else "")
         print(f"| {line.name} | {BUDGETS[line.kind]:g}× | " + " | ".join(cells) + f" | {verdict} |")
@@ -381,7 +441,7 @@ def main(argv=None) -> int:
     deadline = time.monotonic() + timeout
     signal.signal(signal.SIGALRM, lambda *_: sys.exit("Arrêt : BENCH_TIMEOUT dépassé."))
     signal.alarm(timeout)
-    kept = prepare_database(args.database_url, reuse=args.reuse, force=args.force)
+    mode = prepare_database(args.database_url, today=args.today, reuse=args.reuse, force=args.force)
     media = tempfile.mkdtemp(prefix="scale-bench-media-")
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="procurement.settings",
                       MEDIA_ROOT=media, DEBUG="0")
@@ -401,13 +461,19 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     call_command("migrate", verbosity=0)
-    if not kept:
+    if mode == "fresh":
         call_command("load_demo", today=args.today, stdout=io.StringIO())
-        state("seed", str(args.seed))
         state("today", args.today.isoformat())
         state("fraction", "0")
+        state("demo_key", demo_key(args.today))
+        snapshot_demo(args.database_url)
         print(f"Base {connection.settings_dict['NAME']} : migrée, démo chargée au {args.today:%d/%m/%Y} en "
+              f"{time.perf_counter() - began:.0f} s (gardée pour les prochaines fois).", flush=True)
+    elif mode == "cloned":
+        print(f"Base {connection.settings_dict['NAME']} : démo au {args.today:%d/%m/%Y} recopiée en "
               f"{time.perf_counter() - began:.0f} s.", flush=True)
+    if mode != "kept":
+        state("seed", str(args.seed))
     else:
         args.seed, args.today = int(state("seed")), date.fromisoformat(state("today"))
         print(f"Base {connection.settings_dict['NAME']} reprise (fraction {state('fraction')}, graine {args.seed}, "
@@ -438,14 +504,13 @@ def main(argv=None) -> int:
             print(f"\nCroissance jusqu'à {label(fraction)} en {growth.seconds:.0f} s (ANALYZE "
                   f"{time.perf_counter() - analysed:.0f} s) : "
                   + ", ".join(f"{rows:,} {name}" for name, rows in growth.added.items()), flush=True)
-        figures = {line.name: bench.measure(line) for line in measured}
+        figures = {line.name: bench.measure(line, measured[0]) for line in measured}
         if args.gunicorn:
             measure_gunicorn(bench, measured, figures, deadline)
         results[fraction] = figures
         baseline = results[min(results)]
         for line in measured:
-            judge(line, figures[line.name], figures[PEER], baseline.get(line.name) if baseline is not figures
-                  else None)
+            judge(line, figures[line.name], baseline.get(line.name) if baseline is not figures else None)
         print_fraction(fraction, measured, figures, args.gunicorn)
     if not results:
         return 0

@@ -355,6 +355,8 @@ class TenderMaker:
         duration = rng.choice([12, 12, 24, 36, 48])
         renewals = rng.choice([0, 1, 2, 3]) if duration <= 24 else 0
         framework = rng.random() < 0.4
+        if framework:  # four years at most, renewals included (R.2162-4)
+            renewals = min(renewals, (48 - duration) // 12)
         total = sum(estimates) * (1 + renewals)
         procedure = Procedure.OPEN if (nature != Nature.WORKS and total >= 221_000) else Procedure.MAPA
         deadline = start + timedelta(days=35 if procedure == Procedure.OPEN else 21)
@@ -485,8 +487,9 @@ class TenderMaker:
                 fields.update(maintenance_yearly_ht=round_money(winner.amount_ht / 10),
                               maintenance_start=MaintenanceStart.START,
                               maintenance_budget_line_id=rng.choice(operating))
-        if rng.random() < 0.2:
-            fields.update(advance_granted=True, advance_rate=Decimal("5.00"))
+        if not tender.is_framework:  # the advance is due above 50,000 € HT: granted, or declined by the holder
+            fields.update(advance_granted=True, advance_rate=Decimal("30.00")) if rng.random() < 0.3 else (
+                fields.update(advance_declined=True))
         if nature == Nature.WORKS:
             fields.update(guarantee_kind=GuaranteeKind.RETENTION, retention_rate=Decimal("5.00"))
         if signed <= today:
@@ -591,7 +594,7 @@ class TenderMaker:
     def orders(self, contract: Contract, until: date, buyer: int) -> None:
         rng = self.rng
         days = (until - contract.start_date).days
-        count = max(1, round(days / 365 * rng.uniform(3.5, 7.7)))
+        count = max(1, round(days / 365 * rng.uniform(2.8, 6.0)))
         amount = round_money(contract.yearly_maximum_ht / Decimal(8))
         dates = sorted(contract.start_date + timedelta(days=rng.randrange(0, days + 1)) for _ in range(count))
         for number, day in enumerate(dates, start=1):
