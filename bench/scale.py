@@ -3,27 +3,33 @@ grown to fractions of it, beside the admin's tender changelist (the peer a user 
 
 Run: ``.venv/bin/python bench/scale.py [--fractions 0,0.1,1] [--runs 5] [--gunicorn] [--json FILE]``.
 
-It creates (or resets) its own PostgreSQL database, ``postgres://postgres@127.0.0.1:5432/procurement_scale``
-by default (``--database-url`` or ``DATABASE_URL`` choose another; a database it did not create is refused
-unless it is empty or ``--force`` is given, and the CI's ``test`` database always), migrates it, loads the
-demo (``load_demo --today``), then for each fraction grows it (``procurement/demo/loaders/scale.py``: at
-100 %, 3,000 tenders of 2 to 6 lots, 25,000 bids, 5,000 contracts, 20,000 purchase orders, 150,000
-invoices, 50 users, 1,450 vendors, 61 programmes over the ten years before ``--today``; bulk inserts that
-respect every constraint, seeded), runs ``ANALYZE``, and measures each line in process (``django.test.Client``
-signed in as the role that uses the page, ``CaptureQueriesContext``; commands through ``call_command``): the
-median time over ``--runs`` runs after one warm-up, and the queries of one run. Each line is compared with the
-admin's tender changelist measured in the same run, against its budget:
+It creates (or resets) its own PostgreSQL database: ``procurement_scale`` on the local server for the main
+checkout, ``procurement_scale_<name>`` for a worktree ``wt-<name>`` (so that two checkouts never reset each
+other's); ``--database-url`` or ``DATABASE_URL`` choose another. A database it did not create is refused
+unless it is empty or ``--force`` is given, and ``test`` (the CI's) always. It migrates it and loads the demo
+(``load_demo --today``), kept as ``<name>_demo`` for the next runs to start from in a second (rebuilt when the
+day, the demo's loaders or fixtures, or the migrations change). Then for each fraction it grows the database
+(``procurement/demo/loaders/scale.py``: at 100 %, 3,000 tenders of 2 to 6 lots, 25,000 bids, 5,000
+contracts, 20,000 purchase orders, 150,000 invoices, 50 users, 1,450 vendors and 61 programmes over the ten
+years before ``--today``; bulk inserts that respect every constraint, seeded), runs ``ANALYZE``, and
+measures each line in process: pages through ``django.test.Client`` signed in as the role that uses them
+(buyer claire.morel, finance marc.delorme, evaluator sophie.lambert, the changelist as the superuser
+helene.vasseur), commands through ``call_command`` (output discarded, ``export_decp`` to a temporary file),
+queries with ``CaptureQueriesContext``. Each line: one warm-up, then ``--runs`` runs, each after one run of
+the peer so that both see the same load on a shared machine; the median of each, their ratio, the queries
+of one run, and the verdict against the line's budget:
 
-- pages and API lists: at most 2.5 × the changelist, and the same number of queries as at the smallest
-  fraction measured (the demo);
+- pages and API lists: at most 2.5 × the changelist, and the same number of queries as at the demo size;
 - finance dashboard, its exports and ``commitments --year-from 2025 --year-to 2034``: at most 8 ×;
-- ``export_decp`` (and the DECP/OCDS API documents): at most 40 ×, queries independent of the contracts.
+- ``export_decp`` (and the DECP/OCDS API documents): at most 40 ×, queries independent of the contracts;
+- the cron commands (``close_due_tenders``, ``renew_due_contracts``, ``send_reminders``): timed only.
 
 ``--gunicorn`` also serves the same database with gunicorn (gunicorn.conf.py, 2 workers, loopback port) and
-prints each page's median latency there. ``--reuse`` keeps a database this bench grew (migrating it first),
-to measure again without growing. ``--only`` measures some lines (names as printed, comma-separated).
-Bounded: the run stops after BENCH_TIMEOUT seconds (default 3600). Exit status 1 when a line is over budget
-at the largest fraction.
+prints each page's median latency there and its ratio to the changelist's. ``--reuse`` measures again a
+database this bench grew (migrated first, queries compared with its last demo measurement), without growing
+it again. ``--only`` measures some lines (names as printed, comma-separated). ``--json FILE`` writes the
+figures for machines. Bounded: the run stops after BENCH_TIMEOUT seconds (default 3600). Exit status 1 when
+a line is over budget or fails at the largest fraction.
 """
 
 from __future__ import annotations
@@ -371,7 +377,18 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figure], deadline: float) -> None:
+def resident_mb(pid: int) -> float:
+    """A process's resident memory, from /proc (Linux)."""
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figure], deadline: float
+                     ) -> list[float]:
+    """Each page's median latency under gunicorn and its ratio to the changelist's (timed between its runs);
+    returns the workers' resident memory (MB) at the end."""
     from django.db import connection
 
     cookies = {role: session_cookie(user) for role, user in bench.users.items()}
@@ -390,19 +407,25 @@ def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figu
                 if time.monotonic() > deadline or server.poll() is not None:
                     sys.exit("Arrêt : gunicorn n'a pas démarré.")
                 time.sleep(0.3)
+        peer = measured[0]
         for line in measured:
             if line.command or figures[line.name].verdict == "ERREUR":
                 continue
             cookie = cookies[line.role]
             for _ in range(2):  # both workers warm
                 fetch(port, line.url, cookie)
-            times, began = [], time.perf_counter()
+            times, peer_times, began = [], [], time.perf_counter()
             while len(times) < bench.args.runs:
+                if line is not peer:
+                    peer_times.append(fetch(port, peer.url, cookies[peer.role]))
                 times.append(fetch(port, line.url, cookie))
                 if time.perf_counter() - began > bench.args.line_seconds and len(times) >= 3:
                     break
-            figures[line.name].gunicorn_ms = statistics.median(times) * 1000
-            figures[line.name].gunicorn_ratio = figures[line.name].gunicorn_ms / figures[measured[0].name].gunicorn_ms
+            figure = figures[line.name]
+            figure.gunicorn_ms = statistics.median(times) * 1000
+            figure.gunicorn_ratio = figure.gunicorn_ms / (statistics.median(peer_times or times) * 1000)
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        return [resident_mb(int(pid)) for pid in workers]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -515,7 +538,7 @@ def main(argv=None) -> int:
     bench = Bench(args)
     measured_lines: dict[str, Line] = {}
     results: dict[float, dict[str, Figure]] = {}
-    growth_log = {}
+    growth_log, workers_log, sizes = {}, {}, {}
     print(f"Taille à 100 % : {', '.join(f'{count:,} {name}' for name, count in FULL_SIZE.items())}.")
     for fraction in args.fractions:
         current = float(state("fraction") or 0)
@@ -529,14 +552,20 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             growth_log[label(fraction)] = {"seconds": round(growth.seconds, 1), "added": growth.added}
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_database_size(current_database())")
+                sizes[label(fraction)] = round(cursor.fetchone()[0] / 2**20)
             print(f"\nCroissance jusqu'à {label(fraction)} en {growth.seconds:.0f} s (ANALYZE "
-                  f"{time.perf_counter() - analysed:.0f} s) : "
+                  f"{time.perf_counter() - analysed:.0f} s ; base de {sizes[label(fraction)]} Mo) : "
                   + ", ".join(f"{rows:,} {name}" for name, rows in growth.added.items()), flush=True)
         measured = [line for line in lines() if line.name == PEER or not wanted or line.name in wanted]
         measured_lines.update((line.name, line) for line in measured)
         figures = {line.name: bench.measure(line, measured[0]) for line in measured}
         if args.gunicorn:
-            measure_gunicorn(bench, measured, figures, deadline)
+            memory = measure_gunicorn(bench, measured, figures, deadline)
+            workers_log[label(fraction)] = [round(mb) for mb in memory]
+            print(f"gunicorn : mémoire résidente des processus après les mesures : "
+                  f"{', '.join(f'{mb:.0f} Mo' for mb in memory)}.")
         results[fraction] = figures
         if fraction == 0:
             state("demo_queries", json.dumps({name: figure.queries for name, figure in figures.items()
@@ -555,6 +584,7 @@ def main(argv=None) -> int:
     if args.json:
         document = {"database": connection.settings_dict["NAME"], "seed": args.seed, "today": args.today.isoformat(),
                     "runs": args.runs, "budgets": BUDGETS, "peer": PEER, "growth": growth_log,
+                    "database_mb": sizes, "gunicorn_workers_mb": workers_log,
                     "lines": [{"name": line.name, "kind": line.kind, "role": line.role,
                                "url": line.url, "command": list(line.command),
                                "figures": {label(f): asdict(results[f][line.name]) for f in sorted(results)
