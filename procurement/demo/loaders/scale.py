@@ -609,7 +609,7 @@ class TenderMaker:
                 self.invoice(contract, issued, round_money(amount / parts), order=order)
 
     def lump_sum_invoices(self, contract: Contract, until: date) -> None:
-        every = self.rng.choice([1, 1, 1, 2])
+        every = 2 if self.rng.random() < 0.05 else 1  # monthly, a few every two months
         months = max(1, contract.duration_months)
         amount = round_money(contract.amount_ht * every / months)
         if amount <= 0:
