@@ -22,7 +22,8 @@ of one run, and the verdict against the line's budget:
 - pages and API lists: at most 2.5 × the changelist, and the same number of queries as at the demo size;
 - finance dashboard, its exports and ``commitments --year-from 2025 --year-to 2034``: at most 8 ×;
 - ``export_decp`` (and the DECP/OCDS API documents): at most 40 ×, queries independent of the contracts;
-- the cron commands (``close_due_tenders``, ``renew_due_contracts``, ``send_reminders``): timed only.
+- the cron commands (``close_due_tenders``, ``renew_due_contracts``, ``send_reminders``; ``backup`` with
+  ``--backup``, once, for it takes minutes): timed only.
 
 ``--gunicorn`` also serves the same database with gunicorn (gunicorn.conf.py, 2 workers, loopback port) and
 prints each page's median latency there and its ratio to the changelist's. ``--reuse`` measures again a
@@ -62,6 +63,7 @@ STATE_TABLE = "scale_bench_state"
 PAGE, FINANCE, DECP, CRON = "page", "finance", "decp", "cron"
 BUDGETS = {PAGE: 2.5, FINANCE: 8.0, DECP: 40.0, CRON: None}  # the cron commands are timed, without a budget
 PEER = "admin : liste des consultations"
+OUTPUTS = {"export_decp": "decp.json", "backup": "backup.zip"}  # commands that write a file, into a temporary folder
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -80,6 +82,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--force", action="store_true",
                         help="remplacer une base non vide que ce banc n'a pas créée")
     parser.add_argument("--gunicorn", action="store_true", help="mesurer aussi les pages sous gunicorn (2 processus)")
+    parser.add_argument("--backup", action="store_true",
+                        help="mesurer aussi « backup » (une fois : il dure des minutes à 100 %%)")
     parser.add_argument("--only", default="", help="ne mesurer que ces lignes (noms affichés, par virgules)")
     parser.add_argument("--json", default="", help="écrire aussi les chiffres en JSON dans ce fichier (- : la sortie)")
     args = parser.parse_args(argv)
@@ -197,6 +201,7 @@ class Line:
     role: str            # buyer, finance, evaluator, admin
     url: str = ""        # a page or an API list
     command: tuple = ()  # or a management command and its arguments
+    once: bool = False   # timed once, without warm-up (a command too long to repeat)
 
 
 @dataclass
@@ -258,6 +263,7 @@ def lines() -> list[Line]:
         Line("cron : close_due_tenders", CRON, "admin", command=("close_due_tenders",)),
         Line("cron : renew_due_contracts", CRON, "admin", command=("renew_due_contracts",)),
         Line("cron : send_reminders --days 15", CRON, "admin", command=("send_reminders", "--days", "15")),
+        Line("cron : backup", CRON, "admin", command=("backup",), once=True),
         page("liste des factures", "contracts:invoices", "finance"),
         page("liste des marchés", "contracts:list"),
         *([page("marché grandi (accord-cadre)", "contracts:detail", args=[grown_contract.reference])]
@@ -313,8 +319,9 @@ class Bench:
             began = time.perf_counter()
             if line.command:
                 arguments = list(line.command)
-                if line.command[0] == "export_decp":
-                    arguments += ["--output", str(self.workdir / "decp.json")]
+                output = OUTPUTS.get(line.command[0])
+                if output:
+                    arguments += ["--output", str(self.workdir / output)]
                 call_command(*arguments, stdout=io.StringIO(), stderr=io.StringIO())
             else:
                 response = self.clients[line.role].get(line.url)
@@ -329,6 +336,9 @@ class Bench:
         """The line's median over the runs, each run after one of the peer's, so that both see the same load
         on a shared machine; the ratio is to the peer's median over those runs."""
         try:
+            if line.once:
+                elapsed, queries = self.run_once(line)
+                return Figure(median_ms=elapsed * 1000, queries=queries, runs=1, peer_ms=self.run_once(peer)[0] * 1000)
             self.run_once(line)  # warm-up: imports, templates, caches
         except Exception as error:  # a failing line is a finding, reported with the others
             return Figure(median_ms=0.0, queries=0, runs=0, verdict="ERREUR", reasons=[str(error)[:200]])
@@ -558,7 +568,8 @@ def main(argv=None) -> int:
             print(f"\nCroissance jusqu'à {label(fraction)} en {growth.seconds:.0f} s (ANALYZE "
                   f"{time.perf_counter() - analysed:.0f} s ; base de {sizes[label(fraction)]} Mo) : "
                   + ", ".join(f"{rows:,} {name}" for name, rows in growth.added.items()), flush=True)
-        measured = [line for line in lines() if line.name == PEER or not wanted or line.name in wanted]
+        measured = [line for line in lines() if line.name == PEER or ((not wanted or line.name in wanted)
+                    and (args.backup or line.command[:1] != ("backup",)))]
         measured_lines.update((line.name, line) for line in measured)
         figures = {line.name: bench.measure(line, measured[0]) for line in measured}
         if args.gunicorn:
