@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenders', '0012_letter_sent_electronically'),
+        ('tenders', '0014_cao_member_account'),
     ]
 
     operations = [
