@@ -235,8 +235,10 @@ def shared_costs(*, agreement: Agreement, years: list[int] | None = None,
     table = commitments(year_from=years[0], year_to=years[-1], programme=agreement.programme)
     attribute = "forecast_ttc" if basis == CostBasis.FORECAST else "committed_ttc"
     rows = [row for row in table.contracts if any(item.covers(row.contract.pk, row.line.pk) for item in items)]
+    # The schedule names its contracts by a light label; the statements need the contract's title.
+    contracts = Contract.objects.in_bulk({row.contract.pk for row in rows})
     return {year: YearCost(year=year, basis=str(basis), lines=[
-        SharedCost(contract=row.contract, budget_line=row.line, cost_ttc=getattr(row.cells[year], attribute))
+        SharedCost(contract=contracts[row.contract.pk], budget_line=row.line, cost_ttc=getattr(row.cells[year], attribute))
         for row in rows]) for year in years}
 
 
