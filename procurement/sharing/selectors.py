@@ -238,7 +238,8 @@ def shared_costs(*, agreement: Agreement, years: list[int] | None = None,
     # The schedule names its contracts by a light label; the statements need the contract's title.
     contracts = Contract.objects.in_bulk({row.contract.pk for row in rows})
     return {year: YearCost(year=year, basis=str(basis), lines=[
-        SharedCost(contract=contracts[row.contract.pk], budget_line=row.line, cost_ttc=getattr(row.cells[year], attribute))
+        SharedCost(contract=contracts[row.contract.pk], budget_line=row.line,
+                   cost_ttc=getattr(row.cells[year], attribute))
         for row in rows]) for year in years}
 
 
