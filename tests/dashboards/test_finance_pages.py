@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from procurement.contracts.models import PurchaseOrder
 from procurement.contracts.services.invoices import invoice_pay, invoice_receive
@@ -84,6 +85,27 @@ def test_pdf_export_is_a_pdf_with_the_chart(line, finance_user, client_for):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="engagements-2025-2027.pdf"' in response["Content-Disposition"]
+
+
+def test_pdf_export_sums_each_budget_line_over_the_years_asked(line, finance_user, client_for):
+    framework(line, 1)
+    BudgetCreditFactory(budget_line=line, year=2027, amount_ttc=D("100000.00"))
+    response = client_for(finance_user).get(reverse("dashboards:finance-pdf") + "?year_from=2025&year_to=2027")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages).split())
+    assert "Par ligne budgétaire, de 2025 à 2027" in text
+    assert "dans l’export tableur (.xlsx)" in text
+    # One row for the line: 10 000 × 1,055 committed in 2026 against 150 000 + 100 000 voted.
+    row = text[text.index("Par ligne budgétaire"):]
+    assert row.count("Ressources en ligne") == 1
+    assert "10 550,00 € " in row and "250 000,00 € 239 450,00 €" in row
+
+
+def test_pdf_export_of_one_year_says_the_year(line, finance_user, client_for):
+    framework(line, 1)
+    response = client_for(finance_user).get(reverse("dashboards:finance-pdf") + "?year_from=2026&year_to=2026")
+    text = " ".join(PdfReader(BytesIO(response.content)).pages[0].extract_text().split())
+    assert "Par ligne budgétaire, en 2026" in text and "export tableur" not in text
+    assert "150 000,00 € 139 450,00 €" in text
 
 
 def test_evaluators_cannot_read_the_finance_pages(evaluator, client_for, db):

@@ -89,6 +89,25 @@ def chart_drawing(table: Commitments, scale: float = 0.95) -> Drawing:
     return drawing
 
 
+def _lines_over_the_period(table: Commitments, *, body, h2, style) -> list:
+    """One row per budget line, its figures summed over the years asked: a printed report a committee
+    reads (a few pages for hundreds of lines); the years of each line are in the workbook."""
+    span = f"en {table.years[0]}" if len(table.years) == 1 else f"de {table.years[0]} à {table.years[-1]}"
+    rows = [["Ligne", "Imputation", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC",
+             "AP/AE restante TTC"]]
+    for row in table.lines:
+        total = row.total
+        left = row.authorisation_left_ttc
+        rows.append([Paragraph(row.line.label, body), row.line.imputation, _eur(total.committed_ttc),
+                     _eur(total.forecast_ttc), _eur(total.budget_ttc), _eur(total.remaining_ttc),
+                     "—" if left is None else _eur(left)])
+    note = ("" if len(table.years) == 1 else
+            " Le détail de chaque ligne par année et celui de chaque marché sont dans l’export tableur (.xlsx).")
+    return [Paragraph(f"Par ligne budgétaire, {span}", h2), Paragraph(f"Montants cumulés {span}.{note}", body),
+            Spacer(1, 4),
+            Table(rows, style=style, repeatRows=1, colWidths=[6.5 * cm, 4.6 * cm] + [3.1 * cm] * 5)]
+
+
 def commitments_pdf(table: Commitments, *, title: str) -> bytes:
     styles = report_styles(body=(8.5, 11), h1=(15, 19), h2=(11, 14), h2_space_before=8)
     body, h1, h2 = styles.body, styles.h1, styles.h2
@@ -108,14 +127,6 @@ def commitments_pdf(table: Commitments, *, title: str) -> bytes:
             cell = table.section_year(section, year)
             rows.append([str(year), _section(section), _eur(cell.committed_ht), _eur(cell.committed_ttc),
                          _eur(cell.forecast_ttc), _eur(cell.budget_ttc), _eur(cell.remaining_ttc)])
-    story += [Table(rows, style=style, repeatRows=1), Paragraph("Par ligne budgétaire", h2)]
-    rows = [["Ligne", "Imputation", "Année", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC"]]
-    for row in table.lines:
-        for index, (year, cell) in enumerate(row.year_cells):
-            # The line named on its first year only: its years follow (and a few hundred lines draw quicker).
-            label = [Paragraph(row.line.label, body), row.line.imputation] if index == 0 else ["", ""]
-            rows.append([*label, str(year), _eur(cell.committed_ttc), _eur(cell.forecast_ttc), _eur(cell.budget_ttc),
-                         _eur(cell.remaining_ttc)])
-    story.append(Table(rows, style=style, repeatRows=1, colWidths=[6 * cm, 5 * cm, 1.5 * cm] + [3.2 * cm] * 4))
+    story += [Table(rows, style=style, repeatRows=1), *_lines_over_the_period(table, body=body, h2=h2, style=style)]
     document.build(story)
     return output.getvalue()
