@@ -49,7 +49,11 @@ def test_both_exports_of_the_demo_validate_against_the_official_schemas(demo, tm
     # The API serves the same documents.
     api = api_for(finance_user)
     assert api.get("/api/decp/").json()["marches"]["marche"][1]["id"] == "BNM-2024-01-L1"
-    assert ocds_errors(api.get("/api/ocds/").json()) == []
+    served = api.get("/api/ocds/")
+    assert served["Content-Type"] == "application/json" and ocds_errors(served.json()) == []
+    assert served.json()["releases"] == package["releases"]
+    portal_tender = next(r for r in package["releases"] if r["id"] == "ocds-bnm000-BNM-2024-01-tender")
+    assert portal_tender["tender"]["procurementMethodDetails"] == "Appel d'offres ouvert"
 
 
 @pytest.mark.skipif(not SHARED_DECP.exists(), reason="../shared absent : la copie du dépôt suffit")

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from procurement.api.params import choice_param, int_param
 from procurement.api.permissions import Abilities
+from procurement.api.renderers import OpenDataJSONRenderer
 from procurement.api.serializers import REFUSALS, ErrorSerializer, TransitionSerializer
 from procurement.contracts.enums import ContractState
 from procurement.contracts.exports.decp import decp_contracts, decp_document
@@ -150,6 +151,7 @@ class DecpView(APIView):
     """The essential data (DECP v2.0.4) of every notified contract of 40,000 € HT or more."""
 
     permission_classes = [Abilities]
+    renderer_classes = [OpenDataJSONRenderer]
     role_checks = {"read": "contracts.read"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: ErrorSerializer},
@@ -163,6 +165,7 @@ class OcdsView(APIView):
     """An OCDS 1.1 release package: tender, award, contract and implementation releases."""
 
     permission_classes = [Abilities]
+    renderer_classes = [OpenDataJSONRenderer]
     role_checks = {"read": "contracts.read"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: ErrorSerializer},
