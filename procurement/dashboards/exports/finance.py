@@ -93,19 +93,19 @@ def _lines_over_the_period(table: Commitments, *, body, h2, style) -> list:
     """One row per budget line, its figures summed over the years asked: a printed report a committee
     reads (a few pages for hundreds of lines); the years of each line are in the workbook."""
     span = f"en {table.years[0]}" if len(table.years) == 1 else f"de {table.years[0]} à {table.years[-1]}"
-    rows = [["Ligne", "Imputation", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC",
-             "AP/AE restante TTC"]]
+    # TTC as the whole report (said under its title), which keeps the headers on one line.
+    rows = [["Ligne", "Imputation", "Engagé", "Prévisionnel", "Budget voté", "Reste", "AP/AE restante"]]
     for row in table.lines:
         total = row.total
         left = row.authorisation_left_ttc
-        rows.append([Paragraph(row.line.label, body), row.line.imputation, _eur(total.committed_ttc),
+        rows.append([Paragraph(row.line.label, body), Paragraph(row.line.imputation, body), _eur(total.committed_ttc),
                      _eur(total.forecast_ttc), _eur(total.budget_ttc), _eur(total.remaining_ttc),
                      "—" if left is None else _eur(left)])
     note = ("" if len(table.years) == 1 else
             " Le détail de chaque ligne par année et celui de chaque marché sont dans l’export tableur (.xlsx).")
     return [Paragraph(f"Par ligne budgétaire, {span}", h2), Paragraph(f"Montants cumulés {span}.{note}", body),
             Spacer(1, 4),
-            Table(rows, style=style, repeatRows=1, colWidths=[6.5 * cm, 4.6 * cm] + [3.1 * cm] * 5)]
+            Table(rows, style=style, repeatRows=1, colWidths=[5.4 * cm, 5.8 * cm] + [3.1 * cm] * 5)]
 
 
 def commitments_pdf(table: Commitments, *, title: str) -> bytes:
@@ -120,7 +120,8 @@ def commitments_pdf(table: Commitments, *, title: str) -> bytes:
              Spacer(1, 6), chart_drawing(table), Spacer(1, 6), Paragraph("Par année et par section", h2)]
     style = TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), BOLD, 8),
                         ("ALIGN", (2, 1), (-1, -1), "RIGHT"), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))])
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
     rows = [["Année", "Section", "Engagé HT", "Engagé TTC", "Prévisionnel TTC", "Budget voté TTC", "Reste TTC"]]
     for year in table.years:
         for section in table.sections:
