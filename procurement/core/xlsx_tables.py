@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import quoteattr
 
@@ -95,12 +96,19 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def _text(value: str, reference: str, style: int) -> str:
+@lru_cache(maxsize=4096)
+def _escaped(value: str) -> tuple[str, bool]:
+    """The text as XML and whether it reads as a formula: a table repeats its labels, names and
+    sections on thousands of rows."""
     value = NOT_IN_XML.sub("", value)
-    style = QUOTED if style == PLAIN and formula_like(value) else style
+    return value.translate(XML_TEXT), formula_like(value)
+
+
+def _text(value: str, reference: str, style: int) -> str:
+    escaped, formula = _escaped(value)
+    style = QUOTED if style == PLAIN and formula else style
     styled = f' s="{style}"' if style else ""
-    return (f'<c r="{reference}" t="inlineStr"{styled}><is><t xml:space="preserve">{value.translate(XML_TEXT)}'
-            '</t></is></c>')
+    return f'<c r="{reference}" t="inlineStr"{styled}><is><t xml:space="preserve">{escaped}</t></is></c>'
 
 
 def _row(number: int, values: Sequence, letters: list[str], money_from: int) -> str:
