@@ -31,14 +31,10 @@ from procurement.sharing.models import (
     SharingKey,
 )
 from procurement.sharing.rules import SharingRefused
-from procurement.sharing.selectors import (
-    YearCost,
-    key_definition,
-    shareable_budget_lines,
-    shareable_contracts,
-    shared_costs,
-    shares,
-)
+from procurement.sharing.selectors.agreements import shareable_budget_lines, shareable_contracts
+from procurement.sharing.selectors.costs import YearCost, shared_costs
+from procurement.sharing.selectors.keys import key_definition
+from procurement.sharing.selectors.shares import shares
 
 REFUSED = "Seuls les acheteurs et les agents des finances tiennent les conventions de partage des coûts."
 AmountInput = Decimal | int | str

@@ -14,15 +14,12 @@ from procurement.programmes.models import Programme
 from procurement.resources.models import Library
 from procurement.sharing import services
 from procurement.sharing.models import Member, MemberBound
-from procurement.sharing.selectors import (
-    SharingRefused,
-    agreement_for,
-    compare_keys,
-    key_list,
-    population_table,
-    shares,
-    year_cost,
-)
+from procurement.sharing.rules import SharingRefused
+from procurement.sharing.selectors.agreements import agreement_for, population_table
+from procurement.sharing.selectors.comparison import compare_keys
+from procurement.sharing.selectors.costs import year_cost
+from procurement.sharing.selectors.keys import key_list
+from procurement.sharing.selectors.shares import shares
 
 pytestmark = pytest.mark.django_db
 

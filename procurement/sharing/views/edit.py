@@ -32,14 +32,14 @@ from procurement.sharing.forms import (
 )
 from procurement.sharing.models import Member, MemberBound, SharedItem, SharingKey
 from procurement.sharing.presentation import short_title
-from procurement.sharing.selectors import (
-    key_list,
+from procurement.sharing.selectors.agreements import (
     member_list,
     population_table,
     shareable_budget_lines,
     shareable_contracts,
     shared_item_list,
 )
+from procurement.sharing.selectors.keys import key_list
 from procurement.sharing.views.access import AgreementMixin, ProgrammeMixin
 
 EMPTY = forms.Form

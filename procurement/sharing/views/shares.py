@@ -32,15 +32,10 @@ from procurement.sharing.presentation import (
     tier_label,
 )
 from procurement.sharing.rules import SharingRefused
-from procurement.sharing.selectors import (
-    KeyDefinition,
-    Sharing,
-    agreement_list,
-    compare_keys,
-    key_list,
-    shared_item_list,
-    shares,
-)
+from procurement.sharing.selectors.agreements import agreement_list, shared_item_list
+from procurement.sharing.selectors.comparison import compare_keys
+from procurement.sharing.selectors.keys import KeyDefinition, key_list
+from procurement.sharing.selectors.shares import Sharing, shares
 from procurement.sharing.views.access import ProgrammeMixin
 
 TOP = 5  # members shown among those who gain, and those who lose, most
