@@ -18,7 +18,6 @@ from django.views.generic import TemplateView
 
 from procurement.core.numbers import format_number
 from procurement.core.views.service_forms import ServiceActionView, ServiceFormView
-from procurement.sharing import services
 from procurement.sharing.forms import (
     AgreementForm,
     BoundRowForm,
@@ -40,6 +39,12 @@ from procurement.sharing.selectors.agreements import (
     shared_item_list,
 )
 from procurement.sharing.selectors.keys import key_list
+from procurement.sharing.services.agreements import agreement_create, agreement_delete, agreement_update
+from procurement.sharing.services.bounds import bounds_set
+from procurement.sharing.services.items import shared_item_add, shared_item_remove
+from procurement.sharing.services.keys import key_apply, key_create, key_delete, key_update
+from procurement.sharing.services.members import member_create, member_delete, member_update, members_from_libraries
+from procurement.sharing.services.populations import populations_copy, populations_set
 from procurement.sharing.views.access import AgreementMixin, ProgrammeMixin
 
 EMPTY = forms.Form
@@ -80,7 +85,7 @@ class AgreementCreateView(ProgrammeMixin, ServiceFormView):
         return self.shares_url()
 
     def perform(self, form):
-        return services.agreement_create(programme=self.programme, by=self.request.user, **form.cleaned_data)
+        return agreement_create(programme=self.programme, by=self.request.user, **form.cleaned_data)
 
     def after_success(self, result) -> None:
         messages.success(self.request, _("La convention « %(name)s » est créée : ajoutez ses membres.") %
@@ -108,7 +113,7 @@ class AgreementUpdateView(AgreementMixin, ServiceFormView):
         return self.shares_url()
 
     def perform(self, form):
-        return services.agreement_update(agreement=self.agreement, by=self.request.user, **form.cleaned_data)
+        return agreement_update(agreement=self.agreement, by=self.request.user, **form.cleaned_data)
 
     def after_success(self, result) -> None:
         messages.success(self.request, _("La convention « %(name)s » est enregistrée.") % {"name": result.name})
@@ -127,7 +132,7 @@ class AgreementDeleteView(AgreementMixin, ServiceActionView):
 
     def perform(self, data: dict) -> str:
         name = self.agreement.name
-        services.agreement_delete(agreement=self.agreement, by=self.request.user)
+        agreement_delete(agreement=self.agreement, by=self.request.user)
         self.deleted = True
         return _("La convention « %(name)s » est supprimée, avec ses membres, leurs populations et ses clés.") % {
             "name": name}
@@ -175,8 +180,8 @@ class MemberCreateView(MemberFormMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         try:
-            member = services.member_create(agreement=self.agreement, name=data["name"], kind=data["kind"],
-                                            libraries=data["libraries"], by=self.request.user)
+            member = member_create(agreement=self.agreement, name=data["name"], kind=data["kind"],
+                                   libraries=data["libraries"], by=self.request.user)
         except ValidationError as error:
             raise on_field(error, "name") from None
         messages.success(self.request, _("%(member)s est membre de la convention : saisissez sa population.")
@@ -206,8 +211,8 @@ class MemberUpdateView(MemberFormMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         try:
-            member = services.member_update(member=self.get_member(), name=data["name"], kind=data["kind"],
-                                            libraries=data["libraries"], by=self.request.user)
+            member = member_update(member=self.get_member(), name=data["name"], kind=data["kind"],
+                                   libraries=data["libraries"], by=self.request.user)
         except ValidationError as error:
             raise on_field(error, "name") from None
         messages.success(self.request, _("%(member)s est enregistré.") % {"member": member})
@@ -219,7 +224,7 @@ class MemberDeleteView(AgreementMixin, ServiceActionView):
 
     def perform(self, data: dict) -> str:
         member = get_object_or_404(Member, agreement=self.agreement, pk=self.kwargs["member"])
-        services.member_delete(member=member, by=self.request.user)
+        member_delete(member=member, by=self.request.user)
         return _("%(member)s n'est plus membre de la convention (ses populations, bibliothèques et bornes sont "
                  "retirées).") % {"member": member}
 
@@ -236,7 +241,7 @@ class MembersFromLibrariesView(AgreementMixin, ServiceActionView):
         return MembersFromLibrariesForm(data, years=self.agreement.years)
 
     def perform(self, data: dict) -> str:
-        created = services.members_from_libraries(agreement=self.agreement, year=data["year"], by=self.request.user)
+        created = members_from_libraries(agreement=self.agreement, year=data["year"], by=self.request.user)
         if not created:
             return _("Chaque bibliothèque du réseau répond déjà à un membre de la convention : aucun membre ajouté.")
         return _("%(count)s membre(s) ajouté(s) depuis les bibliothèques du réseau, avec leur population "
@@ -358,7 +363,7 @@ class PopulationsView(MemberGridView):
                 "cancel_url": self.agreement_url("members"), "grid_class": "population-grid"}
 
     def save(self, forms_) -> str:
-        saved = services.populations_set(
+        saved = populations_set(
             agreement=self.agreement, year=self.year, by=self.request.user,
             populations={form.member.pk: form.cleaned_data["population"] for form in forms_})
         return _("Populations %(year)s enregistrées : %(count)s changement(s).") % {"year": self.year,
@@ -373,8 +378,8 @@ class PopulationsCopyView(AgreementMixin, ServiceActionView):
 
     def perform(self, data: dict) -> str:
         year = self.kwargs["year"]
-        copied = services.populations_copy(agreement=self.agreement, from_year=year - 1, to_year=year,
-                                           replace=data["replace"], by=self.request.user)
+        copied = populations_copy(agreement=self.agreement, from_year=year - 1, to_year=year,
+                                  replace=data["replace"], by=self.request.user)
         return _("%(count)s population(s) de %(previous)s reprise(s) pour %(year)s.") % {
             "count": len(copied), "previous": year - 1, "year": year}
 
@@ -406,7 +411,7 @@ class ItemsView(AgreementMixin, ServiceFormView):
 
     def perform(self, form):
         try:
-            item = services.shared_item_add(agreement=self.agreement, by=self.request.user, **form.cleaned_data)
+            item = shared_item_add(agreement=self.agreement, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             raise on_field(error, "contract" if form.cleaned_data["contract"] else "budget_line") from None
         messages.success(self.request, _("« %(item)s » est partagé entre les membres.") % {"item": item})
@@ -423,7 +428,7 @@ class ItemRemoveView(AgreementMixin, ServiceActionView):
         item = get_object_or_404(SharedItem.objects.select_related("contract", "budget_line"),
                                  agreement=self.agreement, pk=self.kwargs["item"])
         label = str(item)
-        services.shared_item_remove(item=item, by=self.request.user)
+        shared_item_remove(item=item, by=self.request.user)
         return _("« %(item)s » n'est plus partagé.") % {"item": label}
 
     def get_redirect_url(self) -> str:
@@ -480,8 +485,8 @@ class KeyCreateView(AgreementMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         try:
-            key = services.key_create(agreement=self.agreement, name=data["name"], label=data["label"],
-                                      components=form.components(), apply=data["apply"], by=self.request.user)
+            key = key_create(agreement=self.agreement, name=data["name"], label=data["label"],
+                             components=form.components(), apply=data["apply"], by=self.request.user)
         except ValidationError as error:
             raise on_field(error, "name") from None
         messages.success(self.request, _("La clé « %(name)s » est créée.") % {"name": key.name})
@@ -508,8 +513,8 @@ class KeyUpdateView(KeyMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         try:
-            key = services.key_update(key=self.get_key(), name=data["name"], label=data["label"],
-                                      components=form.components(), by=self.request.user)
+            key = key_update(key=self.get_key(), name=data["name"], label=data["label"],
+                             components=form.components(), by=self.request.user)
         except ValidationError as error:
             raise on_field(error, "name") from None
         messages.success(self.request, _("La clé « %(name)s » est enregistrée.") % {"name": key.name})
@@ -523,7 +528,7 @@ class KeyApplyView(KeyMixin, ServiceActionView):
     form_class = EMPTY
 
     def perform(self, data: dict) -> str:
-        key = services.key_apply(key=self.get_key(), by=self.request.user)
+        key = key_apply(key=self.get_key(), by=self.request.user)
         return _("La convention applique désormais la clé « %(name)s ».") % {"name": key.name}
 
     def get_redirect_url(self) -> str:
@@ -535,7 +540,7 @@ class KeyDeleteView(KeyMixin, ServiceActionView):
 
     def perform(self, data: dict) -> str:
         key = self.get_key()
-        services.key_delete(key=key, by=self.request.user)
+        key_delete(key=key, by=self.request.user)
         return _("La clé « %(name)s » est supprimée.") % {"name": key.name}
 
     def get_redirect_url(self) -> str:
@@ -569,7 +574,7 @@ class BoundsView(KeyMixin, MemberGridView):
                 "cancel_url": self.agreement_url("keys"), "grid_class": "bounds-grid", "key": key}
 
     def save(self, forms_) -> str:
-        services.bounds_set(
+        bounds_set(
             key=self.get_key(), by=self.request.user,
             bounds={form.member.pk: (form.cleaned_data["floor_ttc"], form.cleaned_data["cap_ttc"]) for form in forms_})
         return _("Planchers et plafonds de la clé « %(name)s » enregistrés (%(count)s membre(s) borné(s)).") % {
