@@ -33,12 +33,17 @@ def short_title(contract) -> str:
     return Truncator(contract.title.split(" — ")[0]).chars(60)
 
 
+def contract_label(contract) -> str:
+    """« BNM-2024-01-L1 — Lot 1 : Portail et maintenance »: the reference and the short title."""
+    return f"{contract.reference} — {short_title(contract)}"
+
+
 def item_label(item) -> str:
     """What a shared item names: « BNM-2024-01-L1 — Lot 1 : Portail et maintenance, ligne « Maintenance du
     portail » », « tous les marchés de la ligne « Ressources en ligne » »."""
     if item.contract_id is None:
         return _("tous les marchés de la ligne « %(line)s »") % {"line": item.budget_line.label}
-    text = f"{item.contract.reference} — {short_title(item.contract)}"
+    text = contract_label(item.contract)
     if item.budget_line_id is not None:
         text += _(", ligne « %(line)s »") % {"line": item.budget_line.label}
     return text

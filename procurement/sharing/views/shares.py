@@ -73,9 +73,11 @@ def default_key(keys: list[KeyDefinition]) -> str:
     return next((key.name for key in keys if key.is_applied), None) or keys[0].name
 
 
-def bound_params(params, defaults: dict) -> dict:
-    """The GET form's data: the defaults, replaced by what the query string gives."""
-    return {name: params.get(name) or value for name, value in defaults.items()}
+def bound_params(params, choice: YearChoice, defaults: dict) -> dict:
+    """The GET form's data: the year chosen, and the defaults replaced by what the query string gives."""
+    data = {"annee": str(choice.year)}
+    data.update({name: params.get(name) or value for name, value in defaults.items()})
+    return data
 
 
 @dataclass
@@ -94,9 +96,7 @@ def resolve_shares(programme, params) -> Resolved:
     if choice.agreement is None:
         return Resolved(choice=choice, keys=[], form=None, sharing=None)
     keys = key_list(agreement=choice.agreement)
-    data = bound_params(params, {"annee": str(choice.year), "cle": default_key(keys),
-                                 "base": CostBasis.COMMITTED.value})
-    data["annee"] = str(choice.year)
+    data = bound_params(params, choice, {"cle": default_key(keys), "base": CostBasis.COMMITTED.value})
     form = SharesFilterForm(data, years=choice.years, keys=keys)
     if not form.is_valid():
         return Resolved(choice=choice, keys=keys, form=form, sharing=None)
@@ -194,8 +194,7 @@ class CompareView(ProgrammeMixin, TemplateView):
             keys = key_list(agreement=choice.agreement)
             first = default_key(keys)
             second = next(key.name for key in keys if key.name != first)
-            data = bound_params(self.request.GET, {"annee": str(choice.year), "cle_a": first, "cle_b": second})
-            data["annee"] = str(choice.year)
+            data = bound_params(self.request.GET, choice, {"cle_a": first, "cle_b": second})
             form = CompareForm(data, years=choice.years, keys=keys)
             context["form"] = form
             if form.is_valid():
