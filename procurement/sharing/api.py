@@ -16,14 +16,10 @@ from procurement.api.permissions import Abilities
 from procurement.api.serializers import REFUSALS
 from procurement.sharing.enums import CostBasis
 from procurement.sharing.rules import SharingRefused
-from procurement.sharing.selectors import (
-    agreement_for,
-    key_definition,
-    programme_by_reference,
-    shares,
-    sharing_json,
-    year_cost,
-)
+from procurement.sharing.selectors.agreements import agreement_for, programme_by_reference
+from procurement.sharing.selectors.costs import year_cost
+from procurement.sharing.selectors.keys import key_definition
+from procurement.sharing.selectors.shares import shares, sharing_json
 
 
 class MemberShareSerializer(serializers.Serializer):

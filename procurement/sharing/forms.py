@@ -14,7 +14,7 @@ from procurement.programmes.models import CouncilAct
 from procurement.resources.models import Library
 from procurement.sharing.enums import CostBasis, KeyBasis, MemberKind
 from procurement.sharing.models import MAX_YEAR, MIN_YEAR
-from procurement.sharing.presentation import short_title
+from procurement.sharing.presentation import contract_label
 
 # How the pages name the single-component keys in a list of keys.
 BUILTIN_LABELS = {KeyBasis.POPULATION: _("population (clé à une seule composante)"),
@@ -104,6 +104,10 @@ class AgreementForm(forms.Form):
         return data
 
 
+class DeleteConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Je confirme la suppression"))
+
+
 class LibraryChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, library: Library) -> str:
         return f"{library.commune} — {library.name}"
@@ -162,8 +166,7 @@ class SharedItemForm(forms.Form):
     def __init__(self, data=None, *, contracts, budget_lines, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["contract"].queryset = contracts
-        self.fields["contract"].label_from_instance = lambda contract: (f"{contract.reference} — "
-                                                                        f"{short_title(contract)}")
+        self.fields["contract"].label_from_instance = contract_label
         self.fields["budget_line"].queryset = budget_lines
         self.fields["budget_line"].label_from_instance = lambda line: f"{line.label} ({line.imputation})"
 

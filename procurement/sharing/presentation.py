@@ -14,9 +14,9 @@ from procurement.core.money import format_eur
 from procurement.core.numbers import NBSP, format_number
 from procurement.resources.enums import LibraryTier
 from procurement.sharing.enums import COST_BASIS_WORDS, BoundKind, CostBasis, KeyBasis
-from procurement.sharing.selectors import KeyDefinition, MemberShare, Sharing
-
-PERCENT = Decimal("0.01")
+from procurement.sharing.rules import PERCENT, percent
+from procurement.sharing.selectors.keys import KeyDefinition
+from procurement.sharing.selectors.shares import MemberShare, Sharing
 
 
 def tier_label(tier: str | None) -> str:
@@ -33,12 +33,17 @@ def short_title(contract) -> str:
     return Truncator(contract.title.split(" — ")[0]).chars(60)
 
 
+def contract_label(contract) -> str:
+    """« BNM-2024-01-L1 — Lot 1 : Portail et maintenance »: the reference and the short title."""
+    return f"{contract.reference} — {short_title(contract)}"
+
+
 def item_label(item) -> str:
     """What a shared item names: « BNM-2024-01-L1 — Lot 1 : Portail et maintenance, ligne « Maintenance du
     portail » », « tous les marchés de la ligne « Ressources en ligne » »."""
     if item.contract_id is None:
         return _("tous les marchés de la ligne « %(line)s »") % {"line": item.budget_line.label}
-    text = f"{item.contract.reference} — {short_title(item.contract)}"
+    text = contract_label(item.contract)
     if item.budget_line_id is not None:
         text += _(", ligne « %(line)s »") % {"line": item.budget_line.label}
     return text
@@ -57,8 +62,7 @@ def bound_label(row: MemberShare, key: KeyDefinition) -> str:
 def weights_percent(key: KeyDefinition) -> list[tuple[str, Decimal]]:
     """Each component's weight out of their total, in percent with two decimals: [(basis, 50.00), …]."""
     total = sum((weight for _basis, weight in key.components), Decimal(0))
-    return [(basis, (weight * 100 / total).quantize(PERCENT, rounding=ROUND_HALF_UP))
-            for basis, weight in key.components]
+    return [(basis, percent(weight, total)) for basis, weight in key.components]
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -89,14 +93,13 @@ def component_lines(sharing: Sharing, row: MemberShare) -> list[ComponentLine]:
                               format_number(sharing.total_population), row.population_percent),
         KeyBasis.USAGE: (_("Usages COUNTER %(year)s") % {"year": year}, format_number(row.uses),
                          format_number(sharing.total_uses), row.uses_percent),
-        KeyBasis.FLAT: (_("Part égale"), "1", format_number(count),
-                        (Decimal(100) / count).quantize(PERCENT, rounding=ROUND_HALF_UP) if count else Decimal(0)),
+        KeyBasis.FLAT: (_("Part égale"), "1", format_number(count), percent(1, count)),
     }
     lines = []
     for basis, weight in weights_percent(sharing.key):
-        label, member_figure, total_figure, percent = figures[basis]
+        label, member_figure, total_figure, member_percent = figures[basis]
         lines.append(ComponentLine(basis=basis, label=label, weight_percent=weight, member_figure=member_figure,
-                                   total_figure=total_figure, member_percent=percent))
+                                   total_figure=total_figure, member_percent=member_percent))
     return lines
 
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Generic, TypeVar
 
-from procurement.core.money import CENT, format_eur
+from procurement.core.money import CENT, HUNDRED, format_eur
 from procurement.sharing.enums import BoundKind
 
 K = TypeVar("K", bound=Hashable)
@@ -42,6 +42,7 @@ ROUNDING_RULE = (
     "premier membre dans l'ordre de la convention (la Métropole, puis les communes par nom). Les parts "
     "font ainsi exactement le total."
 )
+PERCENT = Decimal("0.01")
 
 
 class SharingRefused(ValueError):
@@ -50,6 +51,13 @@ class SharingRefused(ValueError):
     @property
     def reason(self) -> str:
         return str(self.args[0])
+
+
+def percent(part: Decimal | int, whole: Decimal | int) -> Decimal:
+    """``part`` out of ``whole`` in percent, two decimals, half-up; 0 when ``whole`` is 0."""
+    if not whole:
+        return Decimal("0.00")
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

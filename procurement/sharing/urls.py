@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from procurement.sharing.views import edit, shares
+from procurement.sharing.views import agreements, items, keys, members, populations, shares
 
 app_name = "sharing"
 
@@ -14,24 +14,25 @@ urlpatterns = [
     path("<slug:reference>/repartition-des-couts/repartition.xlsx", shares.SharesXlsxView.as_view(), name="xlsx"),
     path("<slug:reference>/repartition-des-couts/releve/<int:member>.pdf", shares.StatementPdfView.as_view(),
          name="statement"),
-    path("<slug:reference>/repartition-des-couts/convention/nouvelle/", edit.AgreementCreateView.as_view(),
+    path("<slug:reference>/repartition-des-couts/convention/nouvelle/", agreements.AgreementCreateView.as_view(),
          name="agreement-create"),
-    path(AGREEMENT, edit.AgreementUpdateView.as_view(), name="agreement-update"),
-    path(AGREEMENT + "supprimer/", edit.AgreementDeleteView.as_view(), name="agreement-delete"),
-    path(AGREEMENT + "membres/", edit.MembersView.as_view(), name="members"),
-    path(AGREEMENT + "membres/nouveau/", edit.MemberCreateView.as_view(), name="member-create"),
-    path(AGREEMENT + "membres/depuis-les-bibliotheques/", edit.MembersFromLibrariesView.as_view(),
+    path(AGREEMENT, agreements.AgreementUpdateView.as_view(), name="agreement-update"),
+    path(AGREEMENT + "supprimer/", agreements.AgreementDeleteView.as_view(), name="agreement-delete"),
+    path(AGREEMENT + "membres/", members.MembersView.as_view(), name="members"),
+    path(AGREEMENT + "membres/nouveau/", members.MemberCreateView.as_view(), name="member-create"),
+    path(AGREEMENT + "membres/depuis-les-bibliotheques/", members.MembersFromLibrariesView.as_view(),
          name="members-from-libraries"),
-    path(AGREEMENT + "membres/<int:member>/", edit.MemberUpdateView.as_view(), name="member-update"),
-    path(AGREEMENT + "membres/<int:member>/retirer/", edit.MemberDeleteView.as_view(), name="member-delete"),
-    path(AGREEMENT + "populations/<int:year>/", edit.PopulationsView.as_view(), name="populations"),
-    path(AGREEMENT + "populations/<int:year>/copier/", edit.PopulationsCopyView.as_view(), name="populations-copy"),
-    path(AGREEMENT + "depenses/", edit.ItemsView.as_view(), name="items"),
-    path(AGREEMENT + "depenses/<int:item>/retirer/", edit.ItemRemoveView.as_view(), name="item-remove"),
-    path(AGREEMENT + "cles/", edit.KeysView.as_view(), name="keys"),
-    path(AGREEMENT + "cles/nouvelle/", edit.KeyCreateView.as_view(), name="key-create"),
-    path(AGREEMENT + "cles/<int:key>/", edit.KeyUpdateView.as_view(), name="key-update"),
-    path(AGREEMENT + "cles/<int:key>/bornes/", edit.BoundsView.as_view(), name="bounds"),
-    path(AGREEMENT + "cles/<int:key>/appliquer/", edit.KeyApplyView.as_view(), name="key-apply"),
-    path(AGREEMENT + "cles/<int:key>/supprimer/", edit.KeyDeleteView.as_view(), name="key-delete"),
+    path(AGREEMENT + "membres/<int:member>/", members.MemberUpdateView.as_view(), name="member-update"),
+    path(AGREEMENT + "membres/<int:member>/retirer/", members.MemberDeleteView.as_view(), name="member-delete"),
+    path(AGREEMENT + "populations/<int:year>/", populations.PopulationsView.as_view(), name="populations"),
+    path(AGREEMENT + "populations/<int:year>/copier/", populations.PopulationsCopyView.as_view(),
+         name="populations-copy"),
+    path(AGREEMENT + "depenses/", items.ItemsView.as_view(), name="items"),
+    path(AGREEMENT + "depenses/<int:item>/retirer/", items.ItemRemoveView.as_view(), name="item-remove"),
+    path(AGREEMENT + "cles/", keys.KeysView.as_view(), name="keys"),
+    path(AGREEMENT + "cles/nouvelle/", keys.KeyCreateView.as_view(), name="key-create"),
+    path(AGREEMENT + "cles/<int:key>/", keys.KeyUpdateView.as_view(), name="key-update"),
+    path(AGREEMENT + "cles/<int:key>/bornes/", keys.BoundsView.as_view(), name="bounds"),
+    path(AGREEMENT + "cles/<int:key>/appliquer/", keys.KeyApplyView.as_view(), name="key-apply"),
+    path(AGREEMENT + "cles/<int:key>/supprimer/", keys.KeyDeleteView.as_view(), name="key-delete"),
 ]

@@ -12,17 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from procurement.contracts.selectors.finance import commitments
 from procurement.programmes.models import Programme
 from procurement.resources.models import Library
-from procurement.sharing import services
 from procurement.sharing.models import Member, MemberBound
-from procurement.sharing.selectors import (
-    SharingRefused,
-    agreement_for,
-    compare_keys,
-    key_list,
-    population_table,
-    shares,
-    year_cost,
-)
+from procurement.sharing.rules import SharingRefused
+from procurement.sharing.selectors.agreements import agreement_for, population_table
+from procurement.sharing.selectors.comparison import compare_keys
+from procurement.sharing.selectors.costs import year_cost
+from procurement.sharing.selectors.keys import key_list
+from procurement.sharing.selectors.shares import shares
+from procurement.sharing.services.bounds import bounds_set
+from procurement.sharing.services.keys import key_create
+from procurement.sharing.services.members import member_update
+from procurement.sharing.services.populations import population_set, populations_set
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +75,10 @@ def test_the_bounded_key_caps_the_central_city_and_lifts_the_smallest_communes(a
 def test_a_change_of_population_between_years_changes_that_years_shares_only(agreement, buyer):
     Member.objects.filter(agreement=agreement).exclude(name__in=["Ville-centre", "Villebrune"]).delete()
     centre, villebrune = Member.objects.get(name="Ville-centre"), Member.objects.get(name="Villebrune")
-    services.populations_set(agreement=agreement, year=2025, populations={centre: 300000, villebrune: 100000},
-                             by=buyer)
-    services.populations_set(agreement=agreement, year=2026, populations={centre: 300000, villebrune: 200000},
-                             by=buyer)
+    populations_set(agreement=agreement, year=2025, populations={centre: 300000, villebrune: 100000},
+                    by=buyer)
+    populations_set(agreement=agreement, year=2026, populations={centre: 300000, villebrune: 200000},
+                    by=buyer)
     in_2025 = shares(agreement=agreement, year=2025, key="population")
     in_2026 = shares(agreement=agreement, year=2026, key="population")
     # 2025: 377 915,20 × 3/4 and × 1/4; 2026: 430 274,10 × 3/5 and × 2/5.
@@ -92,7 +92,7 @@ def test_a_change_of_population_between_years_changes_that_years_shares_only(agr
 
 def test_a_member_without_use_pays_nothing_for_the_uses_and_its_part_of_the_population(agreement, buyer):
     curis = Member.objects.get(agreement=agreement, name="Curis-sur-Saône")
-    services.member_update(member=curis, name=curis.name, kind=curis.kind, libraries=[], by=buyer)
+    member_update(member=curis, name=curis.name, kind=curis.kind, libraries=[], by=buyer)
     by_use = shares(agreement=agreement, year=2026, key="usage").of(curis)
     assert (by_use.uses, by_use.share_ttc, by_use.cost_per_use) == (0, Decimal("0.00"), None)
     mixed = shares(agreement=agreement, year=2026, key="mixte")
@@ -107,8 +107,8 @@ def test_a_key_that_cannot_divide_is_refused_with_the_reason(agreement, buyer):
     # 2027: the portal's maintenance is committed, but no COUNTER report is in yet.
     assert refused.value.reason == ("La composante « usages COUNTER 2027 » ne peut rien répartir : tous les membres "
                                     "y comptent pour zéro.")
-    key = services.key_create(agreement=agreement, name="plancher-eleve", label="Plancher trop haut",
-                              components={"population": 1}, by=buyer)
+    key = key_create(agreement=agreement, name="plancher-eleve", label="Plancher trop haut",
+                     components={"population": 1}, by=buyer)
     # Floors that fitted the cost when they were set, before an order was cancelled, say: the service would
     # refuse them now (tests/sharing/test_services.py), so they are written as they stand.
     MemberBound.objects.bulk_create(MemberBound(key=key, member=member, floor_ttc=Decimal("8000.00"))
@@ -128,7 +128,7 @@ def test_a_floor_above_a_years_total_is_refused_naming_the_member_and_nothing_is
     villebrune = Member.objects.get(agreement=agreement, name="Villebrune")
     before = sorted(MemberBound.objects.filter(key=key).values_list("member__name", "floor_ttc", "cap_ttc"))
     with pytest.raises(ValidationError) as refused:
-        services.bounds_set(key=key, bounds={villebrune: ("400000", None)}, by=buyer)
+        bounds_set(key=key, bounds={villebrune: ("400000", None)}, by=buyer)
     # 2025 costs 377 915,20 €: the floor would have Villebrune pay more than everything shared that year.
     assert {field: [plain(message) for message in messages] for field, messages in
             refused.value.message_dict.items()} == {"floor_ttc": [
@@ -140,7 +140,7 @@ def test_a_floor_above_a_years_total_is_refused_naming_the_member_and_nothing_is
 def test_floors_that_add_up_to_more_than_a_years_total_are_refused_and_nothing_is_stored(agreement, buyer):
     key = agreement.keys.get(name="mixte-bornes")
     with pytest.raises(ValidationError) as refused:
-        services.bounds_set(key=key, bounds=dict.fromkeys(agreement.members.all(), ("7000", None)), by=buyer)
+        bounds_set(key=key, bounds=dict.fromkeys(agreement.members.all(), ("7000", None)), by=buyer)
     assert [plain(message) for message in refused.value.message_dict["__all__"]] == [
         "En 2025, ces planchers et plafonds empêcheraient la clé de répartir : Les planchers (406 000,00 €) "
         "dépassent ensemble le total à répartir (377 915,20 €)."]
@@ -161,7 +161,7 @@ def test_a_year_outside_the_agreement_and_an_unknown_key_are_refused(agreement, 
 
 def test_a_missing_population_is_named_before_dividing_by_population(agreement, buyer):
     centre = Member.objects.get(agreement=agreement, name="Ville-centre")
-    services.population_set(member=centre, year=2026, population=None, by=buyer)
+    population_set(member=centre, year=2026, population=None, by=buyer)
     with pytest.raises(SharingRefused, match=r"^Population 2026 manquante pour : Ville-centre\. "):
         shares(agreement=agreement, year=2026, key="mixte")
     assert shares(agreement=agreement, year=2026, key="usage").of(centre).population is None

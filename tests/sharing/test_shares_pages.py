@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from procurement.sharing.models import Member, MemberBound, SharingKey
-from procurement.sharing.services import member_update
+from procurement.sharing.services.members import member_update
 
 pytestmark = pytest.mark.django_db
 

@@ -16,18 +16,12 @@ from procurement.programmes.services import council_act_upsert
 from procurement.resources.models import Library
 from procurement.sharing.enums import MemberKind
 from procurement.sharing.models import Agreement, Member, SharedItem, SharingKey
-from procurement.sharing.services import (
-    agreement_create,
-    agreement_update,
-    bounds_set,
-    key_apply,
-    key_create,
-    key_update,
-    member_create,
-    member_update,
-    populations_set,
-    shared_item_add,
-)
+from procurement.sharing.services.agreements import agreement_create, agreement_update
+from procurement.sharing.services.bounds import bounds_set
+from procurement.sharing.services.items import shared_item_add
+from procurement.sharing.services.keys import key_apply, key_create, key_update
+from procurement.sharing.services.members import member_create, member_update
+from procurement.sharing.services.populations import populations_set
 
 
 def _agreement(programme: Programme, entry: dict, act, by) -> Agreement:

@@ -30,7 +30,7 @@ from procurement.sharing.presentation import (
     short_title,
     tier_label,
 )
-from procurement.sharing.selectors import MemberShare, Sharing
+from procurement.sharing.selectors.shares import MemberShare, Sharing
 
 MARGIN = 1.8 * cm
 WIDTH = A4[0] - 2 * MARGIN

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 from procurement.core.exports import xlsx_append
 from procurement.sharing.enums import COST_BASIS_WORDS, CostBasis
 from procurement.sharing.presentation import bound_label, source_sentence, tier_label
-from procurement.sharing.selectors import Sharing
+from procurement.sharing.selectors.shares import Sharing
 
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = '0.00 "%"'

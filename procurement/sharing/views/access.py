@@ -13,7 +13,7 @@ from procurement.core.views.access import AccessMixin
 from procurement.programmes.models import Programme
 from procurement.programmes.selectors import programme_detail
 from procurement.sharing.abilities import list_abilities
-from procurement.sharing.selectors import agreement_list
+from procurement.sharing.selectors.agreements import agreement_list
 
 
 class ProgrammeMixin(AccessMixin):

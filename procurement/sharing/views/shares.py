@@ -32,15 +32,10 @@ from procurement.sharing.presentation import (
     tier_label,
 )
 from procurement.sharing.rules import SharingRefused
-from procurement.sharing.selectors import (
-    KeyDefinition,
-    Sharing,
-    agreement_list,
-    compare_keys,
-    key_list,
-    shared_item_list,
-    shares,
-)
+from procurement.sharing.selectors.agreements import agreement_list, shared_item_list
+from procurement.sharing.selectors.comparison import compare_keys
+from procurement.sharing.selectors.keys import KeyDefinition, key_list
+from procurement.sharing.selectors.shares import Sharing, shares
 from procurement.sharing.views.access import ProgrammeMixin
 
 TOP = 5  # members shown among those who gain, and those who lose, most
@@ -78,9 +73,11 @@ def default_key(keys: list[KeyDefinition]) -> str:
     return next((key.name for key in keys if key.is_applied), None) or keys[0].name
 
 
-def bound_params(params, defaults: dict) -> dict:
-    """The GET form's data: the defaults, replaced by what the query string gives."""
-    return {name: params.get(name) or value for name, value in defaults.items()}
+def bound_params(params, choice: YearChoice, defaults: dict) -> dict:
+    """The GET form's data: the year chosen, and the defaults replaced by what the query string gives."""
+    data = {"annee": str(choice.year)}
+    data.update({name: params.get(name) or value for name, value in defaults.items()})
+    return data
 
 
 @dataclass
@@ -99,9 +96,7 @@ def resolve_shares(programme, params) -> Resolved:
     if choice.agreement is None:
         return Resolved(choice=choice, keys=[], form=None, sharing=None)
     keys = key_list(agreement=choice.agreement)
-    data = bound_params(params, {"annee": str(choice.year), "cle": default_key(keys),
-                                 "base": CostBasis.COMMITTED.value})
-    data["annee"] = str(choice.year)
+    data = bound_params(params, choice, {"cle": default_key(keys), "base": CostBasis.COMMITTED.value})
     form = SharesFilterForm(data, years=choice.years, keys=keys)
     if not form.is_valid():
         return Resolved(choice=choice, keys=keys, form=form, sharing=None)
@@ -199,8 +194,7 @@ class CompareView(ProgrammeMixin, TemplateView):
             keys = key_list(agreement=choice.agreement)
             first = default_key(keys)
             second = next(key.name for key in keys if key.name != first)
-            data = bound_params(self.request.GET, {"annee": str(choice.year), "cle_a": first, "cle_b": second})
-            data["annee"] = str(choice.year)
+            data = bound_params(self.request.GET, choice, {"cle_a": first, "cle_b": second})
             form = CompareForm(data, years=choice.years, keys=keys)
             context["form"] = form
             if form.is_valid():

@@ -5,13 +5,9 @@ from procurement.core.money import format_eur
 from procurement.core.numbers import format_number
 from procurement.programmes.models import Programme
 from procurement.sharing.enums import COST_BASIS_WORDS, CostBasis
-from procurement.sharing.selectors import (
-    SharingRefused,
-    agreement_for,
-    programme_by_reference,
-    shares,
-    sharing_json,
-)
+from procurement.sharing.rules import SharingRefused
+from procurement.sharing.selectors.agreements import agreement_for, programme_by_reference
+from procurement.sharing.selectors.shares import shares, sharing_json
 
 
 def year(value: str) -> int:
