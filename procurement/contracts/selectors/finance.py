@@ -90,11 +90,11 @@ class _Scope:
 
 
 def _engine():
-    """The schedule module, imported when a schedule is computed: it loads pandas and numpy, which
-    the other pages need not pay for."""
-    from procurement.contracts.rules import commitments as engine
+    """The schedule's modules (many contracts' rows, their sums per year), imported when a schedule is
+    computed: they load pandas and numpy, which the other pages need not pay for."""
+    from procurement.contracts.rules import commitments_frame, commitments_years
 
-    return engine
+    return commitments_frame, commitments_years
 
 
 def _maintenance(values: dict) -> tuple[date | None, bool]:
@@ -128,8 +128,8 @@ def _terms(scope: _Scope):
     periods: those of contracts whose periods reach the years (revisions up to their end); and the
     amendments signed within the years, which count on their day, and a refusal of renewal number 0,
     which would cancel every row of its contract."""
-    engine = _engine()
-    day, money, rate, none = engine.day_number, engine.cents, engine.basis_points, engine.NONE
+    frames, _ = _engine()
+    day, money, rate, none = frames.day_number, frames.cents, frames.basis_points, frames.NONE
     dated = scope.days is not None
     refusals = scope.reaching(scope.of(RenewalDecision.objects.filter(decision=RenewalDecisionKind.REFUSE),
                                        "contract__"), "contract__", or_=Q(renewal_number=0))
@@ -154,9 +154,9 @@ def _terms(scope: _Scope):
                                 or_=scope.within("signed_on") if dated else None)
     if dated:
         revisions = revisions.filter(revision_on__lte=scope.days[1])
-    tables = engine.terms_tables(
+    tables = frames.terms_tables(
         contracts=records,
-        revisions=[(key, day(on), engine.coefficient_units(value)) for key, on, value in
+        revisions=[(key, day(on), frames.coefficient_units(value)) for key, on, value in
                    revisions.order_by().values_list("contract_id", "revision_on", "coefficient")],
         orders=[(key, day(on), money(amount), rate(vat)) for key, on, amount, vat in
                 orders.order_by().values_list("contract_id", "ordered_on", "amount_ht", "vat_rate")],
@@ -293,37 +293,37 @@ def commitments(*, year_from: int | None = None, year_to: int | None = None, pro
     """Committed and forecast amounts per budget line and year against the credits voted (TTC),
     every budget line of the programmes (or of ``programme``) in every year of the range.
 
-    The one computation of what contracts commit (see ``COMMITTED_RULE`` and ``commitments.py``): the
+    The one computation of what contracts commit (see ``COMMITTED_RULE`` and ``rules/commitments.py``): the
     finance pages and the programme page read it. Without a range, the years run from the first to the
     last year that has credits voted or an amount scheduled. A fixed number of queries, whatever the
     number of programmes, contracts, orders and years; the schedule in one pass over the contracts
     that reach the years asked."""
-    engine = _engine()
+    frames, yearly = _engine()
     lines, budget = _budget(programme)
     if section:
         lines = [line for line in lines if line.section == section]
     tables, labels = _terms(_Scope(programme, year_from, year_to))
-    frame = engine.obligation_frame(tables)
+    frame = frames.obligation_frame(tables)
     if year_from is None or year_to is None:
         known = {year for _, year in budget}
         if not frame.empty:
-            bounds = engine.year_of(frame[["start", "end"]].to_numpy())
+            bounds = yearly.year_of(frame[["start", "end"]].to_numpy())
             known |= {int(bounds.min()), int(bounds.max())}
         if not known:
             return Commitments(years=[], lines=[])
         year_from = min(known) if year_from is None else year_from
         year_to = max(known) if year_to is None else year_to
     years = list(range(year_from, year_to + 1))
-    table = engine.schedule(frame, year_from=year_from, year_to=year_to)
-    money = engine.cents_to_money
+    table = yearly.schedule(frame, year_from=year_from, year_to=year_to)
+    money = yearly.cents_to_money
 
     def cell(values, line_id: int, year: int, with_budget: bool) -> Cell:
         amounts = [money(v) for v in values] if values is not None else [ZERO] * 4
         return Cell(*amounts, budget_ttc=budget.get((line_id, year), ZERO) if with_budget else ZERO)
 
-    line_table = engine.by_budget_line(table)
+    line_table = yearly.by_budget_line(table)
     per_line = {(line_id, year): values for line_id, year, *values in
-                _rows(line_table, ["budget_line", "year", *engine.MONEY_COLUMNS])}
+                _rows(line_table, ["budget_line", "year", *yearly.MONEY_COLUMNS])}
     line_rows = [LineRow(line=line, cells={year: cell(per_line.get((line.pk, year)), line.pk, year, True)
                                            for year in years}) for line in lines]
     by_id = {line.pk: line for line in lines}
@@ -332,7 +332,7 @@ def commitments(*, year_from: int | None = None, year_to: int | None = None, pro
         shown = table[table["budget_line"].isin(list(by_id))]
         grouped: dict[tuple[int, int], dict[int, Cell]] = {}
         for contract_id, line_id, year, *values in _rows(shown, ["contract", "budget_line", "year",
-                                                                *engine.MONEY_COLUMNS]):
+                                                                *yearly.MONEY_COLUMNS]):
             grouped.setdefault((contract_id, line_id), {})[year] = cell(values, line_id, year, False)
         order = sorted(grouped, key=lambda pair: (labels[pair[0]].reference, by_id[pair[1]].label))
         return [ContractRow(contract=labels[c], line=by_id[line_id],
