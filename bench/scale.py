@@ -9,7 +9,7 @@ other's); ``--database-url`` or ``DATABASE_URL`` choose another. A database it d
 unless it is empty or ``--force`` is given, and ``test`` (the CI's) always. It migrates it and loads the demo
 (``load_demo --today``), kept as ``<name>_demo`` for the next runs to start from in a second (rebuilt when the
 day, the demo's loaders or fixtures, or the migrations change). Then for each fraction it grows the database
-(``procurement/demo/loaders/scale.py``: at 100 %, 3,000 tenders of 2 to 6 lots, 25,000 bids, 5,000
+(``procurement/demo/loaders/scale/``: at 100 %, 3,000 tenders of 2 to 6 lots, 25,000 bids, 5,000
 contracts, 20,000 purchase orders, 150,000 invoices, 50 users, 1,450 vendors and 61 programmes over the ten
 years before ``--today``; bulk inserts that respect every constraint, seeded), runs ``ANALYZE``, and
 measures each line in process: pages through ``django.test.Client`` signed in as the role that uses them
