@@ -10,18 +10,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import models
 
-from procurement.contracts.models import (
-    Amendment,
-    Contract,
-    ContractRenewal,
-    IndexSeries,
-    Invoice,
-    InvoiceLine,
-    PriceRevision,
-    PriceRevisionClause,
-    PurchaseOrder,
-    RenewalDecision,
-)
+from procurement.contracts.models import IndexSeries
 from procurement.contracts.rules import payments
 from procurement.core.enums import ReferenceKind, Role
 from procurement.core.selectors import ReferenceValueMissing, reference_value
@@ -30,13 +19,11 @@ from procurement.demo.loaders.scale.referentials import ReferentialsPart, User
 from procurement.demo.loaders.scale.tenders import Batch, TenderContext, TenderMaker
 from procurement.programmes.enums import CouncilActKind
 from procurement.programmes.models import BudgetCredit, BudgetLine, CouncilAct, Programme
-from procurement.tenders.models import Bid, Criterion, Lot, OpeningRecord, Tender, TransitionLog
+from procurement.tenders.models import Tender
 from procurement.vendors.models import Vendor
 
 # Every model the growth adds rows to: their keys are chosen here, their sequences reset at the end.
-GROWN_MODELS = (User, Vendor, Programme, BudgetLine, BudgetCredit, Tender, Lot, Criterion, Bid, OpeningRecord,
-                TransitionLog, Contract, ContractRenewal, RenewalDecision, PurchaseOrder, Invoice, InvoiceLine,
-                Amendment, PriceRevisionClause, PriceRevision)
+GROWN_MODELS = (User, Vendor, Programme, BudgetLine, BudgetCredit, *Batch.ORDER)
 
 
 class Grower(ReferentialsPart):
