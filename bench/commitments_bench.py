@@ -36,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from procurement.contracts.rules import commitments as engine  # noqa: E402
+from procurement.contracts.rules import commitments_years as yearly  # noqa: E402
 
 CONTRACTS, YEAR_FROM, YEAR_TO = 5000, 2025, 2034
 
@@ -82,11 +83,11 @@ def main() -> None:
     terms = contracts()
     build, rows = timed(lambda: [row for item in terms for row in engine.obligation_rows(item)], 3)
     framing, frame = timed(lambda: engine.rows_frame(rows), 3)
-    floor_frame = frame.assign(year=engine.year_of(frame["start"].to_numpy()))
+    floor_frame = frame.assign(year=yearly.year_of(frame["start"].to_numpy()))
 
     def schedule():
-        table = engine.schedule(frame, year_from=YEAR_FROM, year_to=YEAR_TO)
-        return engine.by_budget_line(table)
+        table = yearly.schedule(frame, year_from=YEAR_FROM, year_to=YEAR_TO)
+        return yearly.by_budget_line(table)
 
     def floor():
         return floor_frame.groupby(["contract", "budget_line", "year"])["amount"].sum()

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from procurement.contracts.enums import RenewalDecisionKind, RenewalMode
 from procurement.contracts.models import PurchaseOrder, RenewalDecision
 from procurement.contracts.rules import commitments as engine
+from procurement.contracts.rules import commitments_years as yearly
 from procurement.contracts.selectors.finance import commitments
 from tests.contracts.factories import ContractFactory, awarded_lot
 from tests.programmes.factories import BudgetCreditFactory, BudgetLineFactory
@@ -17,7 +18,7 @@ D = Decimal
 
 def table(*terms, year_from=2025, year_to=2030):
     rows = [row for item in terms for row in engine.obligation_rows(item)]
-    frame = engine.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
+    frame = yearly.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
     return frame.set_index(["contract", "budget_line", "year"])
 
 
@@ -25,7 +26,7 @@ def money(frame, contract, line, year):
     """(committed HT, committed TTC, forecast HT, forecast TTC) in euros."""
     if (contract, line, year) not in frame.index:
         return (D("0.00"),) * 4
-    return tuple(engine.cents_to_money(v) for v in frame.loc[(contract, line, year), engine.MONEY_COLUMNS])
+    return tuple(yearly.cents_to_money(v) for v in frame.loc[(contract, line, year), yearly.MONEY_COLUMNS])
 
 
 def subscription(**changes):

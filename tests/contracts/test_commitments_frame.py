@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from procurement.contracts.rules import commitments as engine
+from procurement.contracts.rules import commitments_frame as frames
+from procurement.contracts.rules import commitments_years as yearly
 from procurement.contracts.rules.schedule import maintenance_years, months_later
 
 D = Decimal
@@ -56,20 +58,20 @@ def rows_of(frame) -> list[tuple]:
 @given(st.integers(1, 6).flatmap(lambda size: st.tuples(*(contract_terms(key) for key in range(1, size + 1)))))
 def test_the_vectorised_rows_are_the_rows_of_each_contract(terms):
     expected = engine.rows_frame([row for item in terms for row in engine.obligation_rows(item)])
-    assert rows_of(engine.obligation_frame(engine.tables_of(terms))) == rows_of(expected)
+    assert rows_of(frames.obligation_frame(frames.tables_of(terms))) == rows_of(expected)
 
 
 @settings(max_examples=200, deadline=None)
 @given(days, st.integers(-30, 400))
 def test_adding_months_to_day_numbers_is_months_later(day, months):
-    assert engine.add_months(np.array([engine.day_number(day)]), [months])[0] == engine.day_number(
+    assert frames.add_months(np.array([frames.day_number(day)]), [months])[0] == frames.day_number(
         months_later(day, months))
 
 
 @settings(max_examples=200, deadline=None)
 @given(days, days)
 def test_whole_years_over_day_numbers_are_the_maintenance_years(start, end):
-    assert engine.whole_years(np.array([engine.day_number(start)]), np.array([engine.day_number(end)]))[0] == (
+    assert frames.whole_years(np.array([frames.day_number(start)]), np.array([frames.day_number(end)]))[0] == (
         maintenance_years(maintenance_start=start, contract_end=end))
 
 
@@ -78,8 +80,8 @@ def test_a_hand_computed_subscription_gives_the_same_schedule_through_the_tables
     terms = engine.ContractTerms(key=1, budget_line=1, vat_rate=D("20"), start_date=date(2025, 3, 1),
                                  duration_months=12, amount_ht=D("100000.00"), max_renewals=3, renewal_count=1,
                                  revisions=((date(2026, 3, 1), D("1.0200")),))
-    table = engine.schedule(engine.obligation_frame(engine.tables_of([terms])), year_from=2026, year_to=2027)
-    assert table[["year", *engine.MONEY_COLUMNS]].values.tolist() == [
+    table = yearly.schedule(frames.obligation_frame(frames.tables_of([terms])), year_from=2026, year_to=2027)
+    assert table[["year", *yearly.MONEY_COLUMNS]].values.tolist() == [
         [2026, 10_200_000, 12_240_000, 10_200_000, 12_240_000],   # 102 000 € HT, 122 400 € TTC
         [2027, 0, 0, 10_200_000, 12_240_000],                       # the next renewal: forecast only
     ]
@@ -89,4 +91,4 @@ def test_a_coefficient_with_more_than_eight_decimals_is_refused():
     import pytest
 
     with pytest.raises(ValueError, match="eight decimals"):
-        engine.coefficient_units(D("1.000000001"))
+        frames.coefficient_units(D("1.000000001"))

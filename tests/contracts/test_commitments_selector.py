@@ -13,6 +13,7 @@ import pytest
 from procurement.contracts.enums import ContractState, MaintenanceStart, RenewalDecisionKind, RenewalMode
 from procurement.contracts.models import Amendment, Contract, PriceRevision, PurchaseOrder, RenewalDecision
 from procurement.contracts.rules import commitments as engine
+from procurement.contracts.rules import commitments_years as yearly
 from procurement.contracts.rules.schedule import months_later
 from procurement.contracts.selectors.finance import commitments
 from tests.contracts.factories import ContractFactory, awarded_lot
@@ -48,15 +49,15 @@ def terms_of(contract: Contract) -> engine.ContractTerms:
 def expected(year_from: int, year_to: int) -> tuple[dict, dict]:
     """Per (budget line, year) and per (contract, budget line, year): the four amounts in euros."""
     rows = [row for contract in Contract.objects.all() for row in engine.obligation_rows(terms_of(contract))]
-    table = engine.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
-    money = engine.cents_to_money
+    table = yearly.schedule(engine.rows_frame(rows), year_from=year_from, year_to=year_to)
+    money = yearly.cents_to_money
 
     def amounts(frame, keys):
         return {tuple(int(v) for v in key): tuple(money(v) for v in values)
-                for key, values in zip(frame[keys].values.tolist(), frame[engine.MONEY_COLUMNS].values.tolist(),
+                for key, values in zip(frame[keys].values.tolist(), frame[yearly.MONEY_COLUMNS].values.tolist(),
                                        strict=True)}
 
-    return (amounts(engine.by_budget_line(table), ["budget_line", "year"]),
+    return (amounts(yearly.by_budget_line(table), ["budget_line", "year"]),
             amounts(table, ["contract", "budget_line", "year"]))
 
 

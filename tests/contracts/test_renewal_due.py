@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 
 from procurement.contracts.models import Contract
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
-from procurement.contracts.selectors.contracts import contract_list
-from procurement.contracts.selectors.finance import renewal_decisions_due
+from procurement.contracts.selectors.contracts import contract_list, renewal_decisions_due
 from procurement.contracts.services.reminders import due_reminders
 from procurement.resources.enums import ResourceDecision
 from procurement.resources.selectors import renewal_candidates

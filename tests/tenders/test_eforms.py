@@ -14,7 +14,8 @@ from lxml import etree
 
 from procurement.contracts.models import Contract
 from procurement.tenders.exports.eforms import NoticeRefused, eforms_notice, notice_errors
-from procurement.tenders.exports.eforms_document import NS, received_tenders
+from procurement.tenders.exports.eforms_result import received_tenders
+from procurement.tenders.exports.eforms_xml import NS
 from procurement.tenders.management.commands.export_eforms import Command
 from procurement.tenders.models import Tender
 from procurement.tenders.rules.eforms import SDK_DIR, mandatory_fields, missing_fields, notice_refusal

@@ -1,6 +1,6 @@
 """Reads on contracts for the pages, the services and the reports: lists in a fixed number of
-queries, a contract with everything its page shows, the consumption of a framework, the data the
-DECP needs."""
+queries, a contract with everything its page shows, the renewal decisions due, the consumption of a
+framework, the data the DECP needs."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from procurement.contracts.models import (
     PurchaseOrder,
     Subcontract,
 )
+from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
 from procurement.contracts.rules.amounts import amount_after_amendments
 from procurement.contracts.rules.guards import standstill_of
 from procurement.contracts.rules.schedule import Period
@@ -162,6 +163,13 @@ def standstills_before_signature(*, user) -> list[tuple[Contract, Standstill]]:
     windows = [(contract, standstill_of(contract, rejections=contract.lot.sent_rejections, days_of=days))
                for contract in contracts]
     return [(contract, window) for contract, window in windows if window is not None and window.required]
+
+
+def renewal_decisions_due(*, today: date | None = None, days: int = RENEWAL_DUE_DAYS) -> QuerySet[Contract]:
+    """Executing contracts whose renewal decision deadline falls within ``days`` days."""
+    today = today or timezone.localdate()
+    return (Contract.objects.renewal_due(today=today, days=days)
+            .select_related("holder", "budget_line").order_by("renewal_deadline", "reference"))
 
 
 # Amounts ------------------------------------------------------------------------------------

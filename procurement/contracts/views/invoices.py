@@ -22,7 +22,7 @@ from procurement.contracts.forms.invoices import (
     LateInterestForm,
 )
 from procurement.contracts.models import Invoice
-from procurement.contracts.selectors import finance as selectors
+from procurement.contracts.selectors import invoices as selectors
 from procurement.contracts.selectors.contracts import invoice_detail
 from procurement.contracts.services import invoices as services
 from procurement.contracts.services.invoice_imports import uploaded_invoices_import

@@ -16,8 +16,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from procurement.contracts.selectors.contracts import standstills_before_signature
-from procurement.contracts.selectors.finance import invoices_near_deadline, renewal_decisions_due
+from procurement.contracts.selectors.contracts import renewal_decisions_due, standstills_before_signature
+from procurement.contracts.selectors.invoices import invoices_near_deadline
 from procurement.core.legal_calendar import short_date
 from procurement.core.permissions import may
 from procurement.dashboards.selectors.todos import AnswerDays

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from procurement.contracts.selectors.finance import invoices_near_deadline, renewal_decisions_due
+from procurement.contracts.selectors.contracts import renewal_decisions_due
+from procurement.contracts.selectors.invoices import invoices_near_deadline
 from procurement.core.enums import ReferenceKind
 from procurement.core.models import ReferenceValue
 from procurement.core.permissions import may

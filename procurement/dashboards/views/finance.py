@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from procurement.contracts.models.contract import RENEWAL_DUE_DAYS
-from procurement.contracts.selectors import finance as selectors
+from procurement.contracts.selectors.contracts import renewal_decisions_due
+from procurement.contracts.selectors.invoices import invoices_near_deadline, late_interest_paid, with_rate_confirmation
 from procurement.core.views.access import AccessMixin
 from procurement.dashboards.exports.finance import commitments_pdf, commitments_xlsx
 from procurement.dashboards.finance import chart, filtered_commitments
@@ -50,9 +51,9 @@ class FinanceOverviewView(FinanceMixin, TemplateView):
             chart=chart(table) if table is not None and table.years else None,
             section_rows=section_rows(table) if table is not None else [],
             today=today, watch_days=WATCH_DAYS, renewal_days=RENEWAL_DUE_DAYS,
-            **_first(renewals=selectors.renewal_decisions_due(today=today),
-                     invoices=selectors.invoices_near_deadline(today=today, days=WATCH_DAYS)),
-            late=selectors.with_rate_confirmation(selectors.late_interest_paid()[:20]),
+            **_first(renewals=renewal_decisions_due(today=today),
+                     invoices=invoices_near_deadline(today=today, days=WATCH_DAYS)),
+            late=with_rate_confirmation(late_interest_paid()[:20]),
         )
         return super().get_context_data(**context, **kwargs)
 

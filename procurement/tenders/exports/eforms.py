@@ -15,12 +15,9 @@ from django.utils import timezone
 from lxml import etree
 
 from procurement.tenders.enums import LotState
-from procurement.tenders.exports.eforms_document import (
-    ROOTS,
-    NoticeDocument,
-    place_of_performance,
-    vendor_nuts,
-)
+from procurement.tenders.exports.eforms_document import ROOTS, NoticeDocument
+from procurement.tenders.exports.eforms_lots import place_of_performance
+from procurement.tenders.exports.eforms_parties import vendor_nuts
 from procurement.tenders.rules.eforms import (
     AWARD_NOTICE,
     CONTRACT_NOTICE,
