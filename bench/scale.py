@@ -169,11 +169,18 @@ def main(argv=None) -> int:
             state("demo_queries", json.dumps({name: figure.queries for name, figure in figures.items()
                                               if figure.runs}))
         baseline = json.loads(state("demo_queries") or "{}")
+        # The first grown fraction (kept in the database for --reuse) is the queries' reference beyond it.
+        grown = json.loads(state("grown_queries") or "{}")
         for line in measured:
             first = next((results[f][line.name] for f in sorted(results) if line.name in results[f]
                           and results[f][line.name].runs), None)
-            reference = baseline.get(line.name, first.queries if first is not None else None)
-            judge(line, figures[line.name], None if fraction == 0 or reference is None else reference)
+            demo = baseline.get(line.name, first.queries if first is not None else None)
+            reference = (grown["label"], grown["queries"][line.name]) if (
+                grown and grown["fraction"] < fraction and line.name in grown["queries"]) else None
+            judge(line, figures[line.name], demo_queries=None if fraction == 0 else demo, grown=reference)
+        if fraction > 0 and (not grown or fraction <= grown["fraction"]):
+            state("grown_queries", json.dumps({"fraction": fraction, "label": label(fraction), "queries": {
+                name: figure.queries for name, figure in figures.items() if figure.runs}}))
         print_fraction(fraction, measured, figures, args.gunicorn)
     if not results:
         return 0

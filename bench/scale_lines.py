@@ -31,6 +31,7 @@ class Figure:
     gunicorn_ratio: float | None = None
     verdict: str = ""
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said beside the verdict, without changing it
 
 
 def lines() -> list[Line]:
@@ -108,9 +109,12 @@ def lines() -> list[Line]:
     ]
 
 
-def judge(line: Line, figure: Figure, baseline_queries: int | None) -> None:
+def judge(line: Line, figure: Figure, *, demo_queries: int | None, grown: tuple[str, int] | None = None) -> None:
     """OK, or OVER with the reasons: the time against the peer beyond the budget; for pages, API lists and
-    the DECP, another number of queries than at the demo (or where the line was first measured)."""
+    the DECP, another number of queries than at the first grown fraction (``grown``: its label and the
+    line's queries there), or than at the demo when no grown fraction was measured before. A line whose
+    queries are constant from the first grown fraction on is OK even where the demo made fewer: the demo
+    leaves some lists empty, and a prefetch does not run for an empty list; a note says so."""
     if figure.verdict == "ERREUR":
         return
     figure.ratio = figure.median_ms / figure.peer_ms if figure.peer_ms else 0.0
@@ -120,6 +124,13 @@ def judge(line: Line, figure: Figure, baseline_queries: int | None) -> None:
         return
     if line.name != PEER and figure.ratio > budget:
         figure.reasons.append(f"{figure.ratio:.1f} × > {budget:g} ×")
-    if baseline_queries is not None and line.kind in (PAGE, DECP) and figure.queries != baseline_queries:
-        figure.reasons.append(f"{figure.queries} requêtes ≠ {baseline_queries}")
+    if line.kind in (PAGE, DECP):
+        if grown is not None:
+            where, queries = grown
+            if figure.queries != queries:
+                figure.reasons.append(f"{figure.queries} requêtes ≠ {queries} à {where}")
+            elif demo_queries is not None and queries != demo_queries:
+                figure.notes.append(f"{queries} requêtes dès {where}, {demo_queries} à la démo aux listes vides")
+        elif demo_queries is not None and figure.queries != demo_queries:
+            figure.reasons.append(f"{figure.queries} requêtes ≠ {demo_queries}")
     figure.verdict = "OVER" if figure.reasons else "OK"

@@ -18,6 +18,11 @@ def label(fraction: float) -> str:
     return "démo" if fraction == 0 else f"{fraction * 100:g} %"
 
 
+def verdict_text(figure: Figure) -> str:
+    said = [*figure.reasons, *figure.notes]
+    return figure.verdict + (f" ({'; '.join(said)})" if said else "")
+
+
 def print_fraction(fraction: float, measured: list[Line], figures: dict[str, Figure], gunicorn: bool) -> None:
     peer = figures[PEER]
     print(f"\n== {label(fraction)} == pair : {PEER} {peer.median_ms:.1f} ms, {peer.queries} requêtes")
@@ -30,7 +35,7 @@ def print_fraction(fraction: float, measured: list[Line], figures: dict[str, Fig
         if gunicorn:
             text += (f" {figure.gunicorn_ms:>8.1f}ms {figure.gunicorn_ratio:>5.1f}×" if figure.gunicorn_ms is not None
                      else f" {'':>17}")
-        text += f"  {figure.verdict}" + (f" ({'; '.join(figure.reasons)})" if figure.reasons else "")
+        text += f"  {verdict_text(figure)}"
         print(text, flush=True)
 
 
@@ -45,7 +50,7 @@ def print_summary(results: dict[float, dict[str, Figure]], measured: list[Line])
             cells.append(f"{figure.median_ms:,.0f} ms, {figure.queries} q, {figure.ratio:.1f}×" if figure and
                          figure.runs else (figure.verdict if figure else "—"))
         last = results[fractions[-1]].get(line.name)
-        verdict = "" if last is None else last.verdict + (f" ({'; '.join(last.reasons)})" if last.reasons else "")
+        verdict = "" if last is None else verdict_text(last)
         print(f"| {line.name} | {budget_text(line)} | " + " | ".join(cells) + f" | {verdict} |")
 
 
