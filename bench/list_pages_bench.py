@@ -13,13 +13,10 @@ Bounded: the whole run stops after BENCH_TIMEOUT seconds (default 600).
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,12 +34,10 @@ signal.signal(signal.SIGALRM, lambda *_: sys.exit("Arrêt : BENCH_TIMEOUT dépas
 signal.alarm(int(os.environ.get("BENCH_TIMEOUT", "600")))
 
 import django  # noqa: E402
+from http_timing import fetch, gunicorn, session_cookie  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -83,23 +78,8 @@ def query_counts(client: Client) -> dict[str, int]:
     return counts
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def timed(port: int, path: str, cookie: str = "") -> float:
-    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    start = time.perf_counter()
-    headers = {"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {})}
-    connection_.request("GET", path, headers=headers)
-    response = connection_.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - start
-    connection_.close()
-    assert response.status == 200, (path, response.status)
-    return elapsed
+    return fetch(port, path, cookie, timeout=30)
 
 
 def main() -> None:
@@ -121,36 +101,18 @@ def main() -> None:
     equal = results[10] == results[1000]
     print("Nombre de requêtes identique à 10 et 1 000 lignes :", "oui" if equal else f"NON {results}")
 
-    session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(buyer.pk), settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = buyer.get_session_auth_hash()
-    session.save()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-    port = free_port()
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-           "GUNICORN_ACCESSLOG": "/dev/null", "GUNICORN_LOGLEVEL": "warning", "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
-                               "procurement.wsgi"], cwd=ROOT, env=env)
+    cookie = session_cookie(buyer)
     try:
-        while True:
-            try:
-                timed(port, "/sante/", cookie)
-                break
-            except (ConnectionError, OSError):
-                if time.monotonic() > DEADLINE or server.poll() is not None:
-                    sys.exit("gunicorn n'a pas démarré.")
-                time.sleep(0.3)
-        tender_list, login = reverse("tenders:list"), reverse("login")
-        for _ in range(5):  # warm-up: imports, template caches, connections of both workers
-            timed(port, tender_list, cookie), timed(port, "/sante/", cookie), timed(port, login)
-        page, minimal, small_page = [], [], []
-        for _ in range(rounds):
-            page.append(timed(port, tender_list, cookie))
-            minimal.append(timed(port, "/sante/", cookie))
-            small_page.append(timed(port, login))
+        with gunicorn(ROOT, deadline=DEADLINE) as (port, _server):
+            tender_list, login = reverse("tenders:list"), reverse("login")
+            for _ in range(5):  # warm-up: imports, template caches, connections of both workers
+                timed(port, tender_list, cookie), timed(port, "/sante/", cookie), timed(port, login)
+            page, minimal, small_page = [], [], []
+            for _ in range(rounds):
+                page.append(timed(port, tender_list, cookie))
+                minimal.append(timed(port, "/sante/", cookie))
+                small_page.append(timed(port, login))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(WORK, ignore_errors=True)
     page_ms, minimal_ms, small_ms = (statistics.median(series) * 1000 for series in (page, minimal, small_page))
     ratio, page_ratio = page_ms / minimal_ms, page_ms / small_ms

@@ -4,17 +4,14 @@ under gunicorn."""
 
 from __future__ import annotations
 
-import http.client
 import io
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from http_timing import fetch, gunicorn, session_cookie
 from scale_database import ROOT
 from scale_lines import Figure, Line
 
@@ -85,37 +82,6 @@ class Bench:
 
 # gunicorn ---------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(port: int, path: str, cookie: str = "") -> float:
-    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    began = time.perf_counter()
-    connection_.request("GET", path, headers={"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {})})
-    response = connection_.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - began
-    connection_.close()
-    if response.status != 200:
-        raise RuntimeError(f"gunicorn : {path} répond {response.status}")
-    return elapsed
-
-
-def session_cookie(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def resident_mb(pid: int) -> float:
     """A process's resident memory, from /proc (Linux)."""
     for row in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -132,20 +98,7 @@ def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figu
 
     cookies = {role: session_cookie(user) for role, user in bench.users.items()}
     connection.close()  # the workers open their own
-    port = free_port()
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_TIMEOUT": "300",
-           "GUNICORN_ACCESSLOG": "/dev/null", "GUNICORN_LOGLEVEL": "warning", "ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
-                               "procurement.wsgi"], cwd=ROOT, env=env)
-    try:
-        while True:
-            try:
-                fetch(port, "/sante/")
-                break
-            except (ConnectionError, OSError):
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("Arrêt : gunicorn n'a pas démarré.")
-                time.sleep(0.3)
+    with gunicorn(ROOT, deadline=deadline, GUNICORN_TIMEOUT="300") as (port, server):
         peer = measured[0]
         for line in measured:
             if line.command or figures[line.name].verdict == "ERREUR":
@@ -165,6 +118,3 @@ def measure_gunicorn(bench: Bench, measured: list[Line], figures: dict[str, Figu
             figure.gunicorn_ratio = figure.gunicorn_ms / (statistics.median(peer_times or times) * 1000)
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         return [resident_mb(int(pid)) for pid in workers]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
