@@ -28,6 +28,9 @@ urlpatterns = [
     path(AGREEMENT + "populations/<int:year>/copier/", edit.PopulationsCopyView.as_view(), name="populations-copy"),
     path(AGREEMENT + "depenses/", edit.ItemsView.as_view(), name="items"),
     path(AGREEMENT + "depenses/<int:item>/retirer/", edit.ItemRemoveView.as_view(), name="item-remove"),
+    # The « Marché » field's suggestions (JSON)
+    path(AGREEMENT + "depenses/suggestions/marches/", edit.ContractSuggestionsView.as_view(),
+         name="contract-suggestions"),
     path(AGREEMENT + "cles/", edit.KeysView.as_view(), name="keys"),
     path(AGREEMENT + "cles/nouvelle/", edit.KeyCreateView.as_view(), name="key-create"),
     path(AGREEMENT + "cles/<int:key>/", edit.KeyUpdateView.as_view(), name="key-update"),

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from procurement.contracts.selectors.contracts import contract_suggestions
 from procurement.core.numbers import format_number
 from procurement.core.views.service_forms import ServiceActionView, ServiceFormView
+from procurement.core.views.suggestions import SuggestionsView
 from procurement.sharing import services
 from procurement.sharing.forms import (
     AgreementForm,
@@ -393,6 +395,7 @@ class ItemsView(AgreementMixin, ServiceFormView):
 
     def get_form(self, data=None, files=None):
         return SharedItemForm(data, contracts=shareable_contracts(agreement=self.agreement),
+                              contracts_url=self.agreement_url("contract-suggestions"),
                               budget_lines=shareable_budget_lines(agreement=self.agreement))
 
     def page_context(self) -> dict:
@@ -414,6 +417,14 @@ class ItemsView(AgreementMixin, ServiceFormView):
 
     def get_success_url(self, result) -> str:
         return self.agreement_url("items")
+
+
+class ContractSuggestionsView(AgreementMixin, SuggestionsView):
+    """The « Marché » field's suggestions: the contracts charged to the programme's budget lines, by
+    reference or object; for who keeps the agreement."""
+
+    def suggestions(self, search: str, limit: int):
+        return contract_suggestions(shareable_contracts(agreement=self.agreement), search=search, limit=limit)
 
 
 class ItemRemoveView(AgreementMixin, ServiceActionView):
