@@ -3,12 +3,9 @@ subcontractor — search every vendor with suggestions instead of listing them a
 the text typed names the vendor, or the field says why in French and the stored contract is unchanged;
 the pages weigh the same whatever the number of vendors."""
 
-import re
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -16,6 +13,7 @@ from procurement.contracts.enums import AmendmentBasis, GroupKind
 from procurement.contracts.forms.contracts import ContractTermsForm
 from procurement.contracts.models import Amendment, Contract, Subcontract
 from tests.contracts.factories import ContractFactory
+from tests.pages import weighs_the_same
 from tests.vendors.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +26,8 @@ def vendors():
             "kiosque": VendorFactory(name="Kiosque Horizon", siret="73282932000074")}
 
 
-def page(client, url: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", client.get(url).content.decode())
-
-
 def weighs_the_same_whatever_the_number_of_vendors(client, url: str, assert_num_queries) -> str:
-    with CaptureQueriesContext(connection) as before:
-        html = page(client, url)
-    VendorFactory.create_batch(40)
-    with assert_num_queries(len(before.captured_queries)):
-        assert page(client, url) == html
+    html = weighs_the_same(client, url, lambda: VendorFactory.create_batch(40), assert_num_queries)
     assert "Éditions Numériques" not in html and 'data-suggest-url="/fournisseurs/suggestions/"' in html
     return html
 
@@ -134,12 +124,12 @@ def test_an_unknown_new_holder_is_refused_and_the_holder_is_unchanged(client_for
 
 
 @freeze_time("2026-06-02 10:00")
-def test_the_amendment_page_weighs_the_same_whatever_the_number_of_vendors(client_for, buyer,
-                                                                           django_assert_num_queries):
+@pytest.mark.parametrize("page", ["contracts:amendment-create", "contracts:subcontract-create"])
+def test_the_amendment_and_subcontract_pages_weigh_the_same_whatever_the_number_of_vendors(
+        client_for, buyer, django_assert_num_queries, page):
     contract = ContractFactory(notified=True)
-    weighs_the_same_whatever_the_number_of_vendors(
-        client_for(buyer), reverse("contracts:amendment-create", args=[contract.reference]),
-        django_assert_num_queries)
+    weighs_the_same_whatever_the_number_of_vendors(client_for(buyer), reverse(page, args=[contract.reference]),
+                                                   django_assert_num_queries)
 
 
 # A subcontractor -----------------------------------------------------------------------------------------
@@ -178,11 +168,3 @@ def test_the_holder_typed_as_subcontractor_gets_the_services_refusal_on_the_fiel
     response = declare(client_for(buyer), contract, vendor_search=contract.holder.siret)
     assert response.context["form"].errors["vendor"] == ["Un titulaire du marché n'est pas son propre sous-traitant."]
     assert not Subcontract.objects.exists()
-
-
-def test_the_subcontract_page_weighs_the_same_whatever_the_number_of_vendors(client_for, buyer,
-                                                                             django_assert_num_queries):
-    contract = ContractFactory(notified=True)
-    weighs_the_same_whatever_the_number_of_vendors(
-        client_for(buyer), reverse("contracts:subcontract-create", args=[contract.reference]),
-        django_assert_num_queries)

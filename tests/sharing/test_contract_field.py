@@ -3,15 +3,12 @@ programme (a Métropole's programme holds a hundred over ten years), from an end
 agreement. Without JavaScript the reference typed names the contract, or the field says why in French and
 nothing is shared; the page weighs the same whatever the number of contracts."""
 
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from procurement.sharing.models import SharedItem
 from tests.contracts.factories import ContractFactory
 from tests.factories import UserFactory
+from tests.pages import weighs_the_same
 from tests.programmes.factories import BudgetLineFactory, ProgrammeFactory
 from tests.sharing.factories import AgreementFactory
 
@@ -108,15 +105,9 @@ def test_a_budget_line_alone_is_still_shared_with_the_contract_left_empty(client
 
 def test_the_items_page_weighs_the_same_whatever_the_number_of_contracts(client_for, buyer, bnm,
                                                                          django_assert_num_queries):
-    client = client_for(buyer)
+    def grow():
+        for number in range(30):
+            ContractFactory(reference=f"BNM-2027-{number:02d}", budget_line=bnm["line"])
 
-    def page() -> str:
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", client.get(bnm["items"]).content.decode())
-
-    with CaptureQueriesContext(connection) as before:
-        html = page()
-    for number in range(30):
-        ContractFactory(reference=f"BNM-2027-{number:02d}", budget_line=bnm["line"])
-    with django_assert_num_queries(len(before.captured_queries)):
-        assert page() == html
+    html = weighs_the_same(client_for(buyer), bnm["items"], grow, django_assert_num_queries)
     assert "BNM-2026-01" not in html and f'data-suggest-url="{bnm["suggestions"]}"' in html
