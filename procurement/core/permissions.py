@@ -52,6 +52,9 @@ GRANTS: dict[str, frozenset[str]] = {
     "resources.act": BUYERS,
     "vendors.read": READERS,
     "vendors.edit": BUYERS,
+    # Name any vendor in a form (a bid's candidate, a question's author, a contract's co-holders, an
+    # amendment's new holder, a subcontractor): the suggestions among every vendor, for who fills those forms.
+    "vendors.choose": BUYERS,
     "programmes.read": READERS,
     # The sharing of a programme's costs among its members: kept by the buyers and finance together.
     "sharing.read": READERS,
@@ -163,6 +166,8 @@ MATRIX: tuple[Action, ...] = (
     Action("finance.commitments", "Engagements pluriannuels", G["finance.read"], api="GET"),
     Action("vendors.list", "Liste des fournisseurs", G["vendors.read"], api="GET"),
     Action("vendors.create", "Créer un fournisseur", G["vendors.edit"], api="POST"),
+    Action("vendors.suggestions", "Suggestions de fournisseurs des formulaires (offre, question, sous-traitance…)",
+           G["vendors.choose"]),
     Action("programmes.list", "Liste des programmes", G["programmes.read"]),
     Action("sharing.shares", "Répartition des coûts d'un programme entre ses membres", G["sharing.read"]),
     Action("sharing.agreement_create", "Créer une convention de partage des coûts", G["sharing.edit"]),

@@ -80,12 +80,38 @@ class SuggestInput(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return name not in data and self.search_name(name) not in data
 
+    def container_attrs(self) -> str:
+        """The endpoint and the combobox's messages, read by ``js/suggest.js``."""
+        return format_html(' data-suggest-url="{}"{}', self.url,
+                           flatatt({f"data-{key}": str(message) for key, message in self.messages.items()}))
+
+    def text_input(self, name: str, text: str | None, attrs) -> str:
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html("<input{}>", flatatt({
+            "type": "text", "name": self.search_name(name), "value": text or "", "maxlength": self.max_length,
+            "autocomplete": "off", "spellcheck": "false", **attrs}))
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen, text = value if isinstance(value, tuple) else ("", "")
-        attrs = self.build_attrs(self.attrs, attrs)
-        text_attrs = {"type": "text", "name": self.search_name(name), "value": text or "",
-                      "maxlength": self.max_length, "autocomplete": "off", "spellcheck": "false", **attrs}
-        messages = flatatt({f"data-{key}": str(message) for key, message in self.messages.items()})
-        return format_html('<div class="suggest" data-suggest-url="{}"{}><input{}>'
-                           '<input type="hidden" name="{}" value="{}" data-suggest-choice></div>',
-                           self.url, messages, flatatt(text_attrs), name, chosen if chosen is not None else "")
+        return format_html('<div class="suggest"{}>{}<input type="hidden" name="{}" value="{}" data-suggest-choice>'
+                           '</div>', self.container_attrs(), self.text_input(name, text, attrs), name,
+                           chosen if chosen is not None else "")
+
+
+class SuggestMultipleInput(SuggestInput):
+    """Several objects among thousands (a group's members): each one chosen is a ticked box named
+    ``<name>`` (untick it to remove it), then the search field ``<name>_search``. ``js/suggest.js`` turns a
+    chosen suggestion into one more ticked box and empties the field; without JavaScript the text is
+    resolved when the form is sent. The value is ``([(id, label), …], text)``."""
+
+    def value_from_datadict(self, data, files, name):
+        chosen = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        return chosen, data.get(self.search_name(name))
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen, text = value if isinstance(value, tuple) else ([], "")
+        boxes = format_html_join("", '<li><label><input type="checkbox" name="{}" value="{}" checked> {}</label></li>',
+                                 ((name, pk, label) for pk, label in chosen))
+        return format_html('<div class="suggest suggest--multiple"{} data-suggest-multiple="{}">'
+                           '<ul class="suggest__chosen" data-suggest-chosen>{}</ul>{}</div>',
+                           self.container_attrs(), name, boxes, self.text_input(name, text, attrs))

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from procurement.core.money import MoneyField, round_money
+from procurement.core.selectors import suggestions
 from procurement.programmes.enums import BudgetSection
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme, governance
 
@@ -59,13 +60,8 @@ def programme_search_condition(search: str, *, path: str = "") -> Q | None:
 def programme_suggestions(programmes: QuerySet[Programme], *, search: str, limit: int) -> list[Programme]:
     """Up to ``limit`` of ``programmes`` matching ``search`` (``programme_search_condition``), those whose
     reference starts with it first, then by reference; only what a suggestion shows is read."""
-    condition = programme_search_condition(search)
-    rank = Value(0)
-    if condition is not None:
-        programmes = programmes.filter(condition)
-        rank = Case(When(reference__istartswith=search.strip(), then=0), default=1, output_field=IntegerField())
-    programmes = programmes.only("pk", "reference", "name").annotate(rank=rank)
-    return list(programmes.order_by("rank", "reference")[:limit])
+    return suggestions(programmes, condition=programme_search_condition(search), search=search, first="reference",
+                       fields=("reference", "name"), limit=limit)
 
 
 def programme_detail(reference: str) -> Programme:

@@ -8,13 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from procurement.core.forms import AmountField
+from procurement.contracts.selectors.contracts import contract_exact_condition, contract_search_condition
+from procurement.core.forms import AmountField, SuggestChoiceField, SuggestLookup
 from procurement.core.widgets import PlainSelect
 from procurement.programmes.models import CouncilAct
 from procurement.resources.models import Library
 from procurement.sharing.enums import CostBasis, KeyBasis, MemberKind
 from procurement.sharing.models import MAX_YEAR, MIN_YEAR
-from procurement.sharing.presentation import contract_label
 
 # How the pages name the single-component keys in a list of keys.
 BUILTIN_LABELS = {KeyBasis.POPULATION: _("population (clé à une seule composante)"),
@@ -157,16 +157,27 @@ class PopulationCopyForm(forms.Form):
     replace = forms.BooleanField(label=_("Remplacer aussi les populations déjà saisies"), required=False)
 
 
+CONTRACT_LOOKUP = SuggestLookup(
+    match=contract_search_condition, exact=contract_exact_condition,
+    no_match=_("Aucun marché du programme ne correspond à « %(text)s » : tapez sa référence ou un mot de son "
+               "objet, puis choisissez parmi les suggestions."),
+    ambiguous=_("Plusieurs marchés du programme correspondent à « %(text)s » (%(names)s) : choisissez parmi les "
+                "suggestions ou tapez la référence complète."),
+)
+
+
 class SharedItemForm(forms.Form):
-    contract = forms.ModelChoiceField(label=_("Marché"), queryset=None, required=False, widget=PlainSelect,
-                                      empty_label=_("— tous les marchés de la ligne —"))
+    # A search with suggestions: a Métropole's programme is charged with a hundred contracts over ten years.
+    contract = SuggestChoiceField(label=_("Marché"), lookup=CONTRACT_LOOKUP, required=False,
+                                  help_text=_("Sa référence ou un mot de son objet, puis choisissez parmi les "
+                                              "suggestions ; vide : tous les marchés de la ligne."))
     budget_line = forms.ModelChoiceField(label=_("Ligne budgétaire"), queryset=None, required=False,
                                          widget=PlainSelect, empty_label=_("— toutes les lignes du marché —"))
 
-    def __init__(self, data=None, *, contracts, budget_lines, **kwargs):
+    def __init__(self, data=None, *, contracts, contracts_url: str, budget_lines, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["contract"].queryset = contracts
-        self.fields["contract"].label_from_instance = contract_label
+        self.fields["contract"].widget.url = contracts_url
         self.fields["budget_line"].queryset = budget_lines
         self.fields["budget_line"].label_from_instance = lambda line: f"{line.label} ({line.imputation})"
 

@@ -29,6 +29,9 @@ urlpatterns = [
          name="populations-copy"),
     path(AGREEMENT + "depenses/", items.ItemsView.as_view(), name="items"),
     path(AGREEMENT + "depenses/<int:item>/retirer/", items.ItemRemoveView.as_view(), name="item-remove"),
+    # The « Marché » field's suggestions (JSON)
+    path(AGREEMENT + "depenses/suggestions/marches/", items.ContractSuggestionsView.as_view(),
+         name="contract-suggestions"),
     path(AGREEMENT + "cles/", keys.KeysView.as_view(), name="keys"),
     path(AGREEMENT + "cles/nouvelle/", keys.KeyCreateView.as_view(), name="key-create"),
     path(AGREEMENT + "cles/<int:key>/", keys.KeyUpdateView.as_view(), name="key-update"),

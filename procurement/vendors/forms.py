@@ -6,10 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from procurement.core.forms import SuggestChoiceField, SuggestLookup, SuggestMultipleField
 from procurement.core.widgets import DateInput
 from procurement.vendors.models import ComplianceDocument, Contact, Vendor
+from procurement.vendors.selectors import vendor_exact_condition, vendor_search_condition
 from procurement.vendors.validators import (
     validate_compliance_file,
     validate_document_dates,
@@ -126,3 +129,27 @@ class ExpiringFilterForm(forms.Form):
         if self.is_valid() and self.cleaned_data["days"]:
             return self.cleaned_data["days"]
         return default
+
+
+# Choosing a vendor in the other apps' forms ----------------------------------------------------------
+
+VENDOR_LOOKUP = SuggestLookup(
+    match=vendor_search_condition, exact=vendor_exact_condition, hint=lambda vendor: vendor.identifier_display,
+    no_match=_("Aucun fournisseur ne correspond à « %(text)s » : tapez le début de son nom ou son SIRET, puis "
+               "choisissez parmi les suggestions."),
+    ambiguous=_("Plusieurs fournisseurs correspondent à « %(text)s » (%(names)s) : choisissez parmi les "
+                "suggestions ou tapez le nom complet ou le SIRET."),
+)
+
+
+class VendorField(SuggestChoiceField):
+    """A vendor chosen among all of them (a Métropole knows thousands) by name, SIRET or VAT number, with
+    the suggestions of ``vendors:suggestions``; the text typed without choosing must name one vendor."""
+
+    def __init__(self, **kwargs):
+        super().__init__(lookup=VENDOR_LOOKUP, queryset=Vendor.objects.order_by("name", "pk"),
+                         url=reverse_lazy("vendors:suggestions"), **kwargs)
+
+
+class VendorsField(VendorField, SuggestMultipleField):
+    """Several vendors (a group's members), each added as ``VendorField`` chooses one."""

@@ -86,6 +86,12 @@ class Vendor(TimeStampedModel):
         return format_siret(self.siret)
 
     @property
+    def identifier_display(self) -> str:
+        """What tells two companies of the same name apart: the SIRET, spaced, or a foreign company's VAT
+        number."""
+        return self.siret_display or self.vat_number
+
+    @property
     def siren_display(self) -> str:
         return format_siren(self.siren)
 

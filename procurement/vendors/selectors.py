@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Exists, FileField, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, FileField, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from procurement.core.selectors import suggestions
 from procurement.vendors.enums import (
     EXPIRING_SOON_DAYS,
     REQUIRED_CERTIFICATES,
@@ -139,16 +140,21 @@ def vendor_search_condition(search: str, *, path: str = "") -> Q | None:
     return condition
 
 
+def vendor_exact_condition(search: str) -> Q:
+    """Vendors ``search`` names exactly: their whole name (any case), their SIRET or their VAT number
+    (spaces and dots aside)."""
+    search = search.strip()
+    condition = Q(name__iexact=search)
+    if digits := compact_number(search):
+        condition |= Q(siret=digits) | Q(vat_number=digits)
+    return condition
+
+
 def vendor_suggestions(vendors: QuerySet[Vendor], *, search: str, limit: int) -> list[Vendor]:
     """Up to ``limit`` of ``vendors`` matching ``search`` (``vendor_search_condition``), those whose name
     starts with it first, then by name; only what a suggestion shows is read."""
-    condition = vendor_search_condition(search)
-    rank = Value(0)
-    if condition is not None:
-        vendors = vendors.filter(condition)
-        rank = Case(When(name__istartswith=search.strip(), then=0), default=1, output_field=IntegerField())
-    vendors = vendors.only("pk", "name", "siret", "vat_number").annotate(rank=rank)
-    return list(vendors.order_by("rank", "name", "pk")[:limit])
+    return suggestions(vendors, condition=vendor_search_condition(search), search=search, first="name",
+                       fields=("name", "siret", "vat_number"), limit=limit)
 
 
 def vendor_list(*, search: str = "", sme: bool | None = None, today: date | None = None) -> QuerySet[Vendor]:

@@ -7,6 +7,8 @@ app_name = "vendors"
 urlpatterns = [
     path("", views.VendorListView.as_view(), name="list"),
     path("nouveau/", views.VendorCreateView.as_view(), name="create"),
+    # The forms' « Candidat », « Posée par », « Sous-traitant »… fields' suggestions (JSON)
+    path("suggestions/", views.VendorSuggestionsView.as_view(), name="suggestions"),
     path("attestations-a-echeance/", views.ExpiringDocumentsView.as_view(), name="expiring"),
     path("<int:pk>/", views.VendorDetailView.as_view(), name="detail"),
     path("<int:pk>/modifier/", views.VendorUpdateView.as_view(), name="update"),

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from procurement.core.views.access import AccessMixin
 from procurement.core.views.service_forms import ServiceFormView
+from procurement.core.views.suggestions import SuggestionsView
 from procurement.vendors import selectors, services
 from procurement.vendors.abilities import list_abilities
 from procurement.vendors.enums import EXPIRING_SOON_DAYS, ComplianceStatus
@@ -61,6 +62,19 @@ class VendorListView(VendorAccessMixin, TemplateView):
             filter_form=filter_form, page_obj=page, rows=rows, expiring_count=expiring_count,
             expiring_days=EXPIRING_SOON_DAYS, abilities=list_abilities(self.request.user), **kwargs,
         )
+
+
+class VendorSuggestionsView(VendorAccessMixin, SuggestionsView):
+    """The suggestions of the forms that name a vendor (``forms.VendorField``): every vendor, by name,
+    SIRET, SIREN or VAT number; only for the profiles who fill those forms."""
+
+    required_ability = "choose"
+
+    def suggestions(self, search: str, limit: int):
+        return selectors.vendor_suggestions(Vendor.objects.all(), search=search, limit=limit)
+
+    def hint(self, vendor) -> str:
+        return vendor.identifier_display
 
 
 class VendorDetailView(VendorAccessMixin, TemplateView):

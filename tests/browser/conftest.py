@@ -208,6 +208,33 @@ class Journey:
         assert not missing, f"pages atteintes sans contrôle d'accessibilité : {missing}"
 
 
+def open_suggestions(page, field_id: str, letters: str) -> list[str]:
+    """Types ``letters`` in the search field ``field_id`` and waits for the suggestions to the whole text;
+    returns their texts (label, then hint)."""
+    from playwright.sync_api import expect
+
+    field = page.locator(f"#{field_id}")
+    field.focus()
+    field.fill("")
+    page.keyboard.type(letters, delay=40)
+    expect(field).to_have_attribute("aria-expanded", "true")
+    options = page.locator(f"#{field_id}__listbox [role=option]")
+    expect(options.first).to_contain_text(letters, ignore_case=True)
+    return [seen(option) for option in options.all()]
+
+
+def choose_suggestion(page, field_id: str, letters: str, label: str) -> None:
+    """With the keyboard alone: ``letters`` typed, Down until the suggestion ``label`` is highlighted,
+    Enter to choose it."""
+    shown = open_suggestions(page, field_id, letters)
+    position = next((index for index, text in enumerate(shown) if text.startswith(label)), None)
+    assert position is not None, f"« {label} » n'est pas suggéré pour « {letters} » : {shown}"
+    for _ in range(position + 1):
+        page.keyboard.press("ArrowDown")
+    assert page.locator(f"#{field_id}").get_attribute("aria-activedescendant") == f"{field_id}__option--{position}"
+    page.keyboard.press("Enter")
+
+
 def assert_focus_visible(page) -> None:
     """The focused element shows a visible outline (or box shadow) and is not the page body."""
     state = page.evaluate("""() => {

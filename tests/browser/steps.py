@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from reportlab.pdfgen import canvas
 
-from tests.browser.conftest import menu, seen
+from tests.browser.conftest import choose_suggestion, menu, seen
 from tests.factories import UserFactory
 from tests.programmes.factories import ProgrammeFactory
 from tests.tenders.cao_factories import cao_members
@@ -145,7 +145,8 @@ def receive_two_bids(journey, purchase: Purchase, folder, *, shots: str) -> None
     journey.goto(purchase.tender)
     journey.submit(page.get_by_role("link", name="Enregistrer une offre reçue"))
     journey.check()
-    page.locator("#id_vendor").select_option(label=KNOWN)
+    choose_suggestion(page, "id_vendor", "médiaf", KNOWN)
+    assert page.get_by_label("Candidat", exact=True).input_value() == KNOWN
     page.get_by_label("Fichiers de l'offre").set_input_files(offer_pdf(folder, "offre-mediaflux.pdf", KNOWN))
     journey.submit(page.get_by_role("button", name="Enregistrer"), to=purchase.tender)
     journey.check()

@@ -99,6 +99,7 @@ def target(action: str, world) -> tuple[str, object]:
         "finance.commitments": (reverse("dashboards:finance-overview"), None),
         "vendors.list": (reverse("vendors:list"), None),
         "vendors.create": (reverse("vendors:create"), None),
+        "vendors.suggestions": (reverse("vendors:suggestions"), None),
         "programmes.list": (reverse("programmes:list"), None),
         "sharing.shares": (reverse("sharing:shares", args=[world["programme"].reference]), None),
         "sharing.agreement_create": (reverse("sharing:agreement-create", args=[world["programme"].reference]), None),
@@ -153,7 +154,7 @@ CELLS = [(action.name, role) for action in matrix.MATRIX for role in matrix.ROLE
 
 
 def test_the_matrix_covers_every_role_for_every_action():
-    assert len(CELLS) == len(matrix.MATRIX) * 6 == 162
+    assert len(CELLS) == len(matrix.MATRIX) * 6 == 168
     assert all(action.allowed <= set(matrix.ROLES) - {matrix.ANONYMOUS} for action in matrix.MATRIX)
 
 

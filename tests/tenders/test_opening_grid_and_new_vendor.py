@@ -266,6 +266,6 @@ def test_neither_a_listed_vendor_nor_a_new_company_is_refused_on_the_field(clien
     lot = LotFactory(tender=tender, number=1)
     response = receive(client_for, buyer, tender, lot)
     assert response.context["form"].errors["vendor"] == [
-        "Choisissez le candidat dans la liste, ou renseignez la nouvelle entreprise ci-dessous."
+        "Indiquez le candidat par son nom ou son SIRET, ou renseignez la nouvelle entreprise ci-dessous."
     ]
     assert not Bid.objects.exists()

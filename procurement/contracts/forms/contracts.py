@@ -25,7 +25,7 @@ from procurement.core.widgets import DateInput
 from procurement.programmes.models import BudgetLine
 from procurement.programmes.selectors import council_act_list
 from procurement.tenders.models import CaoOpinion
-from procurement.vendors.models import Vendor
+from procurement.vendors.forms import VendorField, VendorsField
 
 
 class MonthInput(forms.DateInput):
@@ -79,6 +79,10 @@ class ContractCreateForm(forms.Form):
 class ContractTermsForm(ServiceModelForm):
     """Every clause a buyer sets before signature, grouped as the CCAP groups them."""
 
+    co_holders = VendorsField(label=_("Autres membres du groupement"),
+                              help_text=_("Ajoutez chacun par son nom ou son SIRET ; décochez-en un pour le retirer. "
+                                          "Le titulaire (mandataire) n'y figure pas."))
+
     fieldsets_spec = (
         (_("Identification"), ("reference", "title", "group_kind", "co_holders", "budget_line")),
         (_("Montant"), ("amount_ht", "vat_rate", "minimum_ht", "maximum_ht", "yearly_maximum_ht")),
@@ -100,12 +104,10 @@ class ContractTermsForm(ServiceModelForm):
             "advance_repayment": forms.Textarea(attrs={"rows": 2}),
             "delay_penalties": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(), "accepted_on": DateInput(), "rejection_letters_sent_on": DateInput(),
-            "co_holders": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["co_holders"].queryset = Vendor.objects.order_by("name")
         self.fields["budget_line"].queryset = BudgetLine.objects.select_related("programme").order_by(
             "programme__reference", "label")
         self.fields["signature_authorisation"].queryset = council_act_list()
@@ -157,6 +159,9 @@ class OrderForm(forms.Form):
 
 
 class AmendmentForm(ServiceModelForm):
+    new_holder = VendorField(label=_("Nouveau titulaire"), required=False,
+                             help_text=_("Pour une cession du marché : son nom ou son SIRET ; vide sinon."))
+
     class Meta:
         model = Amendment
         fields = ["basis", "object", "justification", "amount_change_ht", "yearly_maximum_change_ht", "new_holder",
@@ -167,7 +172,6 @@ class AmendmentForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["basis"].choices = AmendmentBasis.choices
-        self.fields["new_holder"].queryset = Vendor.objects.order_by("name")
         self.fields["cao_opinion"].queryset = CaoOpinion.objects.select_related("meeting", "lot__tender").order_by(
             "-meeting__held_at")
         self.fields["cao_opinion"].help_text = _("Un avis enregistré avec la réunion de la CAO ; sinon, sa date et "
@@ -176,14 +180,13 @@ class AmendmentForm(ServiceModelForm):
 
 
 class SubcontractForm(ServiceModelForm):
+    vendor = VendorField(label=_("Sous-traitant"), help_text=_("Son nom ou son SIRET, puis choisissez parmi les "
+                                                              "suggestions."))
+
     class Meta:
         model = Subcontract
         fields = ["vendor", "services", "amount_ttc", "declared_on"]
         widgets = {"services": forms.Textarea(attrs={"rows": 2}), "declared_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = Vendor.objects.order_by("name")
 
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,7 +30,7 @@ from procurement.contracts.rules.amounts import amount_after_amendments
 from procurement.contracts.rules.guards import standstill_of
 from procurement.contracts.rules.schedule import Period
 from procurement.core.money import MoneyField, round_money
-from procurement.core.selectors import ReferenceDays
+from procurement.core.selectors import ReferenceDays, suggestions
 from procurement.programmes.models import Programme
 from procurement.programmes.selectors import programme_search_condition
 from procurement.tenders.enums import LotState
@@ -88,6 +88,29 @@ def contract_programmes(*, user) -> QuerySet[Programme]:
     suggestions."""
     contracts = Contract.objects.visible_to(user).filter(lot__tender__programme=OuterRef("pk"))
     return Programme.objects.filter(Exists(contracts))
+
+
+def contract_search_condition(search: str) -> Q | None:
+    """Contracts whose reference or title contains ``search`` (any case), or whose label it is
+    (« BNM-2024-01-L1 — Lot 1 : … », ``str(contract)``, as a chosen suggestion shows it); None for an
+    empty search."""
+    search = search.strip()
+    if not search:
+        return None
+    return Q(reference__icontains=search) | Q(title__icontains=search) | contract_exact_condition(search)
+
+
+def contract_exact_condition(search: str) -> Q:
+    """Contracts ``search`` names exactly: their reference, alone or starting their label."""
+    reference = search.strip().partition(" — ")[0].strip()
+    return Q(reference__iexact=reference)
+
+
+def contract_suggestions(contracts: QuerySet[Contract], *, search: str, limit: int) -> list[Contract]:
+    """Up to ``limit`` of ``contracts`` matching ``search`` (``contract_search_condition``), those whose
+    reference starts with it first, then by reference; only what a suggestion shows is read."""
+    return suggestions(contracts, condition=contract_search_condition(search), search=search, first="reference",
+                       fields=("reference", "title"), limit=limit)
 
 
 def _orders() -> QuerySet[PurchaseOrder]:

@@ -71,7 +71,7 @@ class HolderSuggestionsView(ContractAccessMixin, SuggestionsView):
         return vendor_suggestions(selectors.contract_holders(user=self.request.user), search=search, limit=limit)
 
     def hint(self, vendor) -> str:
-        return vendor.siret_display or vendor.vat_number
+        return vendor.identifier_display
 
 
 class ProgrammeSuggestionsView(ContractAccessMixin, SuggestionsView):

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from procurement.contracts.selectors.contracts import contract_suggestions
 from procurement.core.views.service_forms import ServiceFormView
+from procurement.core.views.suggestions import SuggestionsView
 from procurement.sharing.forms import SharedItemForm
 from procurement.sharing.models import SharedItem
 from procurement.sharing.presentation import contract_label
@@ -27,6 +29,7 @@ class ItemsView(AgreementMixin, ServiceFormView):
 
     def get_form(self, data=None, files=None):
         return SharedItemForm(data, contracts=shareable_contracts(agreement=self.agreement),
+                              contracts_url=self.agreement_url("contract-suggestions"),
                               budget_lines=shareable_budget_lines(agreement=self.agreement))
 
     def page_context(self) -> dict:
@@ -48,6 +51,14 @@ class ItemsView(AgreementMixin, ServiceFormView):
 
     def get_success_url(self, result) -> str:
         return self.agreement_url("items")
+
+
+class ContractSuggestionsView(AgreementMixin, SuggestionsView):
+    """The « Marché » field's suggestions: the contracts charged to the programme's budget lines, by
+    reference or object; for who keeps the agreement."""
+
+    def suggestions(self, search: str, limit: int):
+        return contract_suggestions(shareable_contracts(agreement=self.agreement), search=search, limit=limit)
 
 
 class ItemRemoveView(AgreementActionView):

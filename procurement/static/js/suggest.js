@@ -1,11 +1,14 @@
 /* Served by the app itself (no CDN; the Content-Security-Policy forbids inline scripts).
-   A list filter's search field with suggestions (core/widgets.py, SuggestInput): a text input and a
-   hidden input holding the chosen id. GOV.UK's accessible-autocomplete (static/vendor/, MIT) turns the
-   text input into a WAI-ARIA combobox: as one types, suggestions come from the field's endpoint
-   (data-suggest-url, at most 20, asked for once typing pauses); Up and Down arrows move through them,
-   Enter chooses one (its id goes into the hidden input), Escape closes them. Typing again forgets the
-   choice, so the text alone is then a search, as without JavaScript. Enter in the text sends the
-   filter. Messages come translated from the page (data-* attributes). */
+   A search field with suggestions (core/widgets.py, SuggestInput): a text input and a hidden input
+   holding the chosen id, in a list's filters and in the forms that name one of thousands (a vendor, a
+   contract). GOV.UK's accessible-autocomplete (static/vendor/, MIT) turns the text input into a WAI-ARIA
+   combobox: as one types, suggestions come from the field's endpoint (data-suggest-url, at most 20, asked
+   for once typing pauses); Up and Down arrows move through them, Enter chooses one (its id goes into the
+   hidden input), Escape closes them. Typing again forgets the choice, so the text alone is then a search
+   or, in a form, a name the server resolves, as without JavaScript. Enter in the text sends the form.
+   With several choices (SuggestMultipleInput, data-suggest-multiple) a chosen suggestion becomes one
+   more ticked box above the field, which empties for the next one. The field keeps its help text and
+   its error as description. Messages come translated from the page (data-* attributes). */
 (function () {
   "use strict";
 
@@ -23,10 +26,47 @@
     });
   }
 
+  // A chosen suggestion as one more ticked box (a box already there is ticked again instead).
+  function addChosen(list, name, option) {
+    var boxes = list.querySelectorAll("input[type=checkbox]");
+    for (var index = 0; index < boxes.length; index++) {
+      if (boxes[index].value === String(option.id)) { boxes[index].checked = true; return; }
+    }
+    var item = document.createElement("li");
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = name;
+    box.value = option.id;
+    box.checked = true;
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + option.label));
+    item.appendChild(label);
+    list.appendChild(item);
+  }
+
+  // The library describes the field by its own hint only until one types: the help text and the error
+  // the page gave the field stay in its description, whatever the library sets.
+  function keepDescription(input, extra) {
+    if (!extra) return;
+    function merge() {
+      var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      extra.split(" ").forEach(function (id) { if (id && ids.indexOf(id) === -1) ids.push(id); });
+      var wanted = ids.join(" ");
+      if (input.getAttribute("aria-describedby") !== wanted) input.setAttribute("aria-describedby", wanted);
+    }
+    merge();
+    new MutationObserver(merge).observe(input, {attributes: true, attributeFilter: ["aria-describedby"]});
+  }
+
   function enhance(container) {
     var original = container.querySelector("input[type=text]");
     var choice = container.querySelector("input[data-suggest-choice]");
-    if (!original || !choice || typeof window.accessibleAutocomplete !== "function") return;
+    var multiple = container.getAttribute("data-suggest-multiple");
+    var chosenList = container.querySelector("[data-suggest-chosen]");
+    if (!original || !(choice || (multiple && chosenList)) || typeof window.accessibleAutocomplete !== "function") {
+      return;
+    }
     var url = container.getAttribute("data-suggest-url");
     var text = container.dataset;
     var timer = null;
@@ -77,7 +117,8 @@
       templates: {
         inputValue: function (option) {
           if (typeof option === "string") return option;
-          return option ? option.label : "";
+          // Several choices: the chosen one goes above as a ticked box and the field empties.
+          return option && !multiple ? option.label : "";
         },
         suggestion: function (option) {
           if (typeof option === "string") return escapeHtml(option);
@@ -86,7 +127,8 @@
         }
       },
       onConfirm: function (option) {
-        if (option && typeof option === "object") choice.value = option.id;
+        if (!option || typeof option !== "object") return;
+        if (multiple) addChosen(chosenList, multiple, option); else choice.value = option.id;
       },
       tNoResults: function () {
         return container.getAttribute("data-suggest-failed") ? text.error : text.noResults;
@@ -105,11 +147,12 @@
 
     var input = document.getElementById(original.id);
     if (!input) return;
-    ["maxlength", "spellcheck"].forEach(function (name) {
+    ["maxlength", "spellcheck", "aria-invalid"].forEach(function (name) {
       if (original.hasAttribute(name)) input.setAttribute(name, original.getAttribute(name));
     });
+    keepDescription(input, original.getAttribute("aria-describedby"));
     input.addEventListener("input", function () {
-      choice.value = "";
+      if (choice) choice.value = "";
       container.removeAttribute("data-suggest-failed");
     });
     // Enter in the text (no suggestion highlighted: those take the focus) sends the filter, menu open or not.

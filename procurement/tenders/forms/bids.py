@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.uploads import BID_FILES, validate_upload
-from procurement.core.widgets import PlainSelect
 from procurement.tenders.enums import (
     BidStatus,
     CandidatureForm,
@@ -23,15 +22,15 @@ from procurement.tenders.forms.common import (
 )
 from procurement.tenders.models import Lot, Tender
 from procurement.tenders.services.bids import REASON_NEEDED
-from procurement.vendors.models import Vendor
+from procurement.vendors.forms import VendorField
 
 
 class BidReceiveForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none(), empty_label=None)
-    vendor = forms.ModelChoiceField(label=_("Candidat"), queryset=Vendor.objects.order_by("name"), widget=PlainSelect,
-                                    required=False, empty_label=_("— Nouvelle entreprise (ci-dessous) —"),
-                                    help_text=_("Une entreprise absente de la liste : laissez « Nouvelle entreprise » "
-                                                "et renseignez-la ci-dessous ; elle est créée avec l'offre."))
+    vendor = VendorField(label=_("Candidat"), required=False,
+                         help_text=_("Son nom ou son SIRET, puis choisissez parmi les suggestions. Une entreprise "
+                                     "inconnue : laissez ce champ vide et renseignez-la ci-dessous ; elle est créée "
+                                     "avec l'offre."))
     new_vendor_name = forms.CharField(label=_("Nouvelle entreprise : raison sociale"), max_length=200, required=False)
     new_vendor_siret = forms.CharField(label=_("Nouvelle entreprise : SIRET"), max_length=20, required=False,
                                        help_text=_("14 chiffres ; la clé de contrôle est vérifiée."))
@@ -92,14 +91,14 @@ class BidReceiveForm(forms.Form):
         new_filled = any((data.get(name) or "").strip() for name in self.NEW_VENDOR) or data.get("new_vendor_is_sme")
         if data.get("vendor") is not None:
             if new_filled:
-                self.add_error("vendor", _("Choisissez un candidat de la liste ou renseignez une nouvelle "
+                self.add_error("vendor", _("Indiquez un fournisseur connu ou renseignez une nouvelle "
                                            "entreprise, pas les deux."))
             return data
         if "vendor" in self.errors:
             return data
         if not new_filled:
-            self.add_error("vendor", _("Choisissez le candidat dans la liste, ou renseignez la nouvelle entreprise "
-                                       "ci-dessous."))
+            self.add_error("vendor", _("Indiquez le candidat par son nom ou son SIRET, ou renseignez la "
+                                       "nouvelle entreprise ci-dessous."))
             return data
         required = {"new_vendor_name": _("Indiquez la raison sociale de la nouvelle entreprise."),
                     "new_vendor_siret": _("Indiquez le SIRET de la nouvelle entreprise."),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procurement.core.forms import FilterForm, SuggestField
-from procurement.core.widgets import DateInput, PlainSelect
+from procurement.core.widgets import DateInput
 from procurement.tenders.enums import (
     EnvironmentalConsideration,
     ExecutionMode,
@@ -26,7 +26,7 @@ from procurement.tenders.forms.common import (
 from procurement.tenders.models import Tender
 from procurement.tenders.selectors import tender_programmes
 from procurement.tenders.services.need import TENDER_FIELDS
-from procurement.vendors.models import Vendor
+from procurement.vendors.forms import VendorField
 
 
 class TenderFilterForm(FilterForm):
@@ -100,9 +100,8 @@ class AbandonForm(forms.Form):
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
     asked_at = forms.DateTimeField(label=_("Reçue le"), widget=DateTimeLocalInput(), initial=now_minute)
-    asked_by = forms.ModelChoiceField(label=_("Posée par"), required=False, queryset=Vendor.objects.order_by("name"),
-                                      widget=PlainSelect,
-                                      empty_label=_("Candidat non identifié"))
+    asked_by = VendorField(label=_("Posée par"), required=False,
+                           help_text=_("Le nom ou le SIRET du candidat ; vide : candidat non identifié."))
 
 
 class AnswerForm(forms.Form):
