@@ -225,3 +225,23 @@ def test_an_administrator_sees_the_renewals_once(client_for, staff_user):
     # Sitting on no committee, the administrator has no evaluator's to-dos.
     assert "À faire — commission d'évaluation" not in html
     assert "Vous ne siégez à aucune commission d'évaluation." in html
+
+
+@pytest.mark.freeze_time("2026-11-25 10:00:00+01:00")
+def test_a_long_renewals_group_shows_the_nearest_ten_and_links_to_them_all(client_for, finance_user,
+                                                                           django_assert_max_num_queries):
+    client = client_for(finance_user)
+    contracts = [ContractFactory(framework=True, notified=True) for _ in range(3)]
+    with django_assert_max_num_queries(15) as few:
+        renewals = section(client.get(reverse("home")).content.decode(), "renewals")
+    assert "plus proches" not in renewals and renewals.count("Décider de la reconduction") == 3
+    contracts += [ContractFactory(framework=True, notified=True) for _ in range(9)]
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        renewals = section(client.get(reverse("home")).content.decode(), "renewals")
+    assert renewals.count("Décider de la reconduction") == 10
+    assert '<span class="badge badge--warn">12</span>' in renewals
+    assert "Les 10 plus proches sur 12." in renewals
+    assert f'href="{reverse("contracts:list")}?renewal_due=on"' in renewals
+    # Same deadline for all: the nearest ten by reference.
+    shown = sorted(contract.reference for contract in contracts)[:10]
+    assert all(f"reconduction de {reference} —" in renewals for reference in shown)

@@ -32,6 +32,8 @@ from procurement.tenders.services.qa import answer_limit
 # The horizons the finance page already watches: the home shows the same lists.
 INVOICE_DAYS = 15
 WEEK_DAYS = 7
+# The items a long group shows, the nearest first.
+GROUP_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,17 @@ class TodoGroup:
     key: str
     title: str
     items: list[Todo] = field(default_factory=list)
+    # A long group shows its first items; ``total`` counts them all, listed at ``all_url``.
+    total: int | None = None
+    all_url: str = ""
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return len(self.items) if self.total is None else self.total
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.items)
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -181,13 +190,16 @@ def deadlines_this_week(*, user, today: date, now: datetime) -> TodoGroup:
 
 
 def renewals_to_decide(*, today: date) -> TodoGroup:
+    """The nearest decisions (a large authority has a hundred within the horizon), and how many there are
+    (counted whatever their number: the page reads as many queries with few as with many)."""
     contracts = renewal_decisions_due(today=today)
     items = [Todo(_("Décider de la reconduction de %(reference)s — %(holder)s")
                   % {"reference": contract.reference, "holder": contract.holder.name},
                   reverse("contracts:detail", args=[contract.reference]) + "#reconduction",
                   contract.renewal_deadline, detail=_("décision au plus tard le"))
-             for contract in contracts]
-    return TodoGroup("renewals", _("Reconductions à décider"), items)
+             for contract in contracts[:GROUP_ROWS]]
+    return TodoGroup("renewals", _("Reconductions à décider"), items, total=contracts.count(),
+                     all_url=reverse("contracts:list") + "?renewal_due=on")
 
 
 def buyer_todos(*, user, today: date, now: datetime) -> list[TodoGroup]:
