@@ -240,8 +240,10 @@ def cao_opinion_suggestions(opinions: QuerySet[CaoOpinion], *, search: str, limi
     first; only what a suggestion shows is read."""
     condition = cao_opinion_search_condition(search)
     opinions = opinions.filter(condition) if condition is not None else opinions
+    # The lot's and the tender's states come along: a protected state field deferred is read row by row.
     return list(opinions.select_related("meeting", "lot__tender")
-                .only("pk", "subject", "opinion", "meeting__held_at", "lot__number", "lot__tender__reference")
+                .only("pk", "subject", "opinion", "meeting__held_at", "lot__number", "lot__state", "lot__tender",
+                      "lot__tender__reference", "lot__tender__state")
                 .order_by("-meeting__held_at", "pk")[:limit])
 
 
