@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from procurement.core.legal_calendar import typed_day
 from procurement.core.money import MoneyField, round_money
-from procurement.core.selectors import suggestions
+from procurement.core.selectors import choices_named, every_word, suggestions
 from procurement.programmes.enums import BudgetSection, CouncilActKind
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme, governance
 
@@ -66,13 +66,6 @@ def programme_suggestions(programmes: QuerySet[Programme], *, search: str, limit
                        fields=("reference", "name"), limit=limit)
 
 
-def search_words(search: str, *, ignored: frozenset[str] = frozenset()) -> list[str]:
-    """The words of a search, each matched on its own: punctuation around them and ``ignored`` words
-    (those a label adds, « chap. », « du ») aside, so a label copied whole finds its object."""
-    words = (word.strip("()[],;:/—–«»\"").rstrip(".") for word in search.split())
-    return [word for word in words if word and word.lower() not in ignored]
-
-
 # The words of a budget line's label (``str(line)``: « Ressources (chap. 011 / art. 6182 / fonct. 321) »).
 IMPUTATION_WORDS = frozenset({"chap", "art", "fonct"})
 SHOWN_BUDGET_LINE = re.compile(r"(?P<label>.+) \(chap\. (?P<chapter>\S+) / art\. (?P<article>\S+)"
@@ -83,15 +76,9 @@ def budget_line_search_condition(search: str) -> Q | None:
     """Budget lines where every word of ``search`` is in the label, the programme's reference or the
     AP/AE reference, or is the chapter, the function or the article's start (« BNM 6182 »,
     « ressources 011 »), so the label a suggestion shows finds its line; None for an empty search."""
-    words = search_words(search, ignored=IMPUTATION_WORDS)
-    if not words:
-        return None
-    condition = Q()
-    for word in words:
-        condition &= (Q(label__icontains=word) | Q(programme__reference__icontains=word)
-                      | Q(authorisation_reference__icontains=word) | Q(chapter=word) | Q(function=word)
-                      | Q(article__startswith=word))
-    return condition
+    return every_word(search, lambda word: (
+        Q(label__icontains=word) | Q(programme__reference__icontains=word) | Q(authorisation_reference__icontains=word)
+        | Q(chapter=word) | Q(function=word) | Q(article__startswith=word)), ignored=IMPUTATION_WORDS)
 
 
 def budget_line_exact_condition(search: str) -> Q:
@@ -123,18 +110,12 @@ def council_act_search_condition(search: str) -> Q | None:
     """Council acts where every word of ``search`` is in the reference or the object, names the kind, or
     is the day of adoption (« 15/10/2026 », « 2026-10-15 »): « DEL-2027 », « délibération portail »,
     and the label a suggestion shows; None for an empty search."""
-    words = search_words(search, ignored=frozenset({"du"}))
-    if not words:
-        return None
-    condition = Q()
-    for word in words:
-        found = Q(reference__icontains=word) | Q(object__icontains=word)
-        if kinds := [kind for kind, label in CouncilActKind.choices if word.lower() in str(label).lower()]:
-            found |= Q(kind__in=kinds)
-        if day := typed_day(word):
-            found |= Q(adopted_on=day)
-        condition &= found
-    return condition
+    def word_condition(word: str) -> Q:
+        found = Q(reference__icontains=word) | Q(object__icontains=word) | choices_named(word, "kind",
+                                                                                         CouncilActKind.choices)
+        return found | Q(adopted_on=day) if (day := typed_day(word)) else found
+
+    return every_word(search, word_condition, ignored={"du"})
 
 
 def council_act_exact_condition(search: str) -> Q:

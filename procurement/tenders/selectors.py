@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from procurement.core.legal_calendar import typed_day
+from procurement.core.selectors import choices_named, every_word
 from procurement.programmes.models import Programme
-from procurement.programmes.selectors import programme_search_condition, search_words
+from procurement.programmes.selectors import programme_search_condition
 from procurement.tenders.enums import CaoOpinionKind
 from procurement.tenders.models import Bid, CaoOpinion, Criterion, Lot, Question, Tender, TransitionLog
 
@@ -207,18 +208,12 @@ def cao_opinion_search_condition(search: str) -> Q | None:
     """Opinions where every word of ``search`` is the meeting's day (« 12/03/2026 », « 2026-03-12 »), is in
     the consultation's reference or the amendment's subject, or names the opinion (« favorable »): so
     « AO-2025-04 », « 12/03/2026 portail » and the label a suggestion shows; None for an empty search."""
-    words = search_words(search, ignored=frozenset({"cao", "du"}))
-    if not words:
-        return None
-    condition = Q()
-    for word in words:
-        found = Q(lot__tender__reference__icontains=word) | Q(subject__icontains=word)
-        if kinds := [kind for kind, label in CaoOpinionKind.choices if word.lower() in str(label).lower()]:
-            found |= Q(opinion__in=kinds)
-        if day := typed_day(word):
-            found |= Q(meeting__held_at__date=day)
-        condition &= found
-    return condition
+    def word_condition(word: str) -> Q:
+        found = (Q(lot__tender__reference__icontains=word) | Q(subject__icontains=word)
+                 | choices_named(word, "opinion", CaoOpinionKind.choices))
+        return found | Q(meeting__held_at__date=day) if (day := typed_day(word)) else found
+
+    return every_word(search, word_condition, ignored={"cao", "du"})
 
 
 def cao_opinion_exact_condition(search: str) -> Q:
