@@ -12,6 +12,12 @@ urlpatterns = [
     # The list's filters' suggestions (JSON; before ``<slug:reference>/``)
     path("suggestions/titulaires/", contracts.HolderSuggestionsView.as_view(), name="holder-suggestions"),
     path("suggestions/programmes/", contracts.ProgrammeSuggestionsView.as_view(), name="programme-suggestions"),
+    # The forms' « Ligne budgétaire », « Autorisation de signer » and « Avis de la CAO » suggestions (JSON)
+    path("suggestions/lignes-budgetaires/", contracts.BudgetLineSuggestionsView.as_view(),
+         name="budget-line-suggestions"),
+    path("suggestions/autorisations-de-signer/", contracts.CouncilActSuggestionsView.as_view(),
+         name="council-act-suggestions"),
+    path("suggestions/avis-de-la-cao/", contracts.CaoOpinionSuggestionsView.as_view(), name="cao-opinion-suggestions"),
     # Price indices (before ``<slug:reference>/``, which would take « indices » for a contract).
     path("indices/", indices.IndexSeriesListView.as_view(), name="indices"),
     path("indices/nouvelle/", indices.IndexSeriesCreateView.as_view(), name="index-create"),

@@ -8,6 +8,7 @@ not moved: use ``add_calendar_days`` for them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -61,6 +62,22 @@ def long_date(day: date) -> str:
 
 def short_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+_TYPED_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def typed_day(text: str) -> date | None:
+    """The day a person typed in a search: « 15/10/2026 » (as ``short_date`` writes it), « 15.10.2026 »,
+    « 15-10-2026 » or « 2026-10-15 »; None for any other text or an impossible day."""
+    match = _TYPED_DAY.fullmatch(text.strip())
+    if match is None:
+        return None
+    day, month, year = match.group(1, 2, 3) if match.group(1) else reversed(match.group(4, 5, 6))
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

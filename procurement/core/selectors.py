@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -135,6 +135,27 @@ def agenda_user(*, key: str):
     token = (AgendaToken.objects.filter(digest=AgendaToken.digest_of(key), user__is_active=True)
              .select_related("user").first())
     return token.user if token else None
+
+
+def every_word(search: str, word_condition: Callable[[str], Q], *, ignored: Iterable[str] = ()) -> Q | None:
+    """The objects where each word of ``search`` meets ``word_condition`` (« BNM 6182 », « 12/03/2026 portail »),
+    so the label a suggestion shows, copied whole, finds its object: punctuation around the words and the
+    ``ignored`` words a label adds (« chap. », « du ») aside; None for an empty search."""
+    words = (word.strip("()[],;:/—–«»\"").rstrip(".") for word in search.split())
+    words = [word for word in words if word and word.lower() not in ignored]
+    if not words:
+        return None
+    condition = Q()
+    for word in words:
+        condition &= word_condition(word)
+    return condition
+
+
+def choices_named(word: str, field: str, choices) -> Q:
+    """The objects whose ``field`` has a choice whose label contains ``word`` (« favorable », « délégation »);
+    no object when none has."""
+    values = [value for value, label in choices if word.lower() in str(label).lower()]
+    return Q(**{f"{field}__in": values}) if values else Q(pk__in=[])
 
 
 def suggestions(objects: QuerySet, *, condition: Q | None, search: str, first: str, fields: Iterable[str],

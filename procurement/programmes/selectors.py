@@ -1,14 +1,16 @@
 """Read queries for programmes and budgets (pages, reports, and later the commitments follow-up)."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from procurement.core.legal_calendar import typed_day
 from procurement.core.money import MoneyField, round_money
-from procurement.core.selectors import suggestions
-from procurement.programmes.enums import BudgetSection
+from procurement.core.selectors import choices_named, every_word, suggestions
+from procurement.programmes.enums import BudgetSection, CouncilActKind
 from procurement.programmes.models import Authority, BudgetCredit, BudgetLine, Programme, governance
 
 ZERO = Decimal("0.00")
@@ -62,6 +64,81 @@ def programme_suggestions(programmes: QuerySet[Programme], *, search: str, limit
     reference starts with it first, then by reference; only what a suggestion shows is read."""
     return suggestions(programmes, condition=programme_search_condition(search), search=search, first="reference",
                        fields=("reference", "name"), limit=limit)
+
+
+# The words of a budget line's label (``str(line)``: « Ressources (chap. 011 / art. 6182 / fonct. 321) »).
+IMPUTATION_WORDS = frozenset({"chap", "art", "fonct"})
+SHOWN_BUDGET_LINE = re.compile(r"(?P<label>.+) \(chap\. (?P<chapter>\S+) / art\. (?P<article>\S+)"
+                               r"(?: / fonct\. (?P<function>\S+))?\)")
+
+
+def budget_line_search_condition(search: str) -> Q | None:
+    """Budget lines where every word of ``search`` is in the label, the programme's reference or the
+    AP/AE reference, or is the chapter, the function or the article's start (« BNM 6182 »,
+    « ressources 011 »), so the label a suggestion shows finds its line; None for an empty search."""
+    return every_word(search, lambda word: (
+        Q(label__icontains=word) | Q(programme__reference__icontains=word) | Q(authorisation_reference__icontains=word)
+        | Q(chapter=word) | Q(function=word) | Q(article__startswith=word)), ignored=IMPUTATION_WORDS)
+
+
+def budget_line_exact_condition(search: str) -> Q:
+    """Budget lines ``search`` names exactly: their whole label, their AP/AE reference, or the label a
+    suggestion shows (label and imputation)."""
+    search = search.strip()
+    condition = Q(label__iexact=search) | Q(authorisation_reference__iexact=search)
+    if shown := SHOWN_BUDGET_LINE.fullmatch(search):
+        condition |= Q(label__iexact=shown["label"], chapter=shown["chapter"], article=shown["article"],
+                       function=shown["function"] or "")
+    return condition
+
+
+def budget_line_choices() -> QuerySet[BudgetLine]:
+    """Every programme's budget lines with their programme, by programme and label."""
+    return BudgetLine.objects.select_related("programme").order_by("programme__reference", "label", "pk")
+
+
+def budget_line_suggestions(lines: QuerySet[BudgetLine], *, search: str, limit: int) -> list[BudgetLine]:
+    """Up to ``limit`` of ``lines`` matching ``search`` (``budget_line_search_condition``), those whose label
+    starts with it first, then by label; only what a suggestion shows is read (with the programme)."""
+    return suggestions(lines.select_related("programme"), condition=budget_line_search_condition(search),
+                       search=search, first="label",
+                       fields=("label", "section", "chapter", "article", "function", "authorisation_reference",
+                               "programme__reference"), limit=limit)
+
+
+def council_act_search_condition(search: str) -> Q | None:
+    """Council acts where every word of ``search`` is in the reference or the object, names the kind, or
+    is the day of adoption (« 15/10/2026 », « 2026-10-15 »): « DEL-2027 », « délibération portail »,
+    and the label a suggestion shows; None for an empty search."""
+    def word_condition(word: str) -> Q:
+        found = Q(reference__icontains=word) | Q(object__icontains=word) | choices_named(word, "kind",
+                                                                                         CouncilActKind.choices)
+        return found | Q(adopted_on=day) if (day := typed_day(word)) else found
+
+    return every_word(search, word_condition, ignored={"du"})
+
+
+def council_act_exact_condition(search: str) -> Q:
+    """Council acts ``search`` names exactly: their reference, or the label a suggestion shows (« Délibération
+    spécifique DEL-2027-003 du 15/10/2026 »)."""
+    search = search.strip()
+    condition = Q(reference__iexact=search)
+    head, separator, day = search.rpartition(" du ")
+    if separator and (adopted_on := typed_day(day)):
+        for kind, label in CouncilActKind.choices:
+            if head.lower().startswith(f"{str(label).lower()} "):
+                condition |= Q(kind=kind, reference__iexact=head[len(str(label)) + 1:].strip(), adopted_on=adopted_on)
+    return condition
+
+
+def council_act_suggestions(acts: QuerySet[governance.CouncilAct], *, search: str,
+                            limit: int) -> list[governance.CouncilAct]:
+    """Up to ``limit`` of ``acts`` matching ``search`` (``council_act_search_condition``), latest first;
+    only what a suggestion shows is read."""
+    condition = council_act_search_condition(search)
+    acts = acts.select_related(None).filter(condition) if condition is not None else acts.select_related(None)
+    return list(acts.only("pk", "kind", "reference", "adopted_on", "object").order_by("-adopted_on", "reference",
+                                                                                     "pk")[:limit])
 
 
 def programme_detail(reference: str) -> Programme:

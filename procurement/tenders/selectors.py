@@ -4,13 +4,16 @@ their page shows, each in a fixed number of queries."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from procurement.core.legal_calendar import typed_day
+from procurement.core.selectors import choices_named, every_word
 from procurement.programmes.models import Programme
 from procurement.programmes.selectors import programme_search_condition
-from procurement.tenders.models import Bid, Criterion, Lot, Question, Tender, TransitionLog
+from procurement.tenders.enums import CaoOpinionKind
+from procurement.tenders.models import Bid, CaoOpinion, Criterion, Lot, Question, Tender, TransitionLog
 
 
 def _lot_count():
@@ -194,6 +197,49 @@ def cao_meeting_detail(*, pk: int):
         Prefetch("opinions", queryset=CaoOpinion.objects.select_related("lot__tender").order_by("pk")),
     )
     return get_object_or_404(meetings, pk=pk)
+
+
+def cao_opinion_list() -> QuerySet[CaoOpinion]:
+    """The CAO's opinions on amendments, latest meeting first, with their meeting and consultation."""
+    return CaoOpinion.objects.select_related("meeting", "lot__tender").order_by("-meeting__held_at", "pk")
+
+
+def cao_opinion_search_condition(search: str) -> Q | None:
+    """Opinions where every word of ``search`` is the meeting's day (« 12/03/2026 », « 2026-03-12 »), is in
+    the consultation's reference or the amendment's subject, or names the opinion (« favorable »): so
+    « AO-2025-04 », « 12/03/2026 portail » and the label a suggestion shows; None for an empty search."""
+    def word_condition(word: str) -> Q:
+        found = (Q(lot__tender__reference__icontains=word) | Q(subject__icontains=word)
+                 | choices_named(word, "opinion", CaoOpinionKind.choices))
+        return found | Q(meeting__held_at__date=day) if (day := typed_day(word)) else found
+
+    return every_word(search, word_condition, ignored={"cao", "du"})
+
+
+def cao_opinion_exact_condition(search: str) -> Q:
+    """Opinions ``search`` names exactly: the label a suggestion shows (« CAO du 12/03/2026 — avis favorable :
+    Avenant n° 1… »), or the consultation's reference when it has a single opinion."""
+    search = search.strip()
+    condition = Q(lot__tender__reference__iexact=search)
+    meeting, separator, rest = search.partition(" — ")
+    opinion, colon, subject = rest.partition(" : ")
+    day = typed_day(meeting.removeprefix("CAO du ").strip()) if separator else None
+    kinds = [kind for kind, label in CaoOpinionKind.choices if str(label).lower() == opinion.strip().lower()]
+    if day and colon and kinds:
+        condition |= Q(meeting__held_at__date=day, opinion__in=kinds, subject__istartswith=subject.strip())
+    return condition
+
+
+def cao_opinion_suggestions(opinions: QuerySet[CaoOpinion], *, search: str, limit: int) -> list[CaoOpinion]:
+    """Up to ``limit`` of ``opinions`` matching ``search`` (``cao_opinion_search_condition``), latest meeting
+    first; only what a suggestion shows is read."""
+    condition = cao_opinion_search_condition(search)
+    opinions = opinions.filter(condition) if condition is not None else opinions
+    # The lot's and the tender's states come along: a protected state field deferred is read row by row.
+    return list(opinions.select_related("meeting", "lot__tender")
+                .only("pk", "subject", "opinion", "meeting__held_at", "lot__number", "lot__state", "lot__tender",
+                      "lot__tender__reference", "lot__tender__state")
+                .order_by("-meeting__held_at", "pk")[:limit])
 
 
 def cao_tenders_of(*, authority) -> QuerySet[Tender]:

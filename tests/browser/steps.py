@@ -272,8 +272,9 @@ def create_the_contract(journey, purchase: Purchase, *, authorisation: str, shot
     journey.check(f"{shots}-17-marche-formulaire")
     journey.submit(page.get_by_role("button", name="Enregistrer"))
     journey.check()
-    choice = page.get_by_label("Autorisation de signer")
-    choice.select_option(choice.locator("option", has_text=authorisation).get_attribute("value"))
+    # The council's acts are searched with suggestions: the reference typed, Down and Enter choose it.
+    choose_suggestion(page, "id_signature_authorisation", authorisation, f"Délibération spécifique {authorisation}")
+    assert page.locator("input[name=signature_authorisation]").input_value() != ""
     page.get_by_label("Signataire", exact=True).fill("Anne Rivière")
     page.get_by_label("Qualité du signataire").fill("Vice-présidente déléguée à la lecture publique")
     journey.submit(page.get_by_role("button", name="Enregistrer"))

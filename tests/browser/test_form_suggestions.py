@@ -107,3 +107,60 @@ def test_a_buyer_adds_the_groups_members_one_suggestion_at_a_time(journey):
         vendors["Lectura Conseil"], vendors["Bibliothèque et Lecture"]}
     journey.check()
     journey.finish()
+
+
+# Where the open suggestions of a field lie in the screen, and whether the page scrolls sideways.
+FIELD_MENU_BOX = """(id) => {
+  const box = document.querySelector('#' + id + '__listbox').getBoundingClientRect();
+  return {left: box.left, right: box.right, innerWidth: window.innerWidth,
+          scrollWidth: document.documentElement.scrollWidth};
+}"""
+
+
+def test_a_buyer_picks_the_budget_line_and_the_authorisation_to_sign_with_the_keyboard(journey):
+    """Among every programme's budget lines and the council's acts: a few letters, the suggestions told
+    apart by programme (or the act's object), Down and Enter; the contract's terms keep the chosen ones.
+    Screenshots with the suggestions open: docs/screenshots/clauses-ligne-budgetaire-suggestions-<width>.png."""
+    from datetime import date
+
+    from tests.programmes.factories import BudgetLineFactory, CouncilActFactory, ProgrammeFactory
+
+    UserFactory(username="acheteur", first_name="Claire", last_name="Morel", buyer=True)
+    bnm, med = ProgrammeFactory(reference="BNM"), ProgrammeFactory(reference="MED")
+    lines = {programme.reference: BudgetLineFactory(programme=programme, operating=True, label="Ressources numériques")
+             for programme in (bnm, med)}
+    for number in range(30):
+        BudgetLineFactory(label=f"Fluides et énergie {number}")
+    act = CouncilActFactory(reference="DEL-2027-012", adopted_on=date(2026, 10, 15),
+                            object="Autorisation de signer le marché du portail")
+    CouncilActFactory(reference="DEL-2027-120", adopted_on=date(2026, 11, 20), object="Marchés de presse")
+    contract = ContractFactory()
+    page = journey.page
+    defects = []
+    journey.login("acheteur")
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        journey.goto(reverse("contracts:update", args=[contract.reference]))
+        journey.check()
+        shown = open_suggestions(page, "id_budget_line", "ressources")
+        assert [text.split("\n")[-1] for text in shown] == ["BNM · fonctionnement", "MED · fonctionnement"]
+        journey.check(f"clauses-ligne-budgetaire-suggestions-{size['width']}", at="fieldset")
+        box = page.evaluate(FIELD_MENU_BOX, "id_budget_line")
+        if box["scrollWidth"] > box["innerWidth"] or box["left"] < 0 or box["right"] > box["innerWidth"]:
+            defects.append(f"{size['width']} px : la liste ou la page déborde ({box})")
+        page.keyboard.press("Escape")
+
+    # The second of the two alike, told apart by its programme.
+    choose_suggestion(page, "id_budget_line", "ressources",
+                      "Ressources numériques (chap. 011 / art. 6065 / fonct. 313)\nMED")
+    assert page.locator("input[name=budget_line]").input_value() == str(lines["MED"].pk)
+    choose_suggestion(page, "id_signature_authorisation", "DEL-2027-012",
+                      "Délibération spécifique DEL-2027-012 du 15/10/2026")
+    assert page.locator("input[name=signature_authorisation]").input_value() == str(act.pk)
+    journey.submit(page.get_by_role("button", name="Enregistrer"), to=reverse("contracts:detail",
+                                                                               args=[contract.reference]))
+    contract = Contract.objects.get(pk=contract.pk)
+    assert (contract.budget_line, contract.signature_authorisation) == (lines["MED"], act)
+    journey.check()
+    journey.finish()
+    assert not defects, "\n".join(defects)

@@ -43,6 +43,9 @@ def terms(contract, **changes) -> dict:
         value = field.value()
         if field.name == "co_holders" or value is None or value is False:
             continue
+        if isinstance(value, tuple):  # a search with suggestions: the chosen id and its label, as a browser sends
+            data[field.name], data[f"{field.name}_search"] = value
+            continue
         data[field.name] = "on" if value is True else value.isoformat() if isinstance(value, date) else value
     return {**data, **changes}
 

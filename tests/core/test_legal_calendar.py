@@ -8,6 +8,7 @@ from procurement.core.legal_calendar import (
     legal_deadline,
     next_working_day,
     public_holidays,
+    typed_day,
 )
 
 # Every public holiday of 2026 and 2027 that falls on a weekday, with the working day after it.
@@ -94,3 +95,10 @@ def test_next_working_day_of_a_working_day_is_itself():
 
 def test_payment_deadlines_count_calendar_days_without_moving():
     assert add_calendar_days(date(2026, 11, 25), 30) == date(2026, 12, 25)
+
+
+@pytest.mark.parametrize(("typed", "day"), [("15/10/2026", date(2026, 10, 15)), ("5.1.2026", date(2026, 1, 5)),
+                                            ("15-10-2026", date(2026, 10, 15)), (" 2026-10-15 ", date(2026, 10, 15)),
+                                            ("31/02/2026", None), ("DEL-2027-03", None), ("2026", None)])
+def test_a_day_typed_in_a_search_is_read_as_french_users_write_it(typed, day):
+    assert typed_day(typed) == day

@@ -19,12 +19,19 @@ from procurement.contracts.selectors.contracts import (
 )
 from procurement.contracts.services.contracts import TERM_FIELDS
 from procurement.contracts.services.indices import CLAUSE_FIELDS
-from procurement.core.forms import FilterForm, ServiceModelForm, SuggestField
+from procurement.core.forms import FilterForm, ServiceModelForm, SuggestChoiceField, SuggestField, SuggestLookup
 from procurement.core.uploads import validate_upload
 from procurement.core.widgets import DateInput
 from procurement.programmes.models import BudgetLine
-from procurement.programmes.selectors import council_act_list
-from procurement.tenders.models import CaoOpinion
+from procurement.programmes.selectors import (
+    budget_line_choices,
+    budget_line_exact_condition,
+    budget_line_search_condition,
+    council_act_exact_condition,
+    council_act_list,
+    council_act_search_condition,
+)
+from procurement.tenders.selectors import cao_opinion_exact_condition, cao_opinion_list, cao_opinion_search_condition
 from procurement.vendors.forms import VendorField, VendorsField
 
 
@@ -76,12 +83,62 @@ class ContractCreateForm(forms.Form):
     start_date = date_field(_("Début d'exécution"))
 
 
+# The choices that grow with the authority's history (two hundred budget lines over sixty programmes,
+# hundreds of council acts and CAO opinions over ten years) are searched with suggestions.
+
+def budget_line_hint(line: BudgetLine) -> str:
+    """What tells two lines alike apart: the programme, the section and the AP/AE."""
+    return " · ".join(part for part in (line.programme.reference, str(line.get_section_display()).lower(),
+                                        line.authorisation_reference) if part)
+
+
+def council_act_hint(act) -> str:
+    return act.object if len(act.object) <= 80 else f"{act.object[:79]}…"
+
+
+def cao_opinion_hint(opinion) -> str:
+    return f"{opinion.lot.tender.reference} — lot {opinion.lot.number}"
+
+
+BUDGET_LINE_LOOKUP = SuggestLookup(
+    match=budget_line_search_condition, exact=budget_line_exact_condition, hint=budget_line_hint,
+    no_match=_("Aucune ligne budgétaire ne correspond à « %(text)s » : tapez un mot de son libellé, son article "
+               "ou la référence du programme, puis choisissez parmi les suggestions."),
+    ambiguous=_("Plusieurs lignes budgétaires correspondent à « %(text)s » (%(names)s) : choisissez parmi les "
+                "suggestions ou ajoutez la référence du programme ou l'article."),
+)
+COUNCIL_ACT_LOOKUP = SuggestLookup(
+    match=council_act_search_condition, exact=council_act_exact_condition, hint=council_act_hint,
+    no_match=_("Aucune délégation ni délibération ne correspond à « %(text)s » : tapez sa référence, sa date "
+               "d'adoption ou un mot de son objet, puis choisissez parmi les suggestions."),
+    ambiguous=_("Plusieurs délégations ou délibérations correspondent à « %(text)s » (%(names)s) : choisissez "
+                "parmi les suggestions ou tapez la référence complète."),
+)
+CAO_OPINION_LOOKUP = SuggestLookup(
+    match=cao_opinion_search_condition, exact=cao_opinion_exact_condition, hint=cao_opinion_hint,
+    no_match=_("Aucun avis de la CAO ne correspond à « %(text)s » : tapez la date de la réunion, la référence "
+               "de la consultation ou un mot de l'objet, puis choisissez parmi les suggestions."),
+    ambiguous=_("Plusieurs avis de la CAO correspondent à « %(text)s » (%(names)s) : choisissez parmi les "
+                "suggestions ou précisez la date de la réunion."),
+)
+
+
 class ContractTermsForm(ServiceModelForm):
     """Every clause a buyer sets before signature, grouped as the CCAP groups them."""
 
     co_holders = VendorsField(label=_("Autres membres du groupement"),
                               help_text=_("Ajoutez chacun par son nom ou son SIRET ; décochez-en un pour le retirer. "
                                           "Le titulaire (mandataire) n'y figure pas."))
+    budget_line = SuggestChoiceField(
+        label=_("Ligne budgétaire"), lookup=BUDGET_LINE_LOOKUP, required=False,
+        url=reverse_lazy("contracts:budget-line-suggestions"),
+        help_text=_("Un mot de son libellé, son article ou la référence du programme, puis choisissez parmi les "
+                    "suggestions."))
+    signature_authorisation = SuggestChoiceField(
+        label=_("Autorisation de signer"), lookup=COUNCIL_ACT_LOOKUP, required=False,
+        url=reverse_lazy("contracts:council-act-suggestions"),
+        help_text=_("La délégation du conseil à l'exécutif, ou la délibération, qui autorise la signature : sa "
+                    "référence, sa date d'adoption ou un mot de son objet."))
 
     fieldsets_spec = (
         (_("Identification"), ("reference", "title", "group_kind", "co_holders", "budget_line")),
@@ -108,8 +165,7 @@ class ContractTermsForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = BudgetLine.objects.select_related("programme").order_by(
-            "programme__reference", "label")
+        self.fields["budget_line"].queryset = budget_line_choices()
         self.fields["signature_authorisation"].queryset = council_act_list()
 
     @property
@@ -161,6 +217,11 @@ class OrderForm(forms.Form):
 class AmendmentForm(ServiceModelForm):
     new_holder = VendorField(label=_("Nouveau titulaire"), required=False,
                              help_text=_("Pour une cession du marché : son nom ou son SIRET ; vide sinon."))
+    cao_opinion = SuggestChoiceField(
+        label=_("Avis de la CAO"), lookup=CAO_OPINION_LOOKUP, required=False,
+        url=reverse_lazy("contracts:cao-opinion-suggestions"),
+        help_text=_("Un avis enregistré avec la réunion de la CAO (la date de la réunion, la référence de la "
+                    "consultation ou un mot de l'objet) ; sinon, sa date et sa référence ci-dessous."))
 
     class Meta:
         model = Amendment
@@ -172,10 +233,7 @@ class AmendmentForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["basis"].choices = AmendmentBasis.choices
-        self.fields["cao_opinion"].queryset = CaoOpinion.objects.select_related("meeting", "lot__tender").order_by(
-            "-meeting__held_at")
-        self.fields["cao_opinion"].help_text = _("Un avis enregistré avec la réunion de la CAO ; sinon, sa date et "
-                                                 "sa référence ci-dessous.")
+        self.fields["cao_opinion"].queryset = cao_opinion_list()
 
 
 

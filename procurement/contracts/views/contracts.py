@@ -23,6 +23,9 @@ from procurement.contracts.forms.contracts import (
     RevisionForm,
     SubcontractDecisionForm,
     TransmitForm,
+    budget_line_hint,
+    cao_opinion_hint,
+    council_act_hint,
 )
 from procurement.contracts.rules.guards import legality_control_due, standstill_of
 from procurement.contracts.rules.terms import advance_summary
@@ -45,7 +48,14 @@ from procurement.contracts.views.common import (
 from procurement.core.selectors import ReferenceValueMissing
 from procurement.core.views.service_forms import TransitionView
 from procurement.core.views.suggestions import SuggestionsView
-from procurement.programmes.selectors import programme_suggestions
+from procurement.programmes.selectors import (
+    budget_line_choices,
+    budget_line_suggestions,
+    council_act_list,
+    council_act_suggestions,
+    programme_suggestions,
+)
+from procurement.tenders.selectors import cao_opinion_list, cao_opinion_suggestions
 from procurement.vendors.selectors import vendor_suggestions
 
 PAGE_SIZE = 25
@@ -80,6 +90,45 @@ class ProgrammeSuggestionsView(ContractAccessMixin, SuggestionsView):
     def suggestions(self, search: str, limit: int):
         return programme_suggestions(selectors.contract_programmes(user=self.request.user), search=search,
                                      limit=limit)
+
+
+class FormSuggestionsView(ContractAccessMixin, SuggestionsView):
+    """The suggestions of a field of the contracts' forms: for the buyers, who fill them."""
+
+    required_ability = "edit"
+
+
+class BudgetLineSuggestionsView(FormSuggestionsView):
+    """The « Ligne budgétaire » field's suggestions: every programme's lines, by label, article or
+    programme reference, told apart by programme, section and AP/AE."""
+
+    def suggestions(self, search: str, limit: int):
+        return budget_line_suggestions(budget_line_choices(), search=search, limit=limit)
+
+    def hint(self, line) -> str:
+        return budget_line_hint(line)
+
+
+class CouncilActSuggestionsView(FormSuggestionsView):
+    """The « Autorisation de signer » field's suggestions: the council's acts, by reference, day of adoption
+    or object, latest first."""
+
+    def suggestions(self, search: str, limit: int):
+        return council_act_suggestions(council_act_list(), search=search, limit=limit)
+
+    def hint(self, act) -> str:
+        return council_act_hint(act)
+
+
+class CaoOpinionSuggestionsView(FormSuggestionsView):
+    """The amendment's « Avis de la CAO » suggestions: the CAO's opinions, by meeting day, consultation or
+    subject, latest meeting first."""
+
+    def suggestions(self, search: str, limit: int):
+        return cao_opinion_suggestions(cao_opinion_list(), search=search, limit=limit)
+
+    def hint(self, opinion) -> str:
+        return cao_opinion_hint(opinion)
 
 
 class ContractCreateView(ServiceFormView):
