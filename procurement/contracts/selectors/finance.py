@@ -144,7 +144,7 @@ def commitments(*, year_from: int | None = None, year_to: int | None = None, pro
     """Committed and forecast amounts per budget line and year against the credits voted (TTC),
     every budget line of the programmes (or of ``programme``) in every year of the range.
 
-    The one computation of what contracts commit (see ``COMMITTED_RULE`` and ``rules/commitments.py``): the
+    The one computation of what contracts commit (the rules of ``rules/commitments.py``): the
     finance pages and the programme page read it. Without a range, the years run from the first to the
     last year that has credits voted or an amount scheduled. A fixed number of queries, whatever the
     number of programmes, contracts, orders and years; the schedule in one pass over the contracts

@@ -73,8 +73,9 @@ def key_update(*, key: SharingKey, name: str, label: str, components: Mapping[st
     lock_to_change(key.agreement, by)
     weights = _weights(components)
     locked = SharingKey.objects.select_for_update().get(pk=key.pk)
-    if (locked.name, locked.label) != ((name or "").strip().lower(), (label or "").strip()):
-        locked.name, locked.label = (name or "").strip().lower(), (label or "").strip()
+    wanted = ((name or "").strip().lower(), (label or "").strip())
+    if (locked.name, locked.label) != wanted:
+        locked.name, locked.label = wanted
         save_by(locked, by)
     _set_components(locked, weights, by)
     return locked

@@ -42,8 +42,9 @@ def member_create(*, agreement: Agreement, name: str, kind: str = MemberKind.COM
 def member_update(*, member: Member, name: str, kind: str, libraries: Iterable[Library], by) -> Member:
     lock_to_change(member.agreement, by)
     locked = Member.objects.select_for_update().get(pk=member.pk)
-    if (locked.name, locked.kind) != ((name or "").strip(), kind):
-        locked.name, locked.kind = (name or "").strip(), kind
+    wanted = ((name or "").strip(), kind)
+    if (locked.name, locked.kind) != wanted:
+        locked.name, locked.kind = wanted
         save_by(locked, by)
     _attach(locked, libraries, by)
     return locked
